@@ -1,0 +1,62 @@
+/**
+ * RFC 7644 3.4.2.2 filter syntax trees, names from the RFC's ABNF.
+ *
+ * Two stages share these shapes:
+ *  - parsed: attribute paths exactly as the client wrote them (`AttrPath`), literals as written;
+ *  - resolved: paths checked against a resource type's schemas (`ResolvedAttr`), names
+ *    canonical, literals coerced to the attribute's type. Stores only ever see resolved trees.
+ */
+import type { AttributeType } from "../../schema/types";
+
+export type CompareOp = "eq" | "ne" | "co" | "sw" | "ew" | "gt" | "ge" | "lt" | "le";
+export type Literal = string | number | boolean | null;
+
+/** attrPath = [URI ":"] ATTRNAME *1subAttr */
+export interface AttrPath {
+  uri?: string;
+  name: string;
+  subAttr?: string;
+}
+
+export type Filter<P = AttrPath> =
+  | { op: CompareOp; attrPath: P; compValue: Literal }
+  | { op: "pr"; attrPath: P }
+  | { op: "and" | "or"; filters: Filter<P>[] }
+  | { op: "not"; filter: Filter<P> }
+  /** valuePath = attrPath "[" valFilter "]"; the inner filter's paths are relative to one element. */
+  | { op: "valuePath"; attrPath: P; filter: Filter<P> };
+
+/**
+ * An attribute located in a stored record. `path` is the list of keys from the record root
+ * (`["emails", "value"]`, `["urn:...:enterprise:2.0:User", "employeeNumber"]`, `["meta", "lastModified"]`),
+ * or from one element inside a valuePath (`["type"]`). Arrays met along the way are flattened:
+ * a comparison holds when any reached value satisfies it.
+ */
+export interface ResolvedAttr {
+  path: string[];
+  type: AttributeType;
+  caseExact: boolean;
+  /** True when some step of the path is multi-valued, so several values can be reached. */
+  multiValued: boolean;
+}
+
+export type ResolvedFilter = Filter<ResolvedAttr>;
+
+/** RFC 7644 3.5.2: PATH = attrPath / valuePath [subAttr]. */
+export interface PatchPath {
+  attrPath: AttrPath;
+  valueFilter?: Filter;
+  /** The sub-attribute after a value filter: `emails[type eq "work"].value`. */
+  subAttr?: string;
+}
+
+export interface FilterLimits {
+  /** Characters in a filter. */
+  maxLength: number;
+  /** Parentheses, `not` and value paths nested in one another. */
+  maxDepth: number;
+  /** Comparisons and `pr` tests in one filter. */
+  maxTerms: number;
+}
+
+export const DEFAULT_FILTER_LIMITS: FilterLimits = { maxLength: 8192, maxDepth: 32, maxTerms: 256 };
