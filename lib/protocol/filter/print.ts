@@ -1,0 +1,46 @@
+/**
+ * Canonical text for filters and PATCH paths: what parseFilter / parsePatchPath read back into
+ * an equal tree. Used in logs, error details and round-trip property tests.
+ */
+import type { AttrPath, Filter, Literal, PatchPath } from "./ast";
+
+export function printAttrPath(path: AttrPath): string {
+  const head = path.uri !== undefined ? `${path.uri}:${path.name}` : path.name;
+  return path.subAttr !== undefined ? `${head}.${path.subAttr}` : head;
+}
+
+/** Strings as JSON strings (so every escape re-parses); -0 kept so it round-trips. */
+export function printLiteral(value: Literal): string {
+  if (typeof value === "number") return Object.is(value, -0) ? "-0" : JSON.stringify(value);
+  return JSON.stringify(value);
+}
+
+export function printFilter(filter: Filter): string {
+  switch (filter.op) {
+    case "and":
+      // `and` binds tighter than `or`; a nested `and` is wrapped too, so grouping survives.
+      return filter.filters.map((f) => wrapIf(f, f.op === "and" || f.op === "or")).join(" and ");
+    case "or":
+      return filter.filters.map((f) => wrapIf(f, f.op === "or")).join(" or ");
+    case "not":
+      return `not (${printFilter(filter.filter)})`;
+    case "valuePath":
+      return `${printAttrPath(filter.attrPath)}[${printFilter(filter.filter)}]`;
+    case "pr":
+      return `${printAttrPath(filter.attrPath)} pr`;
+    default:
+      return `${printAttrPath(filter.attrPath)} ${filter.op} ${printLiteral(filter.compValue)}`;
+  }
+}
+
+function wrapIf(filter: Filter, wrap: boolean): string {
+  const text = printFilter(filter);
+  return wrap ? `(${text})` : text;
+}
+
+export function printPatchPath(path: PatchPath): string {
+  const base = printAttrPath(path.attrPath);
+  if (!path.valueFilter) return base;
+  const sub = path.subAttr !== undefined ? `.${path.subAttr}` : "";
+  return `${base}[${printFilter(path.valueFilter)}]${sub}`;
+}

@@ -1,0 +1,116 @@
+/**
+ * RFC 7644 3.4.2.3 sorting: `sortBy` resolved against the resource type, and a comparator over
+ * the same target shape as evaluate() (record plus id, externalId, meta).
+ */
+import { ScimError } from "../errors";
+import type { ResourceTypeDef } from "../../schema/types";
+import { findAttribute, locateAttribute } from "../../schema/resolve";
+import type { SortSpec } from "../../stores/types";
+import { parseInstant } from "./evaluate";
+import { splitAttrPath } from "./parse";
+
+/** sortBy is one attribute path; anything longer than this is not one. */
+const MAX_SORT_BY_LENGTH = 1024;
+
+// RFC 7644 3.4.2.3 names no error for a bad sortBy or sortOrder. They are query parameters,
+// not filters, so we answer 400 invalidValue ("the value specified was not compatible").
+const invalidValue = (detail: string) => new ScimError(400, "invalidValue", detail);
+
+/** Undefined when no sortBy is given: the caller then keeps its default (id) order. */
+export function resolveSort(rt: ResourceTypeDef, sortBy: string | undefined, sortOrder: string | undefined): SortSpec | undefined {
+  const descending = parseSortOrder(sortOrder);
+  if (sortBy === undefined || sortBy.trim() === "") return undefined;
+  const text = sortBy.trim();
+  if (text.length > MAX_SORT_BY_LENGTH) throw invalidValue(`sortBy is longer than ${MAX_SORT_BY_LENGTH} characters`);
+  const attrPath = splitAttrPath(text);
+  if (typeof attrPath === "string") throw invalidValue(`Invalid sortBy: ${attrPath}`);
+  const located = locateAttribute(rt, attrPath);
+  if (!located) throw invalidValue(`Unknown sortBy attribute "${text}" for resource type ${rt.name}`);
+  let def = located.sub ?? located.attribute;
+  let path = located.path;
+  if (def.type === "complex") {
+    // `sortBy=emails` sorts by the primary email's value, as `emails.value` does.
+    const value = def.multiValued ? findAttribute(def.subAttributes, "value") : undefined;
+    if (!value) throw invalidValue(`Cannot sort by complex attribute "${text}": name one of its sub-attributes`);
+    def = value;
+    path = [...path, value.name];
+  }
+  return {
+    path,
+    multiValued: located.attribute.multiValued || def.multiValued,
+    caseExact: def.caseExact,
+    descending,
+  };
+}
+
+/** RFC 7644 3.4.2.3: "ascending" (the default) or "descending"; we accept any case. */
+function parseSortOrder(sortOrder: string | undefined): boolean {
+  if (sortOrder === undefined || sortOrder === "") return false;
+  const lower = sortOrder.toLowerCase();
+  if (lower === "ascending") return false;
+  if (lower === "descending") return true;
+  throw invalidValue(`sortOrder must be "ascending" or "descending", not ${JSON.stringify(sortOrder.slice(0, 64))}`);
+}
+
+type SortKey = number | string;
+
+/**
+ * A comparator for Array.prototype.sort. RFC 7644 3.4.2.3: missing values sort last when
+ * ascending and first when descending. Equal keys compare as 0: the caller must break ties
+ * (by id) so that paging through a sorted list is stable.
+ */
+export function compareRecords(spec: SortSpec): (a: unknown, b: unknown) => number {
+  return (a, b) => {
+    const x = sortKey(a, spec);
+    const y = sortKey(b, spec);
+    let result: number;
+    if (x === undefined || y === undefined) result = x === y ? 0 : x === undefined ? 1 : -1;
+    else result = compareKeys(x, y);
+    return spec.descending ? -result || 0 : result;
+  };
+}
+
+function compareKeys(x: SortKey, y: SortKey): number {
+  // Numbers and instants come before strings when a (badly typed) record mixes them.
+  if (typeof x !== typeof y) return typeof x === "number" ? -1 : 1;
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** The value to sort by: multi-valued steps take the primary element, else the first one. */
+function sortKey(target: unknown, spec: SortSpec): SortKey | undefined {
+  let value: unknown = target;
+  for (const key of spec.path) {
+    value = pickElement(value);
+    if (value === null || typeof value !== "object") return undefined;
+    value = childOf(value as Record<string, unknown>, key);
+  }
+  return toKey(pickElement(value), spec.caseExact);
+}
+
+function pickElement(value: unknown): unknown {
+  if (!Array.isArray(value)) return value;
+  const primary = value.find((e) => e !== null && typeof e === "object" && isTrue((e as Record<string, unknown>).primary));
+  return primary ?? value.find((e) => e !== null && e !== undefined && e !== "");
+}
+
+/** Entra writes `"primary": "True"`. */
+const isTrue = (v: unknown) => v === true || (typeof v === "string" && v.toLowerCase() === "true");
+
+function childOf(record: Record<string, unknown>, key: string): unknown {
+  if (Object.prototype.hasOwnProperty.call(record, key)) return record[key];
+  const lower = key.toLowerCase();
+  const found = Object.keys(record).find((k) => k.toLowerCase() === lower);
+  return found === undefined ? undefined : record[found];
+}
+
+function toKey(value: unknown, caseExact: boolean): SortKey | undefined {
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value.getTime();
+  if (typeof value === "number") return Number.isFinite(value) ? value : undefined;
+  if (typeof value === "boolean") return value ? 1 : 0;
+  if (typeof value !== "string" || value === "") return undefined;
+  // SortSpec carries no type, so ISO 8601 strings (meta.lastModified from some stores) are
+  // compared as instants: "…00Z" and "…00.500Z" do not sort correctly as text.
+  const instant = parseInstant(value);
+  if (instant !== undefined) return instant;
+  return caseExact ? value : value.toLowerCase();
+}
