@@ -31,18 +31,35 @@ const COMPARE_OPS: ReadonlySet<string> = new Set(["eq", "ne", "co", "sw", "ew", 
 export function parseFilter(text: string, limits: FilterLimits = DEFAULT_FILTER_LIMITS): Filter {
   checkInput(text, limits, "invalidFilter", "filter");
   const parser = new Parser(tokenize(text, "invalidFilter"), limits, "invalidFilter");
-  const filter = parser.parseOr();
-  parser.expectEnd();
-  return filter;
+  return guardStack("invalidFilter", () => {
+    const filter = parser.parseOr();
+    parser.expectEnd();
+    return filter;
+  });
 }
 
 /** RFC 7644 3.5.2: PATH = attrPath / valuePath [subAttr]. Every error is 400 invalidPath. */
 export function parsePatchPath(text: string, limits: FilterLimits = DEFAULT_FILTER_LIMITS): PatchPath {
   checkInput(text, limits, "invalidPath", "path");
   const parser = new Parser(tokenize(text, "invalidPath"), limits, "invalidPath");
-  const path = parser.parsePatchPath();
-  parser.expectEnd();
-  return path;
+  return guardStack("invalidPath", () => {
+    const path = parser.parsePatchPath();
+    parser.expectEnd();
+    return path;
+  });
+}
+
+/**
+ * The depth limit keeps recursion shallow; this is the backstop for a host that configured an
+ * absurd maxDepth: running out of stack is still a 400, never a crash or a 500.
+ */
+function guardStack<T>(scimType: ScimType, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof RangeError) throw new ScimError(400, scimType, "Filter is nested too deeply");
+    throw e;
+  }
 }
 
 /**

@@ -24,6 +24,8 @@ interface Located {
 
 /** How attribute paths are looked up at one level: the resource, or one element of a value path. */
 interface Scope {
+  /** Set at the resource level, where `schemas` can be tested. */
+  rt?: ResourceTypeDef;
   path(attrPath: AttrPath): Located;
   /** The scope inside `attrPath[...]`; undefined where value paths may not appear. */
   valuePath?(attrPath: AttrPath): { attr: ResolvedAttr; inner: Scope };
@@ -72,6 +74,7 @@ function locate(rt: ResourceTypeDef, attrPath: AttrPath): Located {
 
 function resourceScope(rt: ResourceTypeDef): Scope {
   return {
+    rt,
     path: (attrPath) => locate(rt, attrPath),
     valuePath: (attrPath) => {
       const { attr, def } = locate(rt, attrPath);
@@ -110,10 +113,33 @@ function resolveNode(filter: Filter, scope: Scope): ResolvedFilter {
       return { op: "valuePath", attrPath: attr, filter: resolveNode(filter.filter, inner) };
     }
     case "pr":
+      if (scope.rt && isSchemas(filter.attrPath)) return resolveSchemasTest(scope.rt, filter.op, null);
       return { op: "pr", attrPath: scope.path(filter.attrPath).attr };
     default:
+      if (scope.rt && isSchemas(filter.attrPath)) return resolveSchemasTest(scope.rt, filter.op, filter.compValue);
       return resolveComparison(filter.op, scope.path(filter.attrPath), filter.compValue, printAttrPath(filter.attrPath));
   }
+}
+
+const isSchemas = (p: AttrPath) => p.uri === undefined && p.subAttr === undefined && p.name.toLowerCase() === "schemas";
+
+/**
+ * RFC 7644 3.4.2.2's own example: `schemas eq "urn:...:enterprise:2.0:User"`. Records do not
+ * carry `schemas` (the service derives it), so the test is rewritten over what does exist:
+ * the core schema is always listed (`id pr`), an extension is listed when its object is present,
+ * any other URI never is (`not (id pr)`).
+ */
+function resolveSchemasTest(rt: ResourceTypeDef, op: CompareOp | "pr", compValue: Literal): ResolvedFilter {
+  const always: ResolvedFilter = { op: "pr", attrPath: resolveAttrPath(rt, { name: "id" }) };
+  if (op === "pr") return always;
+  if ((op !== "eq" && op !== "ne") || typeof compValue !== "string") {
+    throw invalid(`"schemas" can only be tested with pr, eq or ne and a schema URI`);
+  }
+  const schema = findSchema(rt, compValue);
+  let listed: ResolvedFilter = { op: "not", filter: always };
+  if (schema === rt.schema) listed = always;
+  else if (schema) listed = { op: "pr", attrPath: { path: [schema.id], type: "complex", caseExact: false, multiValued: false } };
+  return op === "eq" ? listed : { op: "not", filter: listed };
 }
 
 /**
