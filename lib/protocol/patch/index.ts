@@ -1,0 +1,13 @@
+/** RFC 7644 3.5.2 PATCH: parse a PatchOp, apply it to a resource, fold member deltas. Pure. */
+export { parsePatchRequest, DEFAULT_MAX_OPERATIONS } from "./request";
+export { applyPatch } from "./apply";
+export { netMemberChange, parseMembers } from "./members";
+export type {
+  ApplyPatchOptions,
+  MemberDelta,
+  NetMemberChange,
+  PatchOperation,
+  PatchOpName,
+  PatchRequestOptions,
+  PatchResult,
+} from "./types";

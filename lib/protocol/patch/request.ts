@@ -1,0 +1,65 @@
+/** Reading a PatchOp request body (RFC 7644 3.5.2) into validated operations. */
+import { badRequest } from "../errors";
+import { parsePatchPath } from "../filter";
+import { isObject, type JsonObject } from "../../schema/coerce";
+import { PATCH_OP_SCHEMA } from "../../schema/urns";
+import type { PatchOpName, PatchOperation, PatchRequestOptions } from "./types";
+
+export const DEFAULT_MAX_OPERATIONS = 1000;
+
+const OPS: readonly PatchOpName[] = ["add", "remove", "replace"];
+
+/** Member names are case-insensitive like attribute names; Entra capitalises freely. */
+function member(body: JsonObject, name: string): unknown {
+  if (name in body) return body[name];
+  const key = Object.keys(body).find((k) => k.toLowerCase() === name.toLowerCase());
+  return key === undefined ? undefined : body[key];
+}
+
+const has = (body: JsonObject, name: string) => Object.keys(body).some((k) => k.toLowerCase() === name.toLowerCase());
+
+export function parsePatchRequest(body: unknown, opts: PatchRequestOptions = {}): PatchOperation[] {
+  if (!isObject(body)) throw badRequest("invalidSyntax", "A PATCH body must be a JSON object (a PatchOp)");
+  checkSchemas(member(body, "schemas"), opts);
+  const operations = member(body, "Operations");
+  if (!Array.isArray(operations)) {
+    throw badRequest("invalidSyntax", "A PatchOp must carry an \"Operations\" array (RFC 7644 3.5.2)");
+  }
+  const max = opts.maxOperations ?? DEFAULT_MAX_OPERATIONS;
+  if (operations.length > max) {
+    throw badRequest("tooMany", `A PatchOp may carry at most ${max} operations; this one has ${operations.length}`);
+  }
+  // An empty list is a valid no-op: Entra sends it, and it must not fail.
+  return operations.map((raw, i) => parseOperation(raw, i));
+}
+
+/**
+ * RFC 7644 3.5.2 requires the PatchOp URN in `schemas`, but refusing a request that is otherwise
+ * clear helps nobody: a missing or different URN is reported to `warn`, not to the client.
+ */
+function checkSchemas(schemas: unknown, opts: PatchRequestOptions) {
+  const ok = Array.isArray(schemas) && schemas.some((s) => typeof s === "string" && s.toLowerCase() === PATCH_OP_SCHEMA.toLowerCase());
+  if (!ok) opts.warn?.(`PATCH body without "${PATCH_OP_SCHEMA}" in "schemas"; accepted anyway`);
+}
+
+function parseOperation(raw: unknown, index: number): PatchOperation {
+  const where = `Operations[${index}]`;
+  if (!isObject(raw)) throw badRequest("invalidSyntax", `${where} must be an object with "op"`);
+  const opText = member(raw, "op");
+  // RFC 7644 3.12: a body that does not follow the PatchOp schema is invalidSyntax.
+  const op = typeof opText === "string" ? OPS.find((o) => o === opText.trim().toLowerCase()) : undefined;
+  if (!op) throw badRequest("invalidSyntax", `${where}: "op" must be "add", "remove" or "replace", got ${JSON.stringify(opText) ?? "nothing"}`);
+  const operation: PatchOperation = { op };
+  const pathText = member(raw, "path");
+  if (pathText !== undefined && pathText !== null && typeof pathText !== "string") {
+    throw badRequest("invalidPath", `${where}: "path" must be a string`);
+  }
+  // Some clients send `"path": ""` for "no path"; treat blank as absent.
+  if (typeof pathText === "string" && pathText.trim() !== "") operation.path = parsePatchPath(pathText.trim());
+  // RFC 7644 3.5.2.2: remove without a path is noTarget.
+  if (op === "remove" && !operation.path) throw badRequest("noTarget", `${where}: "remove" needs a "path"`);
+  if (has(raw, "value")) operation.value = member(raw, "value");
+  // RFC 7644 3.5.2.1 / 3.5.2.3: add and replace MUST carry a value (null is a value: it clears).
+  else if (op !== "remove") throw badRequest("invalidValue", `${where}: "${op}" needs a "value"`);
+  return operation;
+}
