@@ -17,7 +17,7 @@ function scimErrorOf(fn: () => unknown): ScimError {
   throw new Error("expected a ScimError, nothing was thrown");
 }
 
-const str = (path: string[], multiValued = false, caseExact = false) => ({ path, type: "string", caseExact, multiValued });
+const str = (path: string[], multiValued = false, caseExact = false) => ({ path, type: "string" as const, caseExact, multiValued });
 
 describe("paths resolve to canonical record keys", () => {
   test.each([
