@@ -8,4 +8,5 @@ module.exports = {
   displayName: "express4",
   testMatch: ["**/__tests__/http/**/*.test.ts"],
   moduleNameMapper: { "^express$": "<rootDir>/node_modules/express4" },
+  setupFiles: ["<rootDir>/__tests__/setup/express4.js"],
 };

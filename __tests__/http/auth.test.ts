@@ -1,0 +1,77 @@
+import express from "express";
+import request from "supertest";
+import { memoryStore, scim, type ScimOptions } from "../../lib";
+import { expectScimError, host, oktaUser } from "./app";
+
+const READER = "reader-token-get-users-only";
+
+describe("bearer tokens and scopes", () => {
+  const h = host({
+    tokens: [
+      { token: READER, scopes: ["get:users"] },
+      { token: "writer-token-post-users-only", scopes: ["post:users"] },
+      { token: "expired-token-every-scope-xx", scopes: ["get:users"], expiresAt: new Date(Date.now() - 1000) },
+    ],
+  });
+  const as = (token: string, t: request.Test) => t.set("Authorization", `Bearer ${token}`);
+
+  test("no token: 401 with a Bearer challenge, in the SCIM error format", async () => {
+    const res = await request(h.app).get("/scim/v2/Users");
+    expectScimError(res, 401);
+    expect(res.headers["www-authenticate"]).toMatch(/^Bearer realm="SCIM"/);
+  });
+
+  test("a bogus token and an expired token are both 401 invalid_token", async () => {
+    for (const token of ["bogus-token-0000000000000", "expired-token-every-scope-xx"]) {
+      const res = await as(token, request(h.app).get("/scim/v2/Users"));
+      expectScimError(res, 401);
+      expect(res.headers["www-authenticate"]).toContain('error="invalid_token"');
+    }
+  });
+
+  test("a valid token lacking the route's scope is 403 insufficient_scope", async () => {
+    const res = await as(READER, request(h.app).post("/scim/v2/Users").send(oktaUser("a@example.com")));
+    expectScimError(res, 403);
+    expect(res.headers["www-authenticate"]).toContain('error="insufficient_scope"');
+    expect(res.headers["www-authenticate"]).toContain('scope="post:users"');
+    expectScimError(await as(READER, request(h.app).get("/scim/v2/Groups")), 403);
+  });
+
+  test(".search is a read: it needs get:, not post:", async () => {
+    await as(READER, request(h.app).post("/scim/v2/Users/.search").send({ filter: 'userName eq "x"' })).expect(200);
+    expectScimError(await as("writer-token-post-users-only", request(h.app).post("/scim/v2/Users/.search").send({})), 403);
+  });
+
+  test("the scheme name is case-insensitive", async () => {
+    await request(h.app).get("/scim/v2/Users").set("Authorization", `bearer ${READER}`).expect(200);
+  });
+});
+
+describe("bring your own auth", () => {
+  test("auth() decides the principal; null is 401", async () => {
+    const app = express();
+    app.use(
+      "/scim",
+      scim({
+        store: memoryStore(),
+        auth: (req) => (req.headers["x-api-key"] === "let-me-in" ? { scopes: ["get:users"], label: "api key" } : null),
+      }),
+    );
+    await request(app).get("/scim/Users").set("x-api-key", "let-me-in").expect(200);
+    expectScimError(await request(app).get("/scim/Users"), 401);
+  });
+});
+
+describe("configuration mistakes fail at start-up with a TypeError", () => {
+  const store = memoryStore();
+  test.each<[string, unknown]>([
+    ["no tokens and no auth", { store }],
+    ["a short token", { store, tokens: [{ token: "short", scopes: ["get:users"] }] }],
+    ["an unknown scope", { store, tokens: [{ token: "long-enough-token-000", scopes: ["read:users"] }] }],
+    ["tokens and auth together", { store, tokens: [{ token: "long-enough-token-000", scopes: [] }], auth: () => null }],
+    ["no store", { tokens: [{ token: "long-enough-token-000", scopes: [] }] }],
+    ["a bad limit", { store, tokens: [{ token: "long-enough-token-000", scopes: [] }], limits: { maxCount: 0 } }],
+  ])("%s", (_name, options) => {
+    expect(() => scim(options as ScimOptions)).toThrow(TypeError);
+  });
+});

@@ -1,0 +1,122 @@
+import { memoryStore, type Store } from "../../lib";
+import { GROUP_SCHEMA, PATCH_OP, createGroup, createUser, expectScimError, host } from "./app";
+
+const patch = (...Operations: unknown[]) => ({ schemas: [PATCH_OP], Operations });
+const memberIds = (body: { members?: { value: string }[] }) => (body.members ?? []).map((m) => m.value).sort();
+
+describe("Groups", () => {
+  test("Okta's group push: POST with empty members, find by displayName, rename idempotently", async () => {
+    const h = host();
+    const created = await h.post("/Groups", { schemas: [GROUP_SCHEMA], displayName: "Sales", members: [] }).expect(201);
+    const id = created.body.id;
+    expect(created.headers.location).toBe(created.body.meta.location);
+    const found = await h.get('/Groups?filter=displayName+eq+"Sales"&startIndex=1&count=100').expect(200);
+    expect(found.body.Resources.map((g: { id: string }) => g.id)).toEqual([id]);
+    const rename = patch({ op: "replace", value: { id, displayName: "Sales EMEA" } });
+    await h.patch(`/Groups/${id}`, rename).expect(204);
+    const version = (await h.get(`/Groups/${id}`)).body.meta.version;
+    await h.patch(`/Groups/${id}`, rename).expect(204);
+    const again = (await h.get(`/Groups/${id}`).expect(200)).body;
+    expect(again.displayName).toBe("Sales EMEA");
+    expect(again.meta.version).toBe(version);
+  });
+
+  test("displayName is unique: 409", async () => {
+    const h = host();
+    await createGroup(h, "Ops");
+    expectScimError(await h.post("/Groups", { schemas: [GROUP_SCHEMA], displayName: "ops" }), 409, "uniqueness");
+  });
+
+  test("members on POST are stored and shown with display and $ref; users see their groups", async () => {
+    const h = host();
+    const ada = await createUser(h, "ada@example.com");
+    const id = await createGroup(h, "Pioneers", [ada]);
+    const group = (await h.get(`/Groups/${id}`).expect(200)).body;
+    expect(group.members).toEqual([
+      expect.objectContaining({ value: ada, display: "Ada Lovelace", type: "User", $ref: expect.stringContaining(`/Users/${ada}`) }),
+    ]);
+    expect((await h.get(`/Users/${ada}`)).body.groups).toEqual([expect.objectContaining({ value: id, display: "Pioneers" })]);
+  });
+
+  test("unknown member ids are 400 invalidValue and nothing is written", async () => {
+    const h = host();
+    const ada = await createUser(h, "ada@example.com");
+    expectScimError(await h.post("/Groups", { schemas: [GROUP_SCHEMA], displayName: "Ghosts", members: [{ value: "no-such-user" }] }), 400, "invalidValue");
+    expect((await h.get("/Groups").expect(200)).body.totalResults).toBe(0);
+    const id = await createGroup(h, "Real", [ada]);
+    const res = await h.patch(`/Groups/${id}`, patch({ op: "replace", path: "displayName", value: "Renamed" }, { op: "add", path: "members", value: [{ value: "ghost" }] }));
+    expectScimError(res, 400, "invalidValue");
+    const after = (await h.get(`/Groups/${id}`)).body;
+    expect(after.displayName).toBe("Real");
+    expect(memberIds(after)).toEqual([ada]);
+  });
+
+  test("Okta's membership PATCH: value-filter removes mixed with an array add", async () => {
+    const h = host();
+    const [a, b, c] = [await createUser(h, "a@x.com"), await createUser(h, "b@x.com"), await createUser(h, "c@x.com")];
+    const id = await createGroup(h, "Mixed", [a, b]);
+    await h
+      .patch(
+        `/Groups/${id}`,
+        patch(
+          { op: "remove", path: `members[value eq "${a}"]` },
+          { op: "add", path: "members", value: [{ value: c, display: "c@x.com" }] },
+        ),
+      )
+      .expect(204);
+    expect(memberIds((await h.get(`/Groups/${id}`)).body)).toEqual([b, c].sort());
+  });
+
+  test("Entra's Remove members with a value list removes only those; duplicate adds are idempotent", async () => {
+    const h = host();
+    const [a, b, c] = [await createUser(h, "a@x.com"), await createUser(h, "b@x.com"), await createUser(h, "c@x.com")];
+    const id = await createGroup(h, "Entra", [a, b, c]);
+    await h.patch(`/Groups/${id}`, patch({ op: "Remove", path: "members", value: [{ value: a, $ref: null }] })).expect(204);
+    await h.patch(`/Groups/${id}`, patch({ op: "Add", path: "members", value: [{ value: b }, { value: b }] })).expect(204);
+    expect(memberIds((await h.get(`/Groups/${id}`)).body)).toEqual([b, c].sort());
+  });
+
+  test("PATCH answers 200 with the resource only when attributes are asked for", async () => {
+    const h = host();
+    const a = await createUser(h, "a@x.com");
+    const id = await createGroup(h, "Asked");
+    const res = await h.patch(`/Groups/${id}?attributes=displayName`, patch({ op: "add", path: "members", value: [{ value: a }] })).expect(200);
+    expect(res.body).toEqual({ schemas: [GROUP_SCHEMA], id, displayName: "Asked" });
+  });
+
+  test("excludedAttributes=members never loads the member list", async () => {
+    const base = memoryStore();
+    const loads: boolean[] = [];
+    const spy: Store = { ...base, groups: { ...base.groups, get: (ctx, gid, opts) => (loads.push(!!opts?.members), base.groups.get(ctx, gid, opts)) } };
+    const h = host({ store: spy });
+    const a = await createUser(h, "a@x.com");
+    const id = await createGroup(h, "Big", [a]);
+    loads.length = 0;
+    const res = await h.get(`/Groups/${id}?excludedAttributes=members`).expect(200);
+    expect(res.body.members).toBeUndefined();
+    expect(loads).toEqual([false]);
+    loads.length = 0;
+    await h.patch(`/Groups/${id}`, patch({ op: "remove", path: `members[value eq "${a}"]` })).expect(204);
+    expect(loads.every((withMembers) => !withMembers)).toBe(true);
+  });
+
+  test("PUT replaces the member list; DELETE removes the group and the users' memberships", async () => {
+    const h = host();
+    const [a, b] = [await createUser(h, "a@x.com"), await createUser(h, "b@x.com")];
+    const id = await createGroup(h, "Put", [a]);
+    const res = await h.put(`/Groups/${id}`, { schemas: [GROUP_SCHEMA], displayName: "Put", members: [{ value: b }] }).expect(200);
+    expect(memberIds(res.body)).toEqual([b]);
+    await h.delete(`/Groups/${id}`).expect(204);
+    expectScimError(await h.get(`/Groups/${id}`), 404);
+    expect((await h.get(`/Users/${b}`)).body.groups).toEqual([]);
+  });
+
+  test("filtering groups by member: members.value eq", async () => {
+    const h = host();
+    const a = await createUser(h, "a@x.com");
+    const with_ = await createGroup(h, "With", [a]);
+    await createGroup(h, "Without");
+    const res = await h.get(`/Groups?filter=${encodeURIComponent(`members.value eq "${a}"`)}&excludedAttributes=members`).expect(200);
+    expect(res.body.Resources.map((g: { id: string }) => g.id)).toEqual([with_]);
+  });
+});

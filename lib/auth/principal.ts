@@ -1,0 +1,9 @@
+/** Who a request acts for, once authenticated: what it may do, in which tenant. */
+export interface Principal {
+  /** Granted scopes, e.g. `["get:users", "post:users"]`. Unknown strings are ignored. */
+  scopes: readonly string[];
+  /** Overrides the router's tenant; a token belongs to one tenant. */
+  tenant?: string;
+  /** A name for logs and audit (never the secret). */
+  label?: string;
+}

@@ -1,0 +1,58 @@
+/**
+ * Static bearer tokens from the router's options. Secrets are hashed at start-up and compared
+ * in constant time over every configured token, so timing says nothing about which one is close.
+ */
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { Principal } from "./principal";
+import { isScope, type Scope } from "./scopes";
+
+export interface TokenConfig {
+  /** The secret a client sends as `Authorization: Bearer <token>`. At least 16 characters. */
+  token: string;
+  scopes: readonly Scope[];
+  /** After this instant the token answers 401. */
+  expiresAt?: Date;
+  tenant?: string;
+  label?: string;
+}
+
+export const MIN_TOKEN_LENGTH = 16;
+
+interface Entry {
+  hash: Buffer;
+  principal: Principal;
+  expiresAt?: Date;
+}
+
+const sha256 = (text: string) => createHash("sha256").update(text, "utf8").digest();
+
+/** Validates the configuration once, so a request never discovers a mistake. */
+export function staticTokens(configs: readonly TokenConfig[]): (presented: string, now?: Date) => Principal | null {
+  if (!Array.isArray(configs) || configs.length === 0) {
+    throw new TypeError("express-scim: `tokens` must list at least one { token, scopes } (or pass `auth` instead).");
+  }
+  const entries: Entry[] = configs.map((config, i) => {
+    if (typeof config?.token !== "string" || config.token.length < MIN_TOKEN_LENGTH) {
+      throw new TypeError(`express-scim: tokens[${i}].token must be a string of at least ${MIN_TOKEN_LENGTH} characters.`);
+    }
+    const bad = ((config.scopes ?? []) as readonly unknown[]).filter((s) => !isScope(s));
+    if (!Array.isArray(config.scopes) || bad.length > 0) {
+      throw new TypeError(`express-scim: tokens[${i}].scopes has unknown scopes ${JSON.stringify(bad)}; use e.g. "get:users".`);
+    }
+    if (config.expiresAt !== undefined && !(config.expiresAt instanceof Date && !isNaN(config.expiresAt.getTime()))) {
+      throw new TypeError(`express-scim: tokens[${i}].expiresAt must be a valid Date.`);
+    }
+    const principal: Principal = { scopes: [...config.scopes], label: config.label ?? `token #${i + 1}` };
+    if (config.tenant !== undefined) principal.tenant = config.tenant;
+    return { hash: sha256(config.token), principal, ...(config.expiresAt ? { expiresAt: config.expiresAt } : {}) };
+  });
+  return (presented, now = new Date()) => {
+    const hash = sha256(presented);
+    let found: Entry | undefined;
+    for (const entry of entries) {
+      if (timingSafeEqual(hash, entry.hash) && !found) found = entry;
+    }
+    if (!found || (found.expiresAt && found.expiresAt <= now)) return null;
+    return found.principal;
+  };
+}

@@ -1,0 +1,30 @@
+/**
+ * Bearer authentication and scope checks (RFC 6750 3), adapted to Express in one place.
+ * Both failures are ScimErrors carrying their WWW-Authenticate header, so routes only throw.
+ */
+import type { Request } from "express";
+import type { Principal } from "../auth/principal";
+import type { Scope } from "../auth/scopes";
+import { ScimError } from "../protocol/errors";
+
+const REALM = 'Bearer realm="SCIM"';
+
+export function unauthorized(detail: string, invalidToken: boolean): ScimError {
+  const challenge = invalidToken ? `${REALM}, error="invalid_token"` : REALM;
+  return new ScimError(401, undefined, detail, { "WWW-Authenticate": challenge });
+}
+
+export function bearerToken(req: Request): string | undefined {
+  const header = req.headers.authorization;
+  if (typeof header !== "string") return undefined;
+  const [scheme, ...rest] = header.trim().split(/\s+/);
+  if (scheme?.toLowerCase() !== "bearer" || rest.length !== 1) return undefined;
+  return rest[0];
+}
+
+export function requireScope(principal: Principal, scope: Scope): void {
+  if (principal.scopes.includes(scope)) return;
+  throw new ScimError(403, undefined, `insufficient_scope: this token lacks the "${scope}" scope.`, {
+    "WWW-Authenticate": `${REALM}, error="insufficient_scope", scope="${scope}"`,
+  });
+}

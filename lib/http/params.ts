@@ -1,0 +1,32 @@
+/**
+ * Query parameters read from the raw URL, the same way under Express 4 (qs) and 5: `+` and
+ * `%20` both decode to a space, and a repeated parameter keeps its first value.
+ */
+import type { Request } from "express";
+import type { ReadParams } from "../service/queries";
+
+const NAMES = ["filter", "sortBy", "sortOrder", "startIndex", "count", "attributes", "excludedAttributes"] as const;
+
+export function queryParams(req: Request): ReadParams & Record<string, string | undefined> {
+  const at = req.originalUrl.indexOf("?");
+  const search = new URLSearchParams(at === -1 ? "" : req.originalUrl.slice(at + 1));
+  const params: Record<string, string | undefined> = {};
+  // Parameter names are matched case-insensitively: clients write `startindex` and `Filter`.
+  for (const [key, value] of search) {
+    const name = NAMES.find((n) => n.toLowerCase() === key.toLowerCase());
+    if (name && params[name] === undefined) params[name] = value;
+  }
+  return params;
+}
+
+/** Only `attributes` and `excludedAttributes` apply to single-resource responses. */
+export function projectionParams(req: Request): ReadParams {
+  const { attributes, excludedAttributes } = queryParams(req);
+  return { attributes, excludedAttributes };
+}
+
+/** True when the client asked for specific attributes (then a group PATCH answers with the resource). */
+export function asksForAttributes(req: Request): boolean {
+  const { attributes, excludedAttributes } = queryParams(req);
+  return attributes !== undefined || excludedAttributes !== undefined;
+}

@@ -1,0 +1,50 @@
+/** Turns the router's auth options into one function: request -> principal, or a 401. */
+import type { Request } from "express";
+import type { Principal } from "../auth/principal";
+import { staticTokens } from "../auth/tokens";
+import type { ScimOptions } from "../options";
+import { ScimError } from "../protocol/errors";
+import { bearerToken, unauthorized } from "./authenticate";
+
+export function authenticator(options: ScimOptions): (req: Request) => Promise<Principal> {
+  if (options.tokens !== undefined && options.auth !== undefined) {
+    throw new TypeError("express-scim: pass either `tokens` or `auth`, not both.");
+  }
+  const tenantOf = tenantResolver(options.tenant);
+  if (typeof options.auth === "function") {
+    const auth = options.auth;
+    return async (req) => {
+      const principal = await auth(req);
+      if (!principal) throw unauthorized("Authentication required: send a valid bearer token.", bearerToken(req) !== undefined);
+      return withTenant(principal, tenantOf(req));
+    };
+  }
+  if (options.tokens === undefined) throw new TypeError("express-scim: pass `tokens: [{ token, scopes }]` or an `auth` function.");
+  const verify = staticTokens(options.tokens);
+  return async (req) => {
+    const token = bearerToken(req);
+    if (token === undefined) throw unauthorized("Authentication required: send `Authorization: Bearer <token>`.", false);
+    const principal = verify(token);
+    if (!principal) throw unauthorized("The bearer token is invalid or expired.", true);
+    return withTenant(principal, tenantOf(req));
+  };
+}
+
+function tenantResolver(tenant: ScimOptions["tenant"]): (req: Request) => string | undefined {
+  if (tenant === undefined || typeof tenant === "string") return () => tenant;
+  if (typeof tenant === "function") return tenant;
+  throw new TypeError("express-scim: `tenant` must be a string or a function of the request.");
+}
+
+/**
+ * A token bound to a tenant only works for that tenant: used elsewhere it is answered exactly
+ * like an unknown token, so nothing is learned about the other tenant.
+ */
+function withTenant(principal: Principal, fromRequest: string | undefined): Principal {
+  if (principal.tenant !== undefined && fromRequest !== undefined && principal.tenant !== fromRequest) {
+    throw unauthorized("The bearer token is invalid or expired.", true);
+  }
+  const tenant = principal.tenant ?? fromRequest ?? "default";
+  if (tenant === "") throw new ScimError(401, undefined, "No tenant could be determined for this request.");
+  return { ...principal, tenant };
+}

@@ -1,0 +1,24 @@
+/** The public API of express-scim. Everything not exported here is internal. */
+export { scim } from "./http/router";
+export type { ScimOptions, AuthFunction, Logger } from "./options";
+export { DEFAULT_LIMITS } from "./options";
+export { memoryStore, type MemoryStoreOptions } from "./stores/memory";
+export type {
+  Store,
+  ResourceStore,
+  MemberStore,
+  StoreContext,
+  Stored,
+  Member,
+  Query,
+  SortSpec,
+  UniqueKey,
+  AppRecord,
+  WriteOptions,
+  RecordWriteOptions,
+} from "./stores/types";
+export { ScimError, type ScimType } from "./protocol/errors";
+export type { Filter, ResolvedFilter, ResolvedAttr, AttrPath, CompareOp, Literal, FilterLimits } from "./protocol/filter/ast";
+export type { Principal } from "./auth/principal";
+export type { TokenConfig } from "./auth/tokens";
+export { ALL_SCOPES, type Scope } from "./auth/scopes";

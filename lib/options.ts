@@ -1,0 +1,89 @@
+/**
+ * The options of `scim()`: one typed object, defaults in one place, checked once at start-up.
+ * A request never discovers a configuration mistake.
+ */
+import type { Request } from "express";
+import type { Principal } from "./auth/principal";
+import type { TokenConfig } from "./auth/tokens";
+import { DEFAULT_FILTER_LIMITS, type FilterLimits } from "./protocol/filter/ast";
+import type { Limits } from "./service/context";
+import type { Store } from "./stores/types";
+
+/** pino-compatible: `logger.error({ err }, "message")`. */
+export interface Logger {
+  error(obj: object, msg?: string): void;
+  warn?(obj: object, msg?: string): void;
+}
+
+export type AuthFunction = (req: Request) => Principal | null | undefined | Promise<Principal | null | undefined>;
+
+interface CommonOptions {
+  /** Where users, groups and memberships live. */
+  store: Store;
+  /** The tenant of every request, or how to find it from the request. Default: "default". */
+  tenant?: string | ((req: Request) => string | undefined);
+  limits?: Partial<Omit<Limits, "filter">> & { filter?: Partial<FilterLimits>; bodyBytes?: number };
+  /** Refuse requests that carry an extension schema the server does not know (default: ignore it). */
+  strictExtensions?: boolean;
+  /** Receives unexpected errors (store failures, bugs). Default: one line on stderr. */
+  logger?: Logger;
+}
+
+/** Either static tokens or your own authentication, never both: the compiler rejects the mix. */
+export type ScimOptions = CommonOptions &
+  ({ tokens: readonly TokenConfig[]; auth?: never } | { auth: AuthFunction; tokens?: never });
+
+export interface ResolvedLimits extends Limits {
+  bodyBytes: number;
+}
+
+export const DEFAULT_LIMITS: ResolvedLimits = {
+  defaultCount: 100,
+  maxCount: 1000,
+  // Okta's custom SAML apps push up to 10,000 members in one PUT; Auth0 allows 1,000 per PATCH.
+  maxMembersPerRequest: 10_000,
+  maxOperations: 1_000,
+  // A 10,000-member body with $refs and display names is about 1.5 MB.
+  bodyBytes: 5 * 1024 * 1024,
+  filter: DEFAULT_FILTER_LIMITS,
+};
+
+const consoleLogger: Logger = {
+  error: (obj, msg) => process.stderr.write(`express-scim: ${msg ?? "error"} ${formatError(obj)}\n`),
+};
+
+function formatError(obj: object): string {
+  const err = (obj as { err?: unknown }).err;
+  return err instanceof Error ? (err.stack ?? err.message) : JSON.stringify(obj);
+}
+
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) throw new TypeError(`express-scim: limits.${name} must be a positive integer.`);
+  return value;
+}
+
+export function resolveLimits(given: ScimOptions["limits"] = {}): ResolvedLimits {
+  const filter = { ...DEFAULT_FILTER_LIMITS, ...given.filter };
+  const limits = { ...DEFAULT_LIMITS, ...given, filter };
+  for (const key of ["defaultCount", "maxCount", "maxMembersPerRequest", "maxOperations", "bodyBytes"] as const) {
+    positiveInteger(key, limits[key]);
+  }
+  for (const key of ["maxLength", "maxDepth", "maxTerms"] as const) positiveInteger(`filter.${key}`, filter[key]);
+  if (limits.defaultCount > limits.maxCount) throw new TypeError("express-scim: limits.defaultCount must not exceed limits.maxCount.");
+  return limits;
+}
+
+export function checkStore(store: unknown): Store {
+  const s = store as Store | undefined;
+  const methods = ["create", "get", "query", "replace", "delete"] as const;
+  const ok =
+    !!s &&
+    methods.every((m) => typeof s.users?.[m] === "function" && typeof s.groups?.[m] === "function") &&
+    (["addMembers", "removeMembers", "replaceMembers", "groupsOf"] as const).every((m) => typeof s.groups[m] === "function");
+  if (!ok) throw new TypeError("express-scim: `store` must implement the Store interface, e.g. memoryStore().");
+  return s;
+}
+
+export function loggerOf(options: CommonOptions): Logger {
+  return options.logger ?? consoleLogger;
+}

@@ -1,0 +1,45 @@
+/** RFC 7644 3.4.2.4 (pagination) and 3.4.2 (ListResponse). */
+import { badRequest } from "./errors";
+import { LIST_RESPONSE_SCHEMA } from "../schema/urns";
+
+export interface Paging {
+  startIndex: number;
+  count: number;
+}
+
+function integer(name: string, raw: unknown): number | undefined {
+  if (raw === undefined || raw === null || raw === "") return undefined;
+  const n = typeof raw === "number" ? raw : Number(String(raw).trim());
+  if (!Number.isFinite(n) || !Number.isInteger(n)) {
+    throw badRequest("invalidValue", `${name} must be an integer, got ${JSON.stringify(raw)}.`);
+  }
+  return n;
+}
+
+/**
+ * RFC 7644 3.4.2.4: startIndex below 1 is read as 1, a negative count as 0, and a count above
+ * the server's maximum is cut to it (not refused: Okta asks for 100, others for more).
+ */
+export function parsePaging(startIndex: unknown, count: unknown, limits: { defaultCount: number; maxCount: number }): Paging {
+  const start = integer("startIndex", startIndex) ?? 1;
+  const wanted = integer("count", count) ?? limits.defaultCount;
+  return { startIndex: Math.max(1, start), count: Math.min(Math.max(0, wanted), limits.maxCount) };
+}
+
+export interface ListResponse<T> {
+  schemas: [typeof LIST_RESPONSE_SCHEMA];
+  totalResults: number;
+  startIndex: number;
+  itemsPerPage: number;
+  Resources: T[];
+}
+
+export function listResponse<T>(total: number, paging: Paging, resources: T[]): ListResponse<T> {
+  return {
+    schemas: [LIST_RESPONSE_SCHEMA],
+    totalResults: total,
+    startIndex: paging.startIndex,
+    itemsPerPage: resources.length,
+    Resources: resources,
+  };
+}

@@ -1,0 +1,84 @@
+/**
+ * RFC 7643 2.4 (`returned`) and RFC 7644 3.4.2.5 (`attributes`, `excludedAttributes`):
+ * which attributes of a rendered resource go on the wire.
+ */
+import type { AttributeDef, ResourceTypeDef } from "../schema/types";
+import { COMMON_ATTRIBUTES } from "../schema/core";
+import { schemasOf } from "../schema/resolve";
+import type { AttributeKey } from "./attribute-list";
+
+export interface Projection {
+  attributes?: AttributeKey[];
+  excludedAttributes?: AttributeKey[];
+}
+
+type Json = Record<string, unknown>;
+
+const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
+const startsWith = (key: AttributeKey, prefix: string[]) => prefix.every((p, i) => key[i] === p);
+
+/** Would the projection keep anything at or below `path`? Lets callers skip expensive loads (group members). */
+export function wants(rt: ResourceTypeDef, projection: Projection, path: string[]): boolean {
+  const def = definitionAt(rt, path);
+  if (def?.returned === "never") return false;
+  if (def?.returned === "always") return true;
+  if (projection.attributes) {
+    return projection.attributes.some((k) => startsWith(k, path) || startsWith(path, k));
+  }
+  if (projection.excludedAttributes?.some((k) => startsWith(path, k))) return false;
+  return def?.returned !== "request";
+}
+
+function definitionAt(rt: ResourceTypeDef, path: string[]): AttributeDef | undefined {
+  for (const schema of schemasOf(rt)) {
+    const core = schema === rt.schema;
+    if (!core && path[0] !== schema.id) continue;
+    const [name, sub] = core ? path : path.slice(1);
+    const pool = core ? [...COMMON_ATTRIBUTES, ...schema.attributes] : schema.attributes;
+    const attr = pool.find((a) => a.name === name);
+    if (!attr) continue;
+    return sub === undefined ? attr : attr.subAttributes?.find((s) => s.name === sub) ?? attr;
+  }
+  return undefined;
+}
+
+function projectAttributes(attrs: readonly AttributeDef[], source: Json, keep: (path: string[]) => boolean, at: string[]): Json {
+  const out: Json = {};
+  for (const attr of attrs) {
+    const value = source[attr.name];
+    if (value === undefined) continue;
+    const path = [...at, attr.name];
+    if (!attr.subAttributes || !keep(path)) {
+      if (keep(path)) out[attr.name] = value;
+      continue;
+    }
+    const subs = attr.subAttributes;
+    const pick = (element: unknown) => (isObject(element) ? projectAttributes(subs, element, keep, path) : element);
+    out[attr.name] = Array.isArray(value) ? value.map(pick) : pick(value);
+  }
+  return out;
+}
+
+/**
+ * Returns a copy of `resource` holding only what the client should see. `id` and `schemas`
+ * are always returned (RFC 7643 3.1); `password` never (returned: never).
+ */
+export function project(rt: ResourceTypeDef, resource: Json, projection: Projection): Json {
+  const keep = (path: string[]) => wants(rt, projection, path);
+  const out: Json = { schemas: resource.schemas };
+  Object.assign(out, projectAttributes(COMMON_ATTRIBUTES, resource, keep, []));
+  Object.assign(out, projectAttributes(rt.schema.attributes, resource, keep, []));
+  for (const { schema } of rt.extensions) {
+    const ext = resource[schema.id];
+    if (!isObject(ext)) continue;
+    const projected = projectAttributes(schema.attributes, ext, (p) => keep([schema.id, ...p]), []);
+    if (Object.keys(projected).length > 0) out[schema.id] = projected;
+  }
+  out.schemas = schemasPresent(rt, out);
+  return out;
+}
+
+function schemasPresent(rt: ResourceTypeDef, resource: Json): string[] {
+  return [rt.schema.id, ...rt.extensions.map((e) => e.schema.id).filter((id) => resource[id] !== undefined)];
+}
+

@@ -1,0 +1,20 @@
+import type { FilterLimits } from "../protocol/filter/ast";
+import type { StoreContext } from "../stores/types";
+
+/** What the service needs to know about the request it serves. */
+export interface ServiceContext extends StoreContext {
+  /** Absolute URL of the router's mount point for this request, without a trailing slash. */
+  baseUrl: string;
+}
+
+export interface Limits {
+  /** Page size when the client gives no `count`. */
+  defaultCount: number;
+  /** Largest page served; larger `count`s are cut to it. */
+  maxCount: number;
+  /** Members in one POST/PUT body, or added/replaced by one PATCH. */
+  maxMembersPerRequest: number;
+  /** Operations in one PATCH body. */
+  maxOperations: number;
+  filter: FilterLimits;
+}

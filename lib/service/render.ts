@@ -1,0 +1,45 @@
+/** A stored row as a SCIM resource (RFC 7643 3.1): schemas, id, the attributes, meta. */
+import type { ResourceTypeDef } from "../schema/types";
+import { fromRecord } from "../mapping/identity";
+import type { Member, Stored } from "../stores/types";
+import type { ServiceContext } from "./context";
+
+export interface Related {
+  /** User.groups, computed from memberships. */
+  groups?: { id: string; display?: string }[];
+  members?: Member[];
+}
+
+export function locationOf(rt: ResourceTypeDef, ctx: ServiceContext, id: string): string {
+  return `${ctx.baseUrl}${rt.endpoint}/${encodeURIComponent(id)}`;
+}
+
+export function render(rt: ResourceTypeDef, stored: Stored, ctx: ServiceContext, related: Related = {}): Record<string, unknown> {
+  const attributes = fromRecord(stored.record);
+  const schemas = [rt.schema.id, ...rt.extensions.map((e) => e.schema.id).filter((id) => attributes[id] !== undefined)];
+  const resource: Record<string, unknown> = { schemas, id: stored.id, ...attributes };
+  if (related.groups) {
+    resource.groups = related.groups.map((g) => ({
+      value: g.id,
+      $ref: `${ctx.baseUrl}/Groups/${encodeURIComponent(g.id)}`,
+      ...(g.display !== undefined ? { display: g.display } : {}),
+      type: "direct",
+    }));
+  }
+  if (related.members) {
+    resource.members = related.members.map((m) => ({
+      value: m.value,
+      $ref: `${ctx.baseUrl}/${m.type === "Group" ? "Groups" : "Users"}/${encodeURIComponent(m.value)}`,
+      type: m.type,
+      ...(m.display !== undefined ? { display: m.display } : {}),
+    }));
+  }
+  resource.meta = {
+    resourceType: rt.name,
+    created: stored.created.toISOString(),
+    lastModified: stored.lastModified.toISOString(),
+    location: locationOf(rt, ctx, stored.id),
+    version: `W/"${stored.version}"`,
+  };
+  return resource;
+}

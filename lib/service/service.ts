@@ -1,0 +1,113 @@
+/**
+ * The SCIM semantics of one resource type: what create, replace, patch, delete and query mean,
+ * over any store. HTTP never reaches here; stores never see SCIM rules.
+ */
+import { ScimError, notFound } from "../protocol/errors";
+import { listResponse, type ListResponse } from "../protocol/list";
+import { project, wants, type Projection } from "../protocol/projection";
+import { normalizeResource } from "../schema/normalize";
+import type { ResourceTypeDef } from "../schema/types";
+import type { Member, ResourceStore, Store, Stored } from "../stores/types";
+import type { Limits, ServiceContext } from "./context";
+import { parseListRequest, type ReadParams } from "./queries";
+import { render, type Related } from "./render";
+import { matchesNoneMatch, requiredVersion } from "./versions";
+import { toRecord } from "../mapping/identity";
+
+export interface Resource {
+  body: Record<string, unknown>;
+  version: string;
+}
+
+export interface ServiceOptions {
+  store: Store;
+  limits: Limits;
+  strictExtensions: boolean;
+}
+
+export abstract class ResourceService {
+  constructor(
+    readonly rt: ResourceTypeDef,
+    protected readonly options: ServiceOptions,
+  ) {}
+
+  protected abstract get table(): ResourceStore;
+  /** Loads what the representation computes (User.groups, Group.members) when the projection keeps it. */
+  protected abstract related(ctx: ServiceContext, stored: Stored, projection: Projection): Promise<Related>;
+  protected abstract wantsMembers(projection: Projection): boolean;
+
+  protected async present(ctx: ServiceContext, stored: Stored, projection: Projection): Promise<Resource> {
+    const related = await this.related(ctx, stored, projection);
+    return { body: project(this.rt, render(this.rt, stored, ctx, related), projection), version: stored.version };
+  }
+
+  /** `table` defaults to this service's; inside a transaction pass the transaction's. */
+  protected async load(ctx: ServiceContext, id: string, members = false, table = this.table): Promise<Stored> {
+    const stored = await table.get(ctx, id, { members });
+    if (!stored) throw notFound(`${this.rt.name} ${id} not found.`);
+    return stored;
+  }
+
+  /** Returns null when If-None-Match names the current version (the router answers 304). */
+  async get(ctx: ServiceContext, id: string, params: ReadParams, ifNoneMatch?: string): Promise<Resource | null> {
+    const projection = parseListRequest(this.rt, params, this.options.limits).projection;
+    const stored = await this.load(ctx, id, this.wantsMembers(projection));
+    if (matchesNoneMatch(ifNoneMatch, stored.version)) return null;
+    return this.present(ctx, stored, projection);
+  }
+
+  async list(ctx: ServiceContext, params: ReadParams): Promise<ListResponse<Record<string, unknown>>> {
+    const request = parseListRequest(this.rt, params, this.options.limits);
+    const { total, items } = await this.table.query(ctx, {
+      ...(request.filter ? { filter: request.filter } : {}),
+      ...(request.sort ? { sort: request.sort } : {}),
+      startIndex: request.paging.startIndex,
+      count: request.paging.count,
+    });
+    const withMembers = this.wantsMembers(request.projection);
+    const resources = [];
+    for (const item of items) {
+      const stored = withMembers ? ((await this.table.get(ctx, item.id, { members: true })) ?? item) : item;
+      resources.push((await this.present(ctx, stored, request.projection)).body);
+    }
+    return listResponse(total, request.paging, resources);
+  }
+
+  async delete(ctx: ServiceContext, id: string, ifMatch?: string): Promise<void> {
+    const ifVersion = requiredVersion(ifMatch);
+    await this.table.delete(ctx, id, ifVersion === undefined ? {} : { ifVersion });
+  }
+
+  /** The client's resource, cleaned: canonical names and types, server-owned attributes dropped. */
+  protected normalize(body: unknown): Record<string, unknown> {
+    return normalizeResource(this.rt, body, { strictExtensions: this.options.strictExtensions });
+  }
+
+  protected record(resource: Record<string, unknown>) {
+    return toRecord(resource);
+  }
+
+  /** Members named in a body, checked for shape and count before any store call. */
+  protected membersOf(resource: Record<string, unknown>): Member[] | undefined {
+    const raw = resource.members;
+    if (raw === undefined) return undefined;
+    if (!Array.isArray(raw)) throw new ScimError(400, "invalidValue", "members must be an array.");
+    if (raw.length > this.options.limits.maxMembersPerRequest) {
+      throw new ScimError(
+        400,
+        "tooMany",
+        `At most ${this.options.limits.maxMembersPerRequest} members may be written in one request; use PATCH for more.`,
+      );
+    }
+    const seen = new Map<string, Member>();
+    for (const m of raw as Record<string, unknown>[]) {
+      if (typeof m?.value !== "string" || m.value === "") throw new ScimError(400, "invalidValue", "Each member needs a non-empty value.");
+      seen.set(m.value, { value: m.value, type: m.type === "Group" ? "Group" : "User" });
+    }
+    return [...seen.values()];
+  }
+
+  protected wants(projection: Projection, path: string[]): boolean {
+    return wants(this.rt, projection, path);
+  }
+}

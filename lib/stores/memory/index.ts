@@ -1,0 +1,77 @@
+/**
+ * The memory store: the reference implementation of the store contract, for tests, demos and
+ * single-process apps that can afford to lose data on restart. Indexed, so lookups by id,
+ * unique keys and externalId do not scan, and member changes cost O(change).
+ */
+import type { Store, StoreContext, UniqueKey } from "../types";
+import { Lock } from "./lock";
+import type { Journal } from "./table";
+import { TenantData, type TenantConfig } from "./tenant";
+
+export interface MemoryStoreOptions {
+  /** Unique keys for stores used without a router (the router calls `configure`). */
+  unique?: Partial<TenantConfig>;
+}
+
+type Runner = <T>(op: (tenant: (ctx: StoreContext) => TenantData, journal: Journal) => T) => Promise<T>;
+
+export function memoryStore(options: MemoryStoreOptions = {}): Store {
+  const config: TenantConfig = { users: [...(options.unique?.users ?? [])], groups: [...(options.unique?.groups ?? [])] };
+  const tenants = new Map<string, TenantData>();
+  const lock = new Lock();
+  const tenant = (ctx: StoreContext) => {
+    let data = tenants.get(ctx.tenant);
+    if (!data) tenants.set(ctx.tenant, (data = new TenantData(config)));
+    return data;
+  };
+  const outside: Runner = (op) => lock.run(() => op(tenant, () => {}));
+  const store = facade(outside);
+  store.configure = (keys) => {
+    const users = dedupe([...config.users, ...keys.users]);
+    const groups = dedupe([...config.groups, ...keys.groups]);
+    const grew = users.length > config.users.length || groups.length > config.groups.length;
+    // Indexes are built as rows arrive; a key added later would not cover the rows already there.
+    if (grew && tenants.size > 0) throw new TypeError("memoryStore: configure() must be called before the store holds data.");
+    Object.assign(config, { users, groups });
+  };
+  store.transaction = (fn) =>
+    lock.run(async () => {
+      const undo: (() => void)[] = [];
+      const inside: Runner = async (op) => op(tenant, (step) => undo.push(step));
+      const scoped = facade(inside);
+      scoped.transaction = (inner) => inner(scoped);
+      try {
+        return await fn(scoped);
+      } catch (error) {
+        for (const step of undo.reverse()) step();
+        throw error;
+      }
+    });
+  return store;
+}
+
+function dedupe(keys: UniqueKey[]): UniqueKey[] {
+  const seen = new Map(keys.map((k) => [k.path.join("."), k]));
+  return [...seen.values()];
+}
+
+function facade(run: Runner): Store {
+  const resource = (kind: "users" | "groups") => ({
+    create: (ctx: StoreContext, record: Record<string, unknown>, opts = {}) => run((t, j) => t(ctx).create(kind, record, opts, j)),
+    get: (ctx: StoreContext, id: string, opts: { members?: boolean } = {}) => run((t) => t(ctx).get(kind, id, !!opts.members)),
+    query: (ctx: StoreContext, q: Parameters<TenantData["query"]>[1]) => run((t) => t(ctx).query(kind, q)),
+    replace: (ctx: StoreContext, id: string, record: Record<string, unknown>, opts = {}) =>
+      run((t, j) => t(ctx).replace(kind, id, record, opts, j)),
+    delete: (ctx: StoreContext, id: string, opts = {}) => run((t, j) => t(ctx).delete(kind, id, opts, j)),
+  });
+  return {
+    users: resource("users"),
+    groups: {
+      ...resource("groups"),
+      addMembers: (ctx, groupId, members, opts = {}) => run((t, j) => t(ctx).addMembers(groupId, members, opts, j)),
+      removeMembers: (ctx, groupId, ids, opts = {}) => run((t, j) => t(ctx).removeMembers(groupId, ids, opts, j)),
+      replaceMembers: (ctx, groupId, members, opts = {}) => run((t, j) => t(ctx).replaceMembers(groupId, members, opts, j)),
+      groupsOf: (ctx, memberId) => run((t) => t(ctx).groupsOf(memberId)),
+    },
+  };
+}

@@ -1,0 +1,184 @@
+/** Everything the memory store keeps for one tenant, and the synchronous operations on it. */
+import { randomUUID } from "node:crypto";
+import { ScimError } from "../../protocol/errors";
+import { evaluate } from "../../protocol/filter/evaluate";
+import { compareRecords } from "../../protocol/filter/sort";
+import type { AppRecord, Member, Query, RecordWriteOptions, Stored, UniqueKey, WriteOptions } from "../types";
+import { candidates } from "./candidates";
+import { cloneJson } from "./clone";
+import { Memberships } from "./memberships";
+import { Table, type Journal, type Row } from "./table";
+import { viewOf } from "./view";
+
+export type Kind = "users" | "groups";
+
+export interface TenantConfig {
+  users: UniqueKey[];
+  groups: UniqueKey[];
+}
+
+/** externalId is looked up by Entra and Okta on every sync; index it even though it is not unique. */
+const LOOKUPS = [["externalId"]];
+
+export class TenantData {
+  readonly tables: Record<Kind, Table>;
+  readonly memberships = new Memberships();
+
+  constructor(config: TenantConfig) {
+    this.tables = { users: new Table(config.users, LOOKUPS), groups: new Table(config.groups, LOOKUPS) };
+  }
+
+  private stored(kind: Kind, row: Row, withMembers = false): Stored {
+    const out: Stored = {
+      id: row.id,
+      version: String(row.version),
+      created: row.created,
+      lastModified: row.lastModified,
+      record: cloneJson(row.record),
+    };
+    if (kind === "groups" && withMembers) out.members = this.members(row.id);
+    return out;
+  }
+
+  private members(groupId: string): Member[] {
+    const out: Member[] = [];
+    for (const [value, type] of this.memberships.membersOf(groupId)) {
+      const member: Member = { value, type };
+      const display = this.displayOf(value, type);
+      if (display !== undefined) member.display = display;
+      out.push(member);
+    }
+    return out;
+  }
+
+  private displayOf(id: string, type: Member["type"]): string | undefined {
+    const record = this.tables[type === "User" ? "users" : "groups"].rows.get(id)?.record;
+    const name = record?.displayName ?? record?.userName;
+    return typeof name === "string" ? name : undefined;
+  }
+
+  private row(kind: Kind, id: string, opts?: WriteOptions): Row {
+    const row = this.tables[kind].rows.get(id);
+    if (!row) throw new ScimError(404, undefined, `Resource ${id} not found.`);
+    if (opts?.ifVersion !== undefined && opts.ifVersion !== String(row.version)) {
+      throw new ScimError(412, undefined, "The resource has changed since the version given in If-Match.");
+    }
+    return row;
+  }
+
+  /** A new version of a row: same id and created, the next version, now as lastModified. */
+  private touch(kind: Kind, row: Row, journal: Journal, record = row.record): Row {
+    const next = { ...row, version: row.version + 1, lastModified: new Date(), record };
+    this.tables[kind].update(next, journal);
+    return next;
+  }
+
+  create(kind: Kind, record: AppRecord, opts: RecordWriteOptions, journal: Journal): Stored {
+    const now = new Date();
+    const row: Row = { id: randomUUID(), version: 1, created: now, lastModified: now, record: cloneJson(record) };
+    if (opts.members) this.assertMembersExist(opts.members);
+    this.tables[kind].insert(row, journal);
+    if (opts.members) this.setMembers(row.id, opts.members, journal);
+    return this.stored(kind, row);
+  }
+
+  get(kind: Kind, id: string, withMembers: boolean): Stored | null {
+    const row = this.tables[kind].rows.get(id);
+    return row ? this.stored(kind, row, withMembers) : null;
+  }
+
+  query(kind: Kind, q: Query): { total: number; items: Stored[] } {
+    const table = this.tables[kind];
+    const start = q.startIndex - 1;
+    if (!q.filter && !q.sort) {
+      const page = [...take(table.rows.values(), start, q.count)];
+      return { total: table.rows.size, items: page.map((r) => this.stored(kind, r)) };
+    }
+    const ids = q.filter ? candidates(q.filter, table.lookups) : undefined;
+    let rows = ids ? [...ids].map((id) => table.rows.get(id)).filter((r): r is Row => !!r) : [...table.rows.values()];
+    const members = kind === "groups" ? (row: Row) => () => this.members(row.id) : undefined;
+    const views = new Map(rows.map((row) => [row, viewOf(row, members?.(row))]));
+    if (q.filter) rows = rows.filter((row) => evaluate(q.filter!, views.get(row)));
+    if (q.sort) {
+      const order = new Map([...table.rows.keys()].map((id, i) => [id, i]));
+      const compare = compareRecords(q.sort);
+      // Ties fall back to creation order, so paging under a sort is stable.
+      rows.sort((a, b) => compare(views.get(a), views.get(b)) || order.get(a.id)! - order.get(b.id)!);
+    }
+    return { total: rows.length, items: rows.slice(start, start + q.count).map((r) => this.stored(kind, r)) };
+  }
+
+  replace(kind: Kind, id: string, record: AppRecord, opts: RecordWriteOptions, journal: Journal): Stored {
+    const row = this.row(kind, id, opts);
+    if (opts.members) this.assertMembersExist(opts.members);
+    const next = this.touch(kind, row, journal, cloneJson(record));
+    if (opts.members) this.setMembers(id, opts.members, journal);
+    return this.stored(kind, next);
+  }
+
+  delete(kind: Kind, id: string, opts: WriteOptions, journal: Journal): void {
+    this.row(kind, id, opts);
+    for (const groupId of this.memberships.forget(id, journal)) this.touchGroup(groupId, journal);
+    this.tables[kind].drop(id, journal);
+  }
+
+  addMembers(groupId: string, members: Member[], opts: WriteOptions, journal: Journal): void {
+    const group = this.row("groups", groupId, opts);
+    this.assertMembersExist(members);
+    for (const m of members) this.memberships.add(groupId, m.value, m.type, journal);
+    this.touch("groups", group, journal);
+  }
+
+  removeMembers(groupId: string, ids: string[], opts: WriteOptions, journal: Journal): void {
+    const group = this.row("groups", groupId, opts);
+    for (const id of ids) this.memberships.remove(groupId, id, journal);
+    this.touch("groups", group, journal);
+  }
+
+  replaceMembers(groupId: string, members: Member[], opts: WriteOptions, journal: Journal): void {
+    const group = this.row("groups", groupId, opts);
+    this.assertMembersExist(members);
+    this.setMembers(groupId, members, journal);
+    this.touch("groups", group, journal);
+  }
+
+  groupsOf(memberId: string): { id: string; display?: string }[] {
+    return [...this.memberships.groupsOf(memberId)].map((id) => {
+      const display = this.displayOf(id, "Group");
+      return display === undefined ? { id } : { id, display };
+    });
+  }
+
+  private setMembers(groupId: string, members: Member[], journal: Journal): void {
+    const wanted = new Set(members.map((m) => m.value));
+    for (const id of [...this.memberships.membersOf(groupId).keys()]) {
+      if (!wanted.has(id)) this.memberships.remove(groupId, id, journal);
+    }
+    for (const m of members) this.memberships.add(groupId, m.value, m.type, journal);
+  }
+
+  private touchGroup(groupId: string, journal: Journal): void {
+    const row = this.tables.groups.rows.get(groupId);
+    if (row) this.touch("groups", row, journal);
+  }
+
+  /** Checked before any write, so a bad id leaves nothing half-done. */
+  private assertMembersExist(members: Member[]): void {
+    const missing = members.filter((m) => !this.tables[m.type === "Group" ? "groups" : "users"].rows.has(m.value));
+    if (missing.length > 0) {
+      const shown = missing.slice(0, 5).map((m) => m.value).join(", ");
+      const more = missing.length > 5 ? ` and ${missing.length - 5} more` : "";
+      throw new ScimError(400, "invalidValue", `Unknown member ids: ${shown}${more}.`);
+    }
+  }
+}
+
+function* take<T>(items: Iterable<T>, skip: number, count: number): Iterable<T> {
+  if (count <= 0) return;
+  let i = 0;
+  for (const item of items) {
+    if (i++ < skip) continue;
+    yield item;
+    if (i - skip >= count) return;
+  }
+}

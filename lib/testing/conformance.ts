@@ -1,0 +1,249 @@
+/**
+ * The store conformance suite: the definition of "a store". Runs under jest, vitest or
+ * node:test (the host passes its `describe` and `test`); assertions use node:assert, so no
+ * runner's `expect` is needed. Every test builds a fresh store and its own tenant.
+ */
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { ScimError } from "../protocol/errors";
+import type { ResolvedAttr, ResolvedFilter } from "../protocol/filter/ast";
+import type { AppRecord, Store, StoreContext } from "../stores/types";
+
+export interface ConformanceOptions {
+  /** Shown in test names. */
+  name: string;
+  /** A fresh store for every test (it may share a database; tests use their own tenants). */
+  makeStore: () => Store | Promise<Store>;
+  describe: (name: string, fn: () => void) => void;
+  test: (name: string, fn: () => Promise<void>) => void;
+  /** Called after each test's store is done with (close pools, files). */
+  closeStore?: (store: Store) => Promise<void> | void;
+}
+
+export const UNIQUE_KEYS = {
+  users: [{ path: ["userName"], caseExact: false }],
+  groups: [{ path: ["displayName"], caseExact: false }],
+};
+
+const str = (path: string[], caseExact = false, multiValued = false): ResolvedAttr => ({ path, type: "string", caseExact, multiValued });
+export const eq = (path: string[], value: string, caseExact = false): ResolvedFilter => ({ op: "eq", attrPath: str(path, caseExact), compValue: value });
+
+async function rejectsWith(promise: Promise<unknown>, status: number, scimType?: string): Promise<void> {
+  await assert.rejects(promise, (error: unknown) => {
+    assert.ok(error instanceof ScimError, `expected a ScimError, got ${String(error)}`);
+    assert.equal(error.status, status);
+    if (scimType) assert.equal(error.scimType, scimType);
+    return true;
+  });
+}
+
+type Case = (store: Store, ctx: StoreContext) => Promise<void>;
+
+export function storeConformance(options: ConformanceOptions): void {
+  const { describe, test } = options;
+  const run = (name: string, body: Case) =>
+    test(name, async () => {
+      const store = await options.makeStore();
+      store.configure?.(UNIQUE_KEYS);
+      try {
+        await body(store, { tenant: `t-${randomUUID()}` });
+      } finally {
+        await options.closeStore?.(store);
+      }
+    });
+  const user = (userName: string, more: AppRecord = {}): AppRecord => ({ userName, ...more });
+
+  describe(`store conformance: ${options.name}`, () => {
+    describe("crud", () => {
+      run("create assigns id, version and dates; get returns the record", async (store, ctx) => {
+        const created = await store.users.create(ctx, user("ada", { name: { givenName: "Ada" } }));
+        assert.ok(created.id && created.version);
+        assert.ok(created.created instanceof Date && created.lastModified instanceof Date);
+        const got = await store.users.get(ctx, created.id);
+        assert.deepEqual(got?.record, { userName: "ada", name: { givenName: "Ada" } });
+        assert.equal(got?.version, created.version);
+        assert.equal(await store.users.get(ctx, randomUUID()), null);
+      });
+      run("replace bumps the version, keeps created, and 404s for an unknown id", async (store, ctx) => {
+        const created = await store.users.create(ctx, user("grace"));
+        const replaced = await store.users.replace(ctx, created.id, user("grace", { title: "RADM" }));
+        assert.notEqual(replaced.version, created.version);
+        assert.equal(replaced.created.getTime(), created.created.getTime());
+        assert.deepEqual((await store.users.get(ctx, created.id))?.record, { userName: "grace", title: "RADM" });
+        await rejectsWith(store.users.replace(ctx, randomUUID(), user("x")), 404);
+      });
+      run("delete removes; deleting again is 404", async (store, ctx) => {
+        const created = await store.users.create(ctx, user("alan"));
+        await store.users.delete(ctx, created.id);
+        assert.equal(await store.users.get(ctx, created.id), null);
+        await rejectsWith(store.users.delete(ctx, created.id), 404);
+      });
+      run("stored records are copies: changing a returned record changes nothing", async (store, ctx) => {
+        const created = await store.users.create(ctx, user("copy", { name: { givenName: "A" } }));
+        (created.record.name as AppRecord).givenName = "B";
+        const got = await store.users.get(ctx, created.id);
+        assert.deepEqual(got?.record.name, { givenName: "A" });
+      });
+    });
+
+    describe("uniqueness", () => {
+      run("a taken unique key is 409 uniqueness, case-insensitively, on create and replace", async (store, ctx) => {
+        await store.users.create(ctx, user("Ada@Example.com"));
+        await rejectsWith(store.users.create(ctx, user("ada@example.com")), 409, "uniqueness");
+        const other = await store.users.create(ctx, user("other"));
+        await rejectsWith(store.users.replace(ctx, other.id, user("ADA@example.com")), 409, "uniqueness");
+        const g = await store.groups.create(ctx, { displayName: "Ops" });
+        await rejectsWith(store.groups.create(ctx, { displayName: "ops" }), 409, "uniqueness");
+        await store.groups.replace(ctx, g.id, { displayName: "OPS" });
+      });
+      run("a freed key can be taken again", async (store, ctx) => {
+        const first = await store.users.create(ctx, user("reuse"));
+        await store.users.delete(ctx, first.id);
+        await store.users.create(ctx, user("reuse"));
+      });
+    });
+
+    describe("query", () => {
+      run("pages are 1-based, stable and complete; count 0 gives the total", async (store, ctx) => {
+        const ids = [];
+        for (let i = 0; i < 7; i++) ids.push((await store.users.create(ctx, user(`u${i}`))).id);
+        const seen: string[] = [];
+        for (let start = 1; start <= 7; start += 3) {
+          const page = await store.users.query(ctx, { startIndex: start, count: 3 });
+          assert.equal(page.total, 7);
+          seen.push(...page.items.map((s) => s.id));
+        }
+        assert.deepEqual(seen, ids);
+        const none = await store.users.query(ctx, { startIndex: 1, count: 0 });
+        assert.equal(none.total, 7);
+        assert.equal(none.items.length, 0);
+      });
+      run("eq on userName is case-insensitive; on externalId case-exact", async (store, ctx) => {
+        await store.users.create(ctx, user("Mixed.Case", { externalId: "Ext-1" }));
+        assert.equal((await store.users.query(ctx, { filter: eq(["userName"], "mixed.case"), startIndex: 1, count: 10 })).total, 1);
+        assert.equal((await store.users.query(ctx, { filter: eq(["externalId"], "ext-1", true), startIndex: 1, count: 10 })).total, 0);
+        assert.equal((await store.users.query(ctx, { filter: eq(["externalId"], "Ext-1", true), startIndex: 1, count: 10 })).total, 1);
+      });
+      run("and, or, not, pr and a value path matching within one element", async (store, ctx) => {
+        await store.users.create(ctx, user("a", { title: "x", emails: [{ type: "work", value: "a@w.com" }, { type: "home", value: "a@h.com" }] }));
+        await store.users.create(ctx, user("b", { emails: [{ type: "home", value: "b@w.com" }] }));
+        const q = async (filter: ResolvedFilter) =>
+          (await store.users.query(ctx, { filter, startIndex: 1, count: 10 })).items.map((s) => s.record.userName).sort();
+        const emailType = str(["type"]);
+        const emailValue = str(["value"]);
+        const sameElement: ResolvedFilter = {
+          op: "valuePath",
+          attrPath: { path: ["emails"], type: "complex", caseExact: false, multiValued: true },
+          filter: { op: "and", filters: [{ op: "eq", attrPath: emailType, compValue: "work" }, { op: "co", attrPath: emailValue, compValue: "@w.com" }] },
+        };
+        assert.deepEqual(await q(sameElement), ["a"]);
+        assert.deepEqual(await q({ op: "or", filters: [eq(["userName"], "a"), eq(["userName"], "b")] }), ["a", "b"]);
+        assert.deepEqual(await q({ op: "and", filters: [eq(["userName"], "a"), { op: "pr", attrPath: str(["title"]) }] }), ["a"]);
+        assert.deepEqual(await q({ op: "not", filter: { op: "pr", attrPath: str(["title"]) } }), ["b"]);
+        assert.deepEqual(await q({ op: "eq", attrPath: str(["emails", "value"], false, true), compValue: "B@W.COM" }), ["b"]);
+      });
+      run("sort ascending and descending by a string attribute", async (store, ctx) => {
+        for (const n of ["carol", "Alice", "bob"]) await store.users.create(ctx, user(n));
+        const sorted = async (descending: boolean) =>
+          (await store.users.query(ctx, { sort: { path: ["userName"], multiValued: false, caseExact: false, descending }, startIndex: 1, count: 10 })).items.map(
+            (s) => s.record.userName,
+          );
+        assert.deepEqual(await sorted(false), ["Alice", "bob", "carol"]);
+        assert.deepEqual(await sorted(true), ["carol", "bob", "Alice"]);
+      });
+      run("id and meta.lastModified are filterable", async (store, ctx) => {
+        const a = await store.users.create(ctx, user("a"));
+        await store.users.create(ctx, user("b"));
+        const byId = await store.users.query(ctx, { filter: eq(["id"], a.id, true), startIndex: 1, count: 10 });
+        assert.deepEqual(byId.items.map((s) => s.id), [a.id]);
+        const since: ResolvedFilter = { op: "ge", attrPath: { path: ["meta", "lastModified"], type: "dateTime", caseExact: false, multiValued: false }, compValue: a.lastModified.toISOString() };
+        assert.equal((await store.users.query(ctx, { filter: since, startIndex: 1, count: 10 })).total, 2);
+      });
+    });
+
+    describe("members", () => {
+      run("add is idempotent, remove of a non-member is fine, replace sets the list", async (store, ctx) => {
+        const [a, b, c] = [await store.users.create(ctx, user("a")), await store.users.create(ctx, user("b")), await store.users.create(ctx, user("c"))];
+        const g = await store.groups.create(ctx, { displayName: "G" });
+        await store.groups.addMembers(ctx, g.id, [{ value: a.id, type: "User" }, { value: b.id, type: "User" }]);
+        await store.groups.addMembers(ctx, g.id, [{ value: a.id, type: "User" }]);
+        await store.groups.removeMembers(ctx, g.id, [c.id]);
+        const members = async () => ((await store.groups.get(ctx, g.id, { members: true }))?.members ?? []).map((m) => m.value).sort();
+        assert.deepEqual(await members(), [a.id, b.id].sort());
+        await store.groups.replaceMembers(ctx, g.id, [{ value: c.id, type: "User" }]);
+        assert.deepEqual(await members(), [c.id]);
+      });
+      run("unknown member ids are 400 invalidValue and nothing is written", async (store, ctx) => {
+        const a = await store.users.create(ctx, user("a"));
+        const g = await store.groups.create(ctx, { displayName: "G" });
+        await rejectsWith(store.groups.addMembers(ctx, g.id, [{ value: a.id, type: "User" }, { value: randomUUID(), type: "User" }]), 400, "invalidValue");
+        assert.deepEqual((await store.groups.get(ctx, g.id, { members: true }))?.members ?? [], []);
+        await rejectsWith(store.groups.create(ctx, { displayName: "H" }, { members: [{ value: randomUUID(), type: "User" }] }), 400, "invalidValue");
+        assert.equal((await store.groups.query(ctx, { filter: eq(["displayName"], "H"), startIndex: 1, count: 1 })).total, 0);
+      });
+      run("groupsOf lists a user's groups; deleting the user drops its memberships", async (store, ctx) => {
+        const a = await store.users.create(ctx, user("a"));
+        const g = await store.groups.create(ctx, { displayName: "G" }, { members: [{ value: a.id, type: "User" }] });
+        assert.deepEqual(await store.groups.groupsOf(ctx, a.id), [{ id: g.id, display: "G" }]);
+        await store.users.delete(ctx, a.id);
+        assert.deepEqual((await store.groups.get(ctx, g.id, { members: true }))?.members ?? [], []);
+        assert.deepEqual(await store.groups.groupsOf(ctx, a.id), []);
+      });
+      run("get without members does not return them; with members it names each with its display", async (store, ctx) => {
+        const a = await store.users.create(ctx, user("a", { displayName: "Ada" }));
+        const g = await store.groups.create(ctx, { displayName: "G" }, { members: [{ value: a.id, type: "User" }] });
+        assert.equal((await store.groups.get(ctx, g.id))?.members, undefined);
+        assert.deepEqual((await store.groups.get(ctx, g.id, { members: true }))?.members, [{ value: a.id, type: "User", display: "Ada" }]);
+      });
+      run("member changes bump the group's version", async (store, ctx) => {
+        const a = await store.users.create(ctx, user("a"));
+        const g = await store.groups.create(ctx, { displayName: "G" });
+        await store.groups.addMembers(ctx, g.id, [{ value: a.id, type: "User" }]);
+        assert.notEqual((await store.groups.get(ctx, g.id))?.version, g.version);
+      });
+    });
+
+    describe("versions", () => {
+      run("a write under a stale version is 412 and changes nothing", async (store, ctx) => {
+        const created = await store.users.create(ctx, user("v"));
+        await store.users.replace(ctx, created.id, user("v", { title: "1" }), { ifVersion: created.version });
+        await rejectsWith(store.users.replace(ctx, created.id, user("v", { title: "2" }), { ifVersion: created.version }), 412);
+        await rejectsWith(store.users.delete(ctx, created.id, { ifVersion: created.version }), 412);
+        assert.equal((await store.users.get(ctx, created.id))?.record.title, "1");
+      });
+    });
+
+    describe("tenancy", () => {
+      run("one tenant never sees, finds, changes or references another's data", async (store, ctx) => {
+        const other: StoreContext = { tenant: `${ctx.tenant}-other` };
+        const a = await store.users.create(ctx, user("shared-name"));
+        await store.users.create(other, user("shared-name"));
+        assert.equal(await store.users.get(other, a.id), null);
+        assert.equal((await store.users.query(other, { filter: eq(["id"], a.id, true), startIndex: 1, count: 10 })).total, 0);
+        await rejectsWith(store.users.replace(other, a.id, user("x")), 404);
+        await rejectsWith(store.users.delete(other, a.id), 404);
+        const g = await store.groups.create(other, { displayName: "G" });
+        await rejectsWith(store.groups.addMembers(other, g.id, [{ value: a.id, type: "User" }]), 400, "invalidValue");
+        assert.equal((await store.users.query(ctx, { startIndex: 1, count: 10 })).total, 1);
+      });
+    });
+
+    describe("transactions", () => {
+      run("a transaction that throws leaves nothing behind", async (store, ctx) => {
+        if (!store.transaction) return;
+        const before = await store.users.create(ctx, user("kept"));
+        await assert.rejects(
+          store.transaction(async (tx) => {
+            await tx.users.create(ctx, user("rolled-back"));
+            await tx.users.replace(ctx, before.id, user("kept", { title: "changed" }));
+            await tx.users.delete(ctx, before.id);
+            throw new Error("abort");
+          }),
+          /abort/,
+        );
+        const all = await store.users.query(ctx, { startIndex: 1, count: 10 });
+        assert.deepEqual(all.items.map((s) => s.record), [{ userName: "kept" }]);
+      });
+    });
+  });
+}

@@ -1,0 +1,2 @@
+/** `express-scim/testing`: the store conformance suite, for the shipped stores and yours. */
+export { storeConformance, type ConformanceOptions, UNIQUE_KEYS } from "./conformance";

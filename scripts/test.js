@@ -1,0 +1,23 @@
+#!/usr/bin/env node
+// `npm test`: build (the package tests load dist/ as users do), then every suite on Express 5,
+// then the HTTP suites again on Express 4. Extra arguments go to both jest runs.
+"use strict";
+const { spawnSync } = require("node:child_process");
+const path = require("node:path");
+
+const root = path.join(__dirname, "..");
+const jest = require.resolve("jest/bin/jest");
+const args = process.argv.slice(2);
+
+function run(label, command, argv) {
+  process.stdout.write(`\n== ${label}\n`);
+  const result = spawnSync(process.execPath, [command, ...argv], { cwd: root, stdio: "inherit" });
+  if (result.status !== 0) {
+    process.stdout.write(`\n${label} failed.\n`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+run("build", path.join(__dirname, "build.js"), []);
+run("tests on Express 5", jest, ["-c", "jest.config.js", ...args]);
+run("HTTP tests on Express 4", jest, ["-c", "jest.express4.config.js", ...args]);
