@@ -15,10 +15,15 @@ execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", pat
 
 const esm = path.join(dist, "esm");
 fs.mkdirSync(esm, { recursive: true });
-const names = Object.keys(require(path.join(dist, "cjs", "index.js"))).filter((n) => n !== "__esModule");
-fs.writeFileSync(
-  path.join(esm, "index.mjs"),
-  `import cjs from "../cjs/index.js";\nexport const { ${names.join(", ")} } = cjs;\nexport default cjs;\n`,
-);
-fs.writeFileSync(path.join(esm, "index.d.mts"), `export * from "../cjs/index.js";\n`);
+for (const [entry, cjsPath] of [
+  ["index", "../cjs/index.js"],
+  ["testing", "../cjs/testing/index.js"],
+]) {
+  const names = Object.keys(require(path.join(esm, cjsPath))).filter((n) => n !== "__esModule");
+  fs.writeFileSync(
+    path.join(esm, `${entry}.mjs`),
+    `import cjs from "${cjsPath}";\nexport const { ${names.join(", ")} } = cjs;\nexport default cjs;\n`,
+  );
+  fs.writeFileSync(path.join(esm, `${entry}.d.mts`), `export * from "${cjsPath}";\n`);
+}
 fs.writeFileSync(path.join(dist, "BUILD_STAMP"), new Date().toISOString() + "\n");

@@ -66,7 +66,8 @@ function projectAttributes(attrs: readonly AttributeDef[], source: Json, keep: (
 export function project(rt: ResourceTypeDef, resource: Json, projection: Projection): Json {
   const keep = (path: string[]) => wants(rt, projection, path);
   const out: Json = { schemas: resource.schemas };
-  Object.assign(out, projectAttributes(COMMON_ATTRIBUTES, resource, keep, []));
+  const [meta, common] = partition(COMMON_ATTRIBUTES, (a) => a.name === "meta");
+  Object.assign(out, projectAttributes(common, resource, keep, []));
   Object.assign(out, projectAttributes(rt.schema.attributes, resource, keep, []));
   for (const { schema } of rt.extensions) {
     const ext = resource[schema.id];
@@ -74,8 +75,14 @@ export function project(rt: ResourceTypeDef, resource: Json, projection: Project
     const projected = projectAttributes(schema.attributes, ext, (p) => keep([schema.id, ...p]), []);
     if (Object.keys(projected).length > 0) out[schema.id] = projected;
   }
+  // meta last: what people read first is the resource, not its bookkeeping.
+  Object.assign(out, projectAttributes(meta, resource, keep, []));
   out.schemas = schemasPresent(rt, out);
   return out;
+}
+
+function partition<T>(items: readonly T[], test: (item: T) => boolean): [T[], T[]] {
+  return [items.filter(test), items.filter((i) => !test(i))];
 }
 
 function schemasPresent(rt: ResourceTypeDef, resource: Json): string[] {
