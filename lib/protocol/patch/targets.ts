@@ -3,7 +3,7 @@
  * read key by key, each key treated as a path (Entra sends dotted and URN-qualified keys).
  */
 import { ScimError, badRequest } from "../errors";
-import { printPatchPath, resolveValueFilter, type Filter, type PatchPath, type ResolvedFilter } from "../filter";
+import { parsePatchPath, printPatchPath, resolveValueFilter, type Filter, type PatchPath, type ResolvedFilter } from "../filter";
 import { isAbsent, isObject } from "../../schema/coerce";
 import { attributeLabel, resolveKey } from "../../schema/normalize";
 import { findAttribute, findSchema, isExtension, locateAttribute, type LocatedAttribute } from "../../schema/resolve";
@@ -93,6 +93,11 @@ export function targetsOfValue(ctx: TargetContext, value: unknown, within?: Sche
   }
   const out: { target: Target; value: unknown }[] = [];
   for (const [key, v] of Object.entries(value)) {
+    if (!within && key.includes("[")) {
+      // A key with a value filter (`emails[type eq "work"].value`) is a full PATCH path.
+      out.push({ target: targetOfPath(ctx, parsePatchPath(key)), value: v });
+      continue;
+    }
     const found = resolveKey(ctx.rt, key, within);
     switch (found.kind) {
       case "schemas":
