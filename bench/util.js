@@ -1,0 +1,47 @@
+// Shared helpers for the benchmarks: a listening host app, timing, and statistics.
+"use strict";
+const express = require("express");
+const { scim, memoryStore, ALL_SCOPES } = require("../dist/cjs");
+
+const TOKEN = "bench-token-0123456789abcdef";
+const HEADERS = { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/scim+json" };
+
+async function listen(app) {
+  return new Promise((resolve) => {
+    const server = app.listen(0, "127.0.0.1", () => resolve({ server, base: `http://127.0.0.1:${server.address().port}` }));
+  });
+}
+
+/** A host app with the router at /scim/v2 and a hello-world JSON route as the reference. */
+async function startHost(store = memoryStore()) {
+  const app = express();
+  app.get("/hello", (_req, res) => res.json({ hello: "world" }));
+  app.use("/scim/v2", scim({ store, tokens: [{ token: TOKEN, scopes: [...ALL_SCOPES] }], limits: { maxMembersPerRequest: 200_000, bodyBytes: 64 * 1024 * 1024 } }));
+  const { server, base } = await listen(app);
+  return { store, server, base: `${base}`, scim: `${base}/scim/v2` };
+}
+
+async function call(method, url, body) {
+  const res = await fetch(url, { method, headers: HEADERS, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  if (res.status >= 400) throw new Error(`${method} ${url} -> ${res.status} ${text.slice(0, 200)}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+function stats(samples) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const q = (p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+  return { median: q(0.5), p10: q(0.1), p90: q(0.9), n: sorted.length };
+}
+
+async function timeIt(runs, fn) {
+  const samples = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = process.hrtime.bigint();
+    await fn(i);
+    samples.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  return stats(samples);
+}
+
+module.exports = { TOKEN, HEADERS, startHost, call, stats, timeIt };
