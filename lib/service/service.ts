@@ -6,6 +6,7 @@ import { ScimError, notFound } from "../protocol/errors";
 import { listResponse, type ListResponse } from "../protocol/list";
 import { project, wants, type Projection } from "../protocol/projection";
 import { normalizeResource } from "../schema/normalize";
+import { parseMembers } from "../protocol/patch";
 import type { ResourceTypeDef } from "../schema/types";
 import type { Member, ResourceStore, Store, Stored } from "../stores/types";
 import type { Limits, ServiceContext } from "./context";
@@ -99,12 +100,7 @@ export abstract class ResourceService {
         `At most ${this.options.limits.maxMembersPerRequest} members may be written in one request; use PATCH for more.`,
       );
     }
-    const seen = new Map<string, Member>();
-    for (const m of raw as Record<string, unknown>[]) {
-      if (typeof m?.value !== "string" || m.value === "") throw new ScimError(400, "invalidValue", "Each member needs a non-empty value.");
-      seen.set(m.value, { value: m.value, type: m.type === "Group" ? "Group" : "User" });
-    }
-    return [...seen.values()];
+    return parseMembers(raw, "members");
   }
 
   protected wants(projection: Projection, path: string[]): boolean {
