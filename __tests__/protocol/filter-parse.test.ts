@@ -296,6 +296,11 @@ test("an absurd configured depth still ends in a 400, not a stack overflow", () 
   expect(err.status).toBe(400);
 });
 
+test("error details quote long input only in part", () => {
+  const err = scimErrorOf(() => parseFilter(`a eq "x" ${"b".repeat(5000)}`));
+  expect(err.detail.length).toBeLessThan(200);
+});
+
 describe("limits", () => {
   const limits = { maxLength: 50, maxDepth: 3, maxTerms: 3 };
   test("length is checked first, with a clear detail", () => {

@@ -56,7 +56,7 @@ describe("resolveSort", () => {
 });
 
 describe("compareRecords", () => {
-  const sortIds = (records: { id: string }[], sortBy: string, sortOrder?: string) => {
+  const sortIds = (records: { id: string; [key: string]: unknown }[], sortBy: string, sortOrder?: string) => {
     const spec = resolveSort(userResourceType, sortBy, sortOrder)!;
     const cmp = compareRecords(spec);
     // Ties broken by id, as the caller must do for stable paging.
@@ -102,6 +102,9 @@ describe("compareRecords", () => {
     expect(cmp({ userName: "X" }, { userName: "x" })).toBe(0);
     expect(cmp({}, {})).toBe(0);
     expect(Object.is(cmp({}, {}), -0)).toBe(false);
+  });
+  test("plain strings in a multi-valued attribute (Okta roles) sort by themselves", () => {
+    expect(sortIds([{ id: "1", roles: ["viewer"] }, { id: "2", roles: ["admin", "zed"] }, { id: "3" }], "roles")).toEqual(["2", "1", "3"]);
   });
   test("odd targets do not throw", () => {
     const cmp = compareRecords(resolveSort(userResourceType, "emails", undefined)!);

@@ -138,7 +138,8 @@ function flatten(values: unknown[]): unknown[] {
 
 const own = (o: object, key: string) => Object.prototype.hasOwnProperty.call(o, key);
 
-function childOf(value: unknown, key: string): unknown {
+/** One step of a path from one value (not flattening arrays); shared with sort. */
+export function childOf(value: unknown, key: string): unknown {
   if (value === null || typeof value !== "object") {
     // Okta's template app may send `roles` as plain strings: treat "admin" as { value: "admin" }.
     return key === "value" && (typeof value === "string" || typeof value === "number" || typeof value === "boolean") ? value : undefined;

@@ -38,6 +38,11 @@ function isRawControl(c: number): boolean {
   return (c < 0x20 && c !== TAB) || c === 0x7f;
 }
 
+/** Input text for an error detail: quoted, and cut short so a huge token cannot bloat the response. */
+export function shown(text: string, max = 60): string {
+  return JSON.stringify(text.length > max ? `${text.slice(0, max)}…` : text);
+}
+
 const hex4 = (c: number) => c.toString(16).toUpperCase().padStart(4, "0");
 
 /**

@@ -24,7 +24,7 @@ import {
   type Literal,
   type PatchPath,
 } from "./ast";
-import { checkInput, isJsonNumber, tokenize, type Token } from "./lexer";
+import { checkInput, isJsonNumber, shown, tokenize, type Token } from "./lexer";
 
 const COMPARE_OPS: ReadonlySet<string> = new Set(["eq", "ne", "co", "sw", "ew", "gt", "ge", "lt", "le"]);
 
@@ -75,17 +75,17 @@ export function splitAttrPath(text: string): AttrPath | string {
   let uri: string | undefined;
   if (text.slice(0, 4).toLowerCase() === "urn:") {
     const last = text.lastIndexOf(":");
-    if (last <= 4) return `"${text}" is a URN without an attribute name`;
+    if (last <= 4) return `${shown(text)} is a URN without an attribute name`;
     uri = text.slice(0, last);
     rest = text.slice(last + 1);
   } else if (text.includes(":")) {
-    return `"${text}" is not an attribute path (only "urn:" URIs may prefix a name)`;
+    return `${shown(text)} is not an attribute path (only "urn:" URIs may prefix a name)`;
   }
   const dot = rest.indexOf(".");
   const name = dot < 0 ? rest : rest.slice(0, dot);
   const subAttr = dot < 0 ? undefined : rest.slice(dot + 1);
-  if (!isAttrName(name)) return `"${text}" is not an attribute path`;
-  if (subAttr !== undefined && !isAttrName(subAttr)) return `"${text}" is not an attribute path`;
+  if (!isAttrName(name)) return `${shown(text)} is not an attribute path`;
+  if (subAttr !== undefined && !isAttrName(subAttr)) return `${shown(text)} is not an attribute path`;
   const path: AttrPath = { name };
   if (uri !== undefined) path.uri = uri;
   if (subAttr !== undefined) path.subAttr = subAttr;
@@ -135,7 +135,7 @@ class Parser {
   }
 
   private describe(tok: Token): string {
-    return tok.kind === "end" ? "end of input" : `"${tok.text}" at position ${tok.pos}`;
+    return tok.kind === "end" ? "end of input" : `${shown(tok.text)} at position ${tok.pos}`;
   }
 
   private expect(kind: Token["kind"], context: string): Token {
@@ -233,9 +233,9 @@ class Parser {
 
   /** Reads `[valFilter]`; RFC 7644 3.4.2.2 forbids a valuePath inside another. */
   private parseValueFilter(attrPath: AttrPath, pathTok: Token): Filter {
-    if (this.inValuePath) this.fail(`Nested value filters are not allowed ("${pathTok.text}[" at position ${pathTok.pos})`);
+    if (this.inValuePath) this.fail(`Nested value filters are not allowed (${shown(pathTok.text)} at position ${pathTok.pos})`);
     if (attrPath.subAttr !== undefined) {
-      this.fail(`A value filter applies to an attribute, not a sub-attribute ("${pathTok.text}[")`);
+      this.fail(`A value filter applies to an attribute, not a sub-attribute (${shown(pathTok.text)})`);
     }
     this.next();
     const filter = this.nested(() => {
@@ -256,7 +256,7 @@ class Parser {
     if (tok.kind !== "word" || !tok.text.startsWith(".")) return undefined;
     this.next();
     const sub = tok.text.slice(1);
-    if (!isAttrName(sub)) this.fail(`"${tok.text}" is not a sub-attribute (position ${tok.pos})`);
+    if (!isAttrName(sub)) this.fail(`${shown(tok.text)} is not a sub-attribute (position ${tok.pos})`);
     return sub;
   }
 
@@ -286,7 +286,7 @@ class Parser {
     if (lower === "null") return null;
     if (isJsonNumber(tok.text)) {
       const n = Number(tok.text);
-      if (!Number.isFinite(n)) this.fail(`Number out of range: ${tok.text}`);
+      if (!Number.isFinite(n)) this.fail(`Number out of range: ${shown(tok.text)}`);
       return n;
     }
     return tok.text;

@@ -10,7 +10,7 @@ import { ScimError } from "../errors";
 import type { AttributeDef, AttributeType, ResourceTypeDef } from "../../schema/types";
 import { findAttribute, findSchema, isExtension, locateAttribute, type LocatedAttribute } from "../../schema/resolve";
 import type { AttrPath, CompareOp, Filter, Literal, ResolvedAttr, ResolvedFilter } from "./ast";
-import { isJsonNumber } from "./lexer";
+import { isJsonNumber, shown as quoteShort } from "./lexer";
 import { parseInstant } from "./evaluate";
 import { printAttrPath } from "./print";
 
@@ -188,7 +188,7 @@ function checkOperator(op: CompareOp, type: AttributeType, shown: string): void 
  * become strings for string attributes. dateTime literals are normalized to ISO 8601 UTC.
  */
 export function coerceLiteral(value: string | number | boolean, type: AttributeType, shown: string): Literal {
-  const bad = () => invalid(`${JSON.stringify(value)} is not a valid ${type} value for "${shown}"`);
+  const bad = () => invalid(`${quoteShort(String(value))} is not a valid ${type} value for "${shown}"`);
   switch (type) {
     case "boolean": {
       if (typeof value === "boolean") return value;

@@ -6,7 +6,7 @@ import { ScimError } from "../errors";
 import type { ResourceTypeDef } from "../../schema/types";
 import { findAttribute, locateAttribute } from "../../schema/resolve";
 import type { SortSpec } from "../../stores/types";
-import { parseInstant } from "./evaluate";
+import { childOf, parseInstant } from "./evaluate";
 import { splitAttrPath } from "./parse";
 
 /** sortBy is one attribute path; anything longer than this is not one. */
@@ -80,9 +80,7 @@ function compareKeys(x: SortKey, y: SortKey): number {
 function sortKey(target: unknown, spec: SortSpec): SortKey | undefined {
   let value: unknown = target;
   for (const key of spec.path) {
-    value = pickElement(value);
-    if (value === null || typeof value !== "object") return undefined;
-    value = childOf(value as Record<string, unknown>, key);
+    value = childOf(pickElement(value), key);
   }
   return toKey(pickElement(value), spec.caseExact);
 }
@@ -95,13 +93,6 @@ function pickElement(value: unknown): unknown {
 
 /** Entra writes `"primary": "True"`. */
 const isTrue = (v: unknown) => v === true || (typeof v === "string" && v.toLowerCase() === "true");
-
-function childOf(record: Record<string, unknown>, key: string): unknown {
-  if (Object.prototype.hasOwnProperty.call(record, key)) return record[key];
-  const lower = key.toLowerCase();
-  const found = Object.keys(record).find((k) => k.toLowerCase() === lower);
-  return found === undefined ? undefined : record[found];
-}
 
 function toKey(value: unknown, caseExact: boolean): SortKey | undefined {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value.getTime();
