@@ -16,7 +16,7 @@ async function listen(app) {
 async function startHost(store = memoryStore()) {
   const app = express();
   app.get("/hello", (_req, res) => res.json({ hello: "world" }));
-  app.use("/scim/v2", scim({ store, tokens: [{ token: TOKEN, scopes: [...ALL_SCOPES] }], limits: { maxMembersPerRequest: 200_000, bodyBytes: 64 * 1024 * 1024 } }));
+  app.use("/scim/v2", scim({ store, tokens: [{ token: TOKEN, scopes: [...ALL_SCOPES] }], limits: { maxMembersPerRequest: 200_000, bodyBytes: 64 * 1024 * 1024 }, rateLimit: false }));
   const { server, base } = await listen(app);
   return { store, server, base: `${base}`, scim: `${base}/scim/v2` };
 }

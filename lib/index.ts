@@ -22,3 +22,16 @@ export type { Filter, ResolvedFilter, ResolvedAttr, AttrPath, CompareOp, Literal
 export type { Principal } from "./auth/principal";
 export type { TokenConfig } from "./auth/tokens";
 export { ALL_SCOPES, type Scope } from "./auth/scopes";
+export { SCOPE_PRESETS } from "./auth/presets";
+export type { TokenRecord, TokenRegistry } from "./auth/registry";
+export { memoryTokenRegistry } from "./auth/memory-registry";
+export {
+  tokenManager,
+  hashToken,
+  TOKEN_PREFIX,
+  type TokenManager,
+  type CreateTokenInput,
+  type IssuedToken,
+  type TokenPublic,
+} from "./auth/manager";
+export { memoryRateLimitStore, type RateLimitOptions, type RateLimitStore } from "./limits/rate-limit";

@@ -4,7 +4,9 @@
  */
 import type { Request } from "express";
 import type { Principal } from "./auth/principal";
+import type { TokenRegistry } from "./auth/registry";
 import type { TokenConfig } from "./auth/tokens";
+import type { RateLimitOptions } from "./limits/rate-limit";
 import { DEFAULT_FILTER_LIMITS, type FilterLimits } from "./protocol/filter/ast";
 import type { Limits } from "./service/context";
 import type { Store } from "./stores/types";
@@ -27,11 +29,13 @@ interface CommonOptions {
   strictExtensions?: boolean;
   /** Receives unexpected errors (store failures, bugs). Default: one line on stderr. */
   logger?: Logger;
+  /** Per-tenant and per-token request limits (429 with Retry-After); `false` turns them off. */
+  rateLimit?: RateLimitOptions | false;
 }
 
 /** Either static tokens or your own authentication, never both: the compiler rejects the mix. */
 export type ScimOptions = CommonOptions &
-  ({ tokens: readonly TokenConfig[]; auth?: never } | { auth: AuthFunction; tokens?: never });
+  ({ tokens: readonly TokenConfig[] | TokenRegistry; auth?: never } | { auth: AuthFunction; tokens?: never });
 
 export interface ResolvedLimits extends Limits {
   bodyBytes: number;

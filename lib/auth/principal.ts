@@ -6,4 +6,6 @@ export interface Principal {
   tenant?: string;
   /** A name for logs and audit (never the secret). */
   label?: string;
+  /** Which credential this is, for per-token rate limits; defaults to the label. */
+  tokenId?: string;
 }

@@ -3,7 +3,9 @@
  * in constant time over every configured token, so timing says nothing about which one is close.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
+import { hashToken } from "./manager";
 import type { Principal } from "./principal";
+import type { TokenRegistry } from "./registry";
 import { isScope, type Scope } from "./scopes";
 
 export interface TokenConfig {
@@ -42,7 +44,7 @@ export function staticTokens(configs: readonly TokenConfig[]): (presented: strin
     if (config.expiresAt !== undefined && !(config.expiresAt instanceof Date && !isNaN(config.expiresAt.getTime()))) {
       throw new TypeError(`express-scim: tokens[${i}].expiresAt must be a valid Date.`);
     }
-    const principal: Principal = { scopes: [...config.scopes], label: config.label ?? `token #${i + 1}` };
+    const principal: Principal = { scopes: [...config.scopes], label: config.label ?? `token #${i + 1}`, tokenId: `static-${i + 1}` };
     if (config.tenant !== undefined) principal.tenant = config.tenant;
     return { hash: sha256(config.token), principal, ...(config.expiresAt ? { expiresAt: config.expiresAt } : {}) };
   });
@@ -54,5 +56,20 @@ export function staticTokens(configs: readonly TokenConfig[]): (presented: strin
     }
     if (!found || (found.expiresAt && found.expiresAt <= now)) return null;
     return found.principal;
+  };
+}
+
+/** Verifies presented secrets against a registry: found by hash, then checked in constant time. */
+export function registryTokens(registry: TokenRegistry): (presented: string, now?: Date) => Promise<Principal | null> {
+  return async (presented, now = new Date()) => {
+    const hash = hashToken(presented);
+    const record = await registry.findByHash(hash);
+    if (!record) return null;
+    const a = Buffer.from(hash, "hex");
+    const b = Buffer.from(record.hash, "hex");
+    if (a.length !== b.length || !timingSafeEqual(a, b)) return null;
+    if (record.revokedAt && record.revokedAt <= now) return null;
+    if (record.expiresAt && record.expiresAt <= now) return null;
+    return { scopes: [...record.scopes], tenant: record.tenant, label: record.label ?? record.hint, tokenId: record.id };
   };
 }

@@ -1,7 +1,9 @@
 /** Turns the router's auth options into one function: request -> principal, or a 401. */
 import type { Request } from "express";
 import type { Principal } from "../auth/principal";
-import { staticTokens } from "../auth/tokens";
+import type { TokenConfig } from "../auth/tokens";
+import { isTokenRegistry } from "../auth/registry";
+import { registryTokens, staticTokens } from "../auth/tokens";
 import type { ScimOptions } from "../options";
 import { ScimError } from "../protocol/errors";
 import { bearerToken, unauthorized } from "./authenticate";
@@ -20,11 +22,12 @@ export function authenticator(options: ScimOptions): (req: Request) => Promise<P
     };
   }
   if (options.tokens === undefined) throw new TypeError("express-scim: pass `tokens: [{ token, scopes }]` or an `auth` function.");
-  const verify = staticTokens(options.tokens);
+  const tokens = options.tokens;
+  const verify = isTokenRegistry(tokens) ? registryTokens(tokens) : staticTokens(tokens as readonly TokenConfig[]);
   return async (req) => {
     const token = bearerToken(req);
     if (token === undefined) throw unauthorized("Authentication required: send `Authorization: Bearer <token>`.", false);
-    const principal = verify(token);
+    const principal = await verify(token);
     if (!principal) throw unauthorized("The bearer token is invalid or expired.", true);
     return withTenant(principal, tenantOf(req));
   };

@@ -19,6 +19,7 @@ import { UserService } from "../service/users";
 import { etagOf } from "../service/versions";
 import type { ScimOptions } from "../options";
 import { checkStore, loggerOf, resolveLimits } from "../options";
+import { rateLimiter } from "../limits/rate-limit";
 import { readJson } from "./body";
 import { requireScope } from "./authenticate";
 import { authenticator } from "./principal";
@@ -41,7 +42,9 @@ export function scim(options: ScimOptions): Router {
   const users = new UserService(serviceOptions);
   const groups = new GroupService(serviceOptions);
   const principals = new WeakMap<Request, Principal>();
-  const router = express.Router();
+  const limit = options.rateLimit === false ? undefined : rateLimiter(options.rateLimit ?? {});
+  // mergeParams: a host may mount at "/scim/v2/:tenant" and resolve the tenant from req.params.
+  const router = express.Router({ mergeParams: true });
 
   /** Wraps a route: needs `noun`'s scope for the method (or `get:` for .search), catches async errors. */
   const route =
@@ -68,8 +71,13 @@ export function scim(options: ScimOptions): Router {
       next(new ScimError(405, undefined, `${req.method} is not supported here.`, { Allow: allowed.join(", ") }));
 
   router.use((req, _res, next) => {
-    Promise.resolve(authenticate(req))
-      .then((principal) => {
+    Promise.resolve()
+      .then(async () => {
+        const principal = await authenticate(req);
+        if (limit) {
+          const verdict = await limit(principal.tenant ?? "default", principal.tokenId ?? principal.label ?? "anonymous");
+          if (!verdict.allowed) throw tooManyRequests(verdict.retryAfter);
+        }
         principals.set(req, principal);
         next();
       })
@@ -174,6 +182,11 @@ export function scim(options: ScimOptions): Router {
     sendError(res, asScimError(error, (err) => logger.error({ err, method: req.method, path: req.originalUrl }, "unexpected error")));
   });
   return router;
+}
+
+/** clients.md: Okta and Entra both back off on 429 and retry after the advertised delay. */
+function tooManyRequests(retryAfter: number): ScimError {
+  return new ScimError(429, undefined, `Too many requests; retry in ${retryAfter} s.`, { "Retry-After": String(retryAfter) });
 }
 
 function param(req: Request, name = "id"): string {

@@ -8,6 +8,10 @@ export function cloneJson<T>(value: T): T {
   if (value instanceof Date) return new Date(value.getTime()) as T;
   if (typeof value !== "object" || value === null) return value;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = cloneJson(v);
+  for (const [k, v] of Object.entries(value)) {
+    // JSON.parse makes "__proto__" an own key; plain assignment would turn it into a prototype.
+    if (k === "__proto__") Object.defineProperty(out, k, { value: cloneJson(v), enumerable: true, writable: true, configurable: true });
+    else out[k] = cloneJson(v);
+  }
   return out as T;
 }

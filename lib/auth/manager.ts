@@ -1,0 +1,91 @@
+/**
+ * Issuing, listing, rotating and revoking tokens, Auth0-style: the secret is shown once, only
+ * its hash is kept, several tokens can be active at once, and expiry has a floor.
+ */
+import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { parseDuration } from "./duration";
+import type { TokenRecord, TokenRegistry } from "./registry";
+import { isScope, type Scope } from "./scopes";
+
+/** Recognisable in leaked-secret scanners and logs; the rest is 256 bits of randomness. */
+export const TOKEN_PREFIX = "scim_";
+export const MIN_EXPIRY_MS = 15 * 60 * 1000;
+const HINT_LENGTH = TOKEN_PREFIX.length + 6;
+
+export interface CreateTokenInput {
+  scopes: readonly Scope[];
+  /** "90d", "12h", seconds; at least 15 minutes. Omitted: the token does not expire. */
+  expiresIn?: string | number;
+  tenant?: string;
+  label?: string;
+}
+
+export interface IssuedToken {
+  /** The secret. Shown once: it cannot be recovered from the registry. */
+  token: string;
+  record: TokenPublic;
+}
+
+/** A record without its hash: what listing shows. */
+export type TokenPublic = Omit<TokenRecord, "hash">;
+
+export const hashToken = (secret: string) => createHash("sha256").update(secret, "utf8").digest("hex");
+
+const publicView = ({ hash: _hash, ...rest }: TokenRecord): TokenPublic => rest;
+
+export interface TokenManager {
+  createToken(input: CreateTokenInput): Promise<IssuedToken>;
+  listTokens(tenant?: string): Promise<TokenPublic[]>;
+  revokeToken(id: string): Promise<boolean>;
+  /**
+   * Issues a successor with the same scopes, tenant and label, and lets the old token live on
+   * for `grace` (default 1 hour) so clients can switch without downtime.
+   */
+  rotateToken(id: string, options?: { grace?: string | number; expiresIn?: string | number }): Promise<IssuedToken>;
+}
+
+export function tokenManager(registry: TokenRegistry, clock: () => Date = () => new Date()): TokenManager {
+  const expiry = (expiresIn: string | number | undefined): Date | undefined => {
+    if (expiresIn === undefined) return undefined;
+    const ms = parseDuration(expiresIn);
+    if (ms < MIN_EXPIRY_MS) throw new TypeError("express-scim: a token must live at least 15 minutes.");
+    return new Date(clock().getTime() + ms);
+  };
+
+  const createToken = async (input: CreateTokenInput): Promise<IssuedToken> => {
+    const bad = (input.scopes as readonly unknown[]).filter((s) => !isScope(s));
+    if (!Array.isArray(input.scopes) || bad.length > 0) throw new TypeError(`express-scim: unknown scopes ${JSON.stringify(bad)}.`);
+    const token = TOKEN_PREFIX + randomBytes(32).toString("base64url");
+    const record: TokenRecord = {
+      id: randomUUID(),
+      tenant: input.tenant ?? "default",
+      scopes: [...new Set(input.scopes)],
+      hash: hashToken(token),
+      hint: token.slice(0, HINT_LENGTH),
+      createdAt: clock(),
+    };
+    const expiresAt = expiry(input.expiresIn);
+    if (expiresAt) record.expiresAt = expiresAt;
+    if (input.label !== undefined) record.label = input.label;
+    await registry.insert(record);
+    return { token, record: publicView(record) };
+  };
+
+  return {
+    createToken,
+    listTokens: async (tenant) => (await registry.list(tenant)).map(publicView),
+    revokeToken: (id) => registry.revoke(id, clock()),
+    async rotateToken(id, options = {}) {
+      const old = (await registry.list()).find((r) => r.id === id);
+      if (!old || old.revokedAt) throw new TypeError(`express-scim: no active token ${id} to rotate.`);
+      const issued = await createToken({
+        scopes: old.scopes,
+        tenant: old.tenant,
+        ...(old.label !== undefined ? { label: old.label } : {}),
+        ...(options.expiresIn !== undefined ? { expiresIn: options.expiresIn } : {}),
+      });
+      await registry.expire(id, new Date(clock().getTime() + parseDuration(options.grace ?? "1h")));
+      return issued;
+    },
+  };
+}

@@ -1,0 +1,37 @@
+/**
+ * The token registry: where issued tokens live, as hashes. Pluggable like stores: in memory for
+ * one process, in a SQL table so tokens survive restarts and are shared by app instances.
+ */
+import type { Scope } from "./scopes";
+
+export interface TokenRecord {
+  /** Public handle, for listing and revoking. Never the secret. */
+  id: string;
+  tenant: string;
+  label?: string;
+  scopes: Scope[];
+  /** SHA-256 of the secret, hex. The secret itself is never stored. */
+  hash: string;
+  /** The first characters of the secret, so a leaked token can be matched to its record. */
+  hint: string;
+  createdAt: Date;
+  expiresAt?: Date;
+  revokedAt?: Date;
+}
+
+export interface TokenRegistry {
+  insert(record: TokenRecord): Promise<void>;
+  /** Looks a presented token up by the hash of what was presented. */
+  findByHash(hash: string): Promise<TokenRecord | null>;
+  /** Every record (of one tenant when given), revoked ones included, newest first. */
+  list(tenant?: string): Promise<TokenRecord[]>;
+  /** Marks revoked; false when no such id. Revoking twice keeps the first instant. */
+  revoke(id: string, at: Date): Promise<boolean>;
+  /** Shortens a token's life (rotation): the earlier of its current expiry and `at`. */
+  expire(id: string, at: Date): Promise<boolean>;
+}
+
+export function isTokenRegistry(value: unknown): value is TokenRegistry {
+  const r = value as TokenRegistry | undefined;
+  return !!r && typeof r === "object" && !Array.isArray(r) && typeof r.findByHash === "function" && typeof r.insert === "function";
+}

@@ -1,0 +1,73 @@
+/**
+ * Per-tenant and per-token request limits (clients.md: answer overload with 429 and
+ * Retry-After; Okta and Entra both back off and retry). Counting sits behind the Store
+ * interface of express-rate-limit, so its stores (Redis, Memcached, ...) share one limit
+ * across app instances.
+ */
+
+/** The part of express-rate-limit's Store interface this limiter uses. */
+export interface RateLimitStore {
+  init?(options: { windowMs: number }): void;
+  increment(key: string): Promise<{ totalHits: number; resetTime: Date | undefined }> | { totalHits: number; resetTime: Date | undefined };
+}
+
+export interface RateLimitOptions {
+  /** Length of one counting window. Default 10 s. */
+  windowMs?: number;
+  /** Requests per window for one tenant. Default 300 (30/s: Entra needs at least 25/s). */
+  perTenant?: number;
+  /** Requests per window for one token (principal label). Default 300. */
+  perToken?: number;
+  /** Where counts live. Default: this process's memory. */
+  store?: RateLimitStore;
+}
+
+export interface Verdict {
+  allowed: boolean;
+  /** Seconds until the window that refused the request resets. */
+  retryAfter: number;
+}
+
+/** Fixed windows in process memory; expired windows are swept as new ones start. */
+export function memoryRateLimitStore(): RateLimitStore {
+  let windowMs = 10_000;
+  const hits = new Map<string, { count: number; resetAt: number }>();
+  let nextSweep = 0;
+  return {
+    init(options) {
+      windowMs = options.windowMs;
+    },
+    increment(key) {
+      const now = Date.now();
+      if (now >= nextSweep) {
+        for (const [k, w] of hits) if (w.resetAt <= now) hits.delete(k);
+        nextSweep = now + windowMs;
+      }
+      let w = hits.get(key);
+      if (!w || w.resetAt <= now) hits.set(key, (w = { count: 0, resetAt: now + windowMs }));
+      w.count += 1;
+      return { totalHits: w.count, resetTime: new Date(w.resetAt) };
+    },
+  };
+}
+
+export function rateLimiter(options: RateLimitOptions): (tenant: string, token: string) => Promise<Verdict> {
+  const windowMs = options.windowMs ?? 10_000;
+  const perTenant = options.perTenant ?? 300;
+  const perToken = options.perToken ?? 300;
+  for (const [name, v] of [["windowMs", windowMs], ["perTenant", perTenant], ["perToken", perToken]] as const) {
+    if (!Number.isInteger(v) || v < 1) throw new TypeError(`express-scim: rateLimit.${name} must be a positive integer.`);
+  }
+  const store = options.store ?? memoryRateLimitStore();
+  if (typeof store.increment !== "function") throw new TypeError("express-scim: rateLimit.store must have increment(key).");
+  store.init?.({ windowMs });
+  const retryAfter = (reset: Date | undefined) => Math.max(1, Math.ceil(((reset?.getTime() ?? Date.now() + windowMs) - Date.now()) / 1000));
+  return async (tenant, token) => {
+    // Keys are namespaced so one counting store can serve other limiters of the host too.
+    const t = await store.increment(`express-scim:tenant:${tenant}`);
+    if (t.totalHits > perTenant) return { allowed: false, retryAfter: retryAfter(t.resetTime) };
+    const k = await store.increment(`express-scim:token:${tenant}:${token}`);
+    if (k.totalHits > perToken) return { allowed: false, retryAfter: retryAfter(k.resetTime) };
+    return { allowed: true, retryAfter: 0 };
+  };
+}
