@@ -35,3 +35,8 @@ export {
   type TokenPublic,
 } from "./auth/manager";
 export { memoryRateLimitStore, type RateLimitOptions, type RateLimitStore } from "./limits/rate-limit";
+export type { ScimEvent, ScimEventType, ScimEventMap, EventListeners } from "./events/types";
+export type { Hooks, ResourceHooks, HookContext } from "./hooks/types";
+export type { AuditLog, AuditRecord } from "./audit/types";
+export { memoryAuditLog } from "./audit/memory";
+export type { MetricsHook, MetricsSample } from "./http/observe";

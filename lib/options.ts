@@ -7,6 +7,10 @@ import type { Principal } from "./auth/principal";
 import type { TokenRegistry } from "./auth/registry";
 import type { TokenConfig } from "./auth/tokens";
 import type { RateLimitOptions } from "./limits/rate-limit";
+import type { AuditLog } from "./audit/types";
+import type { EventListeners } from "./events/types";
+import type { Hooks } from "./hooks/types";
+import type { MetricsHook } from "./http/observe";
 import { DEFAULT_FILTER_LIMITS, type FilterLimits } from "./protocol/filter/ast";
 import type { Limits } from "./service/context";
 import type { Store } from "./stores/types";
@@ -31,6 +35,14 @@ interface CommonOptions {
   logger?: Logger;
   /** Per-tenant and per-token request limits (429 with Retry-After); `false` turns them off. */
   rateLimit?: RateLimitOptions | false;
+  /** Before-write hooks that can veto with a ScimError. */
+  hooks?: Hooks;
+  /** Listeners for what happened, called after each successful write. */
+  events?: EventListeners;
+  /** Receives one record per request to /Users or /Groups. */
+  audit?: AuditLog;
+  /** Request count and latency by route and status, e.g. to feed a Prometheus histogram. */
+  metrics?: MetricsHook;
 }
 
 /** Either static tokens or your own authentication, never both: the compiler rejects the mix. */
@@ -90,4 +102,25 @@ export function checkStore(store: unknown): Store {
 
 export function loggerOf(options: CommonOptions): Logger {
   return options.logger ?? consoleLogger;
+}
+
+/** Hooks, listeners and sinks are checked once, so a typo is a start-up error, not a silent no-op. */
+export function checkCallbacks(options: ScimOptions): void {
+  const fn = (v: unknown) => v === undefined || typeof v === "function";
+  for (const kind of ["users", "groups"] as const) {
+    const hooks = options.hooks?.[kind] as Record<string, unknown> | undefined;
+    for (const [name, hook] of Object.entries(hooks ?? {})) {
+      if (!["beforeCreate", "beforeReplace", "beforePatch", "beforeDelete"].includes(name) || !fn(hook)) {
+        throw new TypeError(`express-scim: hooks.${kind}.${name} is not a known hook function.`);
+      }
+    }
+  }
+  const known = ["user.created", "user.updated", "user.deactivated", "user.reactivated", "user.deleted", "group.created", "group.updated", "group.deleted", "group.members.added", "group.members.removed"];
+  for (const [name, listener] of Object.entries(options.events ?? {})) {
+    if (!known.includes(name) || !fn(listener)) throw new TypeError(`express-scim: events["${name}"] is not a known event listener; known: ${known.join(", ")}.`);
+  }
+  if (options.audit !== undefined && (typeof options.audit.append !== "function" || typeof options.audit.list !== "function")) {
+    throw new TypeError("express-scim: audit must have append() and list(), e.g. memoryAuditLog().");
+  }
+  if (!fn(options.metrics)) throw new TypeError("express-scim: metrics must be a function.");
 }

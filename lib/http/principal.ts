@@ -7,6 +7,7 @@ import { registryTokens, staticTokens } from "../auth/tokens";
 import type { ScimOptions } from "../options";
 import { ScimError } from "../protocol/errors";
 import { bearerToken, unauthorized } from "./authenticate";
+import { debugAuth } from "./observe";
 
 export function authenticator(options: ScimOptions): (req: Request) => Promise<Principal> {
   if (options.tokens !== undefined && options.auth !== undefined) {
@@ -26,9 +27,16 @@ export function authenticator(options: ScimOptions): (req: Request) => Promise<P
   const verify = isTokenRegistry(tokens) ? registryTokens(tokens) : staticTokens(tokens as readonly TokenConfig[]);
   return async (req) => {
     const token = bearerToken(req);
-    if (token === undefined) throw unauthorized("Authentication required: send `Authorization: Bearer <token>`.", false);
+    if (token === undefined) {
+      debugAuth("401 %s %s: no bearer token", req.method, req.originalUrl.split("?")[0]);
+      throw unauthorized("Authentication required: send `Authorization: Bearer <token>`.", false);
+    }
     const principal = await verify(token);
-    if (!principal) throw unauthorized("The bearer token is invalid or expired.", true);
+    if (!principal) {
+      // Never the token itself: a failed attempt may be a real secret sent to the wrong place.
+      debugAuth("401 %s %s: unknown, expired or revoked token", req.method, req.originalUrl.split("?")[0]);
+      throw unauthorized("The bearer token is invalid or expired.", true);
+    }
     return withTenant(principal, tenantOf(req));
   };
 }

@@ -18,9 +18,11 @@ import { locationOf } from "../service/render";
 import { UserService } from "../service/users";
 import { etagOf } from "../service/versions";
 import type { ScimOptions } from "../options";
-import { checkStore, loggerOf, resolveLimits } from "../options";
+import { checkCallbacks, checkStore, loggerOf, resolveLimits } from "../options";
 import { rateLimiter } from "../limits/rate-limit";
+import { emitAll } from "../events/emit";
 import { readJson } from "./body";
+import { auditOnFinish, observeRequest } from "./observe";
 import { requireScope } from "./authenticate";
 import { authenticator } from "./principal";
 import { asksForAttributes, projectionParams, queryParams } from "./params";
@@ -33,8 +35,9 @@ export function scim(options: ScimOptions): Router {
   const store = checkStore(options.store);
   const limits = resolveLimits(options.limits);
   const logger = loggerOf(options);
+  checkCallbacks(options);
   const authenticate = authenticator(options);
-  const serviceOptions = { store, limits, strictExtensions: options.strictExtensions ?? false };
+  const serviceOptions = { store, limits, strictExtensions: options.strictExtensions ?? false, ...(options.hooks ? { hooks: options.hooks } : {}) };
   store.configure?.({
     users: [{ path: ["userName"], caseExact: false }],
     groups: [{ path: ["displayName"], caseExact: false }],
@@ -46,16 +49,21 @@ export function scim(options: ScimOptions): Router {
   // mergeParams: a host may mount at "/scim/v2/:tenant" and resolve the tenant from req.params.
   const router = express.Router({ mergeParams: true });
 
-  /** Wraps a route: needs `noun`'s scope for the method (or `get:` for .search), catches async errors. */
+  /**
+   * Wraps a route: needs `noun`'s scope for the method (or `get:` for .search), catches async
+   * errors, audits resource requests, and hands the events of a successful write to listeners.
+   */
   const route =
     (noun: Noun | null, fn: Handler, search = false): RequestHandler =>
     (req, res, next) => {
+      const ctx = contextOf(req, principals.get(req)!);
+      if (noun) auditOnFinish(res, options.audit, logger, { method: req.method, resource: noun === "users" ? "Users" : "Groups" }, ctx);
       Promise.resolve()
         .then(async () => {
-          const principal = principals.get(req)!;
           const scope = noun ? requiredScope(req.method, noun, search) : undefined;
-          if (scope) requireScope(principal, scope);
-          await fn(req, res, contextOf(req, principal));
+          if (scope) requireScope(ctx.principal, scope);
+          await fn(req, res, ctx);
+          emitAll(options.events, ctx.report.events, logger);
         })
         .catch(next);
     };
@@ -63,6 +71,8 @@ export function scim(options: ScimOptions): Router {
   const contextOf = (req: Request, principal: Principal): ServiceContext => ({
     tenant: principal.tenant ?? "default",
     baseUrl: `${req.protocol}://${req.get("host")}${req.baseUrl}`.replace(/\/+$/, ""),
+    principal,
+    report: { events: [] },
   });
 
   const methodNotAllowed =
@@ -70,7 +80,8 @@ export function scim(options: ScimOptions): Router {
     (req, _res, next) =>
       next(new ScimError(405, undefined, `${req.method} is not supported here.`, { Allow: allowed.join(", ") }));
 
-  router.use((req, _res, next) => {
+  router.use((req, res, next) => {
+    observeRequest(req, res, options.metrics, logger);
     Promise.resolve()
       .then(async () => {
         const principal = await authenticate(req);

@@ -1,10 +1,23 @@
+import type { Principal } from "../auth/principal";
+import type { ScimEvent } from "../events/types";
 import type { FilterLimits } from "../protocol/filter/ast";
 import type { StoreContext } from "../stores/types";
+
+/** What a request did, filled in by the service and read at the edge (events, audit). */
+export interface Report {
+  id?: string;
+  changed?: string[];
+  membersAdded?: number;
+  membersRemoved?: number;
+  events: ScimEvent[];
+}
 
 /** What the service needs to know about the request it serves. */
 export interface ServiceContext extends StoreContext {
   /** Absolute URL of the router's mount point for this request, without a trailing slash. */
   baseUrl: string;
+  principal: Principal;
+  report: Report;
 }
 
 export interface Limits {

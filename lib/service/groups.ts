@@ -2,8 +2,10 @@
  * Groups: members live in the member store, never inside the record, so a group of 200,000
  * members is renamed, or gains one member, without its member list being read or written.
  */
-import { applyPatch, netMemberChange, parsePatchRequest } from "../protocol/patch";
+import type { ResourceHooks } from "../hooks/types";
+import { changedAttributes } from "../protocol/changes";
 import { ScimError } from "../protocol/errors";
+import { applyPatch, netMemberChange, parsePatchRequest, type NetMemberChange } from "../protocol/patch";
 import type { Projection } from "../protocol/projection";
 import { groupResourceType } from "../schema/core";
 import type { Member, ResourceStore, Store, Stored, WriteOptions } from "../stores/types";
@@ -13,13 +15,28 @@ import { withRetry } from "./retry";
 import { ResourceService, type Resource, type ServiceOptions } from "./service";
 import { requiredVersion } from "./versions";
 
+interface MemberDiff {
+  added: string[];
+  removed: string[];
+}
+
 export class GroupService extends ResourceService {
+  protected readonly deletedEvent = "group.deleted" as const;
+
   constructor(options: ServiceOptions) {
     super(groupResourceType, options);
   }
 
   protected get table(): ResourceStore {
     return this.options.store.groups;
+  }
+
+  protected tableOf(store: Store): ResourceStore {
+    return store.groups;
+  }
+
+  protected get hooks(): ResourceHooks | undefined {
+    return this.options.hooks?.groups;
   }
 
   protected wantsMembers(projection: Projection): boolean {
@@ -33,7 +50,13 @@ export class GroupService extends ResourceService {
   async create(ctx: ServiceContext, body: unknown, projection: Projection): Promise<Resource> {
     const resource = this.normalize(body);
     const members = this.membersOf(resource) ?? [];
-    const stored = await this.table.create(ctx, this.record(resource), { members });
+    const stored = await this.guarded(async (store) => {
+      await this.hooks?.beforeCreate?.({ ...this.hookContext(ctx, store), resource });
+      return store.groups.create(ctx, this.record(resource), { members });
+    });
+    ctx.report.id = stored.id;
+    this.emit(ctx, "group.created", { id: stored.id, resource: this.eventResource(ctx, stored) });
+    this.membersChanged(ctx, stored.id, { added: members.map((m) => m.value), removed: [] });
     return this.present(ctx, await this.load(ctx, stored.id, this.wantsMembers(projection)), projection);
   }
 
@@ -41,9 +64,17 @@ export class GroupService extends ResourceService {
   async replace(ctx: ServiceContext, id: string, body: unknown, ifMatch: string | undefined, projection: Projection): Promise<Resource> {
     const resource = this.normalize(body);
     const members = this.membersOf(resource) ?? [];
-    const current = await this.load(ctx, id);
-    const ifVersion = requiredVersion(ifMatch, current.version);
-    await this.table.replace(ctx, id, this.record(resource), { members, ...(ifVersion === undefined ? {} : { ifVersion }) });
+    ctx.report.id = id;
+    const { before, after, diff } = await this.guarded(async (store) => {
+      // A PUT carries the whole member list, so reading the old one costs no more than the request.
+      const current = await this.load(ctx, id, true, store.groups);
+      const ifVersion = requiredVersion(ifMatch, current.version);
+      await this.hooks?.beforeReplace?.({ ...this.hookContext(ctx, store), id, resource, current: render(this.rt, current, ctx) });
+      const stored = await store.groups.replace(ctx, id, this.record(resource), { members, ...(ifVersion === undefined ? {} : { ifVersion }) });
+      return { before: current, after: stored, diff: diffMembers(current.members ?? [], members) };
+    }, true);
+    this.recordChanged(ctx, before, after);
+    this.membersChanged(ctx, id, diff);
     return this.present(ctx, await this.load(ctx, id, this.wantsMembers(projection)), projection);
   }
 
@@ -59,39 +90,58 @@ export class GroupService extends ResourceService {
     projection: Projection | undefined,
   ): Promise<Resource | null> {
     const operations = parsePatchRequest(body, { maxOperations: this.options.limits.maxOperations });
-    await withRetry(ifMatch === undefined, () =>
-      this.inTransaction(async (store) => {
+    ctx.report.id = id;
+    const outcome = await withRetry(ifMatch === undefined, () =>
+      this.guarded(async (store) => {
         const current = await this.load(ctx, id, false, store.groups);
         const ifVersion = requiredVersion(ifMatch, current.version);
-        const { resource, changed, members } = applyPatch(this.rt, render(this.rt, current, ctx), operations);
+        const currentResource = render(this.rt, current, ctx);
+        const { resource, changed, members } = applyPatch(this.rt, currentResource, operations);
         const change = netMemberChange(members);
         this.checkMemberCount(change.replace ?? change.add);
+        if (changed.length === 0 && members.length === 0) return { before: current, after: current, diff: { added: [], removed: [] } };
+        await this.hooks?.beforePatch?.({ ...this.hookContext(ctx, store), id, operations, resource, current: currentResource });
         // The record write carries the version read, so a concurrent rename is not lost.
-        if (changed.length > 0) await store.groups.replace(ctx, id, this.record(resource), { ifVersion: ifVersion ?? current.version });
+        const after = changed.length > 0 ? await store.groups.replace(ctx, id, this.record(resource), { ifVersion: ifVersion ?? current.version }) : current;
         const pinned: WriteOptions = changed.length === 0 && ifVersion !== undefined ? { ifVersion } : {};
-        await this.applyMembers(store, ctx, id, change, pinned);
-      }),
+        const diff = await this.applyMembers(store, ctx, id, change, pinned);
+        return { before: current, after, diff };
+      }, true),
     );
+    this.recordChanged(ctx, outcome.before, outcome.after);
+    this.membersChanged(ctx, id, outcome.diff);
     if (!projection) return null;
     return this.present(ctx, await this.load(ctx, id, this.wantsMembers(projection)), projection);
   }
 
-  private async applyMembers(
-    store: Store,
-    ctx: ServiceContext,
-    id: string,
-    change: { replace?: Member[]; add: Member[]; remove: string[] },
-    pinned: WriteOptions,
-  ): Promise<void> {
+  private async applyMembers(store: Store, ctx: ServiceContext, id: string, change: NetMemberChange, pinned: WriteOptions): Promise<MemberDiff> {
     if (change.replace) {
       const merged = new Map(change.replace.map((m) => [m.value, m]));
       for (const m of change.add) merged.set(m.value, m);
       for (const gone of change.remove) merged.delete(gone);
+      // A replace is the one member change that needs the old list, to say who left.
+      const old = (await this.load(ctx, id, true, store.groups)).members ?? [];
       await store.groups.replaceMembers(ctx, id, [...merged.values()], pinned);
-      return;
+      return diffMembers(old, [...merged.values()]);
     }
     if (change.add.length > 0) await store.groups.addMembers(ctx, id, change.add, pinned);
     if (change.remove.length > 0) await store.groups.removeMembers(ctx, id, change.remove, change.add.length > 0 ? {} : pinned);
+    return { added: change.add.map((m) => m.value), removed: change.remove };
+  }
+
+  private recordChanged(ctx: ServiceContext, before: Stored, after: Stored): void {
+    const changed = changedAttributes(this.rt, before.record, after.record);
+    if (changed.length === 0) return;
+    ctx.report.changed = changed;
+    this.emit(ctx, "group.updated", { id: after.id, resource: this.eventResource(ctx, after), changed });
+  }
+
+  /** One event per direction per request, listing the ids of the net change. */
+  private membersChanged(ctx: ServiceContext, id: string, diff: MemberDiff): void {
+    ctx.report.membersAdded = (ctx.report.membersAdded ?? 0) + diff.added.length;
+    ctx.report.membersRemoved = (ctx.report.membersRemoved ?? 0) + diff.removed.length;
+    if (diff.removed.length > 0) this.emit(ctx, "group.members.removed", { id, members: diff.removed });
+    if (diff.added.length > 0) this.emit(ctx, "group.members.added", { id, members: diff.added });
   }
 
   private checkMemberCount(members: Member[]): void {
@@ -100,10 +150,10 @@ export class GroupService extends ResourceService {
       throw new ScimError(400, "tooMany", `At most ${max} members may be added in one request.`);
     }
   }
+}
 
-  /** Several store writes as one: with a transactional store all land or none; otherwise in order. */
-  private inTransaction<T>(fn: (store: Store) => Promise<T>): Promise<T> {
-    const store = this.options.store;
-    return store.transaction ? store.transaction(fn) : fn(store);
-  }
+function diffMembers(before: readonly Member[], after: readonly Member[]): MemberDiff {
+  const was = new Set(before.map((m) => m.value));
+  const now = new Set(after.map((m) => m.value));
+  return { added: [...now].filter((v) => !was.has(v)), removed: [...was].filter((v) => !now.has(v)) };
 }

@@ -2,18 +2,20 @@
  * The SCIM semantics of one resource type: what create, replace, patch, delete and query mean,
  * over any store. HTTP never reaches here; stores never see SCIM rules.
  */
+import type { ScimEventMap, ScimEventType } from "../events/types";
+import type { HookContext, Hooks, ResourceHooks } from "../hooks/types";
+import { toRecord } from "../mapping/identity";
 import { ScimError, notFound } from "../protocol/errors";
 import { listResponse, type ListResponse } from "../protocol/list";
+import { parseMembers } from "../protocol/patch";
 import { project, wants, type Projection } from "../protocol/projection";
 import { normalizeResource } from "../schema/normalize";
-import { parseMembers } from "../protocol/patch";
 import type { ResourceTypeDef } from "../schema/types";
 import type { Member, ResourceStore, Store, Stored } from "../stores/types";
 import type { Limits, ServiceContext } from "./context";
 import { parseListRequest, type ReadParams } from "./queries";
 import { render, type Related } from "./render";
 import { matchesNoneMatch, requiredVersion } from "./versions";
-import { toRecord } from "../mapping/identity";
 
 export interface Resource {
   body: Record<string, unknown>;
@@ -24,7 +26,10 @@ export interface ServiceOptions {
   store: Store;
   limits: Limits;
   strictExtensions: boolean;
+  hooks?: Hooks;
 }
+
+type Payload<K extends ScimEventType> = Omit<ScimEventMap[K], "tenant" | "actor" | "at">;
 
 export abstract class ResourceService {
   constructor(
@@ -33,9 +38,13 @@ export abstract class ResourceService {
   ) {}
 
   protected abstract get table(): ResourceStore;
+  /** This resource type's table in another store (a transaction's). */
+  protected abstract tableOf(store: Store): ResourceStore;
   /** Loads what the representation computes (User.groups, Group.members) when the projection keeps it. */
   protected abstract related(ctx: ServiceContext, stored: Stored, projection: Projection): Promise<Related>;
   protected abstract wantsMembers(projection: Projection): boolean;
+  protected abstract get hooks(): ResourceHooks | undefined;
+  protected abstract readonly deletedEvent: "user.deleted" | "group.deleted";
 
   protected async present(ctx: ServiceContext, stored: Stored, projection: Projection): Promise<Resource> {
     const related = await this.related(ctx, stored, projection);
@@ -75,8 +84,34 @@ export abstract class ResourceService {
   }
 
   async delete(ctx: ServiceContext, id: string, ifMatch?: string): Promise<void> {
-    const ifVersion = requiredVersion(ifMatch);
-    await this.table.delete(ctx, id, ifVersion === undefined ? {} : { ifVersion });
+    ctx.report.id = id;
+    await this.guarded(async (store) => {
+      const table = this.tableOf(store);
+      const current = await this.load(ctx, id, false, table);
+      const ifVersion = requiredVersion(ifMatch, current.version);
+      await this.hooks?.beforeDelete?.({ ...this.hookContext(ctx, store), id, current: render(this.rt, current, ctx) });
+      await table.delete(ctx, id, ifVersion === undefined ? {} : { ifVersion });
+    });
+    this.emit(ctx, this.deletedEvent, { id });
+  }
+
+  /**
+   * Runs a write and its before-hook: in one store transaction when `hooks.transactional` asks
+   * for it (and always when `force`, for multi-step writes), otherwise directly.
+   */
+  protected guarded<T>(fn: (store: Store) => Promise<T>, force = false): Promise<T> {
+    const store = this.options.store;
+    const wanted = force || !!this.options.hooks?.transactional;
+    return wanted && store.transaction ? store.transaction(fn) : fn(store);
+  }
+
+  protected hookContext(ctx: ServiceContext, store: Store): HookContext {
+    return { tenant: ctx.tenant, principal: ctx.principal, store };
+  }
+
+  protected emit<K extends ScimEventType>(ctx: ServiceContext, type: K, payload: Payload<K>): void {
+    const event = { type, tenant: ctx.tenant, actor: ctx.principal.label, at: new Date(), ...payload };
+    ctx.report.events.push(event as unknown as ServiceContext["report"]["events"][number]);
   }
 
   /** The client's resource, cleaned: canonical names and types, server-owned attributes dropped. */
@@ -86,6 +121,11 @@ export abstract class ResourceService {
 
   protected record(resource: Record<string, unknown>) {
     return toRecord(resource);
+  }
+
+  /** The resource as events show it: rendered, without computed or secret attributes. */
+  protected eventResource(ctx: ServiceContext, stored: Stored): Record<string, unknown> {
+    return render(this.rt, stored, ctx);
   }
 
   /** Members named in a body, checked for shape and count before any store call. */

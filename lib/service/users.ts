@@ -1,22 +1,33 @@
 /** Users: the only resource whose representation includes computed memberships (User.groups). */
+import type { ResourceHooks } from "../hooks/types";
+import { changedAttributes } from "../protocol/changes";
 import { applyPatch, parsePatchRequest } from "../protocol/patch";
 import type { Projection } from "../protocol/projection";
 import { userResourceType } from "../schema/core";
-import type { ResourceStore, Stored } from "../stores/types";
+import type { AppRecord, ResourceStore, Store, Stored } from "../stores/types";
 import type { ServiceContext } from "./context";
-import type { Related } from "./render";
-import { render } from "./render";
+import { render, type Related } from "./render";
+import { withRetry } from "./retry";
 import { ResourceService, type Resource, type ServiceOptions } from "./service";
 import { requiredVersion } from "./versions";
-import { withRetry } from "./retry";
 
 export class UserService extends ResourceService {
+  protected readonly deletedEvent = "user.deleted" as const;
+
   constructor(options: ServiceOptions) {
     super(userResourceType, options);
   }
 
   protected get table(): ResourceStore {
     return this.options.store.users;
+  }
+
+  protected tableOf(store: Store): ResourceStore {
+    return store.users;
+  }
+
+  protected get hooks(): ResourceHooks | undefined {
+    return this.options.hooks?.users;
   }
 
   protected wantsMembers(): boolean {
@@ -29,17 +40,29 @@ export class UserService extends ResourceService {
   }
 
   async create(ctx: ServiceContext, body: unknown, projection: Projection): Promise<Resource> {
-    const stored = await this.table.create(ctx, this.record(this.normalize(body)));
+    const resource = this.normalize(body);
+    const stored = await this.guarded(async (store) => {
+      await this.hooks?.beforeCreate?.({ ...this.hookContext(ctx, store), resource });
+      return store.users.create(ctx, this.record(resource));
+    });
+    ctx.report.id = stored.id;
+    this.emit(ctx, "user.created", { id: stored.id, resource: this.eventResource(ctx, stored) });
     return this.present(ctx, stored, projection);
   }
 
   /** RFC 7644 3.5.1: PUT replaces every writable attribute; what the client leaves out is cleared. */
   async replace(ctx: ServiceContext, id: string, body: unknown, ifMatch: string | undefined, projection: Projection): Promise<Resource> {
-    const record = this.record(this.normalize(body));
-    const current = await this.load(ctx, id);
-    const ifVersion = requiredVersion(ifMatch, current.version);
-    const stored = await this.table.replace(ctx, id, record, ifVersion === undefined ? {} : { ifVersion });
-    return this.present(ctx, stored, projection);
+    const resource = this.normalize(body);
+    ctx.report.id = id;
+    const { before, after } = await this.guarded(async (store) => {
+      const current = await this.load(ctx, id, false, store.users);
+      const ifVersion = requiredVersion(ifMatch, current.version);
+      await this.hooks?.beforeReplace?.({ ...this.hookContext(ctx, store), id, resource, current: render(this.rt, current, ctx) });
+      const stored = await store.users.replace(ctx, id, this.record(resource), ifVersion === undefined ? {} : { ifVersion });
+      return { before: current, after: stored };
+    });
+    this.changes(ctx, before, after);
+    return this.present(ctx, after, projection);
   }
 
   /**
@@ -48,13 +71,39 @@ export class UserService extends ResourceService {
    */
   async patch(ctx: ServiceContext, id: string, body: unknown, ifMatch: string | undefined, projection: Projection): Promise<Resource> {
     const operations = parsePatchRequest(body, { maxOperations: this.options.limits.maxOperations });
-    const stored = await withRetry(ifMatch === undefined, async () => {
-      const current = await this.load(ctx, id);
-      const ifVersion = requiredVersion(ifMatch, current.version) ?? current.version;
-      const { resource, changed } = applyPatch(this.rt, render(this.rt, current, ctx), operations);
-      if (changed.length === 0) return current;
-      return this.table.replace(ctx, id, this.record(resource), { ifVersion });
-    });
-    return this.present(ctx, stored, projection);
+    ctx.report.id = id;
+    const { before, after } = await withRetry(ifMatch === undefined, () =>
+      this.guarded(async (store) => {
+        const current = await this.load(ctx, id, false, store.users);
+        const ifVersion = requiredVersion(ifMatch, current.version) ?? current.version;
+        const currentResource = render(this.rt, current, ctx);
+        const { resource, changed } = applyPatch(this.rt, currentResource, operations);
+        if (changed.length === 0) return { before: current, after: current };
+        await this.hooks?.beforePatch?.({ ...this.hookContext(ctx, store), id, operations, resource, current: currentResource });
+        return { before: current, after: await store.users.replace(ctx, id, this.record(resource), { ifVersion }) };
+      }),
+    );
+    this.changes(ctx, before, after);
+    return this.present(ctx, after, projection);
+  }
+
+  /**
+   * `active` has events of its own: Okta's deactivation is one `user.deactivated`, not also an
+   * update. Everything else that changed is one `user.updated`.
+   */
+  private changes(ctx: ServiceContext, before: Stored, after: Stored): void {
+    if (before.version === after.version) return;
+    const changed = changedAttributes(this.rt, before.record, after.record);
+    ctx.report.changed = changed;
+    const resource = this.eventResource(ctx, after);
+    const others = changed.filter((name) => name !== "active");
+    if (others.length > 0) this.emit(ctx, "user.updated", { id: after.id, resource, changed: others });
+    const was = isActive(before.record);
+    const now = isActive(after.record);
+    if (was && !now) this.emit(ctx, "user.deactivated", { id: after.id, resource });
+    if (!was && now) this.emit(ctx, "user.reactivated", { id: after.id, resource });
   }
 }
+
+/** RFC 7643 4.1.1: a user without `active` is taken as active. */
+const isActive = (record: AppRecord) => record.active !== false;

@@ -3,6 +3,7 @@
  * resource, the member deltas and the list of changed attributes. It works on a private copy,
  * so when any operation fails the caller still holds the untouched original (atomicity).
  */
+import { changedAttributes } from "../changes";
 import { badRequest } from "../errors";
 import { deepEqual, isAbsent, isObject, type JsonObject } from "../../schema/coerce";
 import { containerOf, normalizeResource } from "../../schema/normalize";
@@ -110,21 +111,4 @@ function schemaIds(rt: ResourceTypeDef, resource: JsonObject): string[] {
   return [rt.schema.id, ...rt.extensions.map((e) => e.schema.id).filter((id) => isObject(resource[id]))];
 }
 
-/** Top-level names whose value differs; extension attributes one by one, URN-qualified. */
-function changedAttributes(rt: ResourceTypeDef, before: JsonObject, after: JsonObject): string[] {
-  const extensionIds = new Set(rt.extensions.map((e) => e.schema.id));
-  const changed: string[] = [];
-  for (const key of keysOf(before, after)) {
-    if (key === "schemas") continue;
-    if (!extensionIds.has(key)) {
-      if (!deepEqual(before[key], after[key])) changed.push(key);
-      continue;
-    }
-    const was = isObject(before[key]) ? (before[key] as JsonObject) : {};
-    const now = isObject(after[key]) ? (after[key] as JsonObject) : {};
-    for (const inner of keysOf(was, now)) if (!deepEqual(was[inner], now[inner])) changed.push(`${key}:${inner}`);
-  }
-  return changed;
-}
 
-const keysOf = (a: JsonObject, b: JsonObject) => [...new Set([...Object.keys(a), ...Object.keys(b)])];

@@ -1,0 +1,26 @@
+/** One record per request that reached a resource endpoint: who did what, and how it ended. */
+
+export interface AuditRecord {
+  at: Date;
+  tenant: string;
+  /** The token's label (or your auth's), never the secret. */
+  actor: string | undefined;
+  method: string;
+  /** "Users" or "Groups", plus the id when the request named one. */
+  resource: string;
+  id?: string;
+  status: number;
+  outcome: "success" | "failure";
+  /** Attribute names a write changed; never values. */
+  changed?: string[];
+  /** Member ids added and removed, for group writes. */
+  membersAdded?: number;
+  membersRemoved?: number;
+  durationMs: number;
+}
+
+export interface AuditLog {
+  append(record: AuditRecord): Promise<void> | void;
+  /** Newest first, 1-based paging like SCIM lists. */
+  list(query: { tenant?: string; startIndex?: number; count?: number }): Promise<{ total: number; items: AuditRecord[] }>;
+}

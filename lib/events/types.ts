@@ -1,0 +1,48 @@
+/**
+ * What happened, after it happened: one event per fact, emitted once the write has landed.
+ * Payloads carry ids and attribute names, never passwords or tokens.
+ */
+
+export interface EventBase {
+  tenant: string;
+  /** The token's label (or your auth's), never its secret. */
+  actor: string | undefined;
+  /** The resource's id. */
+  id: string;
+  at: Date;
+}
+
+export interface ResourceEvent extends EventBase {
+  /** The SCIM resource as written (users without password; groups without members). */
+  resource: Record<string, unknown>;
+}
+
+export interface UpdateEvent extends ResourceEvent {
+  /** Attribute names that changed, URN-qualified for extensions; `active` is reported by its own events. */
+  changed: string[];
+}
+
+export interface MembersEvent extends EventBase {
+  /** Member ids named by the request's net change. */
+  members: string[];
+}
+
+export interface ScimEventMap {
+  "user.created": ResourceEvent;
+  "user.updated": UpdateEvent;
+  "user.deactivated": ResourceEvent;
+  "user.reactivated": ResourceEvent;
+  "user.deleted": EventBase;
+  "group.created": ResourceEvent;
+  "group.updated": UpdateEvent;
+  "group.deleted": EventBase;
+  "group.members.added": MembersEvent;
+  "group.members.removed": MembersEvent;
+}
+
+export type ScimEventType = keyof ScimEventMap;
+
+export type ScimEvent = { [K in ScimEventType]: { type: K } & ScimEventMap[K] }[ScimEventType];
+
+/** Listeners by event type. A listener that throws or rejects is logged; the request still succeeds. */
+export type EventListeners = { [K in ScimEventType]?: (event: { type: K } & ScimEventMap[K]) => unknown };

@@ -1,0 +1,48 @@
+/**
+ * Hooks run inside the request, before the write, and can veto it by throwing a ScimError
+ * (which becomes the response). Anything else they throw is a 500, like any other bug.
+ */
+import type { Principal } from "../auth/principal";
+import type { PatchOperation } from "../protocol/patch";
+import type { Store } from "../stores/types";
+
+export interface HookContext {
+  tenant: string;
+  principal: Principal;
+  /**
+   * The store to use for writes that must land with this one: the transaction's store when
+   * `hooks.transactional` is on and the store has transactions, otherwise the router's store.
+   */
+  store: Store;
+}
+
+export interface CreateHook {
+  (ctx: HookContext & { resource: Record<string, unknown> }): unknown;
+}
+export interface ReplaceHook {
+  (ctx: HookContext & { id: string; resource: Record<string, unknown>; current: Record<string, unknown> }): unknown;
+}
+export interface PatchHook {
+  (ctx: HookContext & { id: string; operations: PatchOperation[]; resource: Record<string, unknown>; current: Record<string, unknown> }): unknown;
+}
+export interface DeleteHook {
+  (ctx: HookContext & { id: string; current: Record<string, unknown> }): unknown;
+}
+
+export interface ResourceHooks {
+  beforeCreate?: CreateHook;
+  beforeReplace?: ReplaceHook;
+  beforePatch?: PatchHook;
+  beforeDelete?: DeleteHook;
+}
+
+export interface Hooks {
+  users?: ResourceHooks;
+  groups?: ResourceHooks;
+  /**
+   * Run each hook and its write in one store transaction, so a hook's own writes through
+   * `ctx.store` land or roll back with the request's. Costs: the transaction stays open while
+   * the hook runs (on SQLite that blocks every other writer), so keep such hooks short.
+   */
+  transactional?: boolean;
+}

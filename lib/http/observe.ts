@@ -1,0 +1,68 @@
+/**
+ * What happens once a response has gone out: a debug line, a metrics sample, an audit record.
+ * None of it can fail the request; failures are logged.
+ */
+import createDebug from "debug";
+import type { Request, Response } from "express";
+import type { AuditLog } from "../audit/types";
+import type { Logger } from "../options";
+import type { ServiceContext } from "../service/context";
+
+export const debugHttp = createDebug("express-scim:http");
+export const debugAuth = createDebug("express-scim:auth");
+
+export interface MetricsSample {
+  /** The route template, e.g. "/Users/:id"; "unmatched" for 404s. */
+  route: string;
+  method: string;
+  status: number;
+  durationMs: number;
+  tenant?: string;
+}
+
+export type MetricsHook = (sample: MetricsSample) => void;
+
+const elapsed = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
+
+/** Every request through the router: timing for metrics and the http debug namespace. */
+export function observeRequest(req: Request, res: Response, metrics: MetricsHook | undefined, logger: Logger): void {
+  const start = process.hrtime.bigint();
+  res.once("finish", () => {
+    const durationMs = elapsed(start);
+    const route = (req.route as { path?: string } | undefined)?.path ?? "unmatched";
+    // The path without its query: filters can hold e-mail addresses, and they add nothing here.
+    debugHttp("%s %s%s -> %d in %dms", req.method, req.baseUrl, req.path, res.statusCode, Math.round(durationMs));
+    if (!metrics) return;
+    try {
+      metrics({ route, method: req.method, status: res.statusCode, durationMs });
+    } catch (err) {
+      logger.error({ err }, "metrics hook failed");
+    }
+  });
+}
+
+/** One audit record per request to a resource endpoint, written when the response is done. */
+export function auditOnFinish(res: Response, audit: AuditLog | undefined, logger: Logger, request: { method: string; resource: string }, ctx: ServiceContext): void {
+  if (!audit) return;
+  const start = process.hrtime.bigint();
+  res.once("finish", () => {
+    const { report } = ctx;
+    const record = {
+      at: new Date(),
+      tenant: ctx.tenant,
+      actor: ctx.principal.label,
+      method: request.method,
+      resource: request.resource,
+      status: res.statusCode,
+      outcome: res.statusCode < 400 ? ("success" as const) : ("failure" as const),
+      durationMs: elapsed(start),
+      ...(report.id !== undefined ? { id: report.id } : {}),
+      ...(report.changed ? { changed: report.changed } : {}),
+      ...(report.membersAdded ? { membersAdded: report.membersAdded } : {}),
+      ...(report.membersRemoved ? { membersRemoved: report.membersRemoved } : {}),
+    };
+    Promise.resolve()
+      .then(() => audit.append(record))
+      .catch((err) => logger.error({ err }, "audit log append failed"));
+  });
+}
