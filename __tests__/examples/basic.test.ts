@@ -51,6 +51,29 @@ describe("examples/basic", () => {
     expect(denied.status).toBe(401);
   });
 
+  test("deactivating a user over SCIM ends their sessions in the host, and the audit trail shows it", async () => {
+    const port = await freePort();
+    const token = "example-test-token-sessions-01";
+    const { child, output } = await start({ PORT: String(port), SCIM_TOKEN: token, SCIM_SEED: "0" });
+    children.push(child);
+    const base = `http://127.0.0.1:${port}`;
+    const headers = { Authorization: `Bearer ${token}`, "Content-Type": "application/scim+json" };
+    const created = await fetch(`${base}/scim/v2/Users`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"], userName: "leaver@example.com" }),
+    });
+    const { id } = (await created.json()) as { id: string };
+    await fetch(`${base}/demo/sessions/${id}`, { method: "POST", headers });
+    await fetch(`${base}/demo/sessions/${id}`, { method: "POST", headers });
+    const deactivate = { schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: [{ op: "replace", value: { active: false } }] };
+    expect((await fetch(`${base}/scim/v2/Users/${id}`, { method: "PATCH", headers, body: JSON.stringify(deactivate) })).status).toBe(200);
+    expect(await (await fetch(`${base}/demo/sessions/${id}`, { headers })).json()).toEqual({ sessions: 0 });
+    expect(output()).toContain(`user.deactivated ${id}: ended 2 session(s)`);
+    const audit = (await (await fetch(`${base}/admin/audit?count=5`, { headers })).json()) as { items: { method: string; id?: string }[] };
+    expect(audit.items[0]).toMatchObject({ method: "PATCH", id, outcome: "success", changed: ["active"] });
+  });
+
   test("without SCIM_TOKEN it prints a generated token that works", async () => {
     const port = await freePort();
     const env: Record<string, string> = { PORT: String(port), SCIM_TOKEN: "" };

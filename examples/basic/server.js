@@ -4,16 +4,74 @@
 "use strict";
 const { randomBytes } = require("node:crypto");
 const express = require("express");
-const { scim, memoryStore, ALL_SCOPES } = require("express-scim");
+const { scim, memoryStore, memoryAuditLog, ALL_SCOPES } = require("express-scim");
 
 /**
- * @param {{ token: string, store?: import("express-scim").Store }} options
+ * The host's own session table, standing in for whatever your app uses. Deactivating a user
+ * over SCIM ends their sessions: that is what the `user.deactivated` listener is for.
  */
-function createApp({ token, store = memoryStore() }) {
+function sessionTable() {
+  /** @type {Map<string, Set<string>>} */
+  const byUser = new Map();
+  return {
+    open(userId) {
+      const sid = randomBytes(8).toString("hex");
+      byUser.set(userId, (byUser.get(userId) ?? new Set()).add(sid));
+      return sid;
+    },
+    /** @param {string} userId */
+    endAll(userId) {
+      const count = byUser.get(userId)?.size ?? 0;
+      byUser.delete(userId);
+      return count;
+    },
+    /** @param {string} userId */
+    count: (userId) => byUser.get(userId)?.size ?? 0,
+  };
+}
+
+/**
+ * @param {{ token: string, store?: import("express-scim").Store, log?: (line: string) => void }} options
+ */
+function createApp({ token, store = memoryStore(), log = () => {} }) {
   const app = express();
+  const sessions = sessionTable();
+  const audit = memoryAuditLog({ size: 500 });
+  app.locals.sessions = sessions;
   app.get("/", (_req, res) => res.type("text").send("Host app. SCIM lives at /scim/v2\n"));
-  // Every scope, so any client (Okta, Entra, curl) can do everything; see docs for narrower presets.
-  app.use("/scim/v2", scim({ store, tokens: [{ token, scopes: [...ALL_SCOPES], label: "example" }] }));
+  app.use(
+    "/scim/v2",
+    scim({
+      store,
+      // Every scope, so any client (Okta, Entra, curl) can do everything; see docs/auth.md for presets.
+      tokens: [{ token, scopes: [...ALL_SCOPES], label: "example" }],
+      audit,
+      events: {
+        "user.created": (e) => log(`user.created ${e.id} ${e.resource.userName}`),
+        "user.deactivated": (e) => log(`user.deactivated ${e.id}: ended ${sessions.endAll(e.id)} session(s)`),
+        "user.reactivated": (e) => log(`user.reactivated ${e.id}`),
+        "group.members.added": (e) => log(`group ${e.id}: +${e.members.length} member(s)`),
+        "group.members.removed": (e) => log(`group ${e.id}: -${e.members.length} member(s)`),
+      },
+    }),
+  );
+  // The audit trail, for the operator: same bearer token as SCIM, newest first, paged.
+  app.get("/admin/audit", async (req, res) => {
+    if (req.get("authorization") !== `Bearer ${token}`) return res.status(401).json({ error: "unauthorized" });
+    const startIndex = Number(req.query.startIndex ?? 1) || 1;
+    const count = Math.min(Number(req.query.count ?? 50) || 50, 500);
+    res.json(await audit.list({ startIndex, count }));
+  });
+  // A stand-in for the host's login: opens a session for a user (by SCIM id), for the demo.
+  app.post("/demo/sessions/:userId", (req, res) => {
+    if (req.get("authorization") !== `Bearer ${token}`) return res.status(401).json({ error: "unauthorized" });
+    sessions.open(String(req.params.userId));
+    res.status(201).json({ sessions: sessions.count(String(req.params.userId)) });
+  });
+  app.get("/demo/sessions/:userId", (req, res) => {
+    if (req.get("authorization") !== `Bearer ${token}`) return res.status(401).json({ error: "unauthorized" });
+    res.json({ sessions: sessions.count(String(req.params.userId)) });
+  });
   return app;
 }
 
@@ -40,7 +98,7 @@ async function main() {
   const given = process.env.SCIM_TOKEN;
   const token = given || `scim_${randomBytes(24).toString("base64url")}`;
   const store = memoryStore();
-  const app = createApp({ token, store });
+  const app = createApp({ token, store, log: (line) => process.stdout.write(`[scim] ${line}\n`) });
   if (process.env.SCIM_SEED !== "0") await seed(store);
   const server = app.listen(port, () => {
     const base = `http://localhost:${port}/scim/v2`;
