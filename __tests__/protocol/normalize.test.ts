@@ -159,6 +159,20 @@ describe("normalizeResource: errors", () => {
     expect([error.status, error.scimType]).toEqual([400, scimType]);
   });
 
+  test("a deeply nested or huge value is a 400 with a short detail, never a stack overflow", () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 100_000; i++) deep = { a: deep };
+    let deepList: unknown = [];
+    for (let i = 0; i < 100_000; i++) deepList = [deepList];
+    for (const body of [{ title: deep }, { active: deep }, { name: { givenName: deep } }, { title: { big: "b".repeat(1_000_000) } }, { active: [deepList] }]) {
+      const error = scimError(() => user(body));
+      expect([error.status, error.scimType]).toEqual([400, "invalidValue"]);
+      expect(error.detail.length).toBeLessThan(200);
+    }
+    const error = scimError(() => user({ title: deep }));
+    expect(error.detail).toBe(`Attribute 'title' must be a string, got {"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"...`);
+  });
+
   test("required detail names the attribute", () => {
     expect(scimError(() => normalizeResource(groupResourceType, { members: [] })).detail).toContain("displayName");
   });

@@ -77,11 +77,33 @@ describe("member operations become deltas", () => {
     ["missing member id", [{ op: "add", path: "members", value: [{ display: "x" }] }], "invalidValue", "members.value"],
     ["object member id", [{ op: "add", path: "members", value: [{ value: { id: 1 } }] }], "invalidValue", "members.value"],
     ["bad member type", [{ op: "add", path: "members", value: [{ value: "x", type: "Robot" }] }], "invalidValue", "members.type"],
+    // As POST/PUT answer (coerce.ts): a nested list is malformed, not a one-element member.
+    ["a list of lists", [{ op: "add", path: "members", value: [["x"]] }], "invalidValue", "list of lists"],
     ["group displayName is required", [{ op: "remove", path: "displayName" }], "mutability", "displayName"],
   ])("%s -> 400 %s", (_name, ops, scimType, named) => {
     const error = scimError(() => patchGroup(group(), ...ops));
     expect([error.status, error.scimType]).toEqual([400, scimType]);
     expect(error.detail).toContain(named);
+  });
+});
+
+describe("error details stay short whatever the client sent", () => {
+  const deep = (depth: number) => {
+    let v: unknown = "x";
+    for (let i = 0; i < depth; i++) v = { a: v };
+    return v;
+  };
+
+  test.each<[string, unknown[], string]>([
+    ["a 100,000-level member id", [{ op: "add", path: "members", value: [{ value: deep(100_000) }] }], "invalidValue"],
+    ["a 100,000-level member type", [{ op: "add", path: "members", value: [{ value: "x", type: deep(100_000) }] }], "invalidValue"],
+    ["a megabyte member type", [{ op: "add", path: "members", value: [{ value: "x", type: "t".repeat(1_000_000) }] }], "invalidValue"],
+    ["a 100,000-level op", [{ op: deep(100_000), path: "displayName", value: "x" }], "invalidSyntax"],
+    ["a megabyte op", [{ op: "o".repeat(1_000_000), path: "displayName", value: "x" }], "invalidSyntax"],
+  ])("%s: 400 %s, no stack overflow, a short detail", (_name, ops, scimType) => {
+    const error = scimError(() => patchGroup(group(), ...ops));
+    expect([error.status, error.scimType]).toEqual([400, scimType]);
+    expect(error.detail.length).toBeLessThan(300);
   });
 });
 

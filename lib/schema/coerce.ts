@@ -31,10 +31,31 @@ export interface CoerceOptions {
 
 const invalid = (where: string, what: string) => badRequest("invalidValue", `Attribute '${where}' ${what}`);
 
-const show = (value: unknown): string => {
-  const text = JSON.stringify(value);
-  return text === undefined ? String(value) : text.length > 60 ? `${text.slice(0, 57)}...` : text;
-};
+/**
+ * A short JSON preview of a client's value for error details. Never stringifies the whole value:
+ * a 100,000-level nested body would overflow the stack (a 500) and a megabyte string would end
+ * up in the detail. Each nesting level prints at least one character, so the walk stops within
+ * `limit` levels.
+ */
+export function preview(value: unknown, limit = 60): string {
+  const walk = (v: unknown, budget: number): string => {
+    if (typeof v === "string") return JSON.stringify(v.length > budget ? v.slice(0, budget) : v);
+    if (v === null || typeof v !== "object" || v instanceof Date) return JSON.stringify(v) ?? String(v);
+    const list = Array.isArray(v);
+    let text = list ? "[" : "{";
+    for (const key of list ? v.keys() : Object.keys(v)) {
+      if (text.length > budget) break;
+      if (text.length > 1) text += ",";
+      if (!list) text += `${JSON.stringify(String(key).slice(0, budget))}:`;
+      text += walk((v as Record<string | number, unknown>)[key], budget - text.length);
+    }
+    return text + (list ? "]" : "}");
+  };
+  const text = walk(value, limit);
+  return text.length > limit ? `${text.slice(0, limit - 3)}...` : text;
+}
+
+const show = (value: unknown): string => preview(value);
 
 /**
  * Coerces `value` to what `def` declares. Returns undefined when the value means "absent"

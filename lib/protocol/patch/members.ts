@@ -4,7 +4,7 @@
  */
 import { badRequest } from "../errors";
 import { printFilter, type Filter } from "../filter";
-import { coerceValue, isAbsent, isObject } from "../../schema/coerce";
+import { coerceValue, isAbsent, isObject, preview } from "../../schema/coerce";
 import { attribute } from "../../schema/types";
 import type { Member } from "../../stores/types";
 import type { MemberDelta, NetMemberChange, PatchOpName } from "./types";
@@ -51,6 +51,8 @@ export function memberDelta(op: PatchOpName, target: MembersTarget, value: unkno
 export function parseMembers(value: unknown, where: string): Member[] {
   const byId = new Map<string, Member>();
   for (const item of Array.isArray(value) ? value : [value]) {
+    // As on POST/PUT (coerce.ts): `[["id"]]` is a malformed list, not the member "id".
+    if (Array.isArray(item)) throw badRequest("invalidValue", `Attribute '${where}' must be a list of members, not a list of lists`);
     const element = isObject(item) ? item : { value: item };
     const member: Member = { value: memberId(pick(element, "value"), where), type: memberType(pick(element, "type"), where) };
     byId.delete(member.value);
@@ -67,7 +69,7 @@ function pick(element: Record<string, unknown>, name: string): unknown {
 function memberId(raw: unknown, where: string): string {
   const id = isAbsent(raw) ? undefined : coerceValue(VALUE, raw, `${where}.value`);
   if (typeof id !== "string" || id.trim() === "") {
-    throw badRequest("invalidValue", `Attribute '${where}.value' must be a non-empty member id, got ${JSON.stringify(raw) ?? "nothing"}`);
+    throw badRequest("invalidValue", `Attribute '${where}.value' must be a non-empty member id, got ${raw === undefined ? "nothing" : preview(raw)}`);
   }
   return id;
 }
@@ -78,7 +80,7 @@ function memberType(raw: unknown, where: string): Member["type"] {
   const text = typeof raw === "string" ? raw.trim().toLowerCase() : "";
   if (text === "user") return "User";
   if (text === "group") return "Group";
-  throw badRequest("invalidValue", `Attribute '${where}.type' must be "User" or "Group", got ${JSON.stringify(raw)}`);
+  throw badRequest("invalidValue", `Attribute '${where}.type' must be "User" or "Group", got ${preview(raw)}`);
 }
 
 /**

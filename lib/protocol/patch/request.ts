@@ -1,7 +1,7 @@
 /** Reading a PatchOp request body (RFC 7644 3.5.2) into validated operations. */
 import { badRequest } from "../errors";
 import { parsePatchPath } from "../filter";
-import { isObject, type JsonObject } from "../../schema/coerce";
+import { isObject, preview, type JsonObject } from "../../schema/coerce";
 import { PATCH_OP_SCHEMA } from "../../schema/urns";
 import type { PatchOpName, PatchOperation, PatchRequestOptions } from "./types";
 
@@ -48,7 +48,7 @@ function parseOperation(raw: unknown, index: number): PatchOperation {
   const opText = member(raw, "op");
   // RFC 7644 3.12: a body that does not follow the PatchOp schema is invalidSyntax.
   const op = typeof opText === "string" ? OPS.find((o) => o === opText.trim().toLowerCase()) : undefined;
-  if (!op) throw badRequest("invalidSyntax", `${where}: "op" must be "add", "remove" or "replace", got ${JSON.stringify(opText) ?? "nothing"}`);
+  if (!op) throw badRequest("invalidSyntax", `${where}: "op" must be "add", "remove" or "replace", got ${opText === undefined ? "nothing" : preview(opText)}`);
   const operation: PatchOperation = { op };
   const pathText = member(raw, "path");
   if (pathText !== undefined && pathText !== null && typeof pathText !== "string") {
