@@ -81,3 +81,198 @@ export function expectScimError(res: request.Response, status: number, scimType?
   expect(res.body.detail.length).toBeGreaterThan(0);
   if (scimType) expect(res.body.scimType).toBe(scimType);
 }
+
+/* ------------------------------------------------------------------------------------------------
+ * Replays against a real listening server: the client-replay suites start the router on
+ * 127.0.0.1, port 0, and talk to it with fetch, the way Okta and Entra do (no supertest in between).
+ */
+
+export const LIST_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
+export const SCIM_CONTENT_TYPE = "application/scim+json; charset=utf-8";
+
+/** One recorded exchange as the client saw it. `body` is the parsed JSON, or undefined. */
+export interface Exchange {
+  status: number;
+  headers: Headers;
+  text: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  body: any;
+  ms: number;
+}
+
+export interface CallOptions {
+  /** A JSON value to send (serialised here), or `raw` text sent as is. */
+  body?: unknown;
+  raw?: string;
+  /** Defaults to application/scim+json; `null` sends no Content-Type at all (Okta's spec test). */
+  contentType?: string | null;
+  /** Defaults to the all-scopes token; `null` sends no Authorization header. */
+  token?: string | null;
+  headers?: Record<string, string>;
+}
+
+export interface LiveServer {
+  /** Absolute URL of the mount point, e.g. http://127.0.0.1:41234/scim/v2 */
+  base: string;
+  store: Store;
+  /** Requests sent so far through `call`. */
+  readonly requests: number;
+  call(method: string, path: string, options?: CallOptions): Promise<Exchange>;
+  close(): Promise<void>;
+}
+
+/** Starts `scim(options)` under `mount` on an ephemeral port. Close it in afterAll. */
+export async function liveServer(overrides: Partial<ScimOptions> = {}, mount = "/scim/v2"): Promise<LiveServer> {
+  const store = overrides.store ?? memoryStore();
+  const app = express();
+  const options = { store, tokens: [{ token: TOKEN, scopes: [...ALL_SCOPES] }], ...overrides } as ScimOptions;
+  app.use(mount, scim(options));
+  const server = await new Promise<import("http").Server>((resolve, reject) => {
+    const s = app.listen(0, "127.0.0.1", () => resolve(s));
+    s.on("error", reject);
+  });
+  const { port } = server.address() as import("net").AddressInfo;
+  const base = `http://127.0.0.1:${port}${mount}`;
+  let requests = 0;
+  const call = async (method: string, path: string, o: CallOptions = {}): Promise<Exchange> => {
+    requests += 1;
+    const headers: Record<string, string> = { Accept: "application/scim+json", ...(o.headers ?? {}) };
+    const token = o.token === undefined ? TOKEN : o.token;
+    if (token !== null) headers.Authorization = `Bearer ${token}`;
+    const payload = o.raw ?? (o.body === undefined ? undefined : JSON.stringify(o.body));
+    const contentType = o.contentType === undefined ? SCIM_CONTENT_TYPE : o.contentType;
+    if (contentType !== null && (payload !== undefined || o.contentType !== undefined)) headers["Content-Type"] = contentType;
+    const started = Date.now();
+    // A Uint8Array body goes out without the text/plain type fetch gives strings.
+    const res = await fetch(base + path, {
+      method,
+      headers,
+      ...(payload === undefined ? {} : { body: new TextEncoder().encode(payload) }),
+    });
+    const text = await res.text();
+    const ms = Date.now() - started;
+    let body: unknown;
+    try {
+      body = text === "" ? undefined : JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
+    return { status: res.status, headers: res.headers, text, body, ms };
+  };
+  const close = () =>
+    new Promise<void>((resolve) => {
+      (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+      server.close(() => resolve());
+    });
+  return {
+    base,
+    store,
+    get requests() {
+      return requests;
+    },
+    call,
+    close,
+  };
+}
+
+/** A SCIM error as clients read it: status, content type, error schema, string status, a detail. */
+export function expectError(x: Exchange, status: number, scimType?: string): void {
+  expect({ status: x.status, body: x.body }).toMatchObject({ status, body: { schemas: [ERROR_SCHEMA], status: String(status) } });
+  expect(x.headers.get("content-type")).toBe(SCIM_CONTENT_TYPE);
+  expect(typeof x.body.detail).toBe("string");
+  expect(x.body.detail.trim().length).toBeGreaterThan(0);
+  if (scimType) expect(x.body.scimType).toBe(scimType);
+}
+
+/** A ListResponse as clients read it: integers, Resources always present, itemsPerPage = page size. */
+export function expectList(x: Exchange, totalResults?: number): void {
+  expect({ status: x.status, body: x.body }).toMatchObject({ status: 200, body: { schemas: [LIST_SCHEMA] } });
+  expect(x.headers.get("content-type")).toBe(SCIM_CONTENT_TYPE);
+  for (const key of ["totalResults", "startIndex", "itemsPerPage"]) {
+    if (!Number.isInteger(x.body[key])) throw new Error(`${key} is not an integer: ${JSON.stringify(x.body[key])}`);
+  }
+  expect(Array.isArray(x.body.Resources)).toBe(true);
+  expect(x.body.itemsPerPage).toBe(x.body.Resources.length);
+  if (totalResults !== undefined) expect(x.body.totalResults).toBe(totalResults);
+  for (const r of x.body.Resources) expectNoPassword(r);
+}
+
+/** A single resource answer: status, SCIM content type, schemas, id, meta; never a password. */
+export function expectResource(x: Exchange, status: number, schema: string): void {
+  expect({ status: x.status, schemas: x.body?.schemas }).toEqual({ status, schemas: expect.arrayContaining([schema]) });
+  expect(x.headers.get("content-type")).toBe(SCIM_CONTENT_TYPE);
+  expect(typeof x.body.id).toBe("string");
+  expect(x.body.meta).toMatchObject({ resourceType: schema === GROUP_SCHEMA ? "Group" : "User" });
+  expectNoPassword(x.body);
+}
+
+/** `password` is writeOnly (RFC 7643 4.1.1): it never appears anywhere in a response. */
+export function expectNoPassword(body: unknown): void {
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === "object") {
+      for (const [k, inner] of Object.entries(v)) {
+        if (k.toLowerCase() === "password") throw new Error(`password echoed in ${JSON.stringify(body)}`);
+        walk(inner);
+      }
+    }
+  };
+  walk(body);
+}
+
+/** `?filter=` for a filter expression, percent-encoded the way fetch clients send it. */
+export const filterQuery = (filter: string) => `filter=${encodeURIComponent(filter)}`;
+
+/**
+ * Sends one request exactly as written (raw spaces and quotes in the query, odd headers), over a
+ * plain socket, for what fetch would re-encode. Answers the status, headers and parsed body.
+ */
+export async function rawRequest(server: LiveServer, method: string, pathAndQuery: string, body?: string): Promise<Exchange> {
+  const net = await import("net");
+  const url = new URL(server.base);
+  const target = url.pathname + pathAndQuery;
+  const lines = [
+    `${method} ${target} HTTP/1.1`,
+    `Host: ${url.host}`,
+    `Authorization: Bearer ${TOKEN}`,
+    "Connection: close",
+    ...(body === undefined ? [] : [`Content-Type: ${SCIM_CONTENT_TYPE}`, `Content-Length: ${Buffer.byteLength(body)}`]),
+  ];
+  const started = Date.now();
+  const response = await new Promise<Buffer>((resolve, reject) => {
+    const socket = net.connect(Number(url.port), url.hostname, () => socket.end(`${lines.join("\r\n")}\r\n\r\n${body ?? ""}`));
+    const chunks: Buffer[] = [];
+    socket.on("data", (c: Buffer) => chunks.push(c));
+    socket.on("end", () => resolve(Buffer.concat(chunks)));
+    socket.on("error", reject);
+  });
+  const ms = Date.now() - started;
+  const split = response.indexOf("\r\n\r\n");
+  const [statusLine, ...headerLines] = response.subarray(0, split).toString("latin1").split("\r\n");
+  const headers = new Headers();
+  for (const line of headerLines) {
+    const at = line.indexOf(":");
+    if (at > 0) headers.append(line.slice(0, at).trim(), line.slice(at + 1).trim());
+  }
+  let payload = response.subarray(split + 4);
+  // Undo chunked transfer coding, if the server used it (sizes count bytes, so work on bytes).
+  if (/chunked/i.test(headers.get("transfer-encoding") ?? "")) {
+    const parts: Buffer[] = [];
+    for (let at = 0; ; ) {
+      const nl = payload.indexOf("\r\n", at);
+      const size = parseInt(payload.subarray(at, nl).toString("latin1"), 16);
+      if (!size) break;
+      parts.push(payload.subarray(nl + 2, nl + 2 + size));
+      at = nl + 2 + size + 2;
+    }
+    payload = Buffer.concat(parts);
+  }
+  const text = payload.toString("utf8");
+  let parsed: unknown;
+  try {
+    parsed = text === "" ? undefined : JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  return { status: Number(statusLine.split(" ")[1]), headers, text, body: parsed, ms };
+}
