@@ -1,0 +1,76 @@
+/** The PostgreSQL side of the SQL seam: jsonb values, `$n` parameters, arrays as one parameter. */
+import type { StoreDialect } from "../sql/driver";
+import { Params } from "../sql/params";
+
+// evaluate's toNumber accepts decimal strings; anything else must not reach a cast.
+const NUMBER_TEXT = String.raw`'^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$'`;
+// evaluate's isPresent: some leaf that is a number, a boolean or a non-empty string.
+const PRESENT_PATH = `'lax $.** ? (@.type() == "number" || @.type() == "boolean" || (@.type() == "string" && @ != ""))'`;
+
+export function postgresDialect(schema: string): StoreDialect {
+  const S = quoteIdent(schema);
+  const text = (v: string) => `(CASE WHEN jsonb_typeof(${v}) IN ('string', 'number', 'boolean') THEN ${v} #>> '{}' END)`;
+  return {
+    name: "postgres",
+    table: (name) => `${S}.${name}`,
+    params: () => new Params("numbered"),
+
+    extract: (p, base, keys) => `(${base} #> ${p.add(keys)}::text[])`,
+    child: (p, base, key) => {
+      const k = `${p.add(key)}::text`;
+      // Okta's template app sends roles as plain strings: "admin" reads as { value: "admin" }.
+      if (key === "value") return `(CASE WHEN jsonb_typeof(${base}) IN ('string', 'number', 'boolean') THEN ${base} ELSE ${base} -> ${k} END)`;
+      return `(${base} -> ${k})`;
+    },
+    elements: (v, alias) => ({
+      from: `jsonb_array_elements(CASE WHEN jsonb_typeof(${v}) = 'array' THEN ${v} WHEN ${v} IS NULL THEN '[]'::jsonb ELSE jsonb_build_array(${v}) END) ${alias}(v)`,
+      value: `${alias}.v`,
+    }),
+    text,
+    number: (v) =>
+      `(CASE jsonb_typeof(${v}) WHEN 'number' THEN (${v} #>> '{}')::numeric` +
+      ` WHEN 'string' THEN CASE WHEN (${v} #>> '{}') ~ ${NUMBER_TEXT} THEN (${v} #>> '{}')::numeric END END)`,
+    boolean: (v) =>
+      `(CASE jsonb_typeof(${v}) WHEN 'boolean' THEN (${v} #>> '{}')::boolean` +
+      ` WHEN 'string' THEN CASE lower(${v} #>> '{}') WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END END)`,
+    instant: (v) => `(CASE WHEN jsonb_typeof(${v}) = 'string' THEN ${S}.scim_instant(${v} #>> '{}') END)`,
+    instantOfText: (t) => `${S}.scim_instant(${t})`,
+    present: (v) => `jsonb_path_exists(${v}, ${PRESENT_PATH})`,
+    pickElement: (v, a) => {
+      const elements = `jsonb_array_elements(${v}) WITH ORDINALITY ${a}(e, i)`;
+      const primary = `(SELECT ${a}.e FROM ${elements} WHERE jsonb_typeof(${a}.e) = 'object' AND lower(${a}.e ->> 'primary') = 'true' ORDER BY ${a}.i LIMIT 1)`;
+      const first = `(SELECT ${a}.e FROM ${elements} WHERE ${a}.e NOT IN ('null'::jsonb, '""'::jsonb) ORDER BY ${a}.i LIMIT 1)`;
+      return `(CASE WHEN jsonb_typeof(${v}) = 'array' THEN COALESCE(${primary}, ${first}) ELSE ${v} END)`;
+    },
+    jsonKind: (v) => `jsonb_typeof(${v})`,
+
+    fold: (t) => `lower(${t})`,
+    foldedColumn: (alias, column) => `lower(${alias}.${column})`,
+    foldedParam: (p, value) => `lower(${p.add(value)}::text)`,
+    contains: (a, b) => `(strpos(${a}, ${b}) > 0)`,
+    startsWith: (a, b) => `(left(${a}, length(${b})) = ${b})`,
+    endsWith: (a, b) => `(right(${a}, length(${b})) = ${b})`,
+    ordered: (t) => `(${t} COLLATE "C")`,
+    bool: (p, value) => `${p.add(value)}::boolean`,
+    millis: (column) => `floor(extract(epoch FROM ${column}) * 1000)`,
+    num: (p, value) => `${p.add(value)}::numeric`,
+
+    json: (p, record) => `${p.add(JSON.stringify(record))}::jsonb`,
+    time: (p, date) => `${p.add(date)}::timestamptz`,
+    readTime: (value) => (value instanceof Date ? value : new Date(String(value))),
+    readJson: (value) => (typeof value === "string" ? JSON.parse(value) : (value as Record<string, unknown>)),
+    inList: (p, expr, ids) => `(${expr} = ANY(${p.add(ids)}::text[]))`,
+    pairs: (p, pairs, alias) => `unnest(${p.add(pairs.map((x) => x[0]))}::text[], ${p.add(pairs.map((x) => x[1]))}::text[]) AS ${alias}(id, type)`,
+    keyShare: " FOR KEY SHARE",
+    decorate: (columns) => columns,
+    isUniqueViolation: (error) => (error as { code?: unknown } | null)?.code === "23505",
+  };
+}
+
+/** Schema names are configuration, not client input; still, only plain identifiers are accepted. */
+export function quoteIdent(name: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(name)) {
+    throw new TypeError(`postgresStore: schema must be a plain identifier (letters, digits, _), not ${JSON.stringify(name)}.`);
+  }
+  return `"${name}"`;
+}

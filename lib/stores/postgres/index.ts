@@ -1,0 +1,199 @@
+/**
+ * `express-scim/postgres`: the PostgreSQL store, for apps that run many instances behind one
+ * database. `pg` (version 8) is an optional peer dependency, loaded only by this entry point.
+ *
+ *   const store = postgresStore({ connectionString: process.env.DATABASE_URL });
+ *   await migrate(store);            // once, at deploy time (or { migrate: true } in examples)
+ */
+import { Pool } from "pg";
+import type { Store } from "../types";
+import { sqlStore } from "../sql/core";
+import type { Conn, Driver, Op, Runner } from "../sql/driver";
+import { latestVersion, schemaBehind } from "../sql/migrate";
+import type { Params } from "../sql/params";
+import { Lock } from "../memory/lock";
+import { postgresDialect, quoteIdent } from "./dialect";
+import { postgresMigrations } from "./migrations";
+
+/** The part of a pg `Pool` the store uses (a `pg.Pool` fits; so does anything with its API). */
+export interface PgPoolLike {
+  connect(): Promise<PgClientLike>;
+  query(text: string, values?: unknown[]): Promise<{ rows: Record<string, unknown>[]; rowCount: number | null }>;
+  end(): Promise<void>;
+}
+
+export interface PgClientLike {
+  query(text: string, values?: unknown[]): Promise<{ rows: Record<string, unknown>[]; rowCount: number | null }>;
+  release(error?: Error | boolean): void;
+}
+
+export type PostgresStoreOptions = ({ pool: PgPoolLike; connectionString?: never } | { connectionString: string; pool?: never }) & {
+  /** The PostgreSQL schema holding the tables. Default "scim", apart from the host's own tables. */
+  schema?: string;
+  /** Apply pending migrations before the first operation. For examples and tests; deploys call migrate(). */
+  migrate?: boolean;
+  /** Times an operation is retried after a deadlock or serialization failure. Default 3. */
+  retries?: number;
+};
+
+export interface PostgresStore extends Store {
+  /** Applies pending migrations; returns the schema version reached. */
+  migrate(): Promise<number>;
+  /** The schema version in the database (0 before the first migration). */
+  schemaVersion(): Promise<number>;
+  /** Ends the pool when the store created it. */
+  close(): Promise<void>;
+}
+
+const RETRYABLE = new Set(["40P01", "40001"]); // deadlock_detected, serialization_failure
+
+export function postgresStore(options: PostgresStoreOptions): PostgresStore {
+  if (!options || (!options.pool && !options.connectionString)) {
+    throw new TypeError("postgresStore: pass { connectionString } or { pool } (a pg.Pool).");
+  }
+  const schema = options.schema ?? "scim";
+  const S = quoteIdent(schema);
+  const ownPool = !options.pool;
+  const pool: PgPoolLike = options.pool ?? (new Pool({ connectionString: options.connectionString }) as unknown as PgPoolLike);
+  const dialect = postgresDialect(schema);
+  const migrations = postgresMigrations(S);
+  const wanted = latestVersion(migrations);
+  const retries = options.retries ?? 3;
+
+  const schemaVersion = async (): Promise<number> => {
+    const exists = await pool.query("SELECT to_regclass($1) AS t", [`${S}.schema_version`]);
+    if (!exists.rows[0]?.t) return 0;
+    const { rows } = await pool.query(`SELECT COALESCE(MAX(version), 0) AS v FROM ${S}.schema_version`);
+    return Number(rows[0].v);
+  };
+
+  const migrate = async (): Promise<number> => {
+    const client = await pool.connect();
+    try {
+      await client.query("BEGIN");
+      // One migrator at a time per schema, whatever the number of processes starting up.
+      await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`express-scim:${schema}`]);
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${S}`);
+      await client.query(`CREATE TABLE IF NOT EXISTS ${S}.schema_version (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+      const { rows } = await client.query(`SELECT COALESCE(MAX(version), 0) AS v FROM ${S}.schema_version`);
+      let current = Number(rows[0].v);
+      for (const m of migrations) {
+        if (m.version <= current) continue;
+        for (const statement of m.statements) await client.query(statement);
+        await client.query(`INSERT INTO ${S}.schema_version (version, description) VALUES ($1, $2)`, [m.version, m.description]);
+        current = m.version;
+      }
+      await client.query("COMMIT");
+      return current;
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  };
+
+  // Checked (or migrated) once, before the first operation; a failure is retried next time.
+  let ready: Promise<void> | undefined;
+  const ensureReady = (): Promise<void> => {
+    ready ??= (async () => {
+      const found = options.migrate ? await migrate() : await schemaVersion();
+      if (found < wanted) throw schemaBehind("postgresStore", found, wanted);
+    })().catch((error) => {
+      ready = undefined;
+      throw error;
+    });
+    return ready;
+  };
+
+  const on = (q: PgPoolLike | PgClientLike): Conn => ({
+    all: async (sql: string, p: Params) => (await q.query(sql, p.values)).rows,
+    run: async (sql: string, p: Params) => (await q.query(sql, p.values)).rowCount ?? 0,
+  });
+
+  const atomically = async <T>(op: Op<T>): Promise<T> => {
+    for (let attempt = 0; ; attempt++) {
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        await client.query("BEGIN");
+        const result = await op(on(client));
+        await client.query("COMMIT");
+        return result;
+      } catch (error) {
+        await client.query("ROLLBACK").catch((e: Error) => (broken = e));
+        const code = (error as { code?: string }).code;
+        if (attempt < retries && code && RETRYABLE.has(code)) continue;
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    }
+  };
+
+  const outside: Runner = {
+    read: async (op) => {
+      await ensureReady();
+      return op(on(pool));
+    },
+    write: async (op) => {
+      await ensureReady();
+      return atomically(op);
+    },
+  };
+
+  const driver: Driver = {
+    dialect,
+    outside,
+    async transaction(fn) {
+      await ensureReady();
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      // Operations of one transaction share its client; they run one at a time, each in a
+      // savepoint, so a failed one (a 409, a 400) undoes itself and leaves the rest usable.
+      const lock = new Lock();
+      const conn = on(client);
+      let savepoints = 0;
+      const inside: Runner = {
+        read: (op) => lock.run(() => op(conn)),
+        write: (op) =>
+          lock.run(async () => {
+            const name = `sp${++savepoints}`;
+            await client.query(`SAVEPOINT ${name}`);
+            try {
+              const result = await op(conn);
+              await client.query(`RELEASE SAVEPOINT ${name}`);
+              return result;
+            } catch (error) {
+              await client.query(`ROLLBACK TO SAVEPOINT ${name}`);
+              throw error;
+            }
+          }),
+      };
+      try {
+        await client.query("BEGIN");
+        const result = await fn(inside);
+        await lock.run(() => client.query("COMMIT"));
+        return result;
+      } catch (error) {
+        await client.query("ROLLBACK").catch((e: Error) => (broken = e));
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    },
+  };
+
+  const store = sqlStore(driver, "postgresStore") as PostgresStore;
+  store.migrate = migrate;
+  store.schemaVersion = schemaVersion;
+  store.close = async () => {
+    if (ownPool) await pool.end();
+  };
+  return store;
+}
+
+/** Applies pending migrations to a PostgreSQL store's schema; returns the version reached. */
+export function migrate(store: PostgresStore): Promise<number> {
+  return store.migrate();
+}

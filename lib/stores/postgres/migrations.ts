@@ -1,0 +1,85 @@
+/** PostgreSQL schema, as versioned migrations. `S` is the quoted schema name. */
+import type { Migration } from "../sql/migrate";
+
+export function postgresMigrations(S: string): Migration[] {
+  return [
+    {
+      version: 1,
+      description: "users, groups, memberships, tokens; extracted key columns and their indexes",
+      statements: [
+        `CREATE TABLE ${S}.users (
+          tenant text NOT NULL,
+          id text NOT NULL,
+          seq bigserial NOT NULL,
+          version bigint NOT NULL,
+          created timestamptz NOT NULL,
+          last_modified timestamptz NOT NULL,
+          record jsonb NOT NULL,
+          user_name text,
+          external_id text,
+          display text,
+          PRIMARY KEY (tenant, id)
+        )`,
+        // RFC 7643 4.1.1: userName is unique and case-insensitive, per tenant.
+        `CREATE UNIQUE INDEX users_user_name ON ${S}.users (tenant, lower(user_name))`,
+        `CREATE INDEX users_external_id ON ${S}.users (tenant, external_id)`,
+        `CREATE INDEX users_seq ON ${S}.users (tenant, seq)`,
+        `CREATE TABLE ${S}.groups (
+          tenant text NOT NULL,
+          id text NOT NULL,
+          seq bigserial NOT NULL,
+          version bigint NOT NULL,
+          created timestamptz NOT NULL,
+          last_modified timestamptz NOT NULL,
+          record jsonb NOT NULL,
+          display_name text,
+          external_id text,
+          display text,
+          PRIMARY KEY (tenant, id)
+        )`,
+        `CREATE UNIQUE INDEX groups_display_name ON ${S}.groups (tenant, lower(display_name))`,
+        `CREATE INDEX groups_external_id ON ${S}.groups (tenant, external_id)`,
+        `CREATE INDEX groups_seq ON ${S}.groups (tenant, seq)`,
+        // One row per membership; members may be users or groups, so only the group side is a foreign key.
+        `CREATE TABLE ${S}.memberships (
+          tenant text NOT NULL,
+          group_id text NOT NULL,
+          member_id text NOT NULL,
+          member_type text NOT NULL CHECK (member_type IN ('User', 'Group')),
+          PRIMARY KEY (tenant, group_id, member_id),
+          FOREIGN KEY (tenant, group_id) REFERENCES ${S}.groups (tenant, id) ON DELETE CASCADE
+        )`,
+        `CREATE INDEX memberships_member ON ${S}.memberships (tenant, member_id)`,
+        // For the token registry: hashes only, never tokens.
+        `CREATE TABLE ${S}.tokens (
+          tenant text NOT NULL,
+          id text NOT NULL,
+          hash text NOT NULL,
+          label text,
+          scopes jsonb NOT NULL DEFAULT '[]',
+          expires_at timestamptz,
+          revoked_at timestamptz,
+          created timestamptz NOT NULL DEFAULT now(),
+          PRIMARY KEY (tenant, id)
+        )`,
+        `CREATE UNIQUE INDEX tokens_hash ON ${S}.tokens (hash)`,
+        // evaluate()'s parseInstant: RFC 3339 / xsd:dateTime, no zone meaning UTC, else NULL
+        // (never an error: Okta sends junk dates such as "04-12-2018 00:00:00").
+        `CREATE FUNCTION ${S}.scim_instant(t text) RETURNS double precision
+          LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $fn$
+          DECLARE s text := t;
+          BEGIN
+            IF s !~ '^\\d{4}-\\d{2}-\\d{2}([Tt ]([01]\\d|2[0-3]):[0-5]\\d(:([0-5]\\d|60)(\\.\\d+)?)?([Zz]|[+-]([01]\\d|2[0-3]):[0-5]\\d)?)?$' THEN
+              RETURN NULL;
+            END IF;
+            IF length(s) = 10 THEN s := s || 'T00:00:00'; END IF;
+            IF s !~ '([Zz]|[+-]\\d{2}:\\d{2})$' THEN s := s || '+00:00'; END IF;
+            RETURN floor(extract(epoch FROM s::timestamptz) * 1000);
+          EXCEPTION WHEN others THEN
+            RETURN NULL;
+          END
+          $fn$`,
+      ],
+    },
+  ];
+}

@@ -1,0 +1,351 @@
+/**
+ * Resolved filters and sorts to SQL, for every SQL store. The result must select exactly the rows
+ * `evaluate()` accepts and order them as `compareRecords()` does: the memory store is the
+ * reference, and the conformance suite plus __tests__/stores/sql-*.test.ts hold the two together.
+ *
+ * - Every literal and every attribute key is a bound parameter; keys are also checked against a
+ *   strict shape, so a path can never carry SQL.
+ * - `id`, `meta.created`, `meta.lastModified`, `userName` (users), `displayName` (groups) and
+ *   `externalId` read extracted columns, so `eq` on them is an index scan.
+ * - `members` of a group reads the memberships table, one row per member.
+ * - Other attributes read the JSON record; multi-valued ones are expanded per element
+ *   (EXISTS over jsonb_array_elements / json_each), so a value path holds for ONE element.
+ * - A node that cannot be compiled throws ScimError 400 invalidFilter: never a silent scan.
+ */
+import { ScimError } from "../../protocol/errors";
+import type { CompareOp, Literal, ResolvedAttr, ResolvedFilter } from "../../protocol/filter/ast";
+import { parseInstant } from "../../protocol/filter/evaluate";
+import type { SortSpec } from "../types";
+import { isSafeKey, type Dialect } from "./dialect";
+import type { Params } from "./params";
+
+export type Kind = "users" | "groups";
+
+type Value =
+  /** One JSON value (J). */
+  | { kind: "json"; expr: string }
+  /** An SQL text column; `folded` is its case-folded form as an index has it. */
+  | { kind: "text"; expr: string; folded?: string }
+  /** An instant column, as milliseconds. */
+  | { kind: "instant"; expr: string };
+
+type Source =
+  | { kind: "missing" }
+  | { kind: "one"; value: Value }
+  | { kind: "many"; from: string; where?: string; value: Value };
+
+/** How paths are read at one level: the row, or one element inside a value path. */
+interface Scope {
+  source(attr: ResolvedAttr): Source;
+  /** The rows a value path ranges over, with the scope for its inner filter. */
+  elements(attr: ResolvedAttr): { from: string; where?: string; scope: Scope };
+}
+
+const invalid = (detail: string) => new ScimError(400, "invalidFilter", detail);
+const TRUE = "(1 = 1)";
+const FALSE = "(1 = 0)";
+
+export interface CompileOptions {
+  dialect: Dialect;
+  params: Params;
+  kind: Kind;
+  /** The alias of the users/groups table in the statement. */
+  alias: string;
+}
+
+export function compileFilter(filter: ResolvedFilter, options: CompileOptions): string {
+  const c = new Compiler(options);
+  return c.filter(filter, c.rowScope());
+}
+
+/** Sort keys as two SQL expressions: a number (numbers, booleans, instants) and a text. */
+export function compileSortKeys(spec: SortSpec, options: CompileOptions): { num: string; txt: string } {
+  const c = new Compiler(options);
+  return c.sortKeys(spec);
+}
+
+/**
+ * ORDER BY over keys computed by compileSortKeys (as `num`/`txt` columns of `alias`). RFC 7644
+ * 3.4.2.3: missing values last ascending, first descending; numbers before strings, as in
+ * compareRecords; ties in insertion order (`seq`), so paging under a sort is stable.
+ */
+export function orderBy(alias: string, descending: boolean, dialect: Dialect): string {
+  const missing = `(${alias}.sort_num IS NULL AND ${alias}.sort_txt IS NULL)`;
+  const txt = dialect.ordered(`${alias}.sort_txt`);
+  return descending
+    ? `${missing} DESC, ${alias}.sort_num DESC NULLS FIRST, ${txt} DESC, ${alias}.seq`
+    : `${missing}, ${alias}.sort_num NULLS LAST, ${txt}, ${alias}.seq`;
+}
+
+class Compiler {
+  private readonly d: Dialect;
+  private readonly p: Params;
+  private aliases = 0;
+
+  constructor(private readonly o: CompileOptions) {
+    this.d = o.dialect;
+    this.p = o.params;
+  }
+
+  private alias(): string {
+    return `e${++this.aliases}`;
+  }
+
+  private keys(path: readonly string[]): readonly string[] {
+    if (path.length === 0) throw invalid("Empty attribute path");
+    for (const key of path) {
+      if (!isSafeKey(key)) throw invalid(`This store cannot filter on the attribute name ${JSON.stringify(key.slice(0, 64))}`);
+    }
+    return path;
+  }
+
+  filter(f: ResolvedFilter, scope: Scope): string {
+    switch (f.op) {
+      case "and":
+      case "or":
+        if (f.filters.length === 0) return f.op === "and" ? TRUE : FALSE;
+        return `(${f.filters.map((x) => this.filter(x, scope)).join(f.op === "and" ? " AND " : " OR ")})`;
+      case "not":
+        return `(NOT ${this.filter(f.filter, scope)})`;
+      case "valuePath": {
+        const { from, where, scope: inner } = scope.elements(f.attrPath);
+        return `EXISTS (SELECT 1 FROM ${from} WHERE ${where ? `${where} AND ` : ""}${this.filter(f.filter, inner)})`;
+      }
+      case "pr":
+        return this.over(scope.source(f.attrPath), (v) => this.present(v), false);
+      default:
+        if (f.compValue === null) throw invalid("null is only comparable with eq and ne");
+        // evaluate(): `ne` is NOT (some value eq): true on a missing attribute.
+        if (f.op === "ne") return `(NOT ${this.over(scope.source(f.attrPath), (v) => this.compare("eq", f.attrPath, v, f.compValue), false)})`;
+        return this.over(scope.source(f.attrPath), (v) => this.compare(f.op as CompareOp, f.attrPath, v, f.compValue), false);
+    }
+  }
+
+  /** A predicate over every value a source reaches: true when one of them satisfies it. */
+  private over(source: Source, predicate: (v: Value) => string, onMissing: boolean): string {
+    if (source.kind === "missing") return onMissing ? TRUE : FALSE;
+    if (source.kind === "one") return predicate(source.value);
+    return `EXISTS (SELECT 1 FROM ${source.from} WHERE ${source.where ? `${source.where} AND ` : ""}${predicate(source.value)})`;
+  }
+
+  private present(v: Value): string {
+    if (v.kind === "json") return `COALESCE(${this.d.present(v.expr)}, ${FALSE})`;
+    if (v.kind === "text") return `(${v.expr} IS NOT NULL AND ${v.expr} <> '')`;
+    return `(${v.expr} IS NOT NULL)`;
+  }
+
+  private compare(op: CompareOp, attr: ResolvedAttr, v: Value, literal: Literal): string {
+    const sql = this.comparison(op, attr, v, literal);
+    return `COALESCE(${sql}, ${FALSE})`;
+  }
+
+  private comparison(op: CompareOp, attr: ResolvedAttr, v: Value, literal: Literal): string {
+    const d = this.d;
+    switch (attr.type) {
+      case "dateTime": {
+        const instant = parseInstant(literal);
+        if (instant === undefined) throw invalid("Invalid dateTime literal");
+        const sqlOp = ORDER_OPS[op];
+        if (!sqlOp) return FALSE;
+        const value = v.kind === "instant" ? v.expr : v.kind === "text" ? d.instantOfText(v.expr) : d.instant(v.expr);
+        return `(${value} ${sqlOp} ${d.num(this.p, instant)})`;
+      }
+      case "integer":
+      case "decimal": {
+        if (typeof literal !== "number") throw invalid("A number attribute needs a number literal");
+        const sqlOp = ORDER_OPS[op];
+        if (!sqlOp || v.kind !== "json") return FALSE;
+        return `(${d.number(v.expr)} ${sqlOp} ${d.num(this.p, literal)})`;
+      }
+      case "boolean": {
+        if (typeof literal !== "boolean") throw invalid("A boolean attribute needs true or false");
+        // evaluate(): booleans only ever match with eq.
+        if (op !== "eq" || v.kind !== "json") return FALSE;
+        return `(${d.boolean(v.expr)} = ${d.bool(this.p, literal)})`;
+      }
+      case "complex":
+        throw invalid("A complex attribute cannot be compared; name one of its sub-attributes");
+      default: {
+        const text = String(literal);
+        let a: string;
+        let b: string;
+        if (attr.caseExact) {
+          a = v.kind === "json" ? d.text(v.expr) : v.expr;
+          b = this.p.add(text);
+        } else {
+          a = v.kind === "json" ? d.fold(d.text(v.expr)) : v.kind === "text" ? (v.folded ?? d.fold(v.expr)) : d.fold(v.expr);
+          b = d.foldedParam(this.p, text);
+        }
+        if (v.kind === "instant") return FALSE;
+        switch (op) {
+          case "eq":
+            return `(${a} = ${b})`;
+          case "co":
+            return d.contains(a, b);
+          case "sw":
+            return d.startsWith(a, b);
+          case "ew":
+            return d.endsWith(a, b);
+          default:
+            return `(${d.ordered(a)} ${ORDER_OPS[op]} ${b})`;
+        }
+      }
+    }
+  }
+
+  // --- scopes ----------------------------------------------------------------------------------
+
+  rowScope(): Scope {
+    const { alias, kind } = this.o;
+    const record = `${alias}.record`;
+    return {
+      source: (attr) => {
+        const path = this.keys(attr.path);
+        const column = this.column(path);
+        if (column) return column;
+        if (kind === "groups" && path[0] === "members") return this.memberSource(path.slice(1));
+        if (!attr.multiValued) return { kind: "one", value: { kind: "json", expr: this.d.extract(this.p, record, path) } };
+        return this.expand(record, path);
+      },
+      elements: (attr) => {
+        const path = this.keys(attr.path);
+        if (kind === "groups" && path.length === 1 && path[0] === "members") {
+          const m = this.alias();
+          return { from: `${this.d.table("memberships")} ${m}`, where: this.memberJoin(m), scope: this.memberScope(m) };
+        }
+        if (this.column(path) || path[0] === "id" || path[0] === "meta") throw invalid(`"${path.join(".")}" cannot take a value filter`);
+        const source = this.expand(record, path);
+        return { from: source.from, scope: this.elementScope(source.value.expr) };
+      },
+    };
+  }
+
+  /** The reserved and extracted attributes of a row. */
+  private column(path: readonly string[]): Source | undefined {
+    const { alias, kind } = this.o;
+    const [head, ...rest] = path;
+    if (head === "id" && rest.length === 0) {
+      // Ids are generated lower-case, so the column is its own folded form (and index).
+      return { kind: "one", value: { kind: "text", expr: `${alias}.id`, folded: `${alias}.id` } };
+    }
+    if (head === "meta") {
+      if (rest.length !== 1) return { kind: "missing" };
+      if (rest[0] === "created") return { kind: "one", value: { kind: "instant", expr: this.d.millis(`${alias}.created`) } };
+      if (rest[0] === "lastModified") return { kind: "one", value: { kind: "instant", expr: this.d.millis(`${alias}.last_modified`) } };
+      if (rest[0] === "version") return { kind: "one", value: { kind: "text", expr: `CAST(${alias}.version AS TEXT)` } };
+      return { kind: "missing" };
+    }
+    if (rest.length > 0) return undefined;
+    if (head === "externalId") return { kind: "one", value: { kind: "text", expr: `${alias}.external_id` } };
+    if (kind === "users" && head === "userName") {
+      return { kind: "one", value: { kind: "text", expr: `${alias}.user_name`, folded: this.d.foldedColumn(alias, "user_name") } };
+    }
+    if (kind === "groups" && head === "displayName") {
+      return { kind: "one", value: { kind: "text", expr: `${alias}.display_name`, folded: this.d.foldedColumn(alias, "display_name") } };
+    }
+    return undefined;
+  }
+
+  /** Values reached from J `base` by `path`, arrays flattened at every step (evaluate's reach). */
+  private expand(base: string, path: readonly string[]): { kind: "many"; from: string; value: { kind: "json"; expr: string } } {
+    const froms: string[] = [];
+    let current = base;
+    for (const key of path) {
+      const el = this.d.elements(this.d.child(this.p, current, key), this.alias());
+      froms.push(el.from);
+      current = el.value;
+    }
+    return { kind: "many", from: froms.join(", "), value: { kind: "json", expr: current } };
+  }
+
+  /** Inside `emails[...]`: paths are relative to one element (J). */
+  private elementScope(element: string): Scope {
+    return {
+      source: (attr) => {
+        const path = this.keys(attr.path);
+        if (!attr.multiValued && path.length === 1) return { kind: "one", value: { kind: "json", expr: this.d.child(this.p, element, path[0]) } };
+        return this.expand(element, path);
+      },
+      elements: () => {
+        throw invalid("Nested value filters are not allowed");
+      },
+    };
+  }
+
+  private memberJoin(m: string): string {
+    return `${m}.tenant = ${this.o.alias}.tenant AND ${m}.group_id = ${this.o.alias}.id`;
+  }
+
+  /** `members.value`, `members.type`, `members.display` (and `members` itself) of a group. */
+  private memberSource(sub: readonly string[]): Source {
+    const m = this.alias();
+    const scope = this.memberScope(m);
+    const source = scope.source({ path: sub.length ? [...sub] : ["value"], type: "string", caseExact: true, multiValued: false });
+    if (source.kind !== "one") return source;
+    return { kind: "many", from: `${this.d.table("memberships")} ${m}`, where: this.memberJoin(m), value: source.value };
+  }
+
+  private memberScope(m: string): Scope {
+    return {
+      source: (attr) => {
+        const path = this.keys(attr.path);
+        if (path.length !== 1) return { kind: "missing" };
+        switch (path[0]) {
+          case "value":
+            // Ids are generated lower-case: the column is its own folded form, and indexed.
+            return { kind: "one", value: { kind: "text", expr: `${m}.member_id`, folded: `${m}.member_id` } };
+          case "type":
+            return { kind: "one", value: { kind: "text", expr: `${m}.member_type` } };
+          case "display": {
+            const users = this.d.table("users");
+            const groups = this.d.table("groups");
+            const display =
+              `COALESCE((SELECT u.display FROM ${users} u WHERE u.tenant = ${m}.tenant AND u.id = ${m}.member_id AND ${m}.member_type = 'User'),` +
+              ` (SELECT g.display FROM ${groups} g WHERE g.tenant = ${m}.tenant AND g.id = ${m}.member_id AND ${m}.member_type = 'Group'))`;
+            return { kind: "one", value: { kind: "text", expr: display } };
+          }
+          default:
+            return { kind: "missing" };
+        }
+      },
+      elements: () => {
+        throw invalid("Nested value filters are not allowed");
+      },
+    };
+  }
+
+  // --- sorting ---------------------------------------------------------------------------------
+
+  sortKeys(spec: SortSpec): { num: string; txt: string } {
+    const { alias, kind } = this.o;
+    const path = this.keys(spec.path);
+    const fold = (t: string) => (spec.caseExact ? t : this.d.fold(t));
+    if (kind === "groups" && path[0] === "members") throw new ScimError(400, "invalidValue", "Groups cannot be sorted by members");
+    const column = this.column(path);
+    if (column?.kind === "missing") return { num: "NULL", txt: "NULL" };
+    if (column?.kind === "one") {
+      const v = column.value;
+      if (v.kind === "instant") return { num: v.expr, txt: "NULL" };
+      // compareRecords reads ISO 8601 strings as instants, whatever the attribute.
+      const num = this.d.instantOfText(v.expr);
+      return { num, txt: `CASE WHEN ${num} IS NULL AND ${v.expr} <> '' THEN ${fold(v.expr)} END` };
+    }
+    let value = `${alias}.record`;
+    if (!spec.multiValued) {
+      value = this.d.extract(this.p, value, path);
+    } else {
+      for (const key of path) value = this.d.child(this.p, this.d.pickElement(value, this.alias()), key);
+      value = this.d.pickElement(value, this.alias());
+    }
+    const k = this.d.jsonKind(value);
+    const num =
+      `CASE ${k} WHEN 'number' THEN ${this.d.number(value)}` +
+      ` WHEN 'boolean' THEN CASE WHEN ${this.d.boolean(value)} = ${this.d.bool(this.p, true)} THEN 1 ELSE 0 END` +
+      ` WHEN 'string' THEN ${this.d.instant(value)} END`;
+    const text = this.d.text(value);
+    const txt = `CASE WHEN ${k} = 'string' AND ${this.d.instant(value)} IS NULL AND ${text} <> '' THEN ${fold(text)} END`;
+    return { num, txt };
+  }
+}
+
+const ORDER_OPS: Partial<Record<CompareOp, string>> = { eq: "=", gt: ">", ge: ">=", lt: "<", le: "<=" };

@@ -1,0 +1,319 @@
+/**
+ * The store contract over SQL, shared by the PostgreSQL and SQLite stores. Correctness under
+ * concurrency comes from the database, never from this process:
+ *  - unique keys are unique indexes; a clash is ScimError 409 `uniqueness`;
+ *  - `ifVersion` is part of the UPDATE/DELETE's WHERE clause, so the check and the write are one step;
+ *  - member changes first bump the group's version (which locks its row, serialising changes to
+ *    one group across processes), then insert or delete membership rows; member lists are never
+ *    read, modified and written back;
+ *  - every multi-statement operation runs in a transaction (a savepoint inside a caller's).
+ */
+import { randomUUID } from "node:crypto";
+import { ScimError } from "../../protocol/errors";
+import type { AppRecord, Member, Query, RecordWriteOptions, Store, StoreContext, Stored, UniqueKey, WriteOptions } from "../types";
+import { compileFilter, compileSortKeys, orderBy, type Kind } from "./compile";
+import type { Conn, Driver, Runner, SqlRow, StoreDialect } from "./driver";
+
+const COLUMNS = "t.id, t.version, t.created, t.last_modified, t.record";
+/** RETURNING may not name the table (SQLite), so its columns go unqualified. */
+const RETURNING = "id, version, created, last_modified, record";
+
+/** The unique keys the SQL schema enforces (indexes on the extracted columns). */
+const SUPPORTED_KEYS: Record<Kind, string> = { users: "userName", groups: "displayName" };
+
+export function sqlStore(driver: Driver, name: string): Store {
+  const store = facade(driver.dialect, driver.outside);
+  store.configure = (config) => checkKeys(name, config);
+  store.transaction = (fn) =>
+    driver.transaction((inside) => {
+      const scoped = facade(driver.dialect, inside);
+      scoped.transaction = (inner) => inner(scoped);
+      return fn(scoped);
+    });
+  return store;
+}
+
+function checkKeys(name: string, config: { users: UniqueKey[]; groups: UniqueKey[] }): void {
+  for (const kind of ["users", "groups"] as const) {
+    for (const key of config[kind]) {
+      const ok = key.path.length === 1 && key.path[0] === SUPPORTED_KEYS[kind] && !key.caseExact;
+      if (!ok) {
+        throw new TypeError(
+          `${name}: cannot enforce the unique key ${key.path.join(".")}${key.caseExact ? " (caseExact)" : ""} on ${kind}; ` +
+            `its schema enforces ${SUPPORTED_KEYS[kind]} (case-insensitive) only.`,
+        );
+      }
+    }
+  }
+}
+
+/** Values copied out of a record into indexed columns. */
+function extracted(kind: Kind, record: AppRecord): Record<string, string | null> {
+  const str = (v: unknown) => (typeof v === "string" ? v : null);
+  const display = record.displayName ?? record.userName;
+  const columns: Record<string, string | null> = { external_id: str(record.externalId), display: str(display) };
+  if (kind === "users") columns.user_name = str(record.userName);
+  else columns.display_name = str(record.displayName);
+  return columns;
+}
+
+/** A stale or unparseable If-Match version can never match a stored counter. */
+const versionOf = (v: string) => (/^\d{1,15}$/.test(v) ? Number(v) : -1);
+
+function facade(d: StoreDialect, run: Runner): Store {
+  const ops = new Operations(d);
+  const resource = (kind: Kind) => ({
+    create: (ctx: StoreContext, record: AppRecord, opts: RecordWriteOptions = {}) => run.write((c) => ops.create(c, kind, ctx, record, opts)),
+    get: (ctx: StoreContext, id: string, opts: { members?: boolean } = {}) => run.read((c) => ops.get(c, kind, ctx, id, !!opts.members)),
+    query: (ctx: StoreContext, q: Query) => run.read((c) => ops.query(c, kind, ctx, q)),
+    replace: (ctx: StoreContext, id: string, record: AppRecord, opts: RecordWriteOptions = {}) =>
+      run.write((c) => ops.replace(c, kind, ctx, id, record, opts)),
+    delete: (ctx: StoreContext, id: string, opts: WriteOptions = {}) => run.write((c) => ops.delete(c, kind, ctx, id, opts)),
+  });
+  return {
+    users: resource("users"),
+    groups: {
+      ...resource("groups"),
+      addMembers: (ctx, groupId, members, opts = {}) =>
+        run.write(async (c) => {
+          await ops.touchGroup(c, ctx, groupId, opts);
+          await ops.insertMembers(c, ctx, groupId, members);
+        }),
+      removeMembers: (ctx, groupId, ids, opts = {}) =>
+        run.write(async (c) => {
+          await ops.touchGroup(c, ctx, groupId, opts);
+          await ops.deleteMembers(c, ctx, groupId, ids, false);
+        }),
+      replaceMembers: (ctx, groupId, members, opts = {}) =>
+        run.write(async (c) => {
+          await ops.touchGroup(c, ctx, groupId, opts);
+          await ops.setMembers(c, ctx, groupId, members);
+        }),
+      groupsOf: (ctx, memberId) => run.read((c) => ops.groupsOf(c, ctx, memberId)),
+    },
+  };
+}
+
+class Operations {
+  constructor(private readonly d: StoreDialect) {}
+
+  private table(kind: Kind | "memberships"): string {
+    return this.d.table(kind);
+  }
+
+  private stored(row: SqlRow): Stored {
+    return {
+      id: String(row.id),
+      version: String(row.version),
+      created: this.d.readTime(row.created),
+      lastModified: this.d.readTime(row.last_modified),
+      record: this.d.readJson(row.record),
+    };
+  }
+
+  private uniqueness<T>(kind: Kind, promise: Promise<T>): Promise<T> {
+    return promise.catch((error: unknown) => {
+      if (this.d.isUniqueViolation(error)) throw new ScimError(409, "uniqueness", `${SUPPORTED_KEYS[kind]} is already taken.`);
+      throw error;
+    });
+  }
+
+  async create(c: Conn, kind: Kind, ctx: StoreContext, record: AppRecord, opts: RecordWriteOptions): Promise<Stored> {
+    const members = kind === "groups" && opts.members ? opts.members : undefined;
+    if (members) await this.assertMembersExist(c, ctx, members);
+    const p = this.d.params();
+    const now = new Date();
+    const columns = this.d.decorate(extracted(kind, record));
+    const names = ["tenant", "id", "version", "created", "last_modified", "record", ...Object.keys(columns)];
+    const values = [
+      p.add(ctx.tenant),
+      p.add(randomUUID()),
+      "1",
+      this.d.time(p, now),
+      this.d.time(p, now),
+      this.d.json(p, record),
+      ...Object.values(columns).map((v) => p.add(v)),
+    ];
+    const sql = `INSERT INTO ${this.table(kind)} (${names.join(", ")}) VALUES (${values.join(", ")}) RETURNING ${RETURNING}`;
+    const [row] = await this.uniqueness(kind, c.all(sql, p));
+    const stored = this.stored(row);
+    if (members) await this.addMemberRows(c, ctx, stored.id, members);
+    return stored;
+  }
+
+  async get(c: Conn, kind: Kind, ctx: StoreContext, id: string, withMembers: boolean): Promise<Stored | null> {
+    const p = this.d.params();
+    const rows = await c.all(`SELECT ${COLUMNS} FROM ${this.table(kind)} t WHERE t.tenant = ${p.add(ctx.tenant)} AND t.id = ${p.add(id)}`, p);
+    if (rows.length === 0) return null;
+    const stored = this.stored(rows[0]);
+    if (kind === "groups" && withMembers) stored.members = await this.members(c, ctx, id);
+    return stored;
+  }
+
+  private async members(c: Conn, ctx: StoreContext, groupId: string): Promise<Member[]> {
+    const p = this.d.params();
+    const tenant = p.add(ctx.tenant);
+    const sql =
+      `SELECT m.member_id, m.member_type, COALESCE(u.display, g.display) AS display FROM ${this.table("memberships")} m` +
+      ` LEFT JOIN ${this.table("users")} u ON m.member_type = 'User' AND u.tenant = m.tenant AND u.id = m.member_id` +
+      ` LEFT JOIN ${this.table("groups")} g ON m.member_type = 'Group' AND g.tenant = m.tenant AND g.id = m.member_id` +
+      ` WHERE m.tenant = ${tenant} AND m.group_id = ${p.add(groupId)} ORDER BY m.member_id`;
+    return (await c.all(sql, p)).map((row) => {
+      const member: Member = { value: String(row.member_id), type: row.member_type === "Group" ? "Group" : "User" };
+      if (typeof row.display === "string") member.display = row.display;
+      return member;
+    });
+  }
+
+  async query(c: Conn, kind: Kind, ctx: StoreContext, q: Query): Promise<{ total: number; items: Stored[] }> {
+    const where = (p: ReturnType<StoreDialect["params"]>) => {
+      const tenant = `t.tenant = ${p.add(ctx.tenant)}`;
+      return q.filter ? `${tenant} AND ${compileFilter(q.filter, { dialect: this.d, params: p, kind, alias: "t" })}` : tenant;
+    };
+    const countParams = this.d.params();
+    const [{ n }] = await c.all(`SELECT COUNT(*) AS n FROM ${this.table(kind)} t WHERE ${where(countParams)}`, countParams);
+    const total = Number(n);
+    if (q.count <= 0 || total < q.startIndex) return { total, items: [] };
+    const p = this.d.params();
+    let sql: string;
+    if (q.sort) {
+      const keys = compileSortKeys(q.sort, { dialect: this.d, params: p, kind, alias: "t" });
+      const inner = `SELECT ${COLUMNS}, t.seq, ${keys.num} AS sort_num, ${keys.txt} AS sort_txt FROM ${this.table(kind)} t WHERE ${where(p)}`;
+      sql = `SELECT * FROM (${inner}) s ORDER BY ${orderBy("s", q.sort.descending, this.d)}`;
+    } else {
+      sql = `SELECT ${COLUMNS} FROM ${this.table(kind)} t WHERE ${where(p)} ORDER BY t.seq`;
+    }
+    sql += ` LIMIT ${p.add(q.count)} OFFSET ${p.add(q.startIndex - 1)}`;
+    return { total, items: (await c.all(sql, p)).map((row) => this.stored(row)) };
+  }
+
+  async replace(c: Conn, kind: Kind, ctx: StoreContext, id: string, record: AppRecord, opts: RecordWriteOptions): Promise<Stored> {
+    const p = this.d.params();
+    const columns = this.d.decorate(extracted(kind, record));
+    const sets = [
+      "version = version + 1",
+      `last_modified = ${this.d.time(p, new Date())}`,
+      `record = ${this.d.json(p, record)}`,
+      ...Object.entries(columns).map(([name, v]) => `${name} = ${p.add(v)}`),
+    ];
+    const sql = `UPDATE ${this.table(kind)} AS t SET ${sets.join(", ")} WHERE ${this.target(p, ctx, id, opts)} RETURNING ${RETURNING}`;
+    const rows = await this.uniqueness(kind, c.all(sql, p));
+    if (rows.length === 0) throw await this.why(c, kind, ctx, id);
+    if (kind === "groups" && opts.members) await this.setMembers(c, ctx, id, opts.members);
+    return this.stored(rows[0]);
+  }
+
+  async delete(c: Conn, kind: Kind, ctx: StoreContext, id: string, opts: WriteOptions): Promise<void> {
+    // Groups that lose a member get a new version. Their rows are locked before the deleted
+    // row, the same order member changes take (group first, then its members).
+    await this.touchGroupsOf(c, ctx, id);
+    const p = this.d.params();
+    const deleted = await c.run(`DELETE FROM ${this.table(kind)} AS t WHERE ${this.target(p, ctx, id, opts)}`, p);
+    if (deleted === 0) throw await this.why(c, kind, ctx, id);
+    const q = this.d.params();
+    const tenant = q.add(ctx.tenant);
+    const me = q.add(id);
+    await c.run(`DELETE FROM ${this.table("memberships")} WHERE tenant = ${tenant} AND (member_id = ${me} OR group_id = ${me})`, q);
+  }
+
+  /** `tenant = $ AND id = $ [AND version = $]`: the If-Match check is part of the write. */
+  private target(p: ReturnType<StoreDialect["params"]>, ctx: StoreContext, id: string, opts: WriteOptions): string {
+    const base = `t.tenant = ${p.add(ctx.tenant)} AND t.id = ${p.add(id)}`;
+    return opts.ifVersion === undefined ? base : `${base} AND t.version = ${p.add(versionOf(opts.ifVersion))}`;
+  }
+
+  /** After a write touched no row: 404 when the row is absent, else its version moved on (412). */
+  private async why(c: Conn, kind: Kind, ctx: StoreContext, id: string): Promise<ScimError> {
+    const p = this.d.params();
+    const rows = await c.all(`SELECT 1 AS x FROM ${this.table(kind)} t WHERE t.tenant = ${p.add(ctx.tenant)} AND t.id = ${p.add(id)}`, p);
+    return rows.length === 0
+      ? new ScimError(404, undefined, `Resource ${id} not found.`)
+      : new ScimError(412, undefined, "The resource has changed since the version given in If-Match.");
+  }
+
+  /** New version of a group (and a lock on its row until the transaction ends). */
+  async touchGroup(c: Conn, ctx: StoreContext, groupId: string, opts: WriteOptions): Promise<void> {
+    const p = this.d.params();
+    const sql = `UPDATE ${this.table("groups")} AS t SET version = version + 1, last_modified = ${this.d.time(p, new Date())} WHERE ${this.target(p, ctx, groupId, opts)}`;
+    if ((await c.run(sql, p)) === 0) throw await this.why(c, "groups", ctx, groupId);
+  }
+
+  private async touchGroupsOf(c: Conn, ctx: StoreContext, memberId: string): Promise<void> {
+    const p = this.d.params();
+    const tenant = p.add(ctx.tenant);
+    const sql =
+      `UPDATE ${this.table("groups")} SET version = version + 1, last_modified = ${this.d.time(p, new Date())}` +
+      ` WHERE tenant = ${tenant} AND id <> ${p.add(memberId)} AND id IN (SELECT group_id FROM ${this.table("memberships")} WHERE tenant = ${tenant} AND member_id = ${p.add(memberId)})`;
+    await c.run(sql, p);
+  }
+
+  /** Adds members (idempotent), refusing unknown ids before anything is written. */
+  async insertMembers(c: Conn, ctx: StoreContext, groupId: string, members: Member[]): Promise<void> {
+    await this.assertMembersExist(c, ctx, members);
+    await this.addMemberRows(c, ctx, groupId, members);
+  }
+
+  async setMembers(c: Conn, ctx: StoreContext, groupId: string, members: Member[]): Promise<void> {
+    await this.assertMembersExist(c, ctx, members);
+    await this.deleteMembers(c, ctx, groupId, unique(members).map((m) => m.value), true);
+    await this.addMemberRows(c, ctx, groupId, members);
+  }
+
+  /** Deletes the listed members, or (`except`) every member not listed. */
+  async deleteMembers(c: Conn, ctx: StoreContext, groupId: string, ids: string[], except: boolean): Promise<void> {
+    if (ids.length === 0 && !except) return;
+    const p = this.d.params();
+    const listed = this.d.inList(p, "member_id", ids);
+    const sql = `DELETE FROM ${this.table("memberships")} WHERE tenant = ${p.add(ctx.tenant)} AND group_id = ${p.add(groupId)} AND ${except ? `NOT ${listed}` : listed}`;
+    await c.run(sql, p);
+  }
+
+  private async addMemberRows(c: Conn, ctx: StoreContext, groupId: string, members: Member[]): Promise<void> {
+    const list = unique(members);
+    if (list.length === 0) return;
+    const p = this.d.params();
+    const rows = this.d.pairs(p, list.map((m) => [m.value, m.type] as const), "w");
+    const sql =
+      `INSERT INTO ${this.table("memberships")} (tenant, group_id, member_id, member_type)` +
+      ` SELECT ${p.add(ctx.tenant)}, ${p.add(groupId)}, w.id, w.type FROM ${rows} WHERE 1 = 1 ON CONFLICT DO NOTHING`;
+    await c.run(sql, p);
+  }
+
+  /**
+   * Unknown ids (or ids of another tenant) fail the whole operation with 400 invalidValue.
+   * The rows found stay locked against deletion until commit (PostgreSQL: FOR KEY SHARE), so a
+   * member deleted concurrently cannot leave a membership behind.
+   */
+  private async assertMembersExist(c: Conn, ctx: StoreContext, members: Member[]): Promise<void> {
+    const list = unique(members);
+    if (list.length === 0) return;
+    const found = new Set<string>();
+    for (const kind of ["users", "groups"] as const) {
+      const ids = list.filter((m) => (m.type === "Group") === (kind === "groups")).map((m) => m.value);
+      if (ids.length === 0) continue;
+      const p = this.d.params();
+      const sql = `SELECT t.id FROM ${this.table(kind)} t WHERE t.tenant = ${p.add(ctx.tenant)} AND ${this.d.inList(p, "t.id", ids)}${this.d.keyShare}`;
+      for (const row of await c.all(sql, p)) found.add(String(row.id));
+    }
+    const missing = list.filter((m) => !found.has(m.value));
+    if (missing.length > 0) {
+      const shown = missing.slice(0, 5).map((m) => m.value).join(", ");
+      const more = missing.length > 5 ? ` and ${missing.length - 5} more` : "";
+      throw new ScimError(400, "invalidValue", `Unknown member ids: ${shown}${more}.`);
+    }
+  }
+
+  async groupsOf(c: Conn, ctx: StoreContext, memberId: string): Promise<{ id: string; display?: string }[]> {
+    const p = this.d.params();
+    const tenant = p.add(ctx.tenant);
+    const sql =
+      `SELECT g.id, g.display FROM ${this.table("memberships")} m JOIN ${this.table("groups")} g ON g.tenant = m.tenant AND g.id = m.group_id` +
+      ` WHERE m.tenant = ${tenant} AND m.member_id = ${p.add(memberId)} ORDER BY g.seq`;
+    return (await c.all(sql, p)).map((row) => (typeof row.display === "string" ? { id: String(row.id), display: row.display } : { id: String(row.id) }));
+  }
+}
+
+/** One entry per member id (the last one wins, as in a Map). */
+function unique(members: Member[]): Member[] {
+  return [...new Map(members.map((m) => [m.value, m])).values()];
+}

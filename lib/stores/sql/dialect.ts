@@ -1,0 +1,68 @@
+/**
+ * The seam between the shared SQL code (filter compiler, store operations) and one database.
+ * Each method returns a fragment of SQL; every value in it is a placeholder from `Params`.
+ *
+ * "J" below is an SQL expression holding one JSON value: `jsonb` in PostgreSQL, JSON text in
+ * SQLite. SQL NULL means "nothing reached" (a missing key).
+ */
+import type { Params } from "./params";
+
+export interface ElementsSql {
+  /** A FROM item yielding one row per element (arrays flattened one level, scalars as one row). */
+  from: string;
+  /** The element as J. */
+  value: string;
+}
+
+export interface Dialect {
+  readonly name: "postgres" | "sqlite";
+  /** A table, qualified by the store's schema where the database has schemas. */
+  table(name: "users" | "groups" | "memberships"): string;
+
+  // --- JSON values -------------------------------------------------------------------------
+  /** J reached by following `keys` (already validated) from J `base`, without flattening arrays. */
+  extract(p: Params, base: string, keys: readonly string[]): string;
+  /** One step of evaluate's childOf: key of an object, or a primitive itself for the key `value`. */
+  child(p: Params, base: string, key: string): string;
+  /** Elements of J `value` (an array's elements, a non-array as itself, nothing for NULL). */
+  elements(value: string, alias: string): ElementsSql;
+  /** evaluate's toText: strings, numbers and booleans as text; NULL otherwise. */
+  text(value: string): string;
+  /** evaluate's toNumber. */
+  number(value: string): string;
+  /** evaluate's toBoolean, as an SQL boolean (PostgreSQL) or 1/0 (SQLite). */
+  boolean(value: string): string;
+  /** evaluate's parseInstant for J, as milliseconds since the epoch. */
+  instant(value: string): string;
+  /** parseInstant for an SQL text expression (a column), as milliseconds. */
+  instantOfText(text: string): string;
+  /** evaluate's isPresent: some non-empty leaf. */
+  present(value: string): string;
+  /** sort's pickElement: the primary element of an array, else its first non-empty one. */
+  pickElement(value: string, alias: string): string;
+  /** JSON type name of J for sort keys: "number" | "boolean" | "string" | other. */
+  jsonKind(value: string): string;
+
+  // --- text --------------------------------------------------------------------------------
+  /** RFC 7644 3.4.2.2 case-insensitive comparison: fold an SQL text expression. */
+  fold(text: string): string;
+  /** A text column compared case-insensitively, as its index has it. */
+  foldedColumn(alias: string, column: "user_name" | "display_name"): string;
+  /** A literal placeholder folded the same way (PostgreSQL folds in SQL, SQLite in JS). */
+  foldedParam(p: Params, value: string): string;
+  contains(haystack: string, needle: string): string;
+  startsWith(text: string, prefix: string): string;
+  endsWith(text: string, suffix: string): string;
+  /** Ordering by code point, whatever the database's collation. */
+  ordered(text: string): string;
+  /** A boolean literal placeholder. */
+  bool(p: Params, value: boolean): string;
+  /** An instant (ms) column as ms. */
+  millis(column: string): string;
+  /** A number literal placeholder. */
+  num(p: Params, value: number): string;
+}
+
+/** Attribute keys reach SQL as bound parameters, and are also held to a strict shape. */
+const KEY = /^[A-Za-z0-9_$:.\-]{1,256}$/;
+export const isSafeKey = (key: string) => KEY.test(key);

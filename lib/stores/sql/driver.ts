@@ -1,0 +1,49 @@
+/**
+ * What the shared SQL store code needs from a database driver: a connection that runs one
+ * statement, and two ways of running operations (alone, or inside a caller's transaction).
+ */
+import type { Dialect } from "./dialect";
+import type { Params } from "./params";
+
+export type SqlRow = Record<string, unknown>;
+
+export interface Conn {
+  all(sql: string, params: Params): Promise<SqlRow[]>;
+  /** Returns the number of rows changed. */
+  run(sql: string, params: Params): Promise<number>;
+}
+
+export type Op<T> = (conn: Conn) => Promise<T>;
+
+/** Runs store operations: reads as they are, writes atomically (a transaction or a savepoint). */
+export interface Runner {
+  read<T>(op: Op<T>): Promise<T>;
+  write<T>(op: Op<T>): Promise<T>;
+}
+
+/** The statements of the store operations that differ between databases. */
+export interface StoreDialect extends Dialect {
+  params(): Params;
+  /** A JSON record as a bound value. */
+  json(p: Params, record: unknown): string;
+  /** A Date as a bound value of a timestamp column. */
+  time(p: Params, date: Date): string;
+  readTime(value: unknown): Date;
+  readJson(value: unknown): Record<string, unknown>;
+  /** `expr` is one of `ids` (a list bound as one value). */
+  inList(p: Params, expr: string, ids: readonly string[]): string;
+  /** A FROM item `alias(id, type)` of bound (id, type) pairs. */
+  pairs(p: Params, pairs: readonly (readonly [string, string])[], alias: string): string;
+  /** Appended to a SELECT that must keep the rows it found from being deleted until commit. */
+  readonly keyShare: string;
+  /** Extra columns a dialect stores beside the extracted ones (SQLite's folded copies). */
+  decorate(columns: Record<string, string | null>): Record<string, string | null>;
+  isUniqueViolation(error: unknown): boolean;
+}
+
+export interface Driver {
+  readonly dialect: StoreDialect;
+  readonly outside: Runner;
+  /** Runs fn with a runner whose operations all land in one transaction, or none do. */
+  transaction<T>(fn: (inside: Runner) => Promise<T>): Promise<T>;
+}

@@ -1,0 +1,87 @@
+/**
+ * The SQLite side of the SQL seam: JSON text values, `@pN` named parameters, lists bound as
+ * one JSON array. Case folding and the number/instant conversions are JavaScript functions
+ * registered on the connection (see functions.ts), so they agree with evaluate() exactly.
+ */
+import type { StoreDialect } from "../sql/driver";
+import { Params } from "../sql/params";
+
+/** A JSON path for SQLite from validated keys: `$."a"."b"` (keys never contain `"`). */
+export const jsonPath = (keys: readonly string[]) => `$${keys.map((k) => `."${k}"`).join("")}`;
+
+/** One json_each row as JSON text. */
+const elementJson = (a: string) =>
+  `(CASE ${a}.type WHEN 'text' THEN json_quote(${a}.value) WHEN 'true' THEN 'true' WHEN 'false' THEN 'false'` +
+  ` WHEN 'null' THEN 'null' WHEN 'integer' THEN CAST(${a}.value AS TEXT) WHEN 'real' THEN CAST(${a}.value AS TEXT) ELSE ${a}.value END)`;
+
+export function sqliteDialect(): StoreDialect {
+  return {
+    name: "sqlite",
+    table: (name) => `"${name}"`,
+    params: () => new Params("named"),
+
+    extract: (p, base, keys) => `(${base} -> ${p.add(jsonPath(keys))})`,
+    child: (p, base, key) => {
+      const k = p.add(jsonPath([key]));
+      // Okta's template app sends roles as plain strings: "admin" reads as { value: "admin" }.
+      if (key === "value") return `(CASE WHEN json_type(${base}) IN ('text', 'integer', 'real', 'true', 'false') THEN ${base} ELSE ${base} -> ${k} END)`;
+      return `(${base} -> ${k})`;
+    },
+    elements: (v, alias) => ({
+      from: `json_each(CASE WHEN json_type(${v}) = 'array' THEN ${v} WHEN ${v} IS NULL THEN '[]' ELSE json_array(json(${v})) END) ${alias}`,
+      value: elementJson(alias),
+    }),
+    text: (v) =>
+      `(CASE json_type(${v}) WHEN 'text' THEN ${v} ->> '$' WHEN 'integer' THEN CAST(${v} ->> '$' AS TEXT)` +
+      ` WHEN 'real' THEN CAST(${v} ->> '$' AS TEXT) WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' END)`,
+    number: (v) => `scim_number(${v})`,
+    boolean: (v) =>
+      `(CASE json_type(${v}) WHEN 'true' THEN 1 WHEN 'false' THEN 0` +
+      ` WHEN 'text' THEN CASE scim_lower(${v} ->> '$') WHEN 'true' THEN 1 WHEN 'false' THEN 0 END END)`,
+    instant: (v) => `(CASE WHEN json_type(${v}) = 'text' THEN scim_instant(${v} ->> '$') END)`,
+    instantOfText: (t) => `scim_instant(${t})`,
+    present: (v) => `EXISTS (SELECT 1 FROM json_tree(${v}) pt WHERE pt.type IN ('integer', 'real', 'true', 'false') OR (pt.type = 'text' AND pt.atom <> ''))`,
+    pickElement: (v, a) => {
+      const primaryType = `json_type(${a}.value, '$.primary')`;
+      const primary =
+        `(SELECT ${elementJson(a)} FROM json_each(${v}) ${a} WHERE ${a}.type = 'object'` +
+        ` AND (${primaryType} = 'true' OR (${primaryType} = 'text' AND scim_lower(${a}.value ->> '$.primary') = 'true')) ORDER BY ${a}.key LIMIT 1)`;
+      const first = `(SELECT ${elementJson(a)} FROM json_each(${v}) ${a} WHERE ${a}.type <> 'null' AND NOT (${a}.type = 'text' AND ${a}.atom = '') ORDER BY ${a}.key LIMIT 1)`;
+      return `(CASE WHEN json_type(${v}) = 'array' THEN COALESCE(${primary}, ${first}) ELSE ${v} END)`;
+    },
+    jsonKind: (v) =>
+      `(CASE json_type(${v}) WHEN 'integer' THEN 'number' WHEN 'real' THEN 'number' WHEN 'true' THEN 'boolean' WHEN 'false' THEN 'boolean' WHEN 'text' THEN 'string' END)`,
+
+    fold: (t) => `scim_lower(${t})`,
+    foldedColumn: (alias, column) => `${alias}.${column}_fold`,
+    foldedParam: (p, value) => p.add(value.toLowerCase()),
+    contains: (a, b) => `(instr(${a}, ${b}) > 0)`,
+    startsWith: (a, b) => `(substr(${a}, 1, length(${b})) = ${b})`,
+    endsWith: (a, b) => `(substr(${a}, length(${a}) - length(${b}) + 1) = ${b})`,
+    ordered: (t) => t,
+    bool: (p, value) => p.add(value ? 1 : 0),
+    millis: (column) => column,
+    num: (p, value) => p.add(value),
+
+    json: (p, record) => p.add(JSON.stringify(record)),
+    time: (p, date) => p.add(date.getTime()),
+    readTime: (value) => new Date(Number(value)),
+    readJson: (value) => JSON.parse(String(value)),
+    inList: (p, expr, ids) => `(${expr} IN (SELECT value FROM json_each(${p.add(JSON.stringify(ids))})))`,
+    pairs: (p, pairs, alias) =>
+      `(SELECT json_extract(value, '$[0]') AS id, json_extract(value, '$[1]') AS type FROM json_each(${p.add(JSON.stringify(pairs))})) ${alias}`,
+    keyShare: "",
+    // userName and displayName are unique case-insensitively: SQLite's lower() folds ASCII only,
+    // so the folded copy is computed in JavaScript, as the memory store and evaluate() fold.
+    decorate: (columns) => {
+      const out = { ...columns };
+      if ("user_name" in columns) out.user_name_fold = columns.user_name?.toLowerCase() ?? null;
+      if ("display_name" in columns) out.display_name_fold = columns.display_name?.toLowerCase() ?? null;
+      return out;
+    },
+    isUniqueViolation: (error) => {
+      const code = (error as { code?: unknown } | null)?.code;
+      return code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY";
+    },
+  };
+}

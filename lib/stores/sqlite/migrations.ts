@@ -1,0 +1,54 @@
+/** SQLite schema, as versioned migrations. Instants are integer milliseconds since the epoch. */
+import type { Migration } from "../sql/migrate";
+
+const resource = (name: string, key: string) => [
+  `CREATE TABLE ${name} (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    tenant TEXT NOT NULL,
+    id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    created INTEGER NOT NULL,
+    last_modified INTEGER NOT NULL,
+    record TEXT NOT NULL,
+    ${key} TEXT,
+    ${key}_fold TEXT,
+    external_id TEXT,
+    display TEXT,
+    UNIQUE (tenant, id)
+  )`,
+  // RFC 7643 4.1.1: userName (and our group displayName) unique and case-insensitive, per tenant.
+  `CREATE UNIQUE INDEX ${name}_${key} ON ${name} (tenant, ${key}_fold)`,
+  `CREATE INDEX ${name}_external_id ON ${name} (tenant, external_id)`,
+];
+
+export const sqliteMigrations: Migration[] = [
+  {
+    version: 1,
+    description: "users, groups, memberships, tokens; extracted key columns and their indexes",
+    statements: [
+      ...resource("users", "user_name"),
+      ...resource("groups", "display_name"),
+      `CREATE TABLE memberships (
+        tenant TEXT NOT NULL,
+        group_id TEXT NOT NULL,
+        member_id TEXT NOT NULL,
+        member_type TEXT NOT NULL CHECK (member_type IN ('User', 'Group')),
+        PRIMARY KEY (tenant, group_id, member_id),
+        FOREIGN KEY (tenant, group_id) REFERENCES groups (tenant, id) ON DELETE CASCADE
+      ) WITHOUT ROWID`,
+      `CREATE INDEX memberships_member ON memberships (tenant, member_id)`,
+      `CREATE TABLE tokens (
+        tenant TEXT NOT NULL,
+        id TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        label TEXT,
+        scopes TEXT NOT NULL DEFAULT '[]',
+        expires_at INTEGER,
+        revoked_at INTEGER,
+        created INTEGER NOT NULL,
+        PRIMARY KEY (tenant, id)
+      )`,
+      `CREATE UNIQUE INDEX tokens_hash ON tokens (hash)`,
+    ],
+  },
+];
