@@ -18,6 +18,9 @@ fs.mkdirSync(esm, { recursive: true });
 for (const [entry, cjsPath] of [
   ["index", "../cjs/index.js"],
   ["testing", "../cjs/testing/index.js"],
+  // Separate entries so that pg / better-sqlite3 load only for the apps that use them.
+  ["postgres", "../cjs/stores/postgres/index.js"],
+  ["sqlite", "../cjs/stores/sqlite/index.js"],
 ]) {
   const names = Object.keys(require(path.join(esm, cjsPath))).filter((n) => n !== "__esModule");
   fs.writeFileSync(
