@@ -18,6 +18,9 @@ function run(label, command, argv) {
   }
 }
 
+if (!process.env.DATABASE_URL) {
+  process.stdout.write("\nDATABASE_URL is not set: the PostgreSQL store suites will be SKIPPED (CI sets it; see docs/stores.md).\n");
+}
 run("build", path.join(__dirname, "build.js"), []);
 run("tests on Express 5", jest, ["-c", "jest.config.js", ...args]);
 run("HTTP tests on Express 4", jest, ["-c", "jest.express4.config.js", ...args]);
