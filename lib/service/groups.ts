@@ -49,7 +49,7 @@ export class GroupService extends ResourceService {
 
   async create(ctx: ServiceContext, body: unknown, projection: Projection): Promise<Resource> {
     const resource = this.normalize(body);
-    const members = this.membersOf(resource) ?? [];
+    const members = this.membersOf(body) ?? [];
     const stored = await this.guarded(async (store) => {
       await this.hooks?.beforeCreate?.({ ...this.hookContext(ctx, store), resource });
       return store.groups.create(ctx, this.record(resource), { members });
@@ -63,7 +63,7 @@ export class GroupService extends ResourceService {
   /** RFC 7644 3.5.1: PUT replaces; a PUT without `members` leaves the group empty. */
   async replace(ctx: ServiceContext, id: string, body: unknown, ifMatch: string | undefined, projection: Projection): Promise<Resource> {
     const resource = this.normalize(body);
-    const members = this.membersOf(resource) ?? [];
+    const members = this.membersOf(body) ?? [];
     ctx.report.id = id;
     const { before, after, diff } = await this.guarded(async (store) => {
       // A PUT carries the whole member list, so reading the old one costs no more than the request.

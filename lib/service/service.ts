@@ -128,9 +128,16 @@ export abstract class ResourceService {
     return render(this.rt, stored, ctx);
   }
 
-  /** Members named in a body, checked for shape and count before any store call. */
-  protected membersOf(resource: Record<string, unknown>): Member[] | undefined {
-    const raw = resource.members;
+  /**
+   * Members named in the client's body, checked for shape and count before any store call.
+   * Read from the raw body: normalisation drops valueless multi-valued entries (Okta's empty
+   * emails), which for members would silently turn a bad list into an empty group.
+   */
+  protected membersOf(body: unknown): Member[] | undefined {
+    const object = typeof body === "object" && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+    const key = Object.keys(object).find((k) => k.toLowerCase() === "members");
+    const raw = key === undefined ? undefined : object[key];
+    if (raw === null) return [];
     if (raw === undefined) return undefined;
     if (!Array.isArray(raw)) throw new ScimError(400, "invalidValue", "members must be an array.");
     if (raw.length > this.options.limits.maxMembersPerRequest) {
