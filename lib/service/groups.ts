@@ -2,13 +2,12 @@
  * Groups: members live in the member store, never inside the record, so a group of 200,000
  * members is renamed, or gains one member, without its member list being read or written.
  */
-import type { ResourceHooks } from "../hooks/types";
 import { changedAttributes } from "../protocol/changes";
 import { ScimError } from "../protocol/errors";
 import { applyPatch, netMemberChange, parsePatchRequest, type NetMemberChange } from "../protocol/patch";
 import type { Projection } from "../protocol/projection";
 import { groupResourceType } from "../schema/core";
-import type { Member, ResourceStore, Store, Stored, WriteOptions } from "../stores/types";
+import type { Member, Store, Stored, WriteOptions } from "../stores/types";
 import type { ServiceContext } from "./context";
 import { render, type Related } from "./render";
 import { withRetry } from "./retry";
@@ -21,22 +20,8 @@ interface MemberDiff {
 }
 
 export class GroupService extends ResourceService {
-  protected readonly deletedEvent = "group.deleted" as const;
-
   constructor(options: ServiceOptions) {
-    super(groupResourceType, options);
-  }
-
-  protected get table(): ResourceStore {
-    return this.options.store.groups;
-  }
-
-  protected tableOf(store: Store): ResourceStore {
-    return store.groups;
-  }
-
-  protected get hooks(): ResourceHooks | undefined {
-    return this.options.hooks?.groups;
+    super(groupResourceType, "groups", options);
   }
 
   protected wantsMembers(projection: Projection): boolean {

@@ -34,17 +34,27 @@ type Payload<K extends ScimEventType> = Omit<ScimEventMap[K], "tenant" | "actor"
 export abstract class ResourceService {
   constructor(
     readonly rt: ResourceTypeDef,
+    /** Which half of the store, the hooks and the events this service speaks for. */
+    private readonly kind: "users" | "groups",
     protected readonly options: ServiceOptions,
   ) {}
 
-  protected abstract get table(): ResourceStore;
+  protected get table(): ResourceStore {
+    return this.options.store[this.kind];
+  }
+
   /** This resource type's table in another store (a transaction's). */
-  protected abstract tableOf(store: Store): ResourceStore;
+  protected tableOf(store: Store): ResourceStore {
+    return store[this.kind];
+  }
+
+  protected get hooks(): ResourceHooks | undefined {
+    return this.options.hooks?.[this.kind];
+  }
+
   /** Loads what the representation computes (User.groups, Group.members) when the projection keeps it. */
   protected abstract related(ctx: ServiceContext, stored: Stored, projection: Projection): Promise<Related>;
   protected abstract wantsMembers(projection: Projection): boolean;
-  protected abstract get hooks(): ResourceHooks | undefined;
-  protected abstract readonly deletedEvent: "user.deleted" | "group.deleted";
 
   protected async present(ctx: ServiceContext, stored: Stored, projection: Projection): Promise<Resource> {
     const related = await this.related(ctx, stored, projection);
@@ -92,7 +102,7 @@ export abstract class ResourceService {
       await this.hooks?.beforeDelete?.({ ...this.hookContext(ctx, store), id, current: render(this.rt, current, ctx) });
       await table.delete(ctx, id, ifVersion === undefined ? {} : { ifVersion });
     });
-    this.emit(ctx, this.deletedEvent, { id });
+    this.emit(ctx, this.kind === "users" ? "user.deleted" : "group.deleted", { id });
   }
 
   /**

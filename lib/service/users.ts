@@ -1,10 +1,9 @@
 /** Users: the only resource whose representation includes computed memberships (User.groups). */
-import type { ResourceHooks } from "../hooks/types";
 import { changedAttributes } from "../protocol/changes";
 import { applyPatch, parsePatchRequest } from "../protocol/patch";
 import type { Projection } from "../protocol/projection";
 import { userResourceType } from "../schema/core";
-import type { AppRecord, ResourceStore, Store, Stored } from "../stores/types";
+import type { AppRecord, Stored } from "../stores/types";
 import type { ServiceContext } from "./context";
 import { render, type Related } from "./render";
 import { withRetry } from "./retry";
@@ -12,22 +11,8 @@ import { ResourceService, type Resource, type ServiceOptions } from "./service";
 import { requiredVersion } from "./versions";
 
 export class UserService extends ResourceService {
-  protected readonly deletedEvent = "user.deleted" as const;
-
   constructor(options: ServiceOptions) {
-    super(userResourceType, options);
-  }
-
-  protected get table(): ResourceStore {
-    return this.options.store.users;
-  }
-
-  protected tableOf(store: Store): ResourceStore {
-    return store.users;
-  }
-
-  protected get hooks(): ResourceHooks | undefined {
-    return this.options.hooks?.users;
+    super(userResourceType, "users", options);
   }
 
   protected wantsMembers(): boolean {
