@@ -106,7 +106,7 @@ class Compiler {
         if (f.filters.length === 0) return f.op === "and" ? TRUE : FALSE;
         return `(${f.filters.map((x) => this.filter(x, scope)).join(f.op === "and" ? " AND " : " OR ")})`;
       case "not":
-        return `(NOT ${this.filter(f.filter, scope)})`;
+        return this.negate(this.filter(f.filter, scope));
       case "valuePath": {
         const { from, where, scope: inner } = scope.elements(f.attrPath);
         return `EXISTS (SELECT 1 FROM ${from} WHERE ${where ? `${where} AND ` : ""}${this.filter(f.filter, inner)})`;
@@ -116,9 +116,19 @@ class Compiler {
       default:
         if (f.compValue === null) throw invalid("null is only comparable with eq and ne");
         // evaluate(): `ne` is NOT (some value eq): true on a missing attribute.
-        if (f.op === "ne") return `(NOT ${this.over(scope.source(f.attrPath), (v) => this.compare("eq", f.attrPath, v, f.compValue), false)})`;
+        if (f.op === "ne") return this.negate(this.over(scope.source(f.attrPath), (v) => this.compare("eq", f.attrPath, v, f.compValue), false));
         return this.over(scope.source(f.attrPath), (v) => this.compare(f.op as CompareOp, f.attrPath, v, f.compValue), false);
     }
+  }
+
+  /**
+   * Comparisons may be NULL (a missing value), which WHERE, AND, OR and EXISTS all read as
+   * false, as evaluate() does; only NOT would turn it into NULL instead of true, so NULL is
+   * folded to false there and nowhere else: `lower(user_name) = lower($2)` stays bare, as the
+   * index has it.
+   */
+  private negate(sql: string): string {
+    return `(NOT COALESCE(${sql}, ${FALSE}))`;
   }
 
   /** A predicate over every value a source reaches: true when one of them satisfies it. */
@@ -135,8 +145,7 @@ class Compiler {
   }
 
   private compare(op: CompareOp, attr: ResolvedAttr, v: Value, literal: Literal): string {
-    const sql = this.comparison(op, attr, v, literal);
-    return `COALESCE(${sql}, ${FALSE})`;
+    return this.comparison(op, attr, v, literal);
   }
 
   private comparison(op: CompareOp, attr: ResolvedAttr, v: Value, literal: Literal): string {
