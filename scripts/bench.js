@@ -14,6 +14,8 @@ const suites = [
   ["filter parsing", "filter-parse"],
   ["HTTP filter throughput", "http-filter"],
   ["group PATCH by deltas", "group-patch"],
+  ["SQL stores: userName lookup", "sql-lookup"],
+  ["SQL stores: big groups", "sql-groups"],
 ];
 const only = process.argv.slice(2);
 
