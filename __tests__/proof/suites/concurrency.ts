@@ -7,7 +7,7 @@
 import { randomUUID } from "node:crypto";
 import type { Store, StoreContext } from "../../../lib";
 import { faultyStore } from "../../../lib/testing";
-import { GROUP_SCHEMA, live, memberIds, mustCreate, oktaUser, patchBody, type Live, type RawResponse } from "../harness";
+import { GROUP_SCHEMA, live, memberIds, mustCreate, oktaUser, patchBody, scimErrorProblems, type Live, type RawResponse } from "../harness";
 import type { SuiteOptions } from "./faults";
 
 export interface ConcurrencyOptions extends SuiteOptions {
@@ -19,7 +19,16 @@ export interface ConcurrencyOptions extends SuiteOptions {
   callOrderIsCommitOrder?: boolean;
   /** Parallel requests per case (default 50, issue 9). */
   parallel?: number;
+  /**
+   * Cases known to fail on this store, by key, each with the bug it shows; they run under
+   * `testFailing` (jest's `test.failing`) so the suite stays green until the bug is fixed and
+   * then says so.
+   */
+  knownBugs?: Partial<Record<CaseKey, string>>;
+  testFailing?: SuiteOptions["test"];
 }
+
+export type CaseKey = "group-rename-all-acknowledged" | "user-patch-all-acknowledged";
 
 interface Ctx {
   l: Live;
@@ -34,9 +43,9 @@ const statuses = (rs: RawResponse[]) => rs.reduce<Record<number, number>>((acc, 
 export function concurrencySuite(o: ConcurrencyOptions): void {
   const N = o.parallel ?? 50;
 
-  const withServer = (name: string, body: (c: Ctx) => Promise<void>) =>
-    o.test(
-      name,
+  const withServer = (name: string, body: (c: Ctx) => Promise<void>, key?: CaseKey) =>
+    (key && o.knownBugs?.[key] && o.testFailing ? o.testFailing : o.test)(
+      key && o.knownBugs?.[key] ? `${name} [known bug: ${o.knownBugs[key]}]` : name,
       async () => {
         const inner = await o.makeStore();
         const memberCalls: Ctx["memberCalls"] = [];
@@ -144,7 +153,8 @@ export function concurrencySuite(o: ConcurrencyOptions): void {
       },
     );
 
-    withServer(`${N} parallel PATCHes that rename the group and change members: no member lost, one of the names`, async ({ l, store, ctx }) => {
+    /** N clients each rename the group (Okta re-sends the rename around every change), add one member, and half remove one. */
+    const renameStorm = async ({ l, store, ctx }: Ctx) => {
       const stay = await users(l, N / 2, "stay");
       const leave = await users(l, N / 2, "leave");
       const join = await users(l, N, "join");
@@ -155,7 +165,6 @@ export function concurrencySuite(o: ConcurrencyOptions): void {
             "PATCH",
             `/Groups/${g}`,
             patchBody(
-              // Okta re-sends the rename around every membership change.
               { op: "replace", value: { id: g, displayName: `Team ${i}` } },
               ...(i % 2 === 0 ? [{ op: "remove", path: `members[value eq "${leave[i / 2]}"]` }] : []),
               { op: "add", path: "members", value: [{ value: id }] },
@@ -163,22 +172,55 @@ export function concurrencySuite(o: ConcurrencyOptions): void {
           ),
         ),
       );
-      expect(statuses(rs)).toEqual({ 204: N });
-      expect(await memberIds(store, g, ctx)).toEqual([...stay, ...join].sort());
-      const stored = await store.groups.get(ctx, g);
-      expect(Array.from({ length: N }, (_, i) => `Team ${i}`)).toContain(stored?.record.displayName);
+      return { rs, stay, leave, join, members: await memberIds(store, g, ctx), displayName: (await store.groups.get(ctx, g))?.record.displayName };
+    };
+
+    withServer(`${N} parallel PATCHes that rename the group and change members: each acknowledged one fully kept, each refused one (412 only) without effect`, async (c) => {
+      const { rs, stay, leave, join, members, displayName } = await renameStorm(c);
+      const ok = rs.map((r) => r.status === 204);
+      for (const r of rs.filter((x) => x.status !== 204)) expect({ status: r.status, problems: scimErrorProblems(r) }).toEqual({ status: 412, problems: [] });
+      for (const id of stay) expect(members).toContain(id);
+      join.forEach((id, i) => expect({ i, acknowledged: ok[i], present: members.includes(id) }).toEqual({ i, acknowledged: ok[i], present: ok[i] }));
+      leave.forEach((id, j) => expect({ j, acknowledged: ok[2 * j], present: members.includes(id) }).toEqual({ j, acknowledged: ok[2 * j], present: !ok[2 * j] }));
+      expect(join.map((_, i) => `Team ${i}`).filter((_, i) => ok[i])).toContain(displayName);
     });
 
-    withServer(`${N} parallel PATCHes adding one email each to one user (no If-Match): all acknowledged, none lost`, async ({ l, store, ctx }) => {
+    withServer(
+      `${N} parallel PATCHes that rename the group and change members, none with If-Match: all acknowledged, no member lost`,
+      async (c) => {
+        const { rs, stay, join, members } = await renameStorm(c);
+        expect(statuses(rs)).toEqual({ 204: N });
+        expect(members).toEqual([...stay, ...join].sort());
+      },
+      "group-rename-all-acknowledged",
+    );
+
+    const emailStorm = async ({ l, store, ctx }: Ctx) => {
       const [u] = await users(l, 1);
       const rs = await Promise.all(
         Array.from({ length: N }, (_, i) => l.call("PATCH", `/Users/${u}`, patchBody({ op: "add", path: "emails", value: [{ value: `e${i}@example.com`, type: "other" }] }))),
       );
-      expect(statuses(rs)).toEqual({ 200: N });
       const stored = await store.users.get(ctx, u!);
-      const emails = ((stored?.record.emails ?? []) as { value: string }[]).map((e) => e.value);
-      for (let i = 0; i < N; i++) expect(emails).toContain(`e${i}@example.com`);
+      return { rs, emails: ((stored?.record.emails ?? []) as { value: string }[]).map((e) => e.value) };
+    };
+
+    withServer(`${N} parallel PATCHes adding one email each to one user: each acknowledged one kept, each refused one (412 only) without effect`, async (c) => {
+      const { rs, emails } = await emailStorm(c);
+      rs.forEach((r, i) => {
+        if (r.status !== 200) expect({ status: r.status, problems: scimErrorProblems(r) }).toEqual({ status: 412, problems: [] });
+        expect({ i, present: emails.includes(`e${i}@example.com`) }).toEqual({ i, present: r.status === 200 });
+      });
     });
+
+    withServer(
+      `${N} parallel PATCHes adding one email each to one user, none with If-Match: all acknowledged`,
+      async (c) => {
+        const { rs, emails } = await emailStorm(c);
+        expect(statuses(rs)).toEqual({ 200: N });
+        for (let i = 0; i < N; i++) expect(emails).toContain(`e${i}@example.com`);
+      },
+      "user-patch-all-acknowledged",
+    );
 
     withServer(`${N} parallel DELETEs of one user: one 204, the rest 404, memberships gone`, async ({ l, store, ctx }) => {
       const [u, v] = await users(l, 2);
