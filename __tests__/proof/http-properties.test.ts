@@ -38,8 +38,16 @@ function verdict(res: RawResponse, method: string): string | null {
   return null;
 }
 
+/** Status counts, printed with PROOF_DEBUG=1 to see what the generators reach. */
+const seen: Record<string, number> = {};
+afterAll(() => {
+  if (process.env.PROOF_DEBUG) console.log(JSON.stringify(seen));
+});
+
 async function check(req: Parameters<Live["send"]>[0]): Promise<void> {
   const res = await l.send({ ...req, timeoutMs: HANG_MS });
+  const key = `${req.method} ${res.status}${res.body?.scimType ? ` ${res.body.scimType}` : ""}`;
+  seen[key] = (seen[key] ?? 0) + 1;
   const bad = verdict(res, req.method);
   if (bad) throw new Error(`${req.method} ${cut(req.path)}\nheaders ${cut(JSON.stringify(req.headers))}\nbody ${cut(String(req.body))}\n=> ${bad}`);
 }
@@ -94,6 +102,7 @@ const headers = fc
   )
   .map((h) => Object.fromEntries(Object.entries(h).filter(([, v]) => v !== undefined)) as Record<string, string>);
 
+/** Built inside the tests: the seeded ids exist only after beforeAll. */
 const idLike = () =>
   fc.oneof(
     fc.constant(userId),
@@ -189,7 +198,7 @@ const jsonBody = fc.oneof(
 
 const method = fc.constantFrom("GET", "POST", "PUT", "PATCH", "DELETE", "GET", "POST", "PATCH", "OPTIONS", "HEAD", "TRACE");
 
-const request = fc.record({
+const request = () => fc.record({
   method,
   path: fc.tuple(resourcePath(), queryString).map(([p, q]) => p + q),
   headers,
@@ -203,7 +212,7 @@ const request = fc.record({
 describe("HTTP layer under random input", () => {
   test("any method, path, query, headers and body: no 5xx, SCIM errors, quick answers", async () => {
     await fc.assert(
-      fc.asyncProperty(request, async (r) => {
+      fc.asyncProperty(request(), async (r) => {
         await check({ method: r.method, path: r.path, headers: r.headers, ...(r.body === undefined ? {} : { body: r.body }) });
       }),
       { numRuns: 1500 },
@@ -211,9 +220,12 @@ describe("HTTP layer under random input", () => {
     expect(logged).toEqual([]);
   });
 
+  // The random requests above may have deleted the seeded resources: these tests make their own.
   test("random query strings on lists and reads (authorised)", async () => {
+    const u = await mustCreate(l, "/Users", oktaUser("query.target@example.com"));
+    const g = await mustCreate(l, "/Groups", { schemas: [GROUP_SCHEMA], displayName: "Query group", members: [{ value: u }] });
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom("/Users", "/Groups", `/Users/${userId}`, `/Groups/${groupId}`), queryString, async (p, q) => {
+      fc.asyncProperty(fc.constantFrom("/Users", "/Groups", `/Users/${u}`, `/Groups/${g}`), queryString, async (p, q) => {
         await check({ method: "GET", path: p + q, headers: { Authorization: `Bearer ${TOKEN}` } });
       }),
       { numRuns: 800 },
@@ -221,9 +233,11 @@ describe("HTTP layer under random input", () => {
   });
 
   test("random bodies to every write endpoint (authorised, SCIM content type)", async () => {
+    const u = await mustCreate(l, "/Users", oktaUser("body.target@example.com"));
+    const g = await mustCreate(l, "/Groups", { schemas: [GROUP_SCHEMA], displayName: "Body group", members: [{ value: u }] });
     const targets = fc.constantFrom(
-      ["POST", "/Users"], ["POST", "/Groups"], ["PUT", `/Users/${userId}`], ["PUT", `/Groups/${groupId}`], ["PATCH", `/Users/${userId}`],
-      ["PATCH", `/Groups/${groupId}`], ["POST", "/Users/.search"], ["POST", "/Groups/.search"], ["POST", "/Schemas"],
+      ["POST", "/Users"], ["POST", "/Groups"], ["PUT", `/Users/${u}`], ["PUT", `/Groups/${g}`], ["PATCH", `/Users/${u}`],
+      ["PATCH", `/Groups/${g}`], ["POST", "/Users/.search"], ["POST", "/Groups/.search"], ["POST", "/Schemas"],
     );
     await fc.assert(
       fc.asyncProperty(targets, jsonBody, contentType, async ([m, p], body, ct) => {
@@ -241,6 +255,11 @@ describe("HTTP layer under random input", () => {
 });
 
 describe("HTTP layer: targeted hostile cases", () => {
+  // Its own user: the random requests above may have deleted or replaced the seeded one.
+  let target: string;
+  beforeAll(async () => {
+    target = await mustCreate(l, "/Users", oktaUser("hostile.target@example.com"));
+  });
   const cases: [string, string, string | Buffer | undefined][] = [
     ["POST", "/Users", deep(100_000, "array")],
     ["POST", "/Users", `{"userName":"deep2","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":${deep(50_000, "object")}}`],
@@ -257,7 +276,7 @@ describe("HTTP layer: targeted hostile cases", () => {
   test.each(cases.map((c, i) => [i, ...c] as const))("#%s %s %s", async (_i, m, p, body) => {
     await check({
       method: m,
-      path: p.replace("/ID", `/${userId}`),
+      path: p.replace("/ID", `/${target}`),
       headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/scim+json" },
       ...(body === undefined ? {} : { body }),
     });
@@ -281,7 +300,7 @@ describe("HTTP layer: targeted hostile cases", () => {
   test("a deeply nested array where a string is expected (PATCH) is a 400, not a 500", async () => {
     const patched = await l.send({
       method: "PATCH",
-      path: `/Users/${userId}`,
+      path: `/Users/${target}`,
       headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/scim+json" },
       body: `{"Operations":[{"op":"replace","path":"displayName","value":${deep(10_000, "array")}}]}`,
     });
