@@ -1,0 +1,65 @@
+/** Dotted paths into app records: checked once at start-up, then read and written safely. */
+import { isObject } from "../schema/coerce";
+
+const SEGMENT = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
+/** Never walk into or create these: a mapping must not become a prototype-pollution gadget. */
+const FORBIDDEN = new Set(["__proto__", "constructor", "prototype"]);
+
+/** Splits and checks `profile.employeeId`; returns an error message instead when it is not one. */
+export function parseAppPath(text: unknown): string[] | string {
+  if (typeof text !== "string" || text === "") return `"app" must be a non-empty dotted path such as "profile.employeeId"`;
+  const segments = text.split(".");
+  for (const segment of segments) {
+    if (!SEGMENT.test(segment)) {
+      return `"app" path "${text}" has an invalid segment "${segment}": use identifiers (letters, digits, _, $, -) joined by dots`;
+    }
+    if (FORBIDDEN.has(segment)) return `"app" path "${text}" may not use the segment "${segment}"`;
+  }
+  return segments;
+}
+
+const own = (o: object, key: string) => Object.prototype.hasOwnProperty.call(o, key);
+
+/** The value at `path`, reading own properties only. */
+export function getPath(record: Record<string, unknown>, path: readonly string[]): unknown {
+  let value: unknown = record;
+  for (const key of path) {
+    if (!isObject(value) || !own(value, key)) return undefined;
+    value = value[key];
+  }
+  return value;
+}
+
+/** Writes `value` at `path`, creating plain objects on the way (replacing non-objects). */
+export function setPath(record: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  let container = record;
+  for (const key of path.slice(0, -1)) {
+    const next = own(container, key) ? container[key] : undefined;
+    if (isObject(next)) {
+      container = next;
+    } else {
+      const fresh: Record<string, unknown> = {};
+      container[key] = fresh;
+      container = fresh;
+    }
+  }
+  container[path[path.length - 1]] = value;
+}
+
+/** A deep copy of a JSON-like value (Dates kept), so records and resources never share objects. */
+export function clone<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(clone) as T;
+  if (isObject(value)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = clone(v);
+    return out as T;
+  }
+  return value;
+}
+
+/** True when one path equals the other or lies inside it (case-insensitively, as lookups fall back). */
+export function overlaps(a: readonly string[], b: readonly string[]): boolean {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i].toLowerCase() !== b[i].toLowerCase()) return false;
+  return true;
+}
