@@ -155,6 +155,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
       const conn = on(client);
       let savepoints = 0;
       const inside: Runner = {
+        locksReads: true,
         read: (op) => lock.run(() => op(conn)),
         write: (op) =>
           lock.run(async () => {

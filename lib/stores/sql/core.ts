@@ -64,7 +64,7 @@ function facade(d: StoreDialect, run: Runner): Store {
   const ops = new Operations(d);
   const resource = (kind: Kind) => ({
     create: (ctx: StoreContext, record: AppRecord, opts: RecordWriteOptions = {}) => run.write((c) => ops.create(c, kind, ctx, record, opts)),
-    get: (ctx: StoreContext, id: string, opts: { members?: boolean } = {}) => run.read((c) => ops.get(c, kind, ctx, id, !!opts.members)),
+    get: (ctx: StoreContext, id: string, opts: { members?: boolean } = {}) => run.read((c) => ops.get(c, kind, ctx, id, !!opts.members, !!run.locksReads)),
     query: (ctx: StoreContext, q: Query) => run.read((c) => ops.query(c, kind, ctx, q)),
     replace: (ctx: StoreContext, id: string, record: AppRecord, opts: RecordWriteOptions = {}) =>
       run.write((c) => ops.replace(c, kind, ctx, id, record, opts)),
@@ -141,9 +141,10 @@ class Operations {
     return stored;
   }
 
-  async get(c: Conn, kind: Kind, ctx: StoreContext, id: string, withMembers: boolean): Promise<Stored | null> {
+  async get(c: Conn, kind: Kind, ctx: StoreContext, id: string, withMembers: boolean, lock: boolean): Promise<Stored | null> {
     const p = this.d.params();
-    const rows = await c.all(`SELECT ${COLUMNS} FROM ${this.table(kind)} t WHERE t.tenant = ${p.add(ctx.tenant)} AND t.id = ${p.add(id)}`, p);
+    const forUpdate = lock ? " FOR UPDATE" : "";
+    const rows = await c.all(`SELECT ${COLUMNS} FROM ${this.table(kind)} t WHERE t.tenant = ${p.add(ctx.tenant)} AND t.id = ${p.add(id)}${forUpdate}`, p);
     if (rows.length === 0) return null;
     const stored = this.stored(rows[0]);
     if (kind === "groups" && withMembers) stored.members = await this.members(c, ctx, id);

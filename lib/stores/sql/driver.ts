@@ -19,6 +19,12 @@ export type Op<T> = (conn: Conn) => Promise<T>;
 export interface Runner {
   read<T>(op: Op<T>): Promise<T>;
   write<T>(op: Op<T>): Promise<T>;
+  /**
+   * Inside a transaction on a database with row locks: `get` locks the row it reads until
+   * commit, so a read-modify-write (the service's PATCH) waits for the one before it instead of
+   * failing its If-Match-free version check over and over (412s) under many writers.
+   */
+  readonly locksReads?: boolean;
 }
 
 /** The statements of the store operations that differ between databases. */
