@@ -3,7 +3,10 @@
  * by name) and answered over real HTTP.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import fs from "node:fs";
 import { createServer } from "node:net";
+import os from "node:os";
 import path from "node:path";
 
 const root = path.join(__dirname, "..", "..");
@@ -17,9 +20,11 @@ function freePort(): Promise<number> {
   });
 }
 
+/** Each start gets its own SQLite folder and no DATABASE_URL unless the test passes one. */
 async function start(env: Record<string, string>): Promise<{ child: ChildProcess; output: () => string }> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "express-scim-example-"));
   const child = spawn(process.execPath, [path.join(root, "examples", "basic", "server.js")], {
-    env: { ...process.env, ...env },
+    env: { ...process.env, DATABASE_URL: "", SCIM_DATA_DIR: dataDir, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -72,6 +77,52 @@ describe("examples/basic", () => {
     expect(output()).toContain(`user.deactivated ${id}: ended 2 session(s)`);
     const audit = (await (await fetch(`${base}/admin/audit?count=5`, { headers })).json()) as { items: { method: string; id?: string }[] };
     expect(audit.items[0]).toMatchObject({ method: "PATCH", id, outcome: "success", changed: ["active"] });
+  });
+
+  test("the embedded default is SQLite in a file: data survives a restart", async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "express-scim-restart-"));
+    const token = "example-test-token-restart-01";
+    const headers = { Authorization: `Bearer ${token}`, "Content-Type": "application/scim+json" };
+    const port = await freePort();
+    const first = await start({ PORT: String(port), SCIM_TOKEN: token, SCIM_DATA_DIR: dataDir });
+    expect(first.output()).toContain("Store: SQLite");
+    const created = await fetch(`http://127.0.0.1:${port}/scim/v2/Groups`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"], displayName: "Survivors" }),
+    });
+    expect(created.status).toBe(201);
+    first.child.kill();
+    await new Promise((r) => first.child.once("exit", r));
+    const port2 = await freePort();
+    const second = await start({ PORT: String(port2), SCIM_TOKEN: token, SCIM_DATA_DIR: dataDir });
+    children.push(second.child);
+    const found = await fetch(`http://127.0.0.1:${port2}/scim/v2/Groups?filter=displayName%20eq%20%22Survivors%22`, { headers });
+    expect(((await found.json()) as { totalResults: number }).totalResults).toBe(1);
+  });
+
+  const pg = process.env.DATABASE_URL ? test : test.skip;
+  pg("DATABASE_URL switches to PostgreSQL: two instances share one database", async () => {
+    const token = "example-test-token-postgres-01";
+    const headers = { Authorization: `Bearer ${token}`, "Content-Type": "application/scim+json" };
+    const [p1, p2] = [await freePort(), await freePort()];
+    const env = { SCIM_TOKEN: token, DATABASE_URL: process.env.DATABASE_URL!, SCIM_SEED: "0" };
+    const a = await start({ ...env, PORT: String(p1) });
+    const b = await start({ ...env, PORT: String(p2) });
+    children.push(a.child, b.child);
+    expect(a.output()).toContain("Store: PostgreSQL");
+    const userName = `shared-${randomUUID()}@example.com`;
+    const created = await fetch(`http://127.0.0.1:${p1}/scim/v2/Users`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"], userName }),
+    });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    const seen = await fetch(`http://127.0.0.1:${p2}/scim/v2/Users/${id}`, { headers });
+    expect(seen.status).toBe(200);
+    expect(((await seen.json()) as { userName: string }).userName).toBe(userName);
+    expect((await fetch(`http://127.0.0.1:${p2}/scim/v2/Users/${id}`, { method: "DELETE", headers })).status).toBe(204);
   });
 
   test("without SCIM_TOKEN it prints a generated token that works", async () => {

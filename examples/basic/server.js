@@ -3,6 +3,8 @@
 // Run it with `npm start` from the repository root, or `node examples/basic/server.js`.
 "use strict";
 const { randomBytes } = require("node:crypto");
+const fs = require("node:fs");
+const path = require("node:path");
 const express = require("express");
 const { scim, memoryStore, memoryAuditLog, ALL_SCOPES } = require("express-scim");
 
@@ -93,11 +95,37 @@ async function seed(store) {
   });
 }
 
+/**
+ * The embedded default is SQLite in ./data (data survives restarts); DATABASE_URL=postgres://...
+ * switches to PostgreSQL, where several instances can share one database. SCIM_STORE=memory
+ * keeps everything in process memory.
+ * @returns {Promise<import("express-scim").Store & { close?: () => Promise<void> }>}
+ */
+async function openStore() {
+  const url = process.env.DATABASE_URL;
+  if (process.env.SCIM_STORE === "memory") {
+    process.stdout.write("Store: memory (nothing survives a restart)\n");
+    return memoryStore();
+  }
+  if (url && /^postgres(ql)?:\/\//.test(url)) {
+    const { postgresStore } = require("express-scim/postgres");
+    const store = postgresStore({ connectionString: url });
+    await store.migrate(); // safe when several instances start at once
+    process.stdout.write(`Store: PostgreSQL (${new URL(url).host})\n`);
+    return store;
+  }
+  const { sqliteStore } = require("express-scim/sqlite");
+  const dir = process.env.SCIM_DATA_DIR || path.join(__dirname, "data");
+  fs.mkdirSync(dir, { recursive: true });
+  process.stdout.write(`Store: SQLite (${path.join(dir, "scim.db")})\n`);
+  return sqliteStore({ filename: path.join(dir, "scim.db"), migrate: true });
+}
+
 async function main() {
   const port = Number(process.env.PORT || 3000);
   const given = process.env.SCIM_TOKEN;
   const token = given || `scim_${randomBytes(24).toString("base64url")}`;
-  const store = memoryStore();
+  const store = await openStore();
   const app = createApp({ token, store, log: (line) => process.stdout.write(`[scim] ${line}\n`) });
   if (process.env.SCIM_SEED !== "0") await seed(store);
   const server = app.listen(port, () => {
@@ -109,7 +137,7 @@ async function main() {
   return server;
 }
 
-module.exports = { createApp, main, seed };
+module.exports = { createApp, main, openStore, seed };
 if (require.main === module) {
   main().catch((error) => {
     process.stderr.write(`${error.message}\n`);

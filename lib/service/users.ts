@@ -51,8 +51,10 @@ export class UserService extends ResourceService {
   }
 
   /**
-   * Read, apply, write back under the version read. Without a client If-Match, a concurrent
-   * writer only costs a retry; with one, the client's version is the one that must hold.
+   * Read, apply, write back under the version read, in a transaction when the store has them
+   * (SQL stores then lock the row they read, so concurrent PATCHes queue instead of colliding).
+   * Without a client If-Match, a concurrent writer only costs a retry; with one, the client's
+   * version is the one that must hold.
    */
   async patch(ctx: ServiceContext, id: string, body: unknown, ifMatch: string | undefined, projection: Projection): Promise<Resource> {
     const operations = parsePatchRequest(body, { maxOperations: this.options.limits.maxOperations });
@@ -66,7 +68,7 @@ export class UserService extends ResourceService {
         if (changed.length === 0) return { before: current, after: current };
         await this.hooks?.beforePatch?.({ ...this.hookContext(ctx, store), id, operations, resource, current: currentResource });
         return { before: current, after: await store.users.replace(ctx, id, this.record(resource), { ifVersion }) };
-      }),
+      }, true),
     );
     this.changes(ctx, before, after);
     return this.present(ctx, after, projection);
