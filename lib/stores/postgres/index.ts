@@ -8,6 +8,8 @@
 import { Pool } from "pg";
 import type { Store } from "../types";
 import { sqlStore } from "../sql/core";
+import { sqlTokenRegistry } from "../sql/tokens";
+import type { TokenRegistry } from "../../auth/registry";
 import type { Conn, Driver, Op, Runner } from "../sql/driver";
 import { latestVersion, schemaBehind } from "../sql/migrate";
 import type { Params } from "../sql/params";
@@ -37,6 +39,8 @@ export type PostgresStoreOptions = ({ pool: PgPoolLike; connectionString?: never
 };
 
 export interface PostgresStore extends Store {
+  /** Issued tokens, kept as hashes in this database: pass it as `scim({ tokens: store.tokens })`. */
+  tokens: TokenRegistry;
   /** Applies pending migrations; returns the schema version reached. */
   migrate(): Promise<number>;
   /** The schema version in the database (0 before the first migration). */
@@ -186,6 +190,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   };
 
   const store = sqlStore(driver, "postgresStore") as PostgresStore;
+  store.tokens = sqlTokenRegistry(driver);
   store.migrate = migrate;
   store.schemaVersion = schemaVersion;
   store.close = async () => {

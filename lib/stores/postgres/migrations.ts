@@ -81,5 +81,10 @@ export function postgresMigrations(S: string): Migration[] {
           $fn$`,
       ],
     },
+    {
+      version: 2,
+      description: "tokens.hint: the first characters of a secret, to recognise a leaked token",
+      statements: [`ALTER TABLE ${S}.tokens ADD COLUMN hint text NOT NULL DEFAULT ''`],
+    },
   ];
 }

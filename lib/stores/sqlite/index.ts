@@ -13,6 +13,8 @@
 import Database from "better-sqlite3";
 import type { Store } from "../types";
 import { sqlStore } from "../sql/core";
+import { sqlTokenRegistry } from "../sql/tokens";
+import type { TokenRegistry } from "../../auth/registry";
 import type { Conn, Driver, Op, Runner } from "../sql/driver";
 import { latestVersion, schemaBehind } from "../sql/migrate";
 import type { Params } from "../sql/params";
@@ -31,6 +33,8 @@ export interface SqliteStoreOptions {
 }
 
 export interface SqliteStore extends Store {
+  /** Issued tokens, kept as hashes in this database: pass it as `scim({ tokens: store.tokens })`. */
+  tokens: TokenRegistry;
   /** Applies pending migrations; returns the schema version reached. */
   migrate(): Promise<number>;
   schemaVersion(): Promise<number>;
@@ -162,6 +166,7 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
   };
 
   const store = sqlStore(driver, "sqliteStore") as SqliteStore;
+  store.tokens = sqlTokenRegistry(driver);
   store.migrate = () => lock.run(migrateNow);
   store.schemaVersion = () => lock.run(versionNow);
   store.close = () =>

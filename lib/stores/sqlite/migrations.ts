@@ -51,4 +51,9 @@ export const sqliteMigrations: Migration[] = [
       `CREATE UNIQUE INDEX tokens_hash ON tokens (hash)`,
     ],
   },
+  {
+    version: 2,
+    description: "tokens.hint: the first characters of a secret, to recognise a leaked token",
+    statements: [`ALTER TABLE tokens ADD COLUMN hint TEXT NOT NULL DEFAULT ''`],
+  },
 ];

@@ -1,0 +1,65 @@
+/**
+ * The token-registry conformance suite: what any TokenRegistry (memory, SQL, yours) must do.
+ * Injected `describe`/`test`, node:assert, a fresh registry per test, like storeConformance.
+ */
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { hashToken } from "../auth/manager";
+import type { TokenRecord, TokenRegistry } from "../auth/registry";
+
+export interface TokenRegistryConformanceOptions {
+  name: string;
+  makeRegistry: () => TokenRegistry | Promise<TokenRegistry>;
+  describe: (name: string, fn: () => void) => void;
+  test: (name: string, fn: () => Promise<void>) => void;
+}
+
+function record(tenant: string, more: Partial<TokenRecord> = {}): TokenRecord {
+  const secret = `scim_${randomUUID()}`;
+  return { id: randomUUID(), tenant, scopes: ["get:users"], hash: hashToken(secret), hint: secret.slice(0, 11), createdAt: new Date(Math.floor(Date.now() / 1000) * 1000), ...more };
+}
+
+export function tokenRegistryConformance(options: TokenRegistryConformanceOptions): void {
+  const { describe, test } = options;
+  const run = (name: string, body: (registry: TokenRegistry, tenant: string) => Promise<void>) =>
+    test(name, async () => body(await options.makeRegistry(), `t-${randomUUID()}`));
+
+  describe(`token registry conformance: ${options.name}`, () => {
+    run("insert then find by hash returns the same record", async (registry, tenant) => {
+      const r = record(tenant, { label: "okta", scopes: ["get:users", "post:users"], expiresAt: new Date("2030-01-01T00:00:00Z") });
+      await registry.insert(r);
+      assert.deepEqual(await registry.findByHash(r.hash), r);
+      assert.equal(await registry.findByHash(hashToken("not issued")), null);
+    });
+    run("list is per tenant and newest first", async (registry, tenant) => {
+      const older = record(tenant, { createdAt: new Date("2026-01-01T00:00:00Z") });
+      const newer = record(tenant, { createdAt: new Date("2026-02-01T00:00:00Z") });
+      await registry.insert(older);
+      await registry.insert(newer);
+      await registry.insert(record(`${tenant}-other`));
+      assert.deepEqual((await registry.list(tenant)).map((r) => r.id), [newer.id, older.id]);
+    });
+    run("revoke marks the record once; unknown ids answer false", async (registry, tenant) => {
+      const r = record(tenant);
+      await registry.insert(r);
+      const first = new Date("2026-03-01T00:00:00Z");
+      assert.equal(await registry.revoke(r.id, first), true);
+      assert.equal(await registry.revoke(r.id, new Date("2026-04-01T00:00:00Z")), true);
+      assert.equal((await registry.findByHash(r.hash))?.revokedAt?.getTime(), first.getTime());
+      assert.equal(await registry.revoke(randomUUID(), first), false);
+    });
+    run("expire only ever shortens a token's life", async (registry, tenant) => {
+      const r = record(tenant, { expiresAt: new Date("2026-06-01T00:00:00Z") });
+      await registry.insert(r);
+      await registry.expire(r.id, new Date("2026-07-01T00:00:00Z"));
+      assert.equal((await registry.findByHash(r.hash))?.expiresAt?.toISOString(), "2026-06-01T00:00:00.000Z");
+      await registry.expire(r.id, new Date("2026-05-01T00:00:00Z"));
+      assert.equal((await registry.findByHash(r.hash))?.expiresAt?.toISOString(), "2026-05-01T00:00:00.000Z");
+    });
+    run("a hash can be registered only once", async (registry, tenant) => {
+      const r = record(tenant);
+      await registry.insert(r);
+      await assert.rejects(registry.insert({ ...r, id: randomUUID() }));
+    });
+  });
+}
