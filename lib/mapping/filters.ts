@@ -132,13 +132,29 @@ function onPair(pair: CompiledPair, leaf: Leaf, shown: string): Folded {
     }
     if (!pair.toApp) throw invalid(`"${shown}" has no toApp transform, so it can only be tested with pr`);
     const out = pair.toApp(value);
-    if (out === undefined || out === null) return leaf.op === "eq" ? not({ op: "pr", attrPath }) : { op: "pr", attrPath };
+    // No app value stands for this literal, so no shown value equals it.
+    if (out === undefined || out === null) return leaf.op === "ne";
     if (typeof out !== "string" && typeof out !== "number" && typeof out !== "boolean") {
       throw invalid(`"${shown}" cannot be compared: its toApp transform does not give a plain value`);
     }
     value = out;
   }
-  return { op: leaf.op, attrPath, compValue: value } as ResolvedFilter;
+  return guardEmpty({ op: leaf.op, attrPath, compValue: value } as Leaf);
+}
+
+const TEXT_TYPES = new Set(["string", "reference", "binary"]);
+
+/**
+ * records.ts never shows a value that is not present, so an app value "" is absent in SCIM. A
+ * text comparison that "" would satisfy (`eq ""`, `lt "b"`, `ne ""`...) must then answer as
+ * for an absent value: false, or true for `ne`.
+ */
+function guardEmpty(leaf: Leaf): Folded {
+  if (leaf.op === "pr" || !TEXT_TYPES.has(leaf.attrPath.type)) return leaf;
+  const probe = { ...leaf, attrPath: { ...leaf.attrPath, path: ["v"] } } as ResolvedFilter;
+  if (evaluate(probe, { v: "" }) === evaluate(probe, {})) return leaf;
+  const presence: ResolvedFilter = { op: "pr", attrPath: leaf.attrPath };
+  return leaf.op === "ne" ? or([not(presence), leaf]) : and([presence, leaf]);
 }
 
 function readableUntransformed(pair: CompiledPair, shown: string): void {
