@@ -47,7 +47,7 @@ interface CommonOptions {
 
 /** Either static tokens or your own authentication, never both: the compiler rejects the mix. */
 export type ScimOptions = CommonOptions &
-  ({ tokens: readonly TokenConfig[] | TokenRegistry; auth?: never } | { auth: AuthFunction; tokens?: never });
+  ({ tokens: readonly (TokenConfig | TokenRegistry)[] | TokenRegistry; auth?: never } | { auth: AuthFunction; tokens?: never });
 
 export interface ResolvedLimits extends Limits {
   bodyBytes: number;

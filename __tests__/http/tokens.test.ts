@@ -75,6 +75,16 @@ describe("issued tokens", () => {
   });
 });
 
+test("static tokens and a registry together: both kinds are accepted", async () => {
+  const registry = memoryTokenRegistry();
+  const issued = await tokenManager(registry).createToken({ scopes: ["get:users"] });
+  const app = express();
+  app.use("/scim/v2", scim({ store: memoryStore(), tokens: [{ token: "static-token-0123456789", scopes: ["get:users"] }, registry] }));
+  await request(app).get("/scim/v2/Users").set("Authorization", "Bearer static-token-0123456789").expect(200);
+  await request(app).get("/scim/v2/Users").set("Authorization", `Bearer ${issued.token}`).expect(200);
+  expectScimError(await request(app).get("/scim/v2/Users").set("Authorization", "Bearer neither-of-them-000000"), 401);
+});
+
 describe("scope presets", () => {
   test("each preset holds only known scopes and matches its client's habits", () => {
     expect(SCOPE_PRESETS.entra).not.toContain("put:users");

@@ -45,8 +45,9 @@ function createApp({ token, store = memoryStore(), log = () => {} }) {
     "/scim/v2",
     scim({
       store,
-      // Every scope, so any client (Okta, Entra, curl) can do everything; see docs/auth.md for presets.
-      tokens: [{ token, scopes: [...ALL_SCOPES], label: "example" }],
+      // SCIM_TOKEN gets every scope, so any client (Okta, Entra, curl) can do everything; tokens
+      // issued with `npm run scim -- token create ...` live in the SQL store (docs/auth.md).
+      tokens: [{ token, scopes: [...ALL_SCOPES], label: "example" }, ...(store.tokens ? [store.tokens] : [])],
       audit,
       events: {
         "user.created": (e) => log(`user.created ${e.id} ${e.resource.userName}`),

@@ -2,7 +2,7 @@
 import type { Request } from "express";
 import type { Principal } from "../auth/principal";
 import type { TokenConfig } from "../auth/tokens";
-import { isTokenRegistry } from "../auth/registry";
+import { isTokenRegistry, type TokenRegistry } from "../auth/registry";
 import { registryTokens, staticTokens } from "../auth/tokens";
 import type { ScimOptions } from "../options";
 import { ScimError } from "../protocol/errors";
@@ -23,8 +23,7 @@ export function authenticator(options: ScimOptions): (req: Request) => Promise<P
     };
   }
   if (options.tokens === undefined) throw new TypeError("express-scim: pass `tokens: [{ token, scopes }]` or an `auth` function.");
-  const tokens = options.tokens;
-  const verify = isTokenRegistry(tokens) ? registryTokens(tokens) : staticTokens(tokens as readonly TokenConfig[]);
+  const verify = tokenVerifier(options.tokens);
   return async (req) => {
     const token = bearerToken(req);
     if (token === undefined) {
@@ -58,4 +57,28 @@ function withTenant(principal: Principal, fromRequest: string | undefined): Prin
   const tenant = principal.tenant ?? fromRequest ?? "default";
   if (tenant === "") throw new ScimError(401, undefined, "No tenant could be determined for this request.");
   return { ...principal, tenant };
+}
+
+/**
+ * `tokens` is a registry, a list of static tokens, or both in one list
+ * (`[{ token: process.env.SCIM_TOKEN, scopes }, store.tokens]`): static ones are checked first.
+ */
+function tokenVerifier(tokens: NonNullable<ScimOptions["tokens"]>): (presented: string) => Promise<Principal | null> {
+  const list: readonly (TokenConfig | TokenRegistry)[] = isTokenRegistry(tokens) ? [tokens] : (tokens as readonly (TokenConfig | TokenRegistry)[]);
+  if (!Array.isArray(list)) throw new TypeError("express-scim: `tokens` must be a list of { token, scopes } and/or token registries.");
+  const configs = list.filter((t): t is TokenConfig => !isTokenRegistry(t));
+  const registries = list.filter(isTokenRegistry).map(registryTokens);
+  if (configs.length === 0 && registries.length === 0) {
+    throw new TypeError("express-scim: `tokens` must list at least one { token, scopes } or a token registry (or pass `auth` instead).");
+  }
+  const fixed = configs.length > 0 ? staticTokens(configs) : () => null;
+  return async (presented) => {
+    const found = fixed(presented);
+    if (found) return found;
+    for (const registry of registries) {
+      const principal = await registry(presented);
+      if (principal) return principal;
+    }
+    return null;
+  };
 }

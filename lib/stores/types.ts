@@ -2,6 +2,7 @@
  * The store contract: what a persistence layer must do for express-scim, and nothing more.
  * Stores persist app records (already mapped), never HTTP; the service layer owns SCIM rules.
  */
+import type { TokenRegistry } from "../auth/registry";
 import type { ResolvedFilter } from "../protocol/filter/ast";
 
 /** Carried into every store call. A store must never return or touch another tenant's data. */
@@ -106,4 +107,6 @@ export interface Store {
   configure?(config: { users: UniqueKey[]; groups: UniqueKey[] }): void;
   /** Runs fn so that all its writes land or none do. */
   transaction?<T>(fn: (store: Store) => Promise<T>): Promise<T>;
+  /** Issued tokens kept beside the data (the SQL stores have one): `scim({ tokens: [store.tokens] })`. */
+  tokens?: TokenRegistry;
 }

@@ -1,0 +1,96 @@
+/**
+ * The CLI against real stores: tokens it issues are accepted by a router on the same database,
+ * and revoked ones are refused.
+ */
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import express from "express";
+import request from "supertest";
+import { memoryStore, scim } from "../../lib";
+import { main } from "../../lib/cli";
+import { sqliteStore } from "../../lib/stores/sqlite";
+import { DATABASE_URL, describePostgres, testSchema } from "../stores/postgres-helpers";
+
+async function cli(...argv: string[]) {
+  let out = "";
+  let err = "";
+  const code = await main(argv, (t) => void (out += t), (t) => void (err += t));
+  return { code, out, err };
+}
+
+const secretOf = (out: string) => /shown once, store it now\): (\S+)/.exec(out)?.[1] ?? "";
+const idOf = (out: string) => /^id (\S+)/m.exec(out)?.[1] ?? "";
+
+function appOn(tokens: Parameters<typeof scim>[0]["tokens"]) {
+  const app = express();
+  app.use("/scim/v2", scim({ store: memoryStore(), tokens: tokens! }));
+  return (token: string) => request(app).get("/scim/v2/Users").set("Authorization", `Bearer ${token}`);
+}
+
+describe("express-scim CLI on SQLite", () => {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "express-scim-cli-")), "scim.db");
+
+  test("migrate, create, list without secrets, revoke; the router agrees at each step", async () => {
+    expect((await cli("migrate", "--sqlite", file)).out).toMatch(/Schema at version \d+/);
+    const created = await cli("token", "create", "--sqlite", file, "--preset", "entra", "--expires", "90d", "--label", "entra-prod");
+    expect(created.code).toBe(0);
+    const secret = secretOf(created.out);
+    expect(secret).toMatch(/^scim_/);
+    const store = sqliteStore({ filename: file });
+    const get = appOn(store.tokens);
+    await get(secret).expect(200);
+    const listed = await cli("token", "list", "--sqlite", file);
+    expect(listed.out).toContain("entra-prod");
+    expect(listed.out).toContain("active");
+    expect(listed.out).not.toContain(secret);
+    expect((await cli("token", "revoke", idOf(created.out), "--sqlite", file)).code).toBe(0);
+    expect((await get(secret)).status).toBe(401);
+    expect((await cli("token", "list", "--sqlite", file)).out).toContain("revoked");
+    await store.close();
+  });
+
+  test("rotate gives a new working token and keeps the old one for the grace period", async () => {
+    await cli("migrate", "--sqlite", file);
+    const first = await cli("token", "create", "--sqlite", file, "--scopes", "get:users");
+    const rotated = await cli("token", "rotate", idOf(first.out), "--sqlite", file, "--grace", "30m");
+    expect(rotated.code).toBe(0);
+    const store = sqliteStore({ filename: file });
+    const get = appOn(store.tokens);
+    await get(secretOf(first.out)).expect(200);
+    await get(secretOf(rotated.out)).expect(200);
+    await store.close();
+  });
+
+  test("mistakes are explained, with a non-zero exit", async () => {
+    expect(await cli("token", "create", "--sqlite", file, "--scopes", "read:users")).toMatchObject({ code: 1, err: expect.stringContaining("unknown: read:users") });
+    expect(await cli("token", "create", "--sqlite", file, "--scopes", "get:users", "--expires", "5m")).toMatchObject({ code: 1, err: expect.stringContaining("15 minutes") });
+    expect(await cli("token", "revoke", "no-such-id", "--sqlite", file)).toMatchObject({ code: 1, err: expect.stringContaining("No token") });
+    const noStore = await main(["token", "list"], () => {}, () => {});
+    expect(DATABASE_URL ? [0, 1] : [1]).toContain(noStore);
+    expect((await cli("frobnicate", "--sqlite", file)).code).toBe(1);
+  });
+
+  test("the built bin runs as a program", () => {
+    const bin = path.join(__dirname, "..", "..", "dist", "cjs", "cli", "index.js");
+    const out = execFileSync(process.execPath, [bin, "migrate", "--sqlite", file], { encoding: "utf8" });
+    expect(out).toMatch(/Schema at version/);
+    expect(fs.readFileSync(bin, "utf8").startsWith("#!/usr/bin/env node")).toBe(true);
+  });
+});
+
+describePostgres("express-scim CLI on PostgreSQL", () => {
+  const db = testSchema("scim_cli");
+  afterAll(() => db.drop());
+
+  test("tokens issued by the CLI are accepted by a router on the same database", async () => {
+    const args = ["--database-url", DATABASE_URL!, "--schema", db.schema];
+    expect((await cli("migrate", ...args)).code).toBe(0);
+    const created = await cli("token", "create", ...args, "--scopes", "get:users", "--tenant", "acme");
+    expect(created.code).toBe(0);
+    const get = appOn(db.store().tokens);
+    await get(secretOf(created.out)).expect(200);
+    expect((await cli("token", "list", ...args, "--tenant", "acme", "--json")).out).toContain('"tenant": "acme"');
+  });
+});
