@@ -9,6 +9,8 @@ import { memoryStore } from "../../lib";
 import { GROUP_SCHEMA, TOKEN, live, mustCreate, oktaUser, scimErrorProblems, type Live, type RawResponse } from "./harness";
 
 const HANG_MS = 5_000;
+/** PROOF_RUNS_SCALE=10 for a longer hunt; the default keeps the file around 5 s. */
+const SCALE = Number(process.env.PROOF_RUNS_SCALE || 1);
 let l: Live;
 let userId: string;
 let groupId: string;
@@ -155,6 +157,9 @@ function deep(depth: number, kind: "array" | "object"): string {
   return kind === "array" ? "[".repeat(depth) + "]".repeat(depth) : '{"a":'.repeat(depth) + "1" + "}".repeat(depth);
 }
 
+const ownsToPrimitive = (v: unknown) => !!v && typeof v === "object" && (Object.hasOwn(v, "toString") || Object.hasOwn(v, "valueOf"));
+const pagingValue = fc.jsonValue({ maxDepth: 1 }).filter((v) => !ownsToPrimitive(v));
+
 const jsonBody = fc.oneof(
   { weight: 3, arbitrary: fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify(v)) },
   {
@@ -173,8 +178,9 @@ const jsonBody = fc.oneof(
             { maxLength: 4 },
           ),
           filter: filterish,
-          startIndex: fc.jsonValue({ maxDepth: 1 }),
-          count: fc.jsonValue({ maxDepth: 1 }),
+          // Objects with their own toString/valueOf keys here are a known bug: see the test.failing case below.
+          startIndex: pagingValue,
+          count: pagingValue,
           "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": fc.jsonValue({ maxDepth: 3 }),
           "name.givenName": fc.jsonValue({ maxDepth: 2 }),
         },
@@ -215,7 +221,7 @@ describe("HTTP layer under random input", () => {
       fc.asyncProperty(request(), async (r) => {
         await check({ method: r.method, path: r.path, headers: r.headers, ...(r.body === undefined ? {} : { body: r.body }) });
       }),
-      { numRuns: 1500 },
+      { numRuns: 1500 * SCALE },
     );
     expect(logged).toEqual([]);
   });
@@ -228,7 +234,7 @@ describe("HTTP layer under random input", () => {
       fc.asyncProperty(fc.constantFrom("/Users", "/Groups", `/Users/${u}`, `/Groups/${g}`), queryString, async (p, q) => {
         await check({ method: "GET", path: p + q, headers: { Authorization: `Bearer ${TOKEN}` } });
       }),
-      { numRuns: 800 },
+      { numRuns: 800 * SCALE },
     );
   });
 
@@ -243,7 +249,7 @@ describe("HTTP layer under random input", () => {
       fc.asyncProperty(targets, jsonBody, contentType, async ([m, p], body, ct) => {
         await check({ method: m, path: p, headers: { Authorization: `Bearer ${TOKEN}`, ...(ct === undefined ? {} : { "Content-Type": ct }) }, body });
       }),
-      { numRuns: 800 },
+      { numRuns: 800 * SCALE },
     );
   });
 
@@ -294,6 +300,18 @@ describe("HTTP layer: targeted hostile cases", () => {
       body: `{"userName":"deep","name":{"givenName":${deep(10_000, "array")}}}`,
     });
     expect(res.status).toBe(400);
+  });
+
+  // BUG (open, lib/protocol/list.ts `integer`): a SearchRequest whose startIndex or count is an
+  // object with its own "toString" or "valueOf" key ({"startIndex":{"toString":""}}) gets 500:
+  // String(raw) calls the non-function key and throws TypeError "Cannot convert object to
+  // primitive value". Expected 400 invalidValue. Found by the random-body property above.
+  test.failing.each([
+    ['{"startIndex":{"toString":""}}'],
+    ['{"count":{"valueOf":1,"toString":1}}'],
+  ])("POST /Users/.search %s is a 400, not a 500", async (body) => {
+    const res = await l.send({ method: "POST", path: "/Users/.search", headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/scim+json" }, body });
+    expect({ status: res.status, problems: scimErrorProblems(res) }).toEqual({ status: 400, problems: [] });
   });
 
   // The same through PATCH: replace displayName with a 10,000-deep array.
