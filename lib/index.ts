@@ -40,3 +40,5 @@ export type { Hooks, ResourceHooks, HookContext } from "./hooks/types";
 export type { AuditLog, AuditRecord } from "./audit/types";
 export { memoryAuditLog } from "./audit/memory";
 export type { MetricsHook, MetricsSample } from "./http/observe";
+export type { MappingPair, MappingDirection } from "./mapping/types";
+export type { SchemaDeclaration, AttributeDeclaration } from "./schema/custom";

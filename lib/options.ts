@@ -11,6 +11,7 @@ import type { AuditLog } from "./audit/types";
 import type { EventListeners } from "./events/types";
 import type { Hooks } from "./hooks/types";
 import type { MetricsHook } from "./http/observe";
+import type { SetupOptions } from "./service/setup";
 import { DEFAULT_FILTER_LIMITS, type FilterLimits } from "./protocol/filter/ast";
 import type { Limits } from "./service/context";
 import type { Store } from "./stores/types";
@@ -23,7 +24,7 @@ export interface Logger {
 
 export type AuthFunction = (req: Request) => Principal | null | undefined | Promise<Principal | null | undefined>;
 
-interface CommonOptions {
+interface CommonOptions extends SetupOptions {
   /** Where users, groups and memberships live. */
   store: Store;
   /** The tenant of every request, or how to find it from the request. Default: "default". */

@@ -8,11 +8,10 @@ import type { Principal } from "../auth/principal";
 import { requiredScope, type Noun } from "../auth/scopes";
 import { ScimError } from "../protocol/errors";
 import { listResponse } from "../protocol/list";
-import { groupResourceType, userResourceType } from "../schema/core";
 import { resourceTypeResource, schemaResource, serviceProviderConfig } from "../schema/discovery";
-import { schemasOf } from "../schema/resolve";
 import type { ServiceContext } from "../service/context";
 import { GroupService } from "../service/groups";
+import { setupResources } from "../service/setup";
 import { parseProjection } from "../service/queries";
 import { locationOf } from "../service/render";
 import { UserService } from "../service/users";
@@ -37,13 +36,11 @@ export function scim(options: ScimOptions): Router {
   const logger = loggerOf(options);
   checkCallbacks(options);
   const authenticate = authenticator(options);
+  const setup = setupResources(options);
   const serviceOptions = { store, limits, strictExtensions: options.strictExtensions ?? false, ...(options.hooks ? { hooks: options.hooks } : {}) };
-  store.configure?.({
-    users: [{ path: ["userName"], caseExact: false }],
-    groups: [{ path: ["displayName"], caseExact: false }],
-  });
-  const users = new UserService(serviceOptions);
-  const groups = new GroupService(serviceOptions);
+  store.configure?.(setup.uniqueKeys);
+  const users = new UserService(setup.users.rt, { ...serviceOptions, mapping: setup.users.mapping, identity: setup.identity });
+  const groups = new GroupService(setup.groups.rt, { ...serviceOptions, mapping: setup.groups.mapping });
   const principals = new WeakMap<Request, Principal>();
   const limit = options.rateLimit === false ? undefined : rateLimiter(options.rateLimit ?? {});
   // mergeParams: a host may mount at "/scim/v2/:tenant" and resolve the tenant from req.params.
@@ -152,8 +149,7 @@ export function scim(options: ScimOptions): Router {
       .all(methodNotAllowed("GET", "PUT", "PATCH", "DELETE"));
   }
 
-  const resourceTypes = [userResourceType, groupResourceType];
-  const schemas = [...new Map(resourceTypes.flatMap(schemasOf).map((s) => [s.id, s])).values()];
+  const { resourceTypes, schemas } = setup.discovery;
 
   router
     .route("/ServiceProviderConfig")

@@ -9,7 +9,7 @@ import { mappedSchemas } from "./discovery";
 import { mapFilter } from "./filters";
 import { fromRecord as identityFromRecord, toRecord as identityToRecord } from "./identity";
 import { buildModel } from "./model";
-import { fromRecord, toRecord } from "./records";
+import { fromRecord, mergeRecord, toRecord } from "./records";
 import { appPathOf, mapSort } from "./sort";
 import type { MappingPair, ResourceMapping } from "./types";
 
@@ -20,6 +20,7 @@ export function compileMapping(rt: ResourceTypeDef, pairs: readonly MappingPair[
     identity: false,
     toRecord: (resource: Record<string, unknown>) => toRecord(model, resource),
     fromRecord: (record: Record<string, unknown>) => fromRecord(model, record),
+    merge: (current: Record<string, unknown>, written: Record<string, unknown>) => mergeRecord(model, current, written),
     mapFilter: (filter: ResolvedFilter) => mapFilter(model, filter),
     mapSort: (sort: SortSpec) => mapSort(model, sort),
     appPathOf: (scimPath: string[]) => appPathOf(model, scimPath),
@@ -32,6 +33,7 @@ function identityMapping(): ResourceMapping {
     identity: true,
     toRecord: identityToRecord,
     fromRecord: identityFromRecord,
+    merge: (_current: Record<string, unknown>, written: Record<string, unknown>) => written,
     mapFilter: (filter: ResolvedFilter) => filter,
     mapSort: (sort: SortSpec) => sort,
     appPathOf: (scimPath: string[]) => [...scimPath],

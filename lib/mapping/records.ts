@@ -123,3 +123,31 @@ function ownObject(o: Record<string, unknown>, key: string): Record<string, unkn
   const value = own(o, key);
   return isObject(value) ? value : undefined;
 }
+
+/**
+ * A write of mapped values onto the stored record: what the mapping writes is replaced (and
+ * cleared when the new resource leaves it out, as PUT means), everything else the app keeps in
+ * the record (app-owned columns, `toScim` values) stays as it was.
+ */
+export function mergeRecord(model: Model, current: AppRecord, written: AppRecord): AppRecord {
+  const merged = clone(current);
+  for (const pair of model.pairs) {
+    if (!pair.writable) continue;
+    deletePath(merged, pair.app);
+    const value = getPath(written, pair.app);
+    if (value !== undefined) setPath(merged, pair.app, clone(value));
+  }
+  return merged;
+}
+
+/** Deletes the value at `path`, and the objects on the way that this leaves empty (`hr: {}`). */
+function deletePath(record: AppRecord, path: readonly string[]): void {
+  for (let depth = path.length; depth >= 1; depth--) {
+    const parent = depth === 1 ? record : getPath(record, path.slice(0, depth - 1));
+    if (!isObject(parent)) return;
+    const key = path[depth - 1]!;
+    const child = parent[key];
+    if (depth < path.length && !(isObject(child) && Object.keys(child).length === 0)) return;
+    delete parent[key];
+  }
+}

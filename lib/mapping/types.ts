@@ -36,6 +36,8 @@ export interface ResourceMapping {
   toRecord(resource: Record<string, unknown>): AppRecord;
   /** App record -> SCIM attributes (without id, meta, schemas). */
   fromRecord(record: AppRecord): Record<string, unknown>;
+  /** The record to store when `written` (from toRecord) replaces `current`: identity takes `written` whole. */
+  merge(current: AppRecord, written: AppRecord): AppRecord;
   /**
    * A resolved SCIM filter -> the same question about app records. `true` matches everything and
    * `false` nothing (constants are folded; no empty and/or is ever returned). A filter on an

@@ -2,14 +2,13 @@
  * Groups: members live in the member store, never inside the record, so a group of 200,000
  * members is renamed, or gains one member, without its member list being read or written.
  */
-import { changedAttributes } from "../protocol/changes";
 import { ScimError } from "../protocol/errors";
 import { applyPatch, netMemberChange, parsePatchRequest, type NetMemberChange } from "../protocol/patch";
 import type { Projection } from "../protocol/projection";
-import { groupResourceType } from "../schema/core";
+import type { ResourceTypeDef } from "../schema/types";
 import type { Member, Store, Stored, WriteOptions } from "../stores/types";
 import type { ServiceContext } from "./context";
-import { render, type Related } from "./render";
+import type { Related } from "./render";
 import { withRetry } from "./retry";
 import { ResourceService, type Resource, type ServiceOptions } from "./service";
 import { requiredVersion } from "./versions";
@@ -20,8 +19,8 @@ interface MemberDiff {
 }
 
 export class GroupService extends ResourceService {
-  constructor(options: ServiceOptions) {
-    super(groupResourceType, "groups", options);
+  constructor(rt: ResourceTypeDef, options: ServiceOptions) {
+    super(rt, "groups", options);
   }
 
   protected wantsMembers(projection: Projection): boolean {
@@ -40,7 +39,7 @@ export class GroupService extends ResourceService {
       return store.groups.create(ctx, this.record(resource), { members });
     });
     ctx.report.id = stored.id;
-    this.emit(ctx, "group.created", { id: stored.id, resource: this.eventResource(ctx, stored) });
+    this.emit(ctx, "group.created", { id: stored.id, resource: this.view(ctx, stored) });
     this.membersChanged(ctx, stored.id, { added: members.map((m) => m.value), removed: [] });
     return this.present(ctx, await this.load(ctx, stored.id, this.wantsMembers(projection)), projection);
   }
@@ -54,8 +53,8 @@ export class GroupService extends ResourceService {
       // A PUT carries the whole member list, so reading the old one costs no more than the request.
       const current = await this.load(ctx, id, true, store.groups);
       const ifVersion = requiredVersion(ifMatch, current.version);
-      await this.hooks?.beforeReplace?.({ ...this.hookContext(ctx, store), id, resource, current: render(this.rt, current, ctx) });
-      const stored = await store.groups.replace(ctx, id, this.record(resource), { members, ...(ifVersion === undefined ? {} : { ifVersion }) });
+      await this.hooks?.beforeReplace?.({ ...this.hookContext(ctx, store), id, resource, current: this.view(ctx, current) });
+      const stored = await store.groups.replace(ctx, id, this.replacement(current, resource), { members, ...(ifVersion === undefined ? {} : { ifVersion }) });
       return { before: current, after: stored, diff: diffMembers(current.members ?? [], members) };
     }, true);
     this.recordChanged(ctx, before, after);
@@ -80,14 +79,14 @@ export class GroupService extends ResourceService {
       this.guarded(async (store) => {
         const current = await this.load(ctx, id, false, store.groups);
         const ifVersion = requiredVersion(ifMatch, current.version);
-        const currentResource = render(this.rt, current, ctx);
+        const currentResource = this.view(ctx, current);
         const { resource, changed, members } = applyPatch(this.rt, currentResource, operations);
         const change = netMemberChange(members);
         this.checkMemberCount(change.replace ?? change.add);
         if (changed.length === 0 && members.length === 0) return { before: current, after: current, diff: { added: [], removed: [] } };
         await this.hooks?.beforePatch?.({ ...this.hookContext(ctx, store), id, operations, resource, current: currentResource });
         // The record write carries the version read, so a concurrent rename is not lost.
-        const after = changed.length > 0 ? await store.groups.replace(ctx, id, this.record(resource), { ifVersion: ifVersion ?? current.version }) : current;
+        const after = changed.length > 0 ? await store.groups.replace(ctx, id, this.replacement(current, resource), { ifVersion: ifVersion ?? current.version }) : current;
         const pinned: WriteOptions = changed.length === 0 && ifVersion !== undefined ? { ifVersion } : {};
         const diff = await this.applyMembers(store, ctx, id, change, pinned);
         return { before: current, after, diff };
@@ -115,10 +114,10 @@ export class GroupService extends ResourceService {
   }
 
   private recordChanged(ctx: ServiceContext, before: Stored, after: Stored): void {
-    const changed = changedAttributes(this.rt, before.record, after.record);
+    const changed = this.changed(before, after);
     if (changed.length === 0) return;
     ctx.report.changed = changed;
-    this.emit(ctx, "group.updated", { id: after.id, resource: this.eventResource(ctx, after), changed });
+    this.emit(ctx, "group.updated", { id: after.id, resource: this.view(ctx, after), changed });
   }
 
   /** One event per direction per request, listing the ids of the net change. */

@@ -1,6 +1,6 @@
 /** A stored row as a SCIM resource (RFC 7643 3.1): schemas, id, the attributes, meta. */
 import type { ResourceTypeDef } from "../schema/types";
-import { fromRecord } from "../mapping/identity";
+import type { ResourceMapping } from "../mapping/types";
 import type { Member, Stored } from "../stores/types";
 import type { ServiceContext } from "./context";
 
@@ -14,8 +14,14 @@ export function locationOf(rt: ResourceTypeDef, ctx: ServiceContext, id: string)
   return `${ctx.baseUrl}${rt.endpoint}/${encodeURIComponent(id)}`;
 }
 
-export function render(rt: ResourceTypeDef, stored: Stored, ctx: ServiceContext, related: Related = {}): Record<string, unknown> {
-  const attributes = fromRecord(stored.record);
+export function render(
+  rt: ResourceTypeDef,
+  mapping: ResourceMapping,
+  stored: Stored,
+  ctx: ServiceContext,
+  related: Related = {},
+): Record<string, unknown> {
+  const attributes = mapping.fromRecord(stored.record);
   const schemas = [rt.schema.id, ...rt.extensions.map((e) => e.schema.id).filter((id) => attributes[id] !== undefined)];
   const resource: Record<string, unknown> = { schemas, id: stored.id, ...attributes };
   if (related.groups) {

@@ -4,14 +4,15 @@
  */
 import type { ScimEventMap, ScimEventType } from "../events/types";
 import type { HookContext, Hooks, ResourceHooks } from "../hooks/types";
-import { toRecord } from "../mapping/identity";
+import type { ResourceMapping } from "../mapping/types";
 import { ScimError, notFound } from "../protocol/errors";
+import { changedAttributes } from "../protocol/changes";
 import { listResponse, type ListResponse } from "../protocol/list";
 import { parseMembers } from "../protocol/patch";
 import { project, wants, type Projection } from "../protocol/projection";
 import { normalizeResource } from "../schema/normalize";
 import type { ResourceTypeDef } from "../schema/types";
-import type { Member, ResourceStore, Store, Stored } from "../stores/types";
+import type { AppRecord, Member, ResourceStore, Store, Stored } from "../stores/types";
 import type { Limits, ServiceContext } from "./context";
 import { parseListRequest, type ReadParams } from "./queries";
 import { render, type Related } from "./render";
@@ -24,9 +25,13 @@ export interface Resource {
 
 export interface ServiceOptions {
   store: Store;
+  /** SCIM resource <-> app record for this resource type (identity when none is configured). */
+  mapping: ResourceMapping;
   limits: Limits;
   strictExtensions: boolean;
   hooks?: Hooks;
+  /** Users only: the attribute that identifies a user to the app; with "externalId" it is required and unique. */
+  identity?: "userName" | "externalId";
 }
 
 type Payload<K extends ScimEventType> = Omit<ScimEventMap[K], "tenant" | "actor" | "at">;
@@ -58,7 +63,7 @@ export abstract class ResourceService {
 
   protected async present(ctx: ServiceContext, stored: Stored, projection: Projection): Promise<Resource> {
     const related = await this.related(ctx, stored, projection);
-    return { body: project(this.rt, render(this.rt, stored, ctx, related), projection), version: stored.version };
+    return { body: project(this.rt, this.view(ctx, stored, related), projection), version: stored.version };
   }
 
   /** `table` defaults to this service's; inside a transaction pass the transaction's. */
@@ -78,9 +83,13 @@ export abstract class ResourceService {
 
   async list(ctx: ServiceContext, params: ReadParams): Promise<ListResponse<Record<string, unknown>>> {
     const request = parseListRequest(this.rt, params, this.options.limits);
+    const { mapping } = this.options;
+    // Filters and sorts are resolved in SCIM terms, then moved to the app record's terms.
+    const filter = request.filter ? mapping.mapFilter(request.filter) : true;
+    if (filter === false) return listResponse(0, request.paging, []);
     const { total, items } = await this.table.query(ctx, {
-      ...(request.filter ? { filter: request.filter } : {}),
-      ...(request.sort ? { sort: request.sort } : {}),
+      ...(filter !== true ? { filter } : {}),
+      ...(request.sort ? { sort: mapping.mapSort(request.sort) } : {}),
       startIndex: request.paging.startIndex,
       count: request.paging.count,
     });
@@ -99,7 +108,7 @@ export abstract class ResourceService {
       const table = this.tableOf(store);
       const current = await this.load(ctx, id, false, table);
       const ifVersion = requiredVersion(ifMatch, current.version);
-      await this.hooks?.beforeDelete?.({ ...this.hookContext(ctx, store), id, current: render(this.rt, current, ctx) });
+      await this.hooks?.beforeDelete?.({ ...this.hookContext(ctx, store), id, current: this.view(ctx, current) });
       await table.delete(ctx, id, ifVersion === undefined ? {} : { ifVersion });
     });
     this.emit(ctx, this.kind === "users" ? "user.deleted" : "group.deleted", { id });
@@ -129,13 +138,25 @@ export abstract class ResourceService {
     return normalizeResource(this.rt, body, { strictExtensions: this.options.strictExtensions });
   }
 
-  protected record(resource: Record<string, unknown>) {
-    return toRecord(resource);
+  /** The app record for a new resource. */
+  protected record(resource: Record<string, unknown>): AppRecord {
+    return this.options.mapping.toRecord(resource);
   }
 
-  /** The resource as events show it: rendered, without computed or secret attributes. */
-  protected eventResource(ctx: ServiceContext, stored: Stored): Record<string, unknown> {
-    return render(this.rt, stored, ctx);
+  /** The app record after `resource` replaces `current`: unmapped app values are kept. */
+  protected replacement(current: Stored, resource: Record<string, unknown>): AppRecord {
+    return this.options.mapping.merge(current.record, this.options.mapping.toRecord(resource));
+  }
+
+  /** A stored row as SCIM sees it (also what events and hooks show: no computed or secret attributes). */
+  protected view(ctx: ServiceContext, stored: Stored, related: Related = {}): Record<string, unknown> {
+    return render(this.rt, this.options.mapping, stored, ctx, related);
+  }
+
+  /** SCIM attribute names whose values differ between two stored versions. */
+  protected changed(before: Stored, after: Stored): string[] {
+    const { mapping } = this.options;
+    return changedAttributes(this.rt, mapping.fromRecord(before.record), mapping.fromRecord(after.record));
   }
 
   /**

@@ -1,18 +1,18 @@
 /** Users: the only resource whose representation includes computed memberships (User.groups). */
-import { changedAttributes } from "../protocol/changes";
+import { ScimError } from "../protocol/errors";
 import { applyPatch, parsePatchRequest } from "../protocol/patch";
 import type { Projection } from "../protocol/projection";
-import { userResourceType } from "../schema/core";
+import type { ResourceTypeDef } from "../schema/types";
 import type { AppRecord, Stored } from "../stores/types";
 import type { ServiceContext } from "./context";
-import { render, type Related } from "./render";
+import type { Related } from "./render";
 import { withRetry } from "./retry";
 import { ResourceService, type Resource, type ServiceOptions } from "./service";
 import { requiredVersion } from "./versions";
 
 export class UserService extends ResourceService {
-  constructor(options: ServiceOptions) {
-    super(userResourceType, "users", options);
+  constructor(rt: ResourceTypeDef, options: ServiceOptions) {
+    super(rt, "users", options);
   }
 
   protected wantsMembers(): boolean {
@@ -25,25 +25,25 @@ export class UserService extends ResourceService {
   }
 
   async create(ctx: ServiceContext, body: unknown, projection: Projection): Promise<Resource> {
-    const resource = this.normalize(body);
+    const resource = this.identified(this.normalize(body));
     const stored = await this.guarded(async (store) => {
       await this.hooks?.beforeCreate?.({ ...this.hookContext(ctx, store), resource });
       return store.users.create(ctx, this.record(resource));
     });
     ctx.report.id = stored.id;
-    this.emit(ctx, "user.created", { id: stored.id, resource: this.eventResource(ctx, stored) });
+    this.emit(ctx, "user.created", { id: stored.id, resource: this.view(ctx, stored) });
     return this.present(ctx, stored, projection);
   }
 
   /** RFC 7644 3.5.1: PUT replaces every writable attribute; what the client leaves out is cleared. */
   async replace(ctx: ServiceContext, id: string, body: unknown, ifMatch: string | undefined, projection: Projection): Promise<Resource> {
-    const resource = this.normalize(body);
+    const resource = this.identified(this.normalize(body));
     ctx.report.id = id;
     const { before, after } = await this.guarded(async (store) => {
       const current = await this.load(ctx, id, false, store.users);
       const ifVersion = requiredVersion(ifMatch, current.version);
-      await this.hooks?.beforeReplace?.({ ...this.hookContext(ctx, store), id, resource, current: render(this.rt, current, ctx) });
-      const stored = await store.users.replace(ctx, id, this.record(resource), ifVersion === undefined ? {} : { ifVersion });
+      await this.hooks?.beforeReplace?.({ ...this.hookContext(ctx, store), id, resource, current: this.view(ctx, current) });
+      const stored = await store.users.replace(ctx, id, this.replacement(current, resource), ifVersion === undefined ? {} : { ifVersion });
       return { before: current, after: stored };
     });
     this.changes(ctx, before, after);
@@ -63,15 +63,24 @@ export class UserService extends ResourceService {
       this.guarded(async (store) => {
         const current = await this.load(ctx, id, false, store.users);
         const ifVersion = requiredVersion(ifMatch, current.version) ?? current.version;
-        const currentResource = render(this.rt, current, ctx);
+        const currentResource = this.view(ctx, current);
         const { resource, changed } = applyPatch(this.rt, currentResource, operations);
+        this.identified(resource);
         if (changed.length === 0) return { before: current, after: current };
         await this.hooks?.beforePatch?.({ ...this.hookContext(ctx, store), id, operations, resource, current: currentResource });
-        return { before: current, after: await store.users.replace(ctx, id, this.record(resource), { ifVersion }) };
+        return { before: current, after: await store.users.replace(ctx, id, this.replacement(current, resource), { ifVersion }) };
       }, true),
     );
     this.changes(ctx, before, after);
     return this.present(ctx, after, projection);
+  }
+
+  /** With `userIdentity: "externalId"` (OIDC-style connections) every user must carry one. */
+  private identified(resource: Record<string, unknown>): Record<string, unknown> {
+    if (this.options.identity === "externalId" && (typeof resource.externalId !== "string" || resource.externalId === "")) {
+      throw new ScimError(400, "invalidValue", "externalId is required: this server identifies users by externalId.");
+    }
+    return resource;
   }
 
   /**
@@ -80,9 +89,9 @@ export class UserService extends ResourceService {
    */
   private changes(ctx: ServiceContext, before: Stored, after: Stored): void {
     if (before.version === after.version) return;
-    const changed = changedAttributes(this.rt, before.record, after.record);
+    const changed = this.changed(before, after);
     ctx.report.changed = changed;
-    const resource = this.eventResource(ctx, after);
+    const resource = this.view(ctx, after);
     const others = changed.filter((name) => name !== "active");
     if (others.length > 0) this.emit(ctx, "user.updated", { id: after.id, resource, changed: others });
     const was = isActive(before.record);
