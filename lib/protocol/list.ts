@@ -9,9 +9,11 @@ export interface Paging {
 
 function integer(name: string, raw: unknown): number | undefined {
   if (raw === undefined || raw === null || raw === "") return undefined;
-  const n = typeof raw === "number" ? raw : Number(String(raw).trim());
+  // Only numbers and strings: a SearchRequest body can carry any JSON, and objects may not even
+  // convert to a string.
+  const n = typeof raw === "number" ? raw : typeof raw === "string" ? Number(raw.trim()) : NaN;
   if (!Number.isFinite(n) || !Number.isInteger(n)) {
-    throw badRequest("invalidValue", `${name} must be an integer, got ${JSON.stringify(raw)}.`);
+    throw badRequest("invalidValue", `${name} must be an integer.`);
   }
   return n;
 }

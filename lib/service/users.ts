@@ -1,7 +1,7 @@
 /** Users: the only resource whose representation includes computed memberships (User.groups). */
 import { ScimError } from "../protocol/errors";
 import { applyPatch, parsePatchRequest } from "../protocol/patch";
-import type { Projection } from "../protocol/projection";
+import { project, type Projection } from "../protocol/projection";
 import type { ResourceTypeDef } from "../schema/types";
 import type { AppRecord, Stored } from "../stores/types";
 import type { ServiceContext } from "./context";
@@ -32,7 +32,8 @@ export class UserService extends ResourceService {
     });
     ctx.report.id = stored.id;
     this.emit(ctx, "user.created", { id: stored.id, resource: this.view(ctx, stored) });
-    return this.present(ctx, stored, projection);
+    // A new user belongs to no group yet: no read after the write that could fail on its own.
+    return { body: project(this.rt, this.view(ctx, stored, { groups: [] }), projection), version: stored.version };
   }
 
   /** RFC 7644 3.5.1: PUT replaces every writable attribute; what the client leaves out is cleared. */
