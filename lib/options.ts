@@ -29,7 +29,7 @@ interface CommonOptions extends SetupOptions {
   store: Store;
   /** The tenant of every request, or how to find it from the request. Default: "default". */
   tenant?: string | ((req: Request) => string | undefined);
-  limits?: Partial<Omit<Limits, "filter">> & { filter?: Partial<FilterLimits>; bodyBytes?: number };
+  limits?: Partial<Omit<ResolvedLimits, "filter">> & { filter?: Partial<FilterLimits> };
   /** Refuse requests that carry an extension schema the server does not know (default: ignore it). */
   strictExtensions?: boolean;
   /** Receives unexpected errors (store failures, bugs). Default: one line on stderr. */
@@ -51,7 +51,12 @@ export type ScimOptions = CommonOptions &
   ({ tokens: readonly (TokenConfig | TokenRegistry)[] | TokenRegistry; auth?: never } | { auth: AuthFunction; tokens?: never });
 
 export interface ResolvedLimits extends Limits {
+  /** Largest request body on any route (group POST/PUT carry up to 10,000 members). */
   bodyBytes: number;
+  /** Largest body for /Users writes; the smaller of this and bodyBytes applies. */
+  userBodyBytes: number;
+  /** Largest SearchRequest body (POST /.search); the smaller of this and bodyBytes applies. */
+  searchBodyBytes: number;
 }
 
 export const DEFAULT_LIMITS: ResolvedLimits = {
@@ -62,6 +67,9 @@ export const DEFAULT_LIMITS: ResolvedLimits = {
   maxOperations: 1_000,
   // A 10,000-member body with $refs and display names is about 1.5 MB.
   bodyBytes: 5 * 1024 * 1024,
+  // A user, even with every attribute Okta and Entra send, is a few KB.
+  userBodyBytes: 1024 * 1024,
+  searchBodyBytes: 64 * 1024,
   filter: DEFAULT_FILTER_LIMITS,
 };
 
@@ -82,7 +90,7 @@ function positiveInteger(name: string, value: number): number {
 export function resolveLimits(given: ScimOptions["limits"] = {}): ResolvedLimits {
   const filter = { ...DEFAULT_FILTER_LIMITS, ...given.filter };
   const limits = { ...DEFAULT_LIMITS, ...given, filter };
-  for (const key of ["defaultCount", "maxCount", "maxMembersPerRequest", "maxOperations", "bodyBytes"] as const) {
+  for (const key of ["defaultCount", "maxCount", "maxMembersPerRequest", "maxOperations", "bodyBytes", "userBodyBytes", "searchBodyBytes"] as const) {
     positiveInteger(key, limits[key]);
   }
   for (const key of ["maxLength", "maxDepth", "maxTerms"] as const) positiveInteger(`filter.${key}`, filter[key]);

@@ -26,6 +26,15 @@ describe("request bodies", () => {
     expectScimError(res, 413);
   });
 
+  test("body limits are per route: a 2 MB user is refused where a 2 MB group is taken", async () => {
+    const h = host();
+    const big = "x".repeat(2 * 1024 * 1024);
+    expectScimError(await h.post("/Users", { schemas: [USER_SCHEMA], userName: "huge", title: big }), 413);
+    const group = await h.post("/Groups", { schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"], displayName: "Huge", externalId: big });
+    expect(group.status).toBe(201);
+    expectScimError(await h.post("/Users/.search", { filter: `userName eq "${"y".repeat(70 * 1024)}"` }), 413);
+  });
+
   test("a JSON array or an empty body is a clear 400", async () => {
     const h = host();
     expectScimError(await h.post("/Users", []), 400);

@@ -97,9 +97,11 @@ export function scim(options: ScimOptions): Router {
     ["/Groups", groups, "groups"],
   ] as const) {
     const rt = service.rt;
+    // Per-route body limits: group bodies carry member lists, user bodies never need as much.
+    const bodyLimit = noun === "users" ? Math.min(limits.bodyBytes, limits.userBodyBytes) : limits.bodyBytes;
     router
       .route(`${path}/.search`)
-      .post(route(noun, async (req, res, ctx) => send(res, 200, await service.list(ctx, searchParams(await readJson(req, limits.bodyBytes)))), true))
+      .post(route(noun, async (req, res, ctx) => send(res, 200, await service.list(ctx, searchParams(await readJson(req, Math.min(limits.bodyBytes, limits.searchBodyBytes))))), true))
       .all(methodNotAllowed("POST"));
     router
       .route(path)
@@ -107,7 +109,7 @@ export function scim(options: ScimOptions): Router {
       .post(
         route(noun, async (req, res, ctx) => {
           const projection = parseProjection(rt, projectionParams(req));
-          const created = await service.create(ctx, await readJson(req, limits.bodyBytes), projection);
+          const created = await service.create(ctx, await readJson(req, bodyLimit), projection);
           const id = String(created.body.id);
           send(res, 201, created.body, { ETag: etagOf(created.version), Location: locationOf(rt, ctx, id) });
         }),
@@ -125,14 +127,14 @@ export function scim(options: ScimOptions): Router {
       .put(
         route(noun, async (req, res, ctx) => {
           const projection = parseProjection(rt, projectionParams(req));
-          const body = await readJson(req, limits.bodyBytes);
+          const body = await readJson(req, bodyLimit);
           const replaced = await service.replace(ctx, param(req), body, req.get("if-match"), projection);
           send(res, 200, replaced.body, { ETag: etagOf(replaced.version) });
         }),
       )
       .patch(
         route(noun, async (req, res, ctx) => {
-          const body = await readJson(req, limits.bodyBytes);
+          const body = await readJson(req, bodyLimit);
           const wantsBody = service === users || asksForAttributes(req);
           const projection = wantsBody ? parseProjection(rt, projectionParams(req)) : undefined;
           const patched = await service.patch(ctx, param(req), body, req.get("if-match"), projection!);
