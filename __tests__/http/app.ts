@@ -122,8 +122,37 @@ export interface LiveServer {
 }
 
 /** Starts `scim(options)` under `mount` on an ephemeral port. Close it in afterAll. */
+/**
+ * The store replays run on: memory by default; REPLAY_STORE=sqlite or postgres (set by the
+ * jest.replay-*.config.js runs) replays the same client sequences on the SQL stores.
+ */
+async function replayStore(): Promise<{ store: Store; dispose: () => Promise<void> }> {
+  const kind = process.env.REPLAY_STORE ?? "memory";
+  if (kind === "sqlite") {
+    const { sqliteStore } = await import("../../lib/stores/sqlite");
+    const store = sqliteStore({ filename: ":memory:", migrate: true });
+    return { store, dispose: () => store.close() };
+  }
+  if (kind === "postgres") {
+    const { postgresStore } = await import("../../lib/stores/postgres");
+    const { Pool } = await import("pg");
+    const schema = `scim_replay_${Math.random().toString(16).slice(2, 10)}`;
+    const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
+    const store = postgresStore({ pool, schema, migrate: true });
+    return {
+      store,
+      dispose: async () => {
+        await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+        await pool.end();
+      },
+    };
+  }
+  return { store: memoryStore(), dispose: async () => {} };
+}
+
 export async function liveServer(overrides: Partial<ScimOptions> = {}, mount = "/scim/v2"): Promise<LiveServer> {
-  const store = overrides.store ?? memoryStore();
+  const own = overrides.store ? undefined : await replayStore();
+  const store = overrides.store ?? own!.store;
   const app = express();
   const options = { store, tokens: [{ token: TOKEN, scopes: [...ALL_SCOPES] }], ...overrides } as ScimOptions;
   app.use(mount, scim(options));
@@ -159,11 +188,13 @@ export async function liveServer(overrides: Partial<ScimOptions> = {}, mount = "
     }
     return { status: res.status, headers: res.headers, text, body, ms };
   };
-  const close = () =>
-    new Promise<void>((resolve) => {
+  const close = async () => {
+    await new Promise<void>((resolve) => {
       (server as { closeAllConnections?: () => void }).closeAllConnections?.();
       server.close(() => resolve());
     });
+    await own?.dispose();
+  };
   return {
     base,
     store,
