@@ -42,3 +42,5 @@ export { memoryAuditLog } from "./audit/memory";
 export type { MetricsHook, MetricsSample } from "./http/observe";
 export type { MappingPair, MappingDirection } from "./mapping/types";
 export type { SchemaDeclaration, AttributeDeclaration } from "./schema/custom";
+/** For authors of stores that evaluate filters themselves (see docs/writing-a-store.md). */
+export { evaluate as evaluateFilter, compareRecords, parseInstant } from "./protocol/filter";

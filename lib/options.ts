@@ -133,3 +133,27 @@ export function checkCallbacks(options: ScimOptions): void {
   }
   if (!fn(options.metrics)) throw new TypeError("express-scim: metrics must be a function.");
 }
+
+const KNOWN: Record<string, readonly string[]> = {
+  "": ["store", "tokens", "auth", "tenant", "limits", "strictExtensions", "logger", "rateLimit", "hooks", "events", "audit", "metrics", "mapping", "schemas", "userIdentity"],
+  limits: ["defaultCount", "maxCount", "maxMembersPerRequest", "maxOperations", "bodyBytes", "userBodyBytes", "searchBodyBytes", "filter"],
+  "limits.filter": ["maxLength", "maxDepth", "maxTerms"],
+  rateLimit: ["windowMs", "perTenant", "perToken", "store"],
+  mapping: ["users", "groups"],
+  schemas: ["users", "groups"],
+  hooks: ["users", "groups", "transactional"],
+};
+
+/** A misspelt option (`rateLimits`, `limits.maxMembers`) is a start-up error, not a silent default. */
+export function checkKnownKeys(options: ScimOptions): void {
+  for (const [where, known] of Object.entries(KNOWN)) {
+    const value = where === "" ? options : where.split(".").reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], options);
+    if (typeof value !== "object" || value === null || Array.isArray(value)) continue;
+    for (const key of Object.keys(value)) {
+      if (!known.includes(key)) {
+        const name = where ? `${where}.${key}` : key;
+        throw new TypeError(`express-scim: unknown option "${name}"; known${where ? ` in ${where}` : ""}: ${known.join(", ")}.`);
+      }
+    }
+  }
+}

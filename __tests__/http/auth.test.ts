@@ -71,6 +71,8 @@ describe("configuration mistakes fail at start-up with a TypeError", () => {
     ["tokens and auth together", { store, tokens: [{ token: "long-enough-token-000", scopes: [] }], auth: () => null }],
     ["no store", { tokens: [{ token: "long-enough-token-000", scopes: [] }] }],
     ["a bad limit", { store, tokens: [{ token: "long-enough-token-000", scopes: [] }], limits: { maxCount: 0 } }],
+    ["a misspelt option", { store, tokens: [{ token: "long-enough-token-000", scopes: [] }], rateLimits: false }],
+    ["a misspelt limit", { store, tokens: [{ token: "long-enough-token-000", scopes: [] }], limits: { maxMembers: 5 } }],
   ])("%s", (_name, options) => {
     expect(() => scim(options as ScimOptions)).toThrow(TypeError);
   });

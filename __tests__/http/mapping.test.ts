@@ -92,6 +92,14 @@ describe("attribute mapping", () => {
     expect(ent.attributes.map((a: { name: string }) => a.name).sort()).toEqual(["department", "employeeNumber", "manager"]);
   });
 
+  test("a uniqueness clash names the SCIM attribute, never the app's column", async () => {
+    const { h } = mapped();
+    await h.post("/Users", oktaCreate).expect(201);
+    const res = await h.post("/Users", { ...oktaCreate, userName: oktaCreate.userName.toUpperCase() });
+    expectScimError(res, 409, "uniqueness");
+    expect(res.body.detail).not.toContain("login");
+  });
+
   test("mapping mistakes fail at start-up", () => {
     expect(() => host({ mapping: { users: [{ scim: "nickName", app: "nick" }] } })).toThrow(TypeError);
     expect(() => host({ mapping: { users: [{ scim: "userName", app: "login" }, { scim: "shoeSize", app: "shoe" }] } })).toThrow(TypeError);

@@ -25,7 +25,14 @@ describe("Users", () => {
   test("userName is unique case-insensitively: 409 uniqueness", async () => {
     const h = host();
     await createUser(h, "grace@example.com");
-    expectScimError(await h.post("/Users", oktaUser("GRACE@example.com")), 409, "uniqueness");
+    const res = await h.post("/Users", oktaUser("GRACE@example.com"));
+    expectScimError(res, 409, "uniqueness");
+    expect(res.body.detail).toBe("A User with this userName already exists.");
+  });
+
+  test("a base URL configured with a trailing slash still works (clients then ask for //Users)", async () => {
+    const h = host();
+    await h.get("//Users").expect(200);
   });
 
   test("a missing userName is 400 invalidValue; malformed JSON is 400 invalidSyntax", async () => {

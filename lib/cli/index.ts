@@ -106,7 +106,10 @@ export async function main(argv: readonly string[], out: Out, err: Out): Promise
     else await token(store, args, out);
     return 0;
   } catch (error) {
-    err(`express-scim: ${(error as Error).message}\n`);
+    const message = (error as Error).message;
+    // The stores' own message names the library call; from a shell the command is the answer.
+    const hint = /migrate\(/.test(message) ? "\nRun `express-scim migrate` with the same store options first." : "";
+    err(`express-scim: ${message}${hint}\n`);
     return 1;
   } finally {
     await store?.close();

@@ -17,7 +17,7 @@ import { locationOf } from "../service/render";
 import { UserService } from "../service/users";
 import { etagOf } from "../service/versions";
 import type { ScimOptions } from "../options";
-import { checkCallbacks, checkStore, loggerOf, resolveLimits } from "../options";
+import { checkCallbacks, checkKnownKeys, checkStore, loggerOf, resolveLimits } from "../options";
 import { rateLimiter } from "../limits/rate-limit";
 import { emitAll } from "../events/emit";
 import { readJson } from "./body";
@@ -33,6 +33,7 @@ export function scim(options: ScimOptions): Router {
   if (!options || typeof options !== "object") throw new TypeError("express-scim: scim(options) needs an options object.");
   const store = checkStore(options.store);
   const limits = resolveLimits(options.limits);
+  checkKnownKeys(options);
   const logger = loggerOf(options);
   checkCallbacks(options);
   const authenticate = authenticator(options);
@@ -78,6 +79,8 @@ export function scim(options: ScimOptions): Router {
       next(new ScimError(405, undefined, `${req.method} is not supported here.`, { Allow: allowed.join(", ") }));
 
   router.use((req, res, next) => {
+    // A base URL configured with a trailing slash makes clients ask for "//Users".
+    if (req.url.startsWith("//")) req.url = req.url.replace(/^\/+/, "/");
     observeRequest(req, res, options.metrics, logger);
     Promise.resolve()
       .then(async () => {

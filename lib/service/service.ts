@@ -115,13 +115,27 @@ export abstract class ResourceService {
   }
 
   /**
+   * A uniqueness clash, told in SCIM's terms: the store names its own column (under a mapping,
+   * the app's), which is nothing the identity provider should see.
+   */
+  private async unique<T>(write: Promise<T>): Promise<T> {
+    try {
+      return await write;
+    } catch (error) {
+      if (!(error instanceof ScimError) || error.scimType !== "uniqueness") throw error;
+      const keys = this.kind === "groups" ? ["displayName"] : ["userName", ...(this.options.identity === "externalId" ? ["externalId"] : [])];
+      throw new ScimError(409, "uniqueness", `A ${this.rt.name} with this ${keys.join(" or ")} already exists.`);
+    }
+  }
+
+  /**
    * Runs a write and its before-hook: in one store transaction when `hooks.transactional` asks
    * for it (and always when `force`, for multi-step writes), otherwise directly.
    */
   protected guarded<T>(fn: (store: Store) => Promise<T>, force = false): Promise<T> {
     const store = this.options.store;
     const wanted = force || !!this.options.hooks?.transactional;
-    return wanted && store.transaction ? store.transaction(fn) : fn(store);
+    return this.unique(wanted && store.transaction ? store.transaction(fn) : fn(store));
   }
 
   protected hookContext(ctx: ServiceContext, store: Store): HookContext {
