@@ -1,4 +1,9 @@
+import createDebug from "debug";
+import request from "supertest";
 import { memoryAuditLog, ScimError, type ScimEvent, type ScimOptions } from "../../lib";
+
+const afterTest: (() => void)[] = [];
+afterEach(() => afterTest.splice(0).forEach((fn) => fn()));
 import { GROUP_SCHEMA, PATCH_OP, TOKEN, createUser, expectScimError, host, oktaUser } from "./app";
 
 const ALL_EVENTS = [
@@ -96,13 +101,24 @@ describe("events", () => {
     expect(logs).toHaveLength(2);
   });
 
-  test("no secrets in events, audit records or logs", async () => {
+  test("no secrets in events, audit records, logs or debug output", async () => {
+    const debugLines: string[] = [];
+    const previousLog = createDebug.log;
+    createDebug.enable("express-scim:*");
+    createDebug.log = (...args: unknown[]) => void debugLines.push(args.map(String).join(" "));
+    afterTest.push(() => {
+      createDebug.disable();
+      createDebug.log = previousLog;
+    });
     const { h, events, logs, audit } = recorded();
     const id = await createUser(h, "secret@example.com", { password: "Sup3rS3cret!" });
     await h.put(`/Users/${id}`, oktaUser("secret@example.com", { password: "An0therS3cret!" })).expect(200);
     await h.patch(`/Users/${id}`, patch({ op: "replace", path: "password", value: "Th1rdS3cret!" })).expect(200);
-    const everything = JSON.stringify([events, logs, (await audit.list({})).items]);
-    for (const secret of ["Sup3rS3cret", "An0therS3cret", "Th1rdS3cret", TOKEN]) expect(everything).not.toContain(secret);
+    await request(h.app).get("/scim/v2/Users").set("Authorization", "Bearer a-real-looking-secret-sent-wrongly");
+    const everything = JSON.stringify([events, logs, (await audit.list({})).items, debugLines]);
+    for (const secret of ["Sup3rS3cret", "An0therS3cret", "Th1rdS3cret", TOKEN, "a-real-looking-secret-sent-wrongly"]) expect(everything).not.toContain(secret);
+    expect(debugLines.some((l) => l.includes("express-scim:patch") && l.includes("replace password"))).toBe(true);
+    expect(debugLines.some((l) => l.includes("express-scim:auth"))).toBe(true);
   });
 });
 

@@ -2,14 +2,12 @@
  * What happens once a response has gone out: a debug line, a metrics sample, an audit record.
  * None of it can fail the request; failures are logged.
  */
-import createDebug from "debug";
 import type { Request, Response } from "express";
 import type { AuditLog } from "../audit/types";
 import type { Logger } from "../options";
 import type { ServiceContext } from "../service/context";
 
-export const debugHttp = createDebug("express-scim:http");
-export const debugAuth = createDebug("express-scim:auth");
+import { debugHttp } from "../debug";
 
 export interface MetricsSample {
   /** The route template, e.g. "/Users/:id"; "unmatched" for 404s. */

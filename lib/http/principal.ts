@@ -7,7 +7,7 @@ import { registryTokens, staticTokens } from "../auth/tokens";
 import type { ScimOptions } from "../options";
 import { ScimError } from "../protocol/errors";
 import { bearerToken, unauthorized } from "./authenticate";
-import { debugAuth } from "./observe";
+import { debugAuth } from "../debug";
 
 export function authenticator(options: ScimOptions): (req: Request) => Promise<Principal> {
   if (options.tokens !== undefined && options.auth !== undefined) {

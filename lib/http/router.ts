@@ -19,6 +19,7 @@ import { etagOf } from "../service/versions";
 import type { ScimOptions } from "../options";
 import { checkCallbacks, checkKnownKeys, checkStore, loggerOf, resolveLimits } from "../options";
 import { rateLimiter } from "../limits/rate-limit";
+import { debugStore } from "../debug";
 import { emitAll } from "../events/emit";
 import { readJson } from "./body";
 import { auditOnFinish, observeRequest } from "./observe";
@@ -237,6 +238,7 @@ function asScimError(error: unknown, log: (err: unknown) => void): ScimError {
   if (typeof status === "number" && status >= 400 && status < 500) {
     return new ScimError(status, undefined, "The request could not be understood.");
   }
+  debugStore("unexpected %s: %s", (error as Error)?.name ?? typeof error, (error as Error)?.message ?? String(error));
   log(error);
   return new ScimError(500, undefined, "An internal error occurred; it has been logged.");
 }

@@ -75,6 +75,7 @@ export class GroupService extends ResourceService {
   ): Promise<Resource | null> {
     const operations = parsePatchRequest(body, { maxOperations: this.options.limits.maxOperations });
     ctx.report.id = id;
+    this.logPatch(id, operations);
     const outcome = await withRetry(ifMatch === undefined, () =>
       this.guarded(async (store) => {
         const current = await this.load(ctx, id, false, store.groups);

@@ -4,11 +4,13 @@
  */
 import type { ScimEventMap, ScimEventType } from "../events/types";
 import type { HookContext, Hooks, ResourceHooks } from "../hooks/types";
+import { debugFilter, debugPatch } from "../debug";
 import type { ResourceMapping } from "../mapping/types";
 import { ScimError, notFound } from "../protocol/errors";
 import { changedAttributes } from "../protocol/changes";
 import { listResponse, type ListResponse } from "../protocol/list";
-import { parseMembers } from "../protocol/patch";
+import { printPatchPath } from "../protocol/filter";
+import { parseMembers, type PatchOperation } from "../protocol/patch";
 import { project, wants, type Projection } from "../protocol/projection";
 import { normalizeResource } from "../schema/normalize";
 import type { ResourceTypeDef } from "../schema/types";
@@ -86,6 +88,7 @@ export abstract class ResourceService {
     const { mapping } = this.options;
     // Filters and sorts are resolved in SCIM terms, then moved to the app record's terms.
     const filter = request.filter ? mapping.mapFilter(request.filter) : true;
+    debugFilter("%s list: filter %s -> %s", this.rt.name, typeof params.filter === "string" ? params.filter.slice(0, 200) : "none", typeof filter === "boolean" ? filter : "pushed to the store");
     if (filter === false) return listResponse(0, request.paging, []);
     const { total, items } = await this.table.query(ctx, {
       ...(filter !== true ? { filter } : {}),
@@ -150,6 +153,12 @@ export abstract class ResourceService {
   /** The client's resource, cleaned: canonical names and types, server-owned attributes dropped. */
   protected normalize(body: unknown): Record<string, unknown> {
     return normalizeResource(this.rt, body, { strictExtensions: this.options.strictExtensions });
+  }
+
+  /** Operations by name and path only: PATCH values can hold passwords. */
+  protected logPatch(id: string, operations: readonly PatchOperation[]): void {
+    if (!debugPatch.enabled) return;
+    debugPatch("%s %s: %s", this.rt.name, id, operations.map((o) => `${o.op} ${o.path ? printPatchPath(o.path) : "(no path)"}`).join("; ") || "no operations");
   }
 
   /** The app record for a new resource. */

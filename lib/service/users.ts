@@ -60,6 +60,7 @@ export class UserService extends ResourceService {
   async patch(ctx: ServiceContext, id: string, body: unknown, ifMatch: string | undefined, projection: Projection): Promise<Resource> {
     const operations = parsePatchRequest(body, { maxOperations: this.options.limits.maxOperations });
     ctx.report.id = id;
+    this.logPatch(id, operations);
     const { before, after } = await withRetry(ifMatch === undefined, () =>
       this.guarded(async (store) => {
         const current = await this.load(ctx, id, false, store.users);

@@ -8,7 +8,9 @@
 import { Pool } from "pg";
 import type { Store } from "../types";
 import { sqlStore } from "../sql/core";
+import { sqlAuditLog } from "../sql/audit";
 import { sqlTokenRegistry } from "../sql/tokens";
+import type { AuditLog } from "../../audit/types";
 import type { TokenRegistry } from "../../auth/registry";
 import type { Conn, Driver, Op, Runner } from "../sql/driver";
 import { latestVersion, schemaBehind } from "../sql/migrate";
@@ -39,6 +41,8 @@ export type PostgresStoreOptions = ({ pool: PgPoolLike; connectionString?: never
 };
 
 export interface PostgresStore extends Store {
+  /** An audit trail in this database, shared by every app instance: `scim({ audit: store.audit })`. */
+  audit: AuditLog;
   /** Issued tokens, kept as hashes in this database: pass it as `scim({ tokens: store.tokens })`. */
   tokens: TokenRegistry;
   /** Applies pending migrations; returns the schema version reached. */
@@ -191,6 +195,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
 
   const store = sqlStore(driver, "postgresStore") as PostgresStore;
   store.tokens = sqlTokenRegistry(driver);
+  store.audit = sqlAuditLog(driver);
   store.migrate = migrate;
   store.schemaVersion = schemaVersion;
   store.close = async () => {

@@ -86,5 +86,13 @@ export function postgresMigrations(S: string): Migration[] {
       description: "tokens.hint: the first characters of a secret, to recognise a leaked token",
       statements: [`ALTER TABLE ${S}.tokens ADD COLUMN hint text NOT NULL DEFAULT ''`],
     },
+    {
+      version: 3,
+      description: "audit: one row per request, newest last",
+      statements: [
+        `CREATE TABLE ${S}.audit (seq bigserial PRIMARY KEY, tenant text NOT NULL, at timestamptz NOT NULL, record jsonb NOT NULL)`,
+        `CREATE INDEX audit_tenant ON ${S}.audit (tenant, seq)`,
+      ],
+    },
   ];
 }

@@ -13,7 +13,9 @@
 import Database from "better-sqlite3";
 import type { Store } from "../types";
 import { sqlStore } from "../sql/core";
+import { sqlAuditLog } from "../sql/audit";
 import { sqlTokenRegistry } from "../sql/tokens";
+import type { AuditLog } from "../../audit/types";
 import type { TokenRegistry } from "../../auth/registry";
 import type { Conn, Driver, Op, Runner } from "../sql/driver";
 import { latestVersion, schemaBehind } from "../sql/migrate";
@@ -33,6 +35,8 @@ export interface SqliteStoreOptions {
 }
 
 export interface SqliteStore extends Store {
+  /** An audit trail in this database, shared by every app instance: `scim({ audit: store.audit })`. */
+  audit: AuditLog;
   /** Issued tokens, kept as hashes in this database: pass it as `scim({ tokens: store.tokens })`. */
   tokens: TokenRegistry;
   /** Applies pending migrations; returns the schema version reached. */
@@ -167,6 +171,7 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
 
   const store = sqlStore(driver, "sqliteStore") as SqliteStore;
   store.tokens = sqlTokenRegistry(driver);
+  store.audit = sqlAuditLog(driver);
   store.migrate = () => lock.run(migrateNow);
   store.schemaVersion = () => lock.run(versionNow);
   store.close = () =>

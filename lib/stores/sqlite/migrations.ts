@@ -56,4 +56,12 @@ export const sqliteMigrations: Migration[] = [
     description: "tokens.hint: the first characters of a secret, to recognise a leaked token",
     statements: [`ALTER TABLE tokens ADD COLUMN hint TEXT NOT NULL DEFAULT ''`],
   },
+  {
+    version: 3,
+    description: "audit: one row per request, newest last",
+    statements: [
+      `CREATE TABLE audit (seq INTEGER PRIMARY KEY AUTOINCREMENT, tenant TEXT NOT NULL, at INTEGER NOT NULL, record TEXT NOT NULL)`,
+      `CREATE INDEX audit_tenant ON audit (tenant, seq)`,
+    ],
+  },
 ];
