@@ -6,12 +6,10 @@
  *   await migrate(store);            // once, at deploy time (or { migrate: true } in examples)
  */
 import { Pool } from "pg";
-import type { Store } from "../types";
 import { sqlStore } from "../sql/core";
 import { sqlAuditLog } from "../sql/audit";
 import { sqlTokenRegistry } from "../sql/tokens";
-import type { AuditLog } from "../../audit/types";
-import type { TokenRegistry } from "../../auth/registry";
+import type { SqlStore } from "../sql/store";
 import type { Conn, Driver, Op, Runner } from "../sql/driver";
 import { latestVersion, schemaBehind } from "../sql/migrate";
 import type { Params } from "../sql/params";
@@ -40,18 +38,7 @@ export type PostgresStoreOptions = ({ pool: PgPoolLike; connectionString?: never
   retries?: number;
 };
 
-export interface PostgresStore extends Store {
-  /** An audit trail in this database, shared by every app instance: `scim({ audit: store.audit })`. */
-  audit: AuditLog;
-  /** Issued tokens, kept as hashes in this database: pass it as `scim({ tokens: store.tokens })`. */
-  tokens: TokenRegistry;
-  /** Applies pending migrations; returns the schema version reached. */
-  migrate(): Promise<number>;
-  /** The schema version in the database (0 before the first migration). */
-  schemaVersion(): Promise<number>;
-  /** Ends the pool when the store created it. */
-  close(): Promise<void>;
-}
+export type PostgresStore = SqlStore;
 
 const RETRYABLE = new Set(["40P01", "40001"]); // deadlock_detected, serialization_failure
 

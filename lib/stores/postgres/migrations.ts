@@ -1,45 +1,34 @@
 /** PostgreSQL schema, as versioned migrations. `S` is the quoted schema name. */
 import type { Migration } from "../sql/migrate";
 
+/** A resource table with its extracted key column; RFC 7643 4.1.1: that key is unique, case-insensitively, per tenant. */
+const resource = (S: string, name: string, key: string) => [
+  `CREATE TABLE ${S}.${name} (
+    tenant text NOT NULL,
+    id text NOT NULL,
+    seq bigserial NOT NULL,
+    version bigint NOT NULL,
+    created timestamptz NOT NULL,
+    last_modified timestamptz NOT NULL,
+    record jsonb NOT NULL,
+    ${key} text,
+    external_id text,
+    display text,
+    PRIMARY KEY (tenant, id)
+  )`,
+  `CREATE UNIQUE INDEX ${name}_${key} ON ${S}.${name} (tenant, lower(${key}))`,
+  `CREATE INDEX ${name}_external_id ON ${S}.${name} (tenant, external_id)`,
+  `CREATE INDEX ${name}_seq ON ${S}.${name} (tenant, seq)`,
+];
+
 export function postgresMigrations(S: string): Migration[] {
   return [
     {
       version: 1,
       description: "users, groups, memberships, tokens; extracted key columns and their indexes",
       statements: [
-        `CREATE TABLE ${S}.users (
-          tenant text NOT NULL,
-          id text NOT NULL,
-          seq bigserial NOT NULL,
-          version bigint NOT NULL,
-          created timestamptz NOT NULL,
-          last_modified timestamptz NOT NULL,
-          record jsonb NOT NULL,
-          user_name text,
-          external_id text,
-          display text,
-          PRIMARY KEY (tenant, id)
-        )`,
-        // RFC 7643 4.1.1: userName is unique and case-insensitive, per tenant.
-        `CREATE UNIQUE INDEX users_user_name ON ${S}.users (tenant, lower(user_name))`,
-        `CREATE INDEX users_external_id ON ${S}.users (tenant, external_id)`,
-        `CREATE INDEX users_seq ON ${S}.users (tenant, seq)`,
-        `CREATE TABLE ${S}.groups (
-          tenant text NOT NULL,
-          id text NOT NULL,
-          seq bigserial NOT NULL,
-          version bigint NOT NULL,
-          created timestamptz NOT NULL,
-          last_modified timestamptz NOT NULL,
-          record jsonb NOT NULL,
-          display_name text,
-          external_id text,
-          display text,
-          PRIMARY KEY (tenant, id)
-        )`,
-        `CREATE UNIQUE INDEX groups_display_name ON ${S}.groups (tenant, lower(display_name))`,
-        `CREATE INDEX groups_external_id ON ${S}.groups (tenant, external_id)`,
-        `CREATE INDEX groups_seq ON ${S}.groups (tenant, seq)`,
+        ...resource(S, "users", "user_name"),
+        ...resource(S, "groups", "display_name"),
         // One row per membership; members may be users or groups, so only the group side is a foreign key.
         `CREATE TABLE ${S}.memberships (
           tenant text NOT NULL,

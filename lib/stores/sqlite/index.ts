@@ -11,12 +11,10 @@
  * wait up to `busyTimeout` for each other).
  */
 import Database from "better-sqlite3";
-import type { Store } from "../types";
 import { sqlStore } from "../sql/core";
 import { sqlAuditLog } from "../sql/audit";
 import { sqlTokenRegistry } from "../sql/tokens";
-import type { AuditLog } from "../../audit/types";
-import type { TokenRegistry } from "../../auth/registry";
+import type { SqlStore } from "../sql/store";
 import type { Conn, Driver, Op, Runner } from "../sql/driver";
 import { latestVersion, schemaBehind } from "../sql/migrate";
 import type { Params } from "../sql/params";
@@ -34,16 +32,7 @@ export interface SqliteStoreOptions {
   busyTimeout?: number;
 }
 
-export interface SqliteStore extends Store {
-  /** An audit trail in this database, shared by every app instance: `scim({ audit: store.audit })`. */
-  audit: AuditLog;
-  /** Issued tokens, kept as hashes in this database: pass it as `scim({ tokens: store.tokens })`. */
-  tokens: TokenRegistry;
-  /** Applies pending migrations; returns the schema version reached. */
-  migrate(): Promise<number>;
-  schemaVersion(): Promise<number>;
-  close(): Promise<void>;
-}
+export type SqliteStore = SqlStore;
 
 const STATEMENT_CACHE = 256;
 

@@ -1,0 +1,17 @@
+/** What the shipped SQL stores offer beyond the Store contract. */
+import type { AuditLog } from "../../audit/types";
+import type { TokenRegistry } from "../../auth/registry";
+import type { Store } from "../types";
+
+export interface SqlStore extends Store {
+  /** An audit trail in this database, shared by every app instance: `scim({ audit: store.audit })`. */
+  audit: AuditLog;
+  /** Issued tokens, kept as hashes in this database: pass it as `scim({ tokens: [store.tokens] })`. */
+  tokens: TokenRegistry;
+  /** Applies pending migrations; returns the schema version reached. */
+  migrate(): Promise<number>;
+  /** The schema version in the database (0 before the first migration). */
+  schemaVersion(): Promise<number>;
+  /** Releases the connection(s) the store opened itself. */
+  close(): Promise<void>;
+}
