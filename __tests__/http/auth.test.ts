@@ -62,11 +62,19 @@ describe("bring your own auth", () => {
   });
 });
 
+test("a short static token works, with a warning at start-up", async () => {
+  const warnings: string[] = [];
+  const app = express();
+  app.use("/scim", scim({ store: memoryStore(), tokens: [{ token: "secret", scopes: ["get:users"] }], logger: { error: () => {}, warn: (_o, m) => void warnings.push(String(m)) } }));
+  expect(warnings).toEqual([expect.stringContaining("use at least 16")]);
+  await request(app).get("/scim/Users").set("Authorization", "Bearer secret").expect(200);
+});
+
 describe("configuration mistakes fail at start-up with a TypeError", () => {
   const store = memoryStore();
   test.each<[string, unknown]>([
     ["no tokens and no auth", { store }],
-    ["a short token", { store, tokens: [{ token: "short", scopes: ["get:users"] }] }],
+    ["an empty token (an unset environment variable)", { store, tokens: [{ token: undefined, scopes: ["get:users"] }] }],
     ["an unknown scope", { store, tokens: [{ token: "long-enough-token-000", scopes: ["read:users"] }] }],
     ["tokens and auth together", { store, tokens: [{ token: "long-enough-token-000", scopes: [] }], auth: () => null }],
     ["no store", { tokens: [{ token: "long-enough-token-000", scopes: [] }] }],

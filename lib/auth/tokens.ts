@@ -9,7 +9,7 @@ import type { TokenRegistry } from "./registry";
 import { isScope, type Scope } from "./scopes";
 
 export interface TokenConfig {
-  /** The secret a client sends as `Authorization: Bearer <token>`. At least 16 characters. */
+  /** The secret a client sends as `Authorization: Bearer <token>`. Use at least 16 characters: shorter ones are accepted with a warning. */
   token: string;
   scopes: readonly Scope[];
   /** After this instant the token answers 401. */
@@ -18,6 +18,7 @@ export interface TokenConfig {
   label?: string;
 }
 
+/** Below this, a static token still works but start-up warns: it is guessable. */
 export const MIN_TOKEN_LENGTH = 16;
 
 interface Entry {
@@ -29,13 +30,17 @@ interface Entry {
 const sha256 = (text: string) => createHash("sha256").update(text, "utf8").digest();
 
 /** Validates the configuration once, so a request never discovers a mistake. */
-export function staticTokens(configs: readonly TokenConfig[]): (presented: string, now?: Date) => Principal | null {
+export function staticTokens(configs: readonly TokenConfig[], warn: (message: string) => void = () => {}): (presented: string, now?: Date) => Principal | null {
   if (!Array.isArray(configs) || configs.length === 0) {
     throw new TypeError("express-scim: `tokens` must list at least one { token, scopes } (or pass `auth` instead).");
   }
   const entries: Entry[] = configs.map((config, i) => {
-    if (typeof config?.token !== "string" || config.token.length < MIN_TOKEN_LENGTH) {
-      throw new TypeError(`express-scim: tokens[${i}].token must be a string of at least ${MIN_TOKEN_LENGTH} characters.`);
+    if (typeof config?.token !== "string" || config.token.trim() === "") {
+      throw new TypeError(`express-scim: tokens[${i}].token must be a non-empty string (is the environment variable set?).`);
+    }
+    // A weak secret is the host's call (a demo, a test), but never a silent one.
+    if (config.token.length < MIN_TOKEN_LENGTH) {
+      warn(`express-scim: tokens[${i}].token has ${config.token.length} characters; use at least ${MIN_TOKEN_LENGTH} random ones in production.`);
     }
     const bad = ((config.scopes ?? []) as readonly unknown[]).filter((s) => !isScope(s));
     if (!Array.isArray(config.scopes) || bad.length > 0) {

@@ -23,7 +23,8 @@ export function authenticator(options: ScimOptions): (req: Request) => Promise<P
     };
   }
   if (options.tokens === undefined) throw new TypeError("express-scim: pass `tokens: [{ token, scopes }]` or an `auth` function.");
-  const verify = tokenVerifier(options.tokens);
+  const warn = (message: string) => (options.logger?.warn ? options.logger.warn({}, message) : process.stderr.write(`${message}\n`));
+  const verify = tokenVerifier(options.tokens, warn);
   return async (req) => {
     const token = bearerToken(req);
     if (token === undefined) {
@@ -63,7 +64,7 @@ function withTenant(principal: Principal, fromRequest: string | undefined): Prin
  * `tokens` is a registry, a list of static tokens, or both in one list
  * (`[{ token: process.env.SCIM_TOKEN, scopes }, store.tokens]`): static ones are checked first.
  */
-function tokenVerifier(tokens: NonNullable<ScimOptions["tokens"]>): (presented: string) => Promise<Principal | null> {
+function tokenVerifier(tokens: NonNullable<ScimOptions["tokens"]>, warn: (message: string) => void): (presented: string) => Promise<Principal | null> {
   const list: readonly (TokenConfig | TokenRegistry)[] = isTokenRegistry(tokens) ? [tokens] : (tokens as readonly (TokenConfig | TokenRegistry)[]);
   if (!Array.isArray(list)) throw new TypeError("express-scim: `tokens` must be a list of { token, scopes } and/or token registries.");
   const configs = list.filter((t): t is TokenConfig => !isTokenRegistry(t));
@@ -71,7 +72,7 @@ function tokenVerifier(tokens: NonNullable<ScimOptions["tokens"]>): (presented: 
   if (configs.length === 0 && registries.length === 0) {
     throw new TypeError("express-scim: `tokens` must list at least one { token, scopes } or a token registry (or pass `auth` instead).");
   }
-  const fixed = configs.length > 0 ? staticTokens(configs) : () => null;
+  const fixed = configs.length > 0 ? staticTokens(configs, warn) : () => null;
   return async (presented) => {
     const found = fixed(presented);
     if (found) return found;
