@@ -115,11 +115,19 @@ async function openStore() {
     process.stdout.write(`Store: PostgreSQL (${new URL(url).host})\n`);
     return store;
   }
-  const { sqliteStore } = require("express-scim/sqlite");
   const dir = process.env.SCIM_DATA_DIR || path.join(__dirname, "data");
+  let sqlite;
+  try {
+    sqlite = require("express-scim/sqlite");
+  } catch (error) {
+    // better-sqlite3 is a native module; if it could not be built here, still serve SCIM.
+    process.stderr.write(`SQLite is unavailable (${error.message.split("\n")[0]}); falling back to the memory store.\n`);
+    process.stdout.write("Store: memory (nothing survives a restart)\n");
+    return memoryStore();
+  }
   fs.mkdirSync(dir, { recursive: true });
   process.stdout.write(`Store: SQLite (${path.join(dir, "scim.db")})\n`);
-  return sqliteStore({ filename: path.join(dir, "scim.db"), migrate: true });
+  return sqlite.sqliteStore({ filename: path.join(dir, "scim.db"), migrate: true });
 }
 
 async function main() {
