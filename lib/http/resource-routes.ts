@@ -1,0 +1,87 @@
+/** /Users and /Groups: list, .search, create, get, replace, patch, delete (RFC 7644 3.2-3.6). */
+import type { Router } from "express";
+import type { Noun } from "../auth/scopes";
+import { ScimError } from "../protocol/errors";
+import type { ResolvedLimits } from "../options";
+import type { GroupService } from "../service/groups";
+import { parseProjection, type ReadParams } from "../service/queries";
+import { locationOf } from "../service/render";
+import type { UserService } from "../service/users";
+import { etagOf } from "../service/versions";
+import { readJson } from "./body";
+import { asksForAttributes, projectionParams, queryParams } from "./params";
+import { send } from "./respond";
+import { methodNotAllowed, param, type RouteFactory } from "./route";
+
+/** RFC 7644 3.4.3: a SearchRequest carries the query parameters in its body. */
+function searchParams(body: unknown): ReadParams {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw new ScimError(400, "invalidSyntax", "A SearchRequest body must be a JSON object.");
+  }
+  const { filter, sortBy, sortOrder, startIndex, count, attributes, excludedAttributes } = body as Record<string, unknown>;
+  return { filter, sortBy, sortOrder, startIndex, count, attributes, excludedAttributes };
+}
+
+export function mountResourceRoutes(
+  router: Router,
+  route: RouteFactory,
+  path: "/Users" | "/Groups",
+  noun: Noun,
+  service: UserService | GroupService,
+  limits: ResolvedLimits,
+): void {
+  const rt = service.rt;
+  // Per-route body limits: group bodies carry member lists, user bodies never need as much.
+  const bodyLimit = noun === "users" ? Math.min(limits.bodyBytes, limits.userBodyBytes) : limits.bodyBytes;
+  const searchLimit = Math.min(limits.bodyBytes, limits.searchBodyBytes);
+  // RFC 7644 3.5.2: a user PATCH answers with the resource; a group PATCH only when asked (Entra prefers 204).
+  const patchAnswers = (req: Parameters<typeof asksForAttributes>[0]) => noun === "users" || asksForAttributes(req);
+
+  router
+    .route(`${path}/.search`)
+    .post(route(noun, async (req, res, ctx) => send(res, 200, await service.list(ctx, searchParams(await readJson(req, searchLimit)))), true))
+    .all(methodNotAllowed("POST"));
+  router
+    .route(path)
+    .get(route(noun, async (req, res, ctx) => send(res, 200, await service.list(ctx, queryParams(req)))))
+    .post(
+      route(noun, async (req, res, ctx) => {
+        const projection = parseProjection(rt, projectionParams(req));
+        const created = await service.create(ctx, await readJson(req, bodyLimit), projection);
+        send(res, 201, created.body, { ETag: etagOf(created.version), Location: locationOf(rt, ctx, String(created.body.id)) });
+      }),
+    )
+    .all(methodNotAllowed("GET", "POST"));
+  router
+    .route(`${path}/:id`)
+    .get(
+      route(noun, async (req, res, ctx) => {
+        const found = await service.get(ctx, param(req), projectionParams(req), req.get("if-none-match"));
+        if (!found) return send(res, 304);
+        send(res, 200, found.body, { ETag: etagOf(found.version) });
+      }),
+    )
+    .put(
+      route(noun, async (req, res, ctx) => {
+        const projection = parseProjection(rt, projectionParams(req));
+        const replaced = await service.replace(ctx, param(req), await readJson(req, bodyLimit), req.get("if-match"), projection);
+        send(res, 200, replaced.body, { ETag: etagOf(replaced.version) });
+      }),
+    )
+    .patch(
+      route(noun, async (req, res, ctx) => {
+        const body = await readJson(req, bodyLimit);
+        const projection = patchAnswers(req) ? parseProjection(rt, projectionParams(req)) : undefined;
+        const patched = await service.patch(ctx, param(req), body, req.get("if-match"), projection!);
+        if (!patched) return send(res, 204);
+        send(res, 200, patched.body, { ETag: etagOf(patched.version) });
+      }),
+    )
+    .delete(
+      route(noun, async (req, res, ctx) => {
+        await service.delete(ctx, param(req), req.get("if-match"));
+        send(res, 204);
+      }),
+    )
+    .all(methodNotAllowed("GET", "PUT", "PATCH", "DELETE"));
+}
