@@ -30,6 +30,11 @@ interface CommonOptions extends SetupOptions {
   /** The tenant of every request, or how to find it from the request. Default: "default". */
   tenant?: string | ((req: Request) => string | undefined);
   limits?: Partial<Omit<ResolvedLimits, "filter">> & { filter?: Partial<FilterLimits> };
+  /**
+   * Member ids that name no user or group of the tenant: "reject" (default) answers 400
+   * invalidValue and writes nothing; "skip" drops them and writes the rest.
+   */
+  unknownMembers?: "reject" | "skip";
   /** Refuse requests that carry an extension schema the server does not know (default: ignore it). */
   strictExtensions?: boolean;
   /** Receives unexpected errors (store failures, bugs). Default: one line on stderr. */
@@ -135,7 +140,7 @@ export function checkCallbacks(options: ScimOptions): void {
 }
 
 const KNOWN: Record<string, readonly string[]> = {
-  "": ["store", "tokens", "auth", "tenant", "limits", "strictExtensions", "logger", "rateLimit", "hooks", "events", "audit", "metrics", "mapping", "schemas", "userIdentity"],
+  "": ["store", "tokens", "auth", "tenant", "limits", "strictExtensions", "logger", "rateLimit", "hooks", "events", "audit", "metrics", "mapping", "schemas", "userIdentity", "unknownMembers"],
   limits: ["defaultCount", "maxCount", "maxMembersPerRequest", "maxOperations", "bodyBytes", "userBodyBytes", "searchBodyBytes", "filter"],
   "limits.filter": ["maxLength", "maxDepth", "maxTerms"],
   rateLimit: ["windowMs", "perTenant", "perToken", "store"],

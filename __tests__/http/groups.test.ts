@@ -1,4 +1,4 @@
-import { memoryStore, type Store } from "../../lib";
+import { memoryAuditLog, memoryStore, type Store } from "../../lib";
 import { GROUP_SCHEMA, PATCH_OP, createGroup, createUser, expectScimError, host } from "./app";
 
 const patch = (...Operations: unknown[]) => ({ schemas: [PATCH_OP], Operations });
@@ -118,5 +118,31 @@ describe("Groups", () => {
     await createGroup(h, "Without");
     const res = await h.get(`/Groups?filter=${encodeURIComponent(`members.value eq "${a}"`)}&excludedAttributes=members`).expect(200);
     expect(res.body.Resources.map((g: { id: string }) => g.id)).toEqual([with_]);
+  });
+});
+
+describe('unknownMembers: "skip"', () => {
+  const stores: [string, () => Store][] = [
+    ["memory", () => memoryStore()],
+    ["sqlite", () => require("../../lib/stores/sqlite").sqliteStore({ filename: ":memory:", migrate: true })],
+  ];
+  test.each(stores)("on %s: unknown ids are dropped, known ones written, the audit counts the skipped", async (_name, make) => {
+    const audit = memoryAuditLog();
+    const h = host({ store: make(), unknownMembers: "skip", audit });
+    const [a, b] = [await createUser(h, "a@x.com"), await createUser(h, "b@x.com")];
+    const created = await h.post("/Groups", { schemas: [GROUP_SCHEMA], displayName: "Lenient", members: [{ value: a }, { value: "ghost-1" }] }).expect(201);
+    const id = created.body.id;
+    expect(memberIds(created.body)).toEqual([a]);
+    await h.patch(`/Groups/${id}`, patch({ op: "add", path: "members", value: [{ value: b }, { value: "ghost-2" }] })).expect(204);
+    expect(memberIds((await h.get(`/Groups/${id}`)).body)).toEqual([a, b].sort());
+    await h.patch(`/Groups/${id}`, patch({ op: "replace", path: "members", value: [{ value: "ghost-3" }, { value: b }] })).expect(204);
+    expect(memberIds((await h.get(`/Groups/${id}`)).body)).toEqual([b]);
+    await new Promise((r) => setImmediate(r));
+    const skipped = (await audit.list({})).items.map((r) => r.membersSkipped ?? 0);
+    expect(skipped.reduce((x, y) => x + y, 0)).toBe(3);
+  });
+
+  test("a bad value for the option fails at start-up", () => {
+    expect(() => host({ unknownMembers: "ignore" as never })).toThrow(TypeError);
   });
 });

@@ -16,6 +16,8 @@ export interface AuditRecord {
   /** Member ids added and removed, for group writes. */
   membersAdded?: number;
   membersRemoved?: number;
+  /** Unknown member ids dropped under `unknownMembers: "skip"`. */
+  membersSkipped?: number;
   durationMs: number;
 }
 

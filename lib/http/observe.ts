@@ -58,6 +58,7 @@ export function auditOnFinish(res: Response, audit: AuditLog | undefined, logger
       ...(report.changed ? { changed: report.changed } : {}),
       ...(report.membersAdded ? { membersAdded: report.membersAdded } : {}),
       ...(report.membersRemoved ? { membersRemoved: report.membersRemoved } : {}),
+      ...(report.membersSkipped ? { membersSkipped: report.membersSkipped } : {}),
     };
     Promise.resolve()
       .then(() => audit.append(record))

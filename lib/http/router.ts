@@ -33,7 +33,16 @@ export function scim(options: ScimOptions): Router {
   checkCallbacks(options);
   const authenticate = authenticator(options);
   const setup = setupResources(options);
-  const serviceOptions = { store, limits, strictExtensions: options.strictExtensions ?? false, ...(options.hooks ? { hooks: options.hooks } : {}) };
+  if (options.unknownMembers !== undefined && options.unknownMembers !== "reject" && options.unknownMembers !== "skip") {
+    throw new TypeError('express-scim: unknownMembers must be "reject" or "skip".');
+  }
+  const serviceOptions = {
+    store,
+    limits,
+    strictExtensions: options.strictExtensions ?? false,
+    unknownMembers: options.unknownMembers ?? "reject",
+    ...(options.hooks ? { hooks: options.hooks } : {}),
+  };
   store.configure?.(setup.uniqueKeys);
   const users = new UserService(setup.users.rt, { ...serviceOptions, mapping: setup.users.mapping, identity: setup.identity });
   const groups = new GroupService(setup.groups.rt, { ...serviceOptions, mapping: setup.groups.mapping });

@@ -9,6 +9,8 @@ export interface Report {
   changed?: string[];
   membersAdded?: number;
   membersRemoved?: number;
+  /** Member ids dropped because they named nothing (`unknownMembers: "skip"`). */
+  membersSkipped?: number;
   events: ScimEvent[];
 }
 

@@ -3,6 +3,7 @@
  * members is renamed, or gains one member, without its member list being read or written.
  */
 import { ScimError } from "../protocol/errors";
+import type { ResolvedFilter } from "../protocol/filter/ast";
 import { applyPatch, netMemberChange, parsePatchRequest, type NetMemberChange } from "../protocol/patch";
 import type { Projection } from "../protocol/projection";
 import type { ResourceTypeDef } from "../schema/types";
@@ -33,10 +34,11 @@ export class GroupService extends ResourceService {
 
   async create(ctx: ServiceContext, body: unknown, projection: Projection): Promise<Resource> {
     const resource = this.normalize(body);
-    const members = this.membersOf(body) ?? [];
-    const stored = await this.guarded(async (store) => {
+    const asked = this.membersOf(body) ?? [];
+    const { stored, members } = await this.guarded(async (store) => {
       await this.hooks?.beforeCreate?.({ ...this.hookContext(ctx, store), resource });
-      return store.groups.create(ctx, this.record(resource), { members });
+      const members = await this.known(store, ctx, asked);
+      return { stored: await store.groups.create(ctx, this.record(resource), { members }), members };
     });
     ctx.report.id = stored.id;
     this.emit(ctx, "group.created", { id: stored.id, resource: this.view(ctx, stored) });
@@ -47,9 +49,10 @@ export class GroupService extends ResourceService {
   /** RFC 7644 3.5.1: PUT replaces; a PUT without `members` leaves the group empty. */
   async replace(ctx: ServiceContext, id: string, body: unknown, ifMatch: string | undefined, projection: Projection): Promise<Resource> {
     const resource = this.normalize(body);
-    const members = this.membersOf(body) ?? [];
+    const asked = this.membersOf(body) ?? [];
     ctx.report.id = id;
     const { before, after, diff } = await this.guarded(async (store) => {
+      const members = await this.known(store, ctx, asked);
       // A PUT carries the whole member list, so reading the old one costs no more than the request.
       const current = await this.load(ctx, id, true, store.groups);
       const ifVersion = requiredVersion(ifMatch, current.version);
@@ -82,8 +85,9 @@ export class GroupService extends ResourceService {
         const ifVersion = requiredVersion(ifMatch, current.version);
         const currentResource = this.view(ctx, current);
         const { resource, changed, members } = applyPatch(this.rt, currentResource, operations);
-        const change = netMemberChange(members);
-        this.checkMemberCount(change.replace ?? change.add);
+        const net = netMemberChange(members);
+        this.checkMemberCount(net.replace ?? net.add);
+        const change = { ...net, add: await this.known(store, ctx, net.add), ...(net.replace ? { replace: await this.known(store, ctx, net.replace) } : {}) };
         if (changed.length === 0 && members.length === 0) return { before: current, after: current, diff: { added: [], removed: [] } };
         await this.hooks?.beforePatch?.({ ...this.hookContext(ctx, store), id, operations, resource, current: currentResource });
         // The record write carries the version read, so a concurrent rename is not lost.
@@ -114,6 +118,28 @@ export class GroupService extends ResourceService {
     return { added: change.add.map((m) => m.value), removed: change.remove };
   }
 
+  /**
+   * With `unknownMembers: "skip"`, member ids that name nothing in the tenant are dropped (and
+   * counted in the audit record) instead of failing the request with 400 invalidValue. One
+   * query per 500 ids, by the stores' id index.
+   */
+  private async known(store: Store, ctx: ServiceContext, members: Member[]): Promise<Member[]> {
+    if (this.options.unknownMembers !== "skip" || members.length === 0) return members;
+    const found = new Set<string>();
+    for (const type of ["User", "Group"] as const) {
+      const ids = members.filter((m) => m.type === type).map((m) => m.value);
+      for (let i = 0; i < ids.length; i += 500) {
+        const filters = ids.slice(i, i + 500).map(idEquals);
+        const filter: ResolvedFilter = filters.length === 1 ? filters[0]! : { op: "or", filters };
+        const { items } = await store[type === "User" ? "users" : "groups"].query(ctx, { filter, startIndex: 1, count: filters.length });
+        for (const item of items) found.add(item.id);
+      }
+    }
+    const kept = members.filter((m) => found.has(m.value));
+    ctx.report.membersSkipped = (ctx.report.membersSkipped ?? 0) + members.length - kept.length;
+    return kept;
+  }
+
   private recordChanged(ctx: ServiceContext, before: Stored, after: Stored): void {
     const changed = this.changed(before, after);
     if (changed.length === 0) return;
@@ -142,3 +168,5 @@ function diffMembers(before: readonly Member[], after: readonly Member[]): Membe
   const now = new Set(after.map((m) => m.value));
   return { added: [...now].filter((v) => !was.has(v)), removed: [...was].filter((v) => !now.has(v)) };
 }
+
+const idEquals = (id: string): ResolvedFilter => ({ op: "eq", attrPath: { path: ["id"], type: "string", caseExact: true, multiValued: false }, compValue: id });

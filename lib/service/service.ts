@@ -32,6 +32,8 @@ export interface ServiceOptions {
   limits: Limits;
   strictExtensions: boolean;
   hooks?: Hooks;
+  /** Groups: refuse (default) or drop member ids that name no user or group of the tenant. */
+  unknownMembers?: "reject" | "skip";
   /** Users only: the attribute that identifies a user to the app; with "externalId" it is required and unique. */
   identity?: "userName" | "externalId";
 }
