@@ -7,6 +7,16 @@ const NUMBER_TEXT = String.raw`'^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$'`;
 // evaluate's isPresent: some leaf that is a number, a boolean or a non-empty string.
 const PRESENT_PATH = `'lax $.** ? (@.type() == "number" || @.type() == "boolean" || (@.type() == "string" && @ != ""))'`;
 
+/**
+ * evaluate() orders strings by UTF-16 code unit; COLLATE "C" orders by code point, which puts
+ * U+E000..U+FFFF before astral characters where UTF-16 puts them after. Prefixing each character
+ * from U+E000 up (U+E000 before astral ones, U+E001 before the others) makes the two orders
+ * agree; strings without such characters are unchanged. utf16OrderKey in ../sqlite/functions.ts
+ * is the same mapping.
+ */
+const utf16Order = (t: string) =>
+  String.raw`regexp_replace(regexp_replace(${t}, '[\uE000-\uFFFF]', chr(57345) || '\&', 'g'), '[\U00010000-\U0010FFFF]', chr(57344) || '\&', 'g')`;
+
 export function postgresDialect(schema: string): StoreDialect {
   const S = quoteIdent(schema);
   const text = (v: string) => `(CASE WHEN jsonb_typeof(${v}) IN ('string', 'number', 'boolean') THEN ${v} #>> '{}' END)`;
@@ -50,7 +60,7 @@ export function postgresDialect(schema: string): StoreDialect {
     contains: (a, b) => `(strpos(${a}, ${b}) > 0)`,
     startsWith: (a, b) => `(left(${a}, length(${b})) = ${b})`,
     endsWith: (a, b) => `(right(${a}, length(${b})) = ${b})`,
-    ordered: (t) => `(${t} COLLATE "C")`,
+    ordered: (t) => `(${utf16Order(t)} COLLATE "C")`,
     bool: (p, value) => `${p.add(value)}::boolean`,
     millis: (column) => `floor(extract(epoch FROM ${column}) * 1000)`,
     num: (p, value) => `${p.add(value)}::numeric`,

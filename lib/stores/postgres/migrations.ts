@@ -83,5 +83,44 @@ export function postgresMigrations(S: string): Migration[] {
         `CREATE INDEX audit_tenant ON ${S}.audit (tenant, seq)`,
       ],
     },
+    {
+      version: 4,
+      description: "scim_instant computes instants as evaluate() does: year 0000, more than 6 fraction digits",
+      // Version 1 cast the text to timestamptz, which differs from evaluate()'s parseInstant in two
+      // ways a stored value can show (the service accepts both): timestamptz rounds fractions to
+      // microseconds ("…00.1239996Z" read as .124, evaluate() truncates to .123) and has no year 0
+      // ("0000-01-01T00:00:00Z", a valid instant for evaluate(), read as junk). The instant is now
+      // computed field by field, the milliseconds as floor(0.fff… * 1000) in double precision,
+      // exactly as JavaScript computes them.
+      statements: [
+        `CREATE OR REPLACE FUNCTION ${S}.scim_instant(t text) RETURNS double precision
+          LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $fn$
+          DECLARE
+            m text[];
+            y int;
+            ms double precision := 0;
+            off int := 0;
+          BEGIN
+            m := regexp_match(t, '^([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[Tt ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\\.([0-9]+))?)?([Zz]|([+-])([0-9]{2}):([0-9]{2}))?)?$');
+            IF m IS NULL OR m[2]::int NOT BETWEEN 1 AND 12 OR m[3]::int NOT BETWEEN 1 AND 31 THEN
+              RETURN NULL;
+            END IF;
+            IF m[4] IS NOT NULL THEN
+              IF m[4]::int > 23 OR m[5]::int > 59 OR coalesce(m[6]::int, 0) > 60 OR coalesce(m[10]::int, 0) > 23 OR coalesce(m[11]::int, 0) > 59 THEN
+                RETURN NULL;
+              END IF;
+              ms := m[4]::int * 3600000 + m[5]::int * 60000 + coalesce(m[6]::int, 0) * 1000;
+              IF m[7] IS NOT NULL THEN ms := ms + floor(('0.' || m[7])::double precision * 1000); END IF;
+              IF m[9] IS NOT NULL THEN off := (m[10]::int * 60 + m[11]::int) * (CASE m[9] WHEN '-' THEN -1 ELSE 1 END); END IF;
+            END IF;
+            -- make_date refuses 2026-02-30 (caught below, NULL); ISO year 0000 is 1 BC for PostgreSQL.
+            y := m[1]::int;
+            RETURN (make_date(CASE WHEN y = 0 THEN -1 ELSE y END, m[2]::int, m[3]::int) - DATE '1970-01-01')::double precision * 86400000 + ms - off * 60000;
+          EXCEPTION WHEN others THEN
+            RETURN NULL;
+          END
+          $fn$`,
+      ],
+    },
   ];
 }

@@ -37,8 +37,11 @@ type Source =
 /** How paths are read at one level: the row, or one element inside a value path. */
 interface Scope {
   source(attr: ResolvedAttr): Source;
-  /** The rows a value path ranges over, with the scope for its inner filter. */
-  elements(attr: ResolvedAttr): { from: string; where?: string; scope: Scope };
+  /**
+   * The rows a value path ranges over, with the scope for its inner filter. No `from` means the
+   * inner filter tests the current row itself (`meta[...]`, whose attributes are columns).
+   */
+  elements(attr: ResolvedAttr): { from?: string; where?: string; scope: Scope };
 }
 
 const invalid = (detail: string) => new ScimError(400, "invalidFilter", detail);
@@ -109,6 +112,7 @@ class Compiler {
         return this.negate(this.filter(f.filter, scope));
       case "valuePath": {
         const { from, where, scope: inner } = scope.elements(f.attrPath);
+        if (from === undefined) return `(${this.filter(f.filter, inner)})`;
         return `EXISTS (SELECT 1 FROM ${from} WHERE ${where ? `${where} AND ` : ""}${this.filter(f.filter, inner)})`;
       }
       case "pr":
@@ -196,7 +200,7 @@ class Compiler {
           case "ew":
             return d.endsWith(a, b);
           default:
-            return `(${d.ordered(a)} ${ORDER_OPS[op]} ${b})`;
+            return `(${d.ordered(a)} ${ORDER_OPS[op]} ${d.ordered(b)})`;
         }
       }
     }
@@ -222,6 +226,8 @@ class Compiler {
           const m = this.alias();
           return { from: `${this.d.table("memberships")} ${m}`, where: this.memberJoin(m), scope: this.memberScope(m) };
         }
+        // evaluate(): `meta` is one object, so meta[lastModified gt "..."] tests this row's columns.
+        if (path.length === 1 && path[0] === "meta") return { scope: this.metaScope() };
         if (this.column(path) || path[0] === "id" || path[0] === "meta") throw invalid(`"${path.join(".")}" cannot take a value filter`);
         const source = this.expand(record, path);
         return { from: source.from, scope: this.elementScope(source.value.expr) };
@@ -238,6 +244,8 @@ class Compiler {
       return { kind: "one", value: { kind: "text", expr: `${alias}.id`, folded: `${alias}.id` } };
     }
     if (head === "meta") {
+      // evaluate(): `meta pr` holds for every row, since meta.created always does.
+      if (rest.length === 0) return { kind: "one", value: { kind: "instant", expr: this.d.millis(`${alias}.created`) } };
       if (rest.length !== 1) return { kind: "missing" };
       if (rest[0] === "created") return { kind: "one", value: { kind: "instant", expr: this.d.millis(`${alias}.created`) } };
       if (rest[0] === "lastModified") return { kind: "one", value: { kind: "instant", expr: this.d.millis(`${alias}.last_modified`) } };
@@ -265,6 +273,16 @@ class Compiler {
       current = el.value;
     }
     return { kind: "many", from: froms.join(", "), value: { kind: "json", expr: current } };
+  }
+
+  /** Inside `meta[...]`: sub-attributes of this row's meta, which are all columns. */
+  private metaScope(): Scope {
+    return {
+      source: (attr) => this.column(["meta", ...this.keys(attr.path)]) ?? { kind: "missing" },
+      elements: () => {
+        throw invalid("Nested value filters are not allowed");
+      },
+    };
   }
 
   /** Inside `emails[...]`: paths are relative to one element (J). */
@@ -343,17 +361,36 @@ class Compiler {
     if (!spec.multiValued) {
       value = this.d.extract(this.p, value, path);
     } else {
-      for (const key of path) value = this.d.child(this.p, this.d.pickElement(value, this.alias()), key);
-      value = this.d.pickElement(value, this.alias());
+      // Each step is computed once, in its own subquery: child() and pickElement() repeat their
+      // argument, so nesting them as text grew the statement exponentially (930 KB for emails.value).
+      const pick = (expr: string) => this.once(expr, (v) => this.d.pickElement(v, this.alias()));
+      for (const key of path) value = this.once(pick(value), (v) => this.d.child(this.p, v, key));
+      value = pick(value);
     }
-    const k = this.d.jsonKind(value);
-    const num =
-      `CASE ${k} WHEN 'number' THEN ${this.d.number(value)}` +
-      ` WHEN 'boolean' THEN CASE WHEN ${this.d.boolean(value)} = ${this.d.bool(this.p, true)} THEN 1 ELSE 0 END` +
-      ` WHEN 'string' THEN ${this.d.instant(value)} END`;
-    const text = this.d.text(value);
-    const txt = `CASE WHEN ${k} = 'string' AND ${this.d.instant(value)} IS NULL AND ${text} <> '' THEN ${fold(text)} END`;
+    const bool = this.d.bool(this.p, true);
+    const num = this.once(value, (v) => {
+      const k = this.d.jsonKind(v);
+      return (
+        `CASE ${k} WHEN 'number' THEN ${this.d.number(v)}` +
+        ` WHEN 'boolean' THEN CASE WHEN ${this.d.boolean(v)} = ${bool} THEN 1 ELSE 0 END` +
+        ` WHEN 'string' THEN ${this.d.instant(v)} END`
+      );
+    });
+    const txt = this.once(value, (v) => {
+      const text = this.d.text(v);
+      return `CASE WHEN ${this.d.jsonKind(v)} = 'string' AND ${this.d.instant(v)} IS NULL AND ${text} <> '' THEN ${fold(text)} END`;
+    });
     return { num, txt };
+  }
+
+  /**
+   * `body` over the value of `expr`, which is written (and computed) once: a scalar subquery.
+   * LIMIT 1 (of one row) keeps planners from pulling the subquery up and pasting `expr` into every
+   * use of `v` again, which PostgreSQL's does.
+   */
+  private once(expr: string, body: (value: string) => string): string {
+    const a = this.alias();
+    return `(SELECT ${body(`${a}.v`)} FROM (SELECT ${expr} AS v LIMIT 1) ${a})`;
   }
 }
 

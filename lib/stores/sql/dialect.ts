@@ -53,7 +53,12 @@ export interface Dialect {
   contains(haystack: string, needle: string): string;
   startsWith(text: string, prefix: string): string;
   endsWith(text: string, suffix: string): string;
-  /** Ordering by code point, whatever the database's collation. */
+  /**
+   * A key whose byte order is the UTF-16 code-unit order evaluate() and compareRecords() use
+   * (JavaScript's `<`), whatever the database's collation. Code-point order is not enough: UTF-16
+   * puts astral characters (surrogates, U+D800..) before U+E000..U+FFFF. Both sides of an
+   * ordering comparison go through it.
+   */
   ordered(text: string): string;
   /** A boolean literal placeholder. */
   bool(p: Params, value: boolean): string;

@@ -56,9 +56,11 @@ export function sqliteDialect(): StoreDialect {
     foldedColumn: (alias, column) => `${alias}.${column}_fold`,
     foldedParam: (p, value) => p.add(value.toLowerCase()),
     contains: (a, b) => `(instr(${a}, ${b}) > 0)`,
-    startsWith: (a, b) => `(substr(${a}, 1, length(${b})) = ${b})`,
-    endsWith: (a, b) => `(substr(${a}, length(${a}) - length(${b}) + 1) = ${b})`,
-    ordered: (t) => t,
+    // evaluate()'s startsWith/endsWith, in JavaScript: SQLite's length() stops at the first
+    // U+0000 of a text, which a stored value or a "\u0000" escape in a filter may hold.
+    startsWith: (a, b) => `(scim_starts_with(${a}, ${b}) = 1)`,
+    endsWith: (a, b) => `(scim_ends_with(${a}, ${b}) = 1)`,
+    ordered: (t) => `scim_order(${t})`,
     bool: (p, value) => p.add(value ? 1 : 0),
     millis: (column) => column,
     num: (p, value) => p.add(value),
