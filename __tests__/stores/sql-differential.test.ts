@@ -68,8 +68,8 @@ const FRAGMENTS = [
 
 /**
  * Characters PostgreSQL cannot store or folds differently from JavaScript's toLowerCase (the
- * reference, docs/filters.md). These are residual differences of the PostgreSQL store, documented
- * in docs/stores.md, and left out of its generator only:
+ * reference, docs/filters.md). These are residual differences of the PostgreSQL store (see `fold`
+ * in lib/stores/postgres/dialect.ts), left out of its generator only:
  * - U+0000: PostgreSQL text and jsonb cannot hold NUL (the write itself fails);
  * - U+0130 "İ": lower() gives "i", toLowerCase gives "i̇" (i + U+0307);
  * - U+03A3 "Σ": toLowerCase gives the final form "ς" at the end of a word, lower() always "σ".

@@ -54,6 +54,12 @@ export function postgresDialect(schema: string): StoreDialect {
     },
     jsonKind: (v) => `jsonb_typeof(${v})`,
 
+    // RFC 7644 3.4.2.2 case-insensitivity. evaluate() folds with JavaScript's toLowerCase;
+    // lower() under the database's ctype agrees on almost every character, but not on: U+0130 "İ"
+    // ("i" here, "i̇" in JavaScript), U+03A3 "Σ" at the end of a word (JavaScript gives the final
+    // "ς", lower() always "σ"), and letters newer than the C library's Unicode tables (glibc 2.36:
+    // some of Unicode 16). The unique index is on lower(user_name), so folding is left to it; the
+    // differential test (__tests__/stores/sql-differential.test.ts) leaves these characters out.
     fold: (t) => `lower(${t})`,
     foldedColumn: (alias, column) => `lower(${alias}.${column})`,
     foldedParam: (p, value) => `lower(${p.add(value)}::text)`,
