@@ -258,6 +258,15 @@ describe("malformed filters answer 400 invalidFilter", () => {
   });
 });
 
+test("an unpaired surrogate, escaped or raw, is refused: it is no character", () => {
+  for (const text of ['title lt "\\ud83d"', 'title eq "x\\udc00y"', 'title eq "\ud83d"']) {
+    const err = scimErrorOf(() => parseFilter(text));
+    expect([err.status, err.scimType]).toEqual([400, "invalidFilter"]);
+  }
+  // A pair written as two escapes is one character, and fine.
+  expect(parseFilter('title eq "\\ud83d\\ude00"')).toMatchObject({ compValue: "\u{1F600}" });
+});
+
 describe("hostile inputs fail fast", () => {
   const started = () => {
     const t = process.hrtime.bigint();

@@ -120,7 +120,12 @@ function readString(text: string, start: number, scimType: ScimType): { value: s
     const c = text.charCodeAt(i);
     if (c === QUOTE) {
       parts.push(text.slice(chunk, i));
-      return { value: parts.join(""), end: i + 1 };
+      const value = parts.join("");
+      // A lone surrogate is no character: no database can store or compare it, so say so.
+      if (!(value as string & { isWellFormed(): boolean }).isWellFormed()) {
+        throw new ScimError(400, scimType, `Invalid string at position ${start}: an unpaired UTF-16 surrogate is not a character`);
+      }
+      return { value, end: i + 1 };
     }
     if (c !== BACKSLASH) {
       i++;
