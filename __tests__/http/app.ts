@@ -7,11 +7,10 @@ import request from "supertest";
 import { scim, memoryStore, ALL_SCOPES, type ScimOptions, type Store } from "../../lib";
 
 export const TOKEN = "test-token-with-every-scope-0001";
-export const USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User";
-export const GROUP_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:Group";
-export const ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
-export const PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
-export const ERROR_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:Error";
+export { USER_SCHEMA, GROUP_SCHEMA, ENTERPRISE_USER_SCHEMA as ENTERPRISE, PATCH_OP_SCHEMA as PATCH_OP } from "../../lib/schema/urns";
+export { ERROR_SCHEMA } from "../../lib/protocol/errors";
+import { ERROR_SCHEMA } from "../../lib/protocol/errors";
+import { GROUP_SCHEMA, USER_SCHEMA } from "../../lib/schema/urns";
 
 export interface TestHost {
   app: express.Express;

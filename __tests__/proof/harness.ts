@@ -9,11 +9,12 @@ import express from "express";
 import { scim, ALL_SCOPES, type ScimOptions, type Store, type StoreContext } from "../../lib";
 
 export const TOKEN = "proof-token-with-every-scope-0001";
-export const ERROR_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:Error";
-export const PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
-export const USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User";
-export const GROUP_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:Group";
-export const SCIM_CONTENT_TYPE = "application/scim+json; charset=utf-8";
+export { USER_SCHEMA, GROUP_SCHEMA, PATCH_OP_SCHEMA as PATCH_OP } from "../../lib/schema/urns";
+export { ERROR_SCHEMA } from "../../lib/protocol/errors";
+export { SCIM_CONTENT_TYPE } from "../../lib/http/respond";
+import { ERROR_SCHEMA } from "../../lib/protocol/errors";
+import { SCIM_CONTENT_TYPE } from "../../lib/http/respond";
+import { GROUP_SCHEMA, PATCH_OP_SCHEMA as PATCH_OP, USER_SCHEMA } from "../../lib/schema/urns";
 export const MOUNT = "/scim/v2";
 
 export interface RawResponse {

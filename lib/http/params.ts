@@ -26,7 +26,6 @@ export function projectionParams(req: Request): ReadParams {
 }
 
 /** True when the client asked for specific attributes (then a group PATCH answers with the resource). */
-export function asksForAttributes(req: Request): boolean {
-  const { attributes, excludedAttributes } = queryParams(req);
-  return attributes !== undefined || excludedAttributes !== undefined;
+export function asksForAttributes(params: ReadParams): boolean {
+  return params.attributes !== undefined || params.excludedAttributes !== undefined;
 }

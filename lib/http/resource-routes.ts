@@ -35,7 +35,7 @@ export function mountResourceRoutes(
   const bodyLimit = noun === "users" ? Math.min(limits.bodyBytes, limits.userBodyBytes) : limits.bodyBytes;
   const searchLimit = Math.min(limits.bodyBytes, limits.searchBodyBytes);
   // RFC 7644 3.5.2: a user PATCH answers with the resource; a group PATCH only when asked (Entra prefers 204).
-  const patchAnswers = (req: Parameters<typeof asksForAttributes>[0]) => noun === "users" || asksForAttributes(req);
+  const patchAnswers = (params: ReadParams) => noun === "users" || asksForAttributes(params);
 
   router
     .route(`${path}/.search`)
@@ -71,7 +71,8 @@ export function mountResourceRoutes(
     .patch(
       route(noun, async (req, res, ctx) => {
         const body = await readJson(req, bodyLimit);
-        const projection = patchAnswers(req) ? parseProjection(rt, projectionParams(req)) : undefined;
+        const params = projectionParams(req);
+        const projection = patchAnswers(params) ? parseProjection(rt, params) : undefined;
         const patched = await service.patch(ctx, param(req), body, req.get("if-match"), projection!);
         if (!patched) return send(res, 204);
         send(res, 200, patched.body, { ETag: etagOf(patched.version) });

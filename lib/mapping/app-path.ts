@@ -46,17 +46,6 @@ export function setPath(record: Record<string, unknown>, path: readonly string[]
   container[path[path.length - 1]] = value;
 }
 
-/** A deep copy of a JSON-like value (Dates kept), so records and resources never share objects. */
-export function clone<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(clone) as T;
-  if (isObject(value)) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = clone(v);
-    return out as T;
-  }
-  return value;
-}
-
 /** True when one path equals the other or lies inside it (case-insensitively, as lookups fall back). */
 export function overlaps(a: readonly string[], b: readonly string[]): boolean {
   const n = Math.min(a.length, b.length);

@@ -6,7 +6,8 @@
 import { evaluate, isPresent } from "../protocol/filter/evaluate";
 import { isObject } from "../schema/coerce";
 import type { AppRecord } from "../stores/types";
-import { clone, getPath, setPath } from "./app-path";
+import { cloneJson as clone } from "../protocol/json";
+import { getPath, setPath } from "./app-path";
 import type { Group, Model } from "./model";
 import type { CompiledPair } from "./pairs";
 

@@ -5,6 +5,7 @@
 import type { AttributeDef, ResourceTypeDef } from "../schema/types";
 import { COMMON_ATTRIBUTES } from "../schema/core";
 import { schemasOf } from "../schema/resolve";
+import { isObject } from "../schema/coerce";
 import type { AttributeKey } from "./attribute-list";
 
 export interface Projection {
@@ -14,7 +15,6 @@ export interface Projection {
 
 type Json = Record<string, unknown>;
 
-const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 const startsWith = (key: AttributeKey, prefix: string[]) => prefix.every((p, i) => key[i] === p);
 
 /** Would the projection keep anything at or below `path`? Lets callers skip expensive loads (group members). */

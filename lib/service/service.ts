@@ -8,6 +8,7 @@ import { debugFilter, debugPatch } from "../debug";
 import type { ResourceMapping } from "../mapping/types";
 import { ScimError, notFound } from "../protocol/errors";
 import { changedAttributes } from "../protocol/changes";
+import { memberOf } from "../protocol/json";
 import { listResponse, type ListResponse } from "../protocol/list";
 import { printPatchPath } from "../protocol/filter";
 import { parseMembers, type PatchOperation } from "../protocol/patch";
@@ -16,7 +17,7 @@ import { normalizeResource } from "../schema/normalize";
 import type { ResourceTypeDef } from "../schema/types";
 import type { AppRecord, Member, ResourceStore, Store, Stored } from "../stores/types";
 import type { Limits, ServiceContext } from "./context";
-import { parseListRequest, type ReadParams } from "./queries";
+import { parseListRequest, parseProjection, type ReadParams } from "./queries";
 import { render, type Related } from "./render";
 import { matchesNoneMatch, requiredVersion } from "./versions";
 
@@ -79,7 +80,7 @@ export abstract class ResourceService {
 
   /** Returns null when If-None-Match names the current version (the router answers 304). */
   async get(ctx: ServiceContext, id: string, params: ReadParams, ifNoneMatch?: string): Promise<Resource | null> {
-    const projection = parseListRequest(this.rt, params, this.options.limits).projection;
+    const projection = parseProjection(this.rt, params);
     const stored = await this.load(ctx, id, this.wantsMembers(projection));
     if (matchesNoneMatch(ifNoneMatch, stored.version)) return null;
     return this.present(ctx, stored, projection);
@@ -190,9 +191,7 @@ export abstract class ResourceService {
    * emails), which for members would silently turn a bad list into an empty group.
    */
   protected membersOf(body: unknown): Member[] | undefined {
-    const object = typeof body === "object" && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
-    const key = Object.keys(object).find((k) => k.toLowerCase() === "members");
-    const raw = key === undefined ? undefined : object[key];
+    const raw = typeof body === "object" && body !== null && !Array.isArray(body) ? memberOf(body as Record<string, unknown>, "members") : undefined;
     if (raw === null) return [];
     if (raw === undefined) return undefined;
     if (!Array.isArray(raw)) throw new ScimError(400, "invalidValue", "members must be an array.");

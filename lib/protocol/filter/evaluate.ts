@@ -4,6 +4,7 @@
  * multi-valued attribute for PATCH value filters. The memory store uses this; SQL stores must
  * agree with it, so every semantic choice is spelled out here and in docs/filters.md.
  */
+import { memberOf } from "../json";
 import type { AttributeType } from "../../schema/types";
 import type { CompareOp, Literal, ResolvedAttr, ResolvedFilter } from "./ast";
 
@@ -136,8 +137,6 @@ function flatten(values: unknown[]): unknown[] {
   return out;
 }
 
-const own = (o: object, key: string) => Object.prototype.hasOwnProperty.call(o, key);
-
 /** One step of a path from one value (not flattening arrays); shared with sort. */
 export function childOf(value: unknown, key: string): unknown {
   if (value === null || typeof value !== "object") {
@@ -145,11 +144,7 @@ export function childOf(value: unknown, key: string): unknown {
     return key === "value" && (typeof value === "string" || typeof value === "number" || typeof value === "boolean") ? value : undefined;
   }
   if (value instanceof Date) return undefined;
-  const record = value as Record<string, unknown>;
-  if (own(record, key)) return record[key];
-  const lower = key.toLowerCase();
-  for (const k of Object.keys(record)) if (k.toLowerCase() === lower) return record[k];
-  return undefined;
+  return memberOf(value as Record<string, unknown>, key);
 }
 
 /** A primitive element of a multi-valued attribute reads as `{ value: element }`. */

@@ -4,6 +4,7 @@
  * so when any operation fails the caller still holds the untouched original (atomicity).
  */
 import { changedAttributes } from "../changes";
+import { cloneJson } from "../json";
 import { badRequest } from "../errors";
 import { deepEqual, isAbsent, isObject, type JsonObject } from "../../schema/coerce";
 import { containerOf, normalizeResource } from "../../schema/normalize";
@@ -21,7 +22,7 @@ export function applyPatch(
   opts: ApplyPatchOptions = {},
 ): PatchResult {
   const ctx: TargetContext = { rt, membersAttribute: membersAttributeOf(rt, opts), strictExtensions: !!opts.strictExtensions };
-  const work = structuredClone(resource);
+  const work = cloneJson(resource);
   const members: MemberDelta[] = [];
   ops.forEach((op) => applyOperation(ctx, work, op, members));
   checkRequired(rt, resource, work);

@@ -2,6 +2,7 @@
  * Group member operations as deltas. The service hands these to MemberStore, so a PATCH never
  * reads, clones or writes a whole member list (design.md: groups of 200,000 members).
  */
+import { memberOf } from "../json";
 import { badRequest } from "../errors";
 import { printFilter, type Filter } from "../filter";
 import { coerceValue, isAbsent, isObject, preview } from "../../schema/coerce";
@@ -61,10 +62,7 @@ export function parseMembers(value: unknown, where: string): Member[] {
   return [...byId.values()];
 }
 
-function pick(element: Record<string, unknown>, name: string): unknown {
-  const key = Object.keys(element).find((k) => k.toLowerCase() === name);
-  return key === undefined ? undefined : element[key];
-}
+const pick = memberOf;
 
 function memberId(raw: unknown, where: string): string {
   const id = isAbsent(raw) ? undefined : coerceValue(VALUE, raw, `${where}.value`);

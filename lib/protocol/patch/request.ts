@@ -1,4 +1,5 @@
 /** Reading a PatchOp request body (RFC 7644 3.5.2) into validated operations. */
+import { memberOf } from "../json";
 import { badRequest } from "../errors";
 import { parsePatchPath } from "../filter";
 import { isObject, preview, type JsonObject } from "../../schema/coerce";
@@ -10,11 +11,7 @@ export const DEFAULT_MAX_OPERATIONS = 1000;
 const OPS: readonly PatchOpName[] = ["add", "remove", "replace"];
 
 /** Member names are case-insensitive like attribute names; Entra capitalises freely. */
-function member(body: JsonObject, name: string): unknown {
-  if (name in body) return body[name];
-  const key = Object.keys(body).find((k) => k.toLowerCase() === name.toLowerCase());
-  return key === undefined ? undefined : body[key];
-}
+const member = memberOf;
 
 const has = (body: JsonObject, name: string) => Object.keys(body).some((k) => k.toLowerCase() === name.toLowerCase());
 

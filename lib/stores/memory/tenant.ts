@@ -5,7 +5,7 @@ import { evaluate } from "../../protocol/filter/evaluate";
 import { compareRecords } from "../../protocol/filter/sort";
 import type { AppRecord, Member, Query, RecordWriteOptions, Stored, UniqueKey, WriteOptions } from "../types";
 import { candidates } from "./candidates";
-import { cloneJson } from "./clone";
+import { cloneJson } from "../../protocol/json";
 import { Memberships } from "./memberships";
 import { Table, type Journal, type Row } from "./table";
 import { viewOf } from "./view";
