@@ -7,6 +7,7 @@
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test node examples/existing-users-table/server.js
  */
 "use strict";
+const { once } = require("node:events");
 const { randomBytes } = require("node:crypto");
 const express = require("express");
 const { Pool } = require("pg");
@@ -36,11 +37,12 @@ async function main() {
     }),
   );
 
-  const server = app.listen(port, () => {
-    const base = `http://localhost:${port}/scim/v2`;
-    process.stdout.write(`existing-users-table example listening on ${base} (tables in schema "${schema}")\n`);
-    process.stdout.write(process.env.SCIM_TOKEN ? "Bearer token: the value of SCIM_TOKEN\n" : `Bearer token (generated; set SCIM_TOKEN to choose one): ${token}\n`);
-  });
+  const server = app.listen(port);
+  // Rejects on "error" (a port in use): main() then exits non-zero with the reason.
+  await once(server, "listening");
+  const base = `http://localhost:${port}/scim/v2`;
+  process.stdout.write(`existing-users-table example listening on ${base} (tables in schema "${schema}")\n`);
+  process.stdout.write(process.env.SCIM_TOKEN ? "Bearer token: the value of SCIM_TOKEN\n" : `Bearer token (generated; set SCIM_TOKEN to choose one): ${token}\n`);
   const stop = () => server.close(() => pool.end().then(() => process.exit(0)));
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);
