@@ -4,7 +4,8 @@
  * its own column names, provisioned over SCIM through a custom store (store.js) and a mapping
  * (mapping.js). Run it from the repository root:
  *
- *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test node examples/existing-users-table/server.js
+ *   createdb scim_dev
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/scim_dev node examples/existing-users-table/server.js
  */
 "use strict";
 const { once } = require("node:events");
@@ -17,7 +18,7 @@ const mapping = require("./mapping");
 
 async function main() {
   const url = process.env.DATABASE_URL;
-  if (!url) throw new Error("Set DATABASE_URL, e.g. DATABASE_URL=postgres://postgres@127.0.0.1:5432/test");
+  if (!url) throw new Error("Set DATABASE_URL, e.g. DATABASE_URL=postgres://postgres@127.0.0.1:5432/scim_dev (createdb scim_dev first)");
   const schema = process.env.APP_SCHEMA || "acme";
   const port = Number(process.env.PORT || 3000);
   const token = process.env.SCIM_TOKEN || `scim_${randomBytes(24).toString("base64url")}`;

@@ -36,7 +36,7 @@ function createApp({ store, token }) {
 async function main() {
   const url = process.env.DATABASE_URL;
   if (!url || !/^postgres(ql)?:\/\//.test(url)) {
-    throw new Error("Set DATABASE_URL to a PostgreSQL URL, e.g. DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres");
+    throw new Error("Set DATABASE_URL to a PostgreSQL URL, e.g. DATABASE_URL=postgres://postgres@127.0.0.1:5432/scim_dev (createdb scim_dev first)");
   }
   const port = Number(process.env.PORT || 3000);
   // The tables live in their own PostgreSQL schema ("scim" unless SCIM_PG_SCHEMA says otherwise),
