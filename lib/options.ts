@@ -115,7 +115,12 @@ export function checkStore(store: unknown): Store {
 }
 
 export function loggerOf(options: CommonOptions): Logger {
-  return options.logger ?? consoleLogger;
+  const logger = options.logger;
+  if (logger === undefined) return consoleLogger;
+  if (typeof logger?.error !== "function" || (logger.warn !== undefined && typeof logger.warn !== "function")) {
+    throw new TypeError("express-scim: logger must have an error(obj, msg) method (and optionally warn), e.g. a pino or console-like logger.");
+  }
+  return logger;
 }
 
 /** Hooks, listeners and sinks are checked once, so a typo is a start-up error, not a silent no-op. */

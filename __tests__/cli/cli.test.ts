@@ -64,12 +64,69 @@ describe("express-scim CLI on SQLite", () => {
   });
 
   test("mistakes are explained, with a non-zero exit", async () => {
-    expect(await cli("token", "create", "--sqlite", file, "--scopes", "read:users")).toMatchObject({ code: 1, err: expect.stringContaining("unknown: read:users") });
+    expect(await cli("token", "create", "--sqlite", file, "--scopes", "read:users")).toMatchObject({ code: 2, err: expect.stringContaining("unknown: read:users") });
     expect(await cli("token", "create", "--sqlite", file, "--scopes", "get:users", "--expires", "5m")).toMatchObject({ code: 1, err: expect.stringContaining("15 minutes") });
     expect(await cli("token", "revoke", "no-such-id", "--sqlite", file)).toMatchObject({ code: 1, err: expect.stringContaining("No token") });
     const noStore = await main(["token", "list"], () => {}, () => {});
     expect(DATABASE_URL ? [0, 1] : [1]).toContain(noStore);
-    expect((await cli("frobnicate", "--sqlite", file)).code).toBe(1);
+    expect((await cli("frobnicate", "--sqlite", file)).code).toBe(2);
+  });
+
+  /** How many tokens the file holds: a refused command must leave it unchanged. */
+  const tokenCount = async () => (JSON.parse((await cli("token", "list", "--sqlite", file, "--json")).out) as unknown[]).length;
+
+  test("unknown and conflicting flags are refused before anything is written", async () => {
+    await cli("migrate", "--sqlite", file);
+    const before = await tokenCount();
+    const typo = await cli("token", "create", "--sqlite", file, "--scopes", "get:users", "--expire", "90d");
+    expect(typo).toMatchObject({ code: 2, out: "" });
+    expect(typo.err).toContain("--expire");
+    const both = await cli("token", "create", "--sqlite", file, "--preset", "entra", "--scopes", "get:users");
+    expect(both).toMatchObject({ code: 2, out: "", err: expect.stringContaining("--scopes and --preset cannot be used together") });
+    expect((await cli("token", "list", "--sqlite", file, "--frob")).code).toBe(2);
+    expect((await cli("token", "revoke", "--sqlite", file)).err).toContain("takes ID");
+    expect((await cli("migrate", "extra", "--sqlite", file)).code).toBe(2);
+    expect(await tokenCount()).toBe(before);
+  });
+
+  test("lifetimes and grace periods are checked before a token is issued", async () => {
+    await cli("migrate", "--sqlite", file);
+    const first = await cli("token", "create", "--sqlite", file, "--scopes", "get:users");
+    const before = await tokenCount();
+    const huge = await cli("token", "create", "--sqlite", file, "--scopes", "get:users", "--expires", "100000000d");
+    expect(huge).toMatchObject({ code: 1, out: "", err: expect.stringContaining("at most 3650 days") });
+    const bogus = await cli("token", "rotate", idOf(first.out), "--sqlite", file, "--grace", "bogus");
+    expect(bogus).toMatchObject({ code: 1, out: "", err: expect.stringContaining('cannot read duration "bogus"') });
+    expect(await tokenCount()).toBe(before);
+  });
+
+  test("a rotated token is not rotated again unless asked", async () => {
+    await cli("migrate", "--sqlite", file);
+    const first = await cli("token", "create", "--sqlite", file, "--scopes", "get:users");
+    expect((await cli("token", "rotate", idOf(first.out), "--sqlite", file)).code).toBe(0);
+    const before = await tokenCount();
+    const again = await cli("token", "rotate", idOf(first.out), "--sqlite", file);
+    expect(again).toMatchObject({ code: 1, out: "", err: expect.stringContaining("already rotated") });
+    expect(await tokenCount()).toBe(before);
+    expect((await cli("token", "list", "--sqlite", file)).out).toMatch(new RegExp(`${idOf(first.out)}  rotated`));
+    expect((await cli("token", "rotate", idOf(first.out), "--sqlite", file, "--again")).code).toBe(0);
+    expect(await tokenCount()).toBe(before + 1);
+  });
+
+  test("help, per-command help and the version; errors carry one prefix", async () => {
+    const help = await cli("--help");
+    expect(help).toMatchObject({ code: 0, err: "" });
+    expect(help.out).toContain("token rotate");
+    const one = await cli("help", "token", "create");
+    expect(one.code).toBe(0);
+    expect(one.out).toContain("--expires VALUE");
+    expect((await cli("token", "create", "--help")).out).toBe(one.out);
+    expect((await cli("help", "nope")).code).toBe(2);
+    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "package.json"), "utf8")) as { version: string };
+    expect(await cli("--version")).toMatchObject({ code: 0, out: `${pkg.version}\n` });
+    const failed = await cli("token", "create", "--sqlite", file, "--scopes", "get:users", "--expires", "5m");
+    expect(failed.err).toMatch(/^express-scim: a token must live/);
+    expect(failed.err).not.toContain("express-scim: express-scim:");
   });
 
   test("the built bin runs as a program", () => {

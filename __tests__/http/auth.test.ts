@@ -84,4 +84,38 @@ describe("configuration mistakes fail at start-up with a TypeError", () => {
   ])("%s", (_name, options) => {
     expect(() => scim(options as ScimOptions)).toThrow(TypeError);
   });
+
+  // JavaScript users get no compiler: each of these used to start a router that did something else.
+  test.each<[string, unknown, RegExp]>([
+    ["a misspelt expiry in a token entry (it never expired)", { expires: new Date("2020-01-01") }, /tokens\[0\] has unknown key "expires"; known: token, scopes, expiresAt/],
+    ["a misspelt scopes key", { scope: ["get:users"] }, /tokens\[0\] has unknown key "scope"/],
+    ["scopes as a string", { scopes: "get:users" }, /tokens\[0\]\.scopes must be an array/],
+  ])("%s", (_name, entry, message) => {
+    const tokens = [{ token: "long-enough-token-000", scopes: ["get:users"], ...(entry as object) }];
+    if ("scope" in (entry as object)) delete (tokens[0] as { scopes?: unknown }).scopes;
+    expect(() => scim({ store, tokens } as ScimOptions)).toThrow(message);
+  });
+
+  test("two entries with one secret are refused: which scopes would apply is a guess", () => {
+    const tokens = [
+      { token: "long-enough-token-000", scopes: ["get:users" as const] },
+      { token: "long-enough-token-000", scopes: ["delete:users" as const] },
+    ];
+    expect(() => scim({ store, tokens })).toThrow(/tokens\[1\] has the same secret as tokens\[0\]/);
+  });
+
+  test("a logger without error() is refused", () => {
+    const tokens = [{ token: "long-enough-token-000", scopes: ["get:users" as const] }];
+    expect(() => scim({ store, tokens, logger: { info: () => {} } as never })).toThrow(/logger must have an error/);
+    expect(() => scim({ store, tokens, logger: { error: () => {}, warn: "loud" } as never })).toThrow(/logger must have an error/);
+  });
+
+  test("a token with no scopes works for discovery, with a warning at start-up", async () => {
+    const warnings: string[] = [];
+    const logger = { error: () => {}, warn: (_o: object, m?: string) => void warnings.push(String(m)) };
+    const app = express();
+    app.use("/scim", scim({ store: memoryStore(), tokens: [{ token: "long-enough-token-000", scopes: [] }], logger }));
+    expect(warnings).toEqual([expect.stringContaining("tokens[0].scopes is empty")]);
+    await request(app).get("/scim/ServiceProviderConfig").set("Authorization", "Bearer long-enough-token-000").expect(200);
+  });
 });

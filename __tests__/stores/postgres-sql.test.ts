@@ -1,4 +1,5 @@
 /** PostgreSQL beyond the conformance suite: semantics against evaluate(), plans, concurrency. */
+import { scim } from "../../lib";
 import { ScimError } from "../../lib/protocol/errors";
 import { postgresStore, type PgPoolLike } from "../../lib/stores/postgres";
 import { UNIQUE_KEYS } from "../../lib/testing";
@@ -111,5 +112,15 @@ describePostgres("postgres store: SQL specifics", () => {
     const store = postgresStore({ pool: db.pool(), schema: `${db.schema}_none` });
     await expect(store.users.get({ tenant: "x" }, "y")).rejects.toThrow(/schema is at version 0.*migrate/);
     expect(await store.schemaVersion()).toBe(0);
+  });
+
+  test("an unmigrated database is reported when the router is built, before any request", async () => {
+    const store = postgresStore({ pool: db.pool(), schema: `${db.schema}_unmigrated` });
+    const errors: string[] = [];
+    const logger = { error: ({ err }: { err?: Error }) => void errors.push(String(err?.message)) };
+    scim({ store, tokens: [{ token: "long-enough-token-000", scopes: ["get:users"] }], logger: logger as never });
+    // The router asked first; once this later check settles, its report has been made.
+    await store.ready!().catch(() => undefined);
+    expect(errors).toEqual([expect.stringMatching(/schema is at version 0.*migrate/)]);
   });
 });

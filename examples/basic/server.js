@@ -2,6 +2,7 @@
 // A complete host app: an Express service that becomes a SCIM 2.0 provisioning target.
 // Run it with `npm start` from the repository root, or `node examples/basic/server.js`.
 "use strict";
+const { once } = require("node:events");
 const { randomBytes } = require("node:crypto");
 const fs = require("node:fs");
 const path = require("node:path");
@@ -137,12 +138,13 @@ async function main() {
   const store = await openStore();
   const app = createApp({ token, store, log: (line) => process.stdout.write(`[scim] ${line}\n`) });
   if (process.env.SCIM_SEED !== "0") await seed(store);
-  const server = app.listen(port, () => {
-    const base = `http://localhost:${port}/scim/v2`;
-    process.stdout.write(`express-scim example listening on ${base}\n`);
-    process.stdout.write(given ? "Bearer token: the value of SCIM_TOKEN\n" : `Bearer token (generated; set SCIM_TOKEN to choose one): ${token}\n`);
-    process.stdout.write(`Try: curl -H "Authorization: Bearer ${given ? "$SCIM_TOKEN" : token}" ${base}/Users\n`);
-  });
+  const server = app.listen(port);
+  // Rejects on "error" (a port in use): main() then exits non-zero with the reason.
+  await once(server, "listening");
+  const base = `http://localhost:${port}/scim/v2`;
+  process.stdout.write(`express-scim example listening on ${base}\n`);
+  process.stdout.write(given ? "Bearer token: the value of SCIM_TOKEN\n" : `Bearer token (generated; set SCIM_TOKEN to choose one): ${token}\n`);
+  process.stdout.write(`Try: curl -H "Authorization: Bearer ${given ? "$SCIM_TOKEN" : token}" ${base}/Users\n`);
   return server;
 }
 

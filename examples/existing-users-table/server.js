@@ -4,9 +4,11 @@
  * its own column names, provisioned over SCIM through a custom store (store.js) and a mapping
  * (mapping.js). Run it from the repository root:
  *
- *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test node examples/existing-users-table/server.js
+ *   createdb scim_dev
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/scim_dev node examples/existing-users-table/server.js
  */
 "use strict";
+const { once } = require("node:events");
 const { randomBytes } = require("node:crypto");
 const express = require("express");
 const { Pool } = require("pg");
@@ -16,7 +18,7 @@ const mapping = require("./mapping");
 
 async function main() {
   const url = process.env.DATABASE_URL;
-  if (!url) throw new Error("Set DATABASE_URL, e.g. DATABASE_URL=postgres://postgres@127.0.0.1:5432/test");
+  if (!url) throw new Error("Set DATABASE_URL, e.g. DATABASE_URL=postgres://postgres@127.0.0.1:5432/scim_dev (createdb scim_dev first)");
   const schema = process.env.APP_SCHEMA || "acme";
   const port = Number(process.env.PORT || 3000);
   const token = process.env.SCIM_TOKEN || `scim_${randomBytes(24).toString("base64url")}`;
@@ -36,11 +38,12 @@ async function main() {
     }),
   );
 
-  const server = app.listen(port, () => {
-    const base = `http://localhost:${port}/scim/v2`;
-    process.stdout.write(`existing-users-table example listening on ${base} (tables in schema "${schema}")\n`);
-    process.stdout.write(process.env.SCIM_TOKEN ? "Bearer token: the value of SCIM_TOKEN\n" : `Bearer token (generated; set SCIM_TOKEN to choose one): ${token}\n`);
-  });
+  const server = app.listen(port);
+  // Rejects on "error" (a port in use): main() then exits non-zero with the reason.
+  await once(server, "listening");
+  const base = `http://localhost:${port}/scim/v2`;
+  process.stdout.write(`existing-users-table example listening on ${base} (tables in schema "${schema}")\n`);
+  process.stdout.write(process.env.SCIM_TOKEN ? "Bearer token: the value of SCIM_TOKEN\n" : `Bearer token (generated; set SCIM_TOKEN to choose one): ${token}\n`);
   const stop = () => server.close(() => pool.end().then(() => process.exit(0)));
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);

@@ -4,6 +4,7 @@
 // claims say which scopes and which tenant the caller has.
 // Run it with `node examples/jwt-auth/server.js` from the repository root (after a build).
 "use strict";
+const { once } = require("node:events");
 const { createHmac, randomBytes, timingSafeEqual } = require("node:crypto");
 const express = require("express");
 const { scim, memoryStore, SCOPE_PRESETS } = require("express-scim");
@@ -94,14 +95,15 @@ async function main() {
   const secret = given || randomBytes(32).toString("base64url");
   const app = createApp({ secret });
   const demo = signJwt({ sub: "okta-provisioning", scope: SCOPE_PRESETS.oktaTemplate.join(" ") }, secret, { expiresInSeconds: 3600 });
-  const server = app.listen(port, () => {
-    const base = `http://localhost:${port}/scim/v2`;
-    process.stdout.write("Store: memory (nothing survives a restart)\n");
-    process.stdout.write(`express-scim JWT example listening on ${base}\n`);
-    process.stdout.write(given ? "Signing secret: the value of JWT_SECRET\n" : "Signing secret: generated for this run (set JWT_SECRET to choose one)\n");
-    process.stdout.write(`Demo token (HS256, scopes of SCOPE_PRESETS.oktaTemplate, valid 1 hour): ${demo}\n`);
-    process.stdout.write(`Try: curl -H "Authorization: Bearer ${demo}" ${base}/Users\n`);
-  });
+  const server = app.listen(port);
+  // Rejects on "error" (a port in use): main() then exits non-zero with the reason.
+  await once(server, "listening");
+  const base = `http://localhost:${port}/scim/v2`;
+  process.stdout.write("Store: memory (nothing survives a restart)\n");
+  process.stdout.write(`express-scim JWT example listening on ${base}\n`);
+  process.stdout.write(given ? "Signing secret: the value of JWT_SECRET\n" : "Signing secret: generated for this run (set JWT_SECRET to choose one)\n");
+  process.stdout.write(`Demo token (HS256, scopes of SCOPE_PRESETS.oktaTemplate, valid 1 hour): ${demo}\n`);
+  process.stdout.write(`Try: curl -H "Authorization: Bearer ${demo}" ${base}/Users\n`);
   return server;
 }
 

@@ -3,6 +3,7 @@
 // /scim/v2/<tenant>, and its own bearer token, which works on that endpoint only.
 // Run it with `node examples/multi-tenant/server.js` from the repository root (after a build).
 "use strict";
+const { once } = require("node:events");
 const { randomBytes } = require("node:crypto");
 const express = require("express");
 const { scim, memoryStore, SCOPE_PRESETS, ALL_SCOPES } = require("express-scim");
@@ -60,13 +61,14 @@ async function main() {
   const preset = /** @type {keyof typeof SCOPE_PRESETS | undefined} */ (process.env.SCIM_SCOPES);
   const scopes = preset && preset in SCOPE_PRESETS ? SCOPE_PRESETS[preset] : ALL_SCOPES;
   const app = createApp({ tenants, scopes });
-  const server = app.listen(port, () => {
-    process.stdout.write("Store: memory (nothing survives a restart)\n");
-    process.stdout.write(`express-scim multi-tenant example listening on http://localhost:${port}\n`);
-    for (const [name, token] of Object.entries(tenants)) {
-      process.stdout.write(`Tenant ${name}: http://localhost:${port}/scim/v2/${name}  token: ${token}\n`);
-    }
-  });
+  const server = app.listen(port);
+  // Rejects on "error" (a port in use): main() then exits non-zero with the reason.
+  await once(server, "listening");
+  process.stdout.write("Store: memory (nothing survives a restart)\n");
+  process.stdout.write(`express-scim multi-tenant example listening on http://localhost:${port}\n`);
+  for (const [name, token] of Object.entries(tenants)) {
+    process.stdout.write(`Tenant ${name}: http://localhost:${port}/scim/v2/${name}  token: ${token}\n`);
+  }
   return server;
 }
 

@@ -10,6 +10,8 @@ import { isScope, type Scope } from "./scopes";
 /** Recognisable in leaked-secret scanners and logs; the rest is 256 bits of randomness. */
 export const TOKEN_PREFIX = "scim_";
 export const MIN_EXPIRY_MS = 15 * 60 * 1000;
+/** Ten years: past that a lifetime is a typo, and a date a database may not store. */
+export const MAX_EXPIRY_MS = 3650 * 24 * 3600 * 1000;
 const HINT_LENGTH = TOKEN_PREFIX.length + 6;
 
 export interface CreateTokenInput {
@@ -33,6 +35,15 @@ export const hashToken = (secret: string) => createHash("sha256").update(secret,
 
 const publicView = ({ hash: _hash, ...rest }: TokenRecord): TokenPublic => rest;
 
+export interface RotateOptions {
+  /** How long the old token keeps working: "1h" (default), "30m", seconds. */
+  grace?: string | number;
+  /** Lifetime of the successor, as `createToken`'s `expiresIn`. */
+  expiresIn?: string | number;
+  /** Rotate a token that was already rotated (its earlier successor stays valid). */
+  again?: boolean;
+}
+
 export interface TokenManager {
   createToken(input: CreateTokenInput): Promise<IssuedToken>;
   listTokens(tenant?: string): Promise<TokenPublic[]>;
@@ -41,7 +52,7 @@ export interface TokenManager {
    * Issues a successor with the same scopes, tenant and label, and lets the old token live on
    * for `grace` (default 1 hour) so clients can switch without downtime.
    */
-  rotateToken(id: string, options?: { grace?: string | number; expiresIn?: string | number }): Promise<IssuedToken>;
+  rotateToken(id: string, options?: RotateOptions): Promise<IssuedToken>;
 }
 
 export function tokenManager(registry: TokenRegistry, clock: () => Date = () => new Date()): TokenManager {
@@ -49,12 +60,14 @@ export function tokenManager(registry: TokenRegistry, clock: () => Date = () => 
     if (expiresIn === undefined) return undefined;
     const ms = parseDuration(expiresIn);
     if (ms < MIN_EXPIRY_MS) throw new TypeError("express-scim: a token must live at least 15 minutes.");
+    if (ms > MAX_EXPIRY_MS) throw new TypeError("express-scim: a token may live at most 3650 days; leave the expiry out for a token that never expires.");
     return new Date(clock().getTime() + ms);
   };
 
-  const createToken = async (input: CreateTokenInput): Promise<IssuedToken> => {
-    const bad = (input.scopes as readonly unknown[]).filter((s) => !isScope(s));
-    if (!Array.isArray(input.scopes) || bad.length > 0) throw new TypeError(`express-scim: unknown scopes ${JSON.stringify(bad)}.`);
+  /** Everything about a new token, checked and built before anything is written. */
+  const issue = (input: CreateTokenInput): { token: string; record: TokenRecord } => {
+    const bad = Array.isArray(input.scopes) ? input.scopes.filter((s) => !isScope(s)) : [input.scopes];
+    if (bad.length > 0) throw new TypeError(`express-scim: unknown scopes ${JSON.stringify(bad)}.`);
     const token = TOKEN_PREFIX + randomBytes(32).toString("base64url");
     const record: TokenRecord = {
       id: randomUUID(),
@@ -67,25 +80,39 @@ export function tokenManager(registry: TokenRegistry, clock: () => Date = () => 
     const expiresAt = expiry(input.expiresIn);
     if (expiresAt) record.expiresAt = expiresAt;
     if (input.label !== undefined) record.label = input.label;
-    await registry.insert(record);
-    return { token, record: publicView(record) };
+    return { token, record };
   };
 
   return {
-    createToken,
+    async createToken(input) {
+      const { token, record } = issue(input);
+      await registry.insert(record);
+      return { token, record: publicView(record) };
+    },
     listTokens: async (tenant) => (await registry.list(tenant)).map(publicView),
     revokeToken: (id) => registry.revoke(id, clock()),
     async rotateToken(id, options = {}) {
+      const graceMs = parseDuration(options.grace ?? "1h");
+      if (graceMs > MAX_EXPIRY_MS) throw new TypeError("express-scim: a grace period may last at most 3650 days.");
       const old = (await registry.list()).find((r) => r.id === id);
       if (!old || old.revokedAt) throw new TypeError(`express-scim: no active token ${id} to rotate.`);
-      const issued = await createToken({
+      if (old.rotatedAt && !options.again) {
+        throw new TypeError(`express-scim: token ${id} was already rotated at ${old.rotatedAt.toISOString()}; rotate its successor, or ask again explicitly.`);
+      }
+      const { token, record } = issue({
         scopes: old.scopes,
         tenant: old.tenant,
         ...(old.label !== undefined ? { label: old.label } : {}),
         ...(options.expiresIn !== undefined ? { expiresIn: options.expiresIn } : {}),
       });
-      await registry.expire(id, new Date(clock().getTime() + parseDuration(options.grace ?? "1h")));
-      return issued;
+      const now = clock();
+      const until = new Date(now.getTime() + graceMs);
+      if (registry.rotate) await registry.rotate(id, record, until, now);
+      else {
+        await registry.insert(record);
+        await registry.expire(id, until);
+      }
+      return { token, record: publicView(record) };
     },
   };
 }

@@ -11,12 +11,14 @@ export function memoryTokenRegistry(): TokenRegistry {
     byId.set(id, change(r));
     return true;
   };
+  const shorten = (at: Date) => (r: TokenRecord) => ({ ...r, expiresAt: r.expiresAt && r.expiresAt < at ? r.expiresAt : at });
+  const insert = async (record: TokenRecord) => {
+    if (byId.has(record.id) || byHash.has(record.hash)) throw new Error("token id or hash already registered");
+    byId.set(record.id, copy(record));
+    byHash.set(record.hash, record.id);
+  };
   return {
-    async insert(record) {
-      if (byId.has(record.id) || byHash.has(record.hash)) throw new Error("token id or hash already registered");
-      byId.set(record.id, copy(record));
-      byHash.set(record.hash, record.id);
-    },
+    insert,
     async findByHash(hash) {
       const id = byHash.get(hash);
       const r = id === undefined ? undefined : byId.get(id);
@@ -32,7 +34,12 @@ export function memoryTokenRegistry(): TokenRegistry {
       return update(id, (r) => ({ ...r, revokedAt: r.revokedAt ?? at }));
     },
     async expire(id, at) {
-      return update(id, (r) => ({ ...r, expiresAt: r.expiresAt && r.expiresAt < at ? r.expiresAt : at }));
+      return update(id, shorten(at));
+    },
+    async rotate(id, successor, until, at) {
+      if (!byId.has(id)) throw new Error(`no token ${id}`);
+      await insert(successor);
+      update(id, (r) => ({ ...shorten(until)(r), rotatedAt: at }));
     },
   };
 }

@@ -17,6 +17,8 @@ export interface TokenRecord {
   createdAt: Date;
   expiresAt?: Date;
   revokedAt?: Date;
+  /** When a successor was issued for this token (rotation); it then lives only for the grace period. */
+  rotatedAt?: Date;
 }
 
 export interface TokenRegistry {
@@ -29,6 +31,12 @@ export interface TokenRegistry {
   revoke(id: string, at: Date): Promise<boolean>;
   /** Shortens a token's life (rotation): the earlier of its current expiry and `at`. */
   expire(id: string, at: Date): Promise<boolean>;
+  /**
+   * Rotation as one write: inserts `successor`, shortens `id`'s life to `until` (as `expire`) and
+   * marks it rotated at `at`; both happen or neither does. Registries without it rotate in two
+   * writes (insert, then expire) and cannot tell a rotated token from another.
+   */
+  rotate?(id: string, successor: TokenRecord, until: Date, at: Date): Promise<void>;
 }
 
 export function isTokenRegistry(value: unknown): value is TokenRegistry {

@@ -1,58 +1,45 @@
 #!/usr/bin/env node
 /**
  * `npx express-scim`: token management and migrations against the configured SQL store.
- * The store is PostgreSQL when a database URL is given, SQLite when a file is.
+ * The store is PostgreSQL when a database URL is given, SQLite when a file is. Every input is
+ * checked before anything is written.
  */
+import fs from "node:fs";
+import path from "node:path";
 import { tokenManager } from "../auth/manager";
 import { SCOPE_PRESETS } from "../auth/presets";
 import { isScope, type Scope } from "../auth/scopes";
-import { option, parseArgs, type Args } from "./args";
+import { option, parseArgs, usage, UsageError, type Invocation } from "./args";
 import { openStore, type CliStore } from "./store";
-
-const USAGE = `Usage: express-scim <command> [options]
-
-Commands:
-  token create --scopes get:users,post:users | --preset entra|oktaSaml|oktaTemplate
-               [--expires 90d] [--tenant NAME] [--label TEXT]
-  token list [--tenant NAME] [--json]
-  token revoke ID
-  token rotate ID [--grace 1h] [--expires 90d]
-  migrate
-
-Store (one of):
-  --database-url URL   PostgreSQL (default: $DATABASE_URL)   [--schema NAME, default "scim"]
-  --sqlite FILE        SQLite (default: $SCIM_SQLITE_FILE)
-`;
 
 type Out = (text: string) => void;
 
-function scopesOf(args: Args): Scope[] {
-  const preset = option(args, "preset");
+function scopesOf(invocation: Invocation): Scope[] {
+  const preset = option(invocation, "preset");
   if (preset !== undefined) {
-    const scopes = (SCOPE_PRESETS as Record<string, readonly Scope[]>)[preset];
-    if (!scopes) throw new Error(`Unknown preset "${preset}"; use one of ${Object.keys(SCOPE_PRESETS).join(", ")}.`);
-    return [...scopes];
+    if (!Object.hasOwn(SCOPE_PRESETS, preset)) throw new UsageError(`Unknown preset "${preset}"; use one of ${Object.keys(SCOPE_PRESETS).join(", ")}.`);
+    return [...(SCOPE_PRESETS as Record<string, readonly Scope[]>)[preset]!];
   }
-  const list = (option(args, "scopes") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  const list = (option(invocation, "scopes") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
   const bad = list.filter((s) => !isScope(s));
   if (list.length === 0 || bad.length > 0) {
-    throw new Error(`--scopes must list scopes like get:users,post:users${bad.length ? `; unknown: ${bad.join(", ")}` : ""}.`);
+    throw new UsageError(`--scopes (or --preset) must list scopes like get:users,post:users${bad.length ? `; unknown: ${bad.join(", ")}` : ""}.`);
   }
   return list as Scope[];
 }
 
 const date = (d?: Date) => (d ? d.toISOString() : "-");
 
-async function token(store: CliStore, args: Args, out: Out): Promise<void> {
+async function token(store: CliStore, invocation: Invocation, out: Out): Promise<void> {
   const manager = tokenManager(store.tokens);
-  const [, action, id] = args.positional;
-  const expires = option(args, "expires");
-  switch (action) {
-    case "create": {
-      const tenant = option(args, "tenant");
-      const label = option(args, "label");
+  const [id] = invocation.positionals;
+  const expires = option(invocation, "expires");
+  switch (invocation.command) {
+    case "token create": {
+      const tenant = option(invocation, "tenant");
+      const label = option(invocation, "label");
       const issued = await manager.createToken({
-        scopes: scopesOf(args),
+        scopes: scopesOf(invocation),
         ...(expires !== undefined ? { expiresIn: expires } : {}),
         ...(tenant !== undefined ? { tenant } : {}),
         ...(label !== undefined ? { label } : {}),
@@ -61,55 +48,73 @@ async function token(store: CliStore, args: Args, out: Out): Promise<void> {
       out(`id ${issued.record.id}  tenant ${issued.record.tenant}  expires ${date(issued.record.expiresAt)}\n`);
       return;
     }
-    case "list": {
-      const tokens = await manager.listTokens(option(args, "tenant"));
-      if (args.options.has("json")) return out(`${JSON.stringify(tokens, null, 2)}\n`);
+    case "token list": {
+      const tokens = await manager.listTokens(option(invocation, "tenant"));
+      if (invocation.values.json) return out(`${JSON.stringify(tokens, null, 2)}\n`);
       for (const t of tokens) {
-        const state = t.revokedAt ? "revoked" : t.expiresAt && t.expiresAt <= new Date() ? "expired" : "active";
+        const state = t.revokedAt ? "revoked" : t.expiresAt && t.expiresAt <= new Date() ? "expired" : t.rotatedAt ? "rotated" : "active";
         out(`${t.id}  ${state}  ${t.tenant}  ${t.hint}...  ${t.label ?? "-"}  ${t.scopes.join(",")}  expires ${date(t.expiresAt)}\n`);
       }
       if (tokens.length === 0) out("No tokens.\n");
       return;
     }
-    case "revoke": {
-      if (!id) throw new Error("token revoke needs the token's id (see token list).");
-      if (!(await manager.revokeToken(id))) throw new Error(`No token with id ${id}.`);
+    case "token revoke": {
+      if (!(await manager.revokeToken(id!))) throw new Error(`No token with id ${id}.`);
       out(`Revoked ${id}.\n`);
       return;
     }
-    case "rotate": {
-      if (!id) throw new Error("token rotate needs the token's id (see token list).");
-      const grace = option(args, "grace");
-      const issued = await manager.rotateToken(id, { ...(grace ? { grace } : {}), ...(expires ? { expiresIn: expires } : {}) });
+    case "token rotate": {
+      const grace = option(invocation, "grace");
+      const issued = await manager.rotateToken(id!, {
+        ...(grace !== undefined ? { grace } : {}),
+        ...(expires !== undefined ? { expiresIn: expires } : {}),
+        again: invocation.values.again === true,
+      });
       out(`New token (shown once, store it now): ${issued.token}\n`);
-      out(`id ${issued.record.id}; the old token keeps working for ${grace ?? "1h"}.\n`);
+      out(`id ${issued.record.id}  expires ${date(issued.record.expiresAt)}; the old token keeps working for ${grace ?? "1h"}.\n`);
       return;
     }
-    default:
-      throw new Error(`Unknown token command "${action ?? ""}".\n${USAGE}`);
   }
 }
 
-/** Runs one command and returns the exit code; output goes through `out` and `err` (tests capture them). */
+/** The package's version, read from the package.json above this file (source or dist). */
+function version(): string {
+  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const file = path.join(dir, "package.json");
+    if (fs.existsSync(file)) return String((JSON.parse(fs.readFileSync(file, "utf8")) as { version?: unknown }).version);
+  }
+  return "unknown";
+}
+
+/** The library's own messages name it already; the CLI adds the prefix once. */
+const withPrefix = (message: string) => `express-scim: ${message.replace(/^(express-scim: )+/, "")}`;
+
+/**
+ * Runs one command and returns the exit code (0 done, 1 failed, 2 bad command line); output goes
+ * through `out` and `err` (tests capture them).
+ */
 export async function main(argv: readonly string[], out: Out, err: Out): Promise<number> {
   let store: CliStore | undefined;
   try {
-    const args = parseArgs(argv);
-    const command = args.positional[0];
-    if (!command || args.options.has("help")) {
-      out(USAGE);
-      return command ? 0 : 2;
-    }
-    if (command !== "token" && command !== "migrate") throw new Error(`Unknown command "${command}".\n${USAGE}`);
-    store = await openStore(args);
-    if (command === "migrate") out(`Schema at version ${await store.migrate()}.\n`);
-    else await token(store, args, out);
+    const parsed = parseArgs(argv);
+    if (parsed.kind === "version") return out(`${version()}\n`), 0;
+    if (parsed.kind === "help") return out(usage(parsed.topic)), 0;
+    const { invocation } = parsed;
+    // Flags are checked before a store is opened, so a bad one never leaves a half-done write.
+    if (invocation.command === "token create") scopesOf(invocation);
+    store = await openStore(invocation);
+    if (invocation.command === "migrate") out(`Schema at version ${await store.migrate()}.\n`);
+    else await token(store, invocation, out);
     return 0;
   } catch (error) {
     const message = (error as Error).message;
+    if (error instanceof UsageError) {
+      err(`${withPrefix(message)}\nRun "express-scim help" for the commands and their options.\n`);
+      return 2;
+    }
     // The stores' own message names the library call; from a shell the command is the answer.
     const hint = /migrate\(/.test(message) ? "\nRun `express-scim migrate` with the same store options first." : "";
-    err(`express-scim: ${message}${hint}\n`);
+    err(`${withPrefix(message)}${hint}\n`);
     return 1;
   } finally {
     await store?.close();

@@ -1,6 +1,6 @@
 /** Opens the SQL store the CLI works on; the drivers are loaded only for the one asked for. */
 import type { TokenRegistry } from "../auth/registry";
-import { option, type Args } from "./args";
+import { option, type Invocation } from "./args";
 
 export interface CliStore {
   tokens: TokenRegistry;
@@ -8,7 +8,7 @@ export interface CliStore {
   close(): Promise<void>;
 }
 
-export async function openStore(args: Args, env: NodeJS.ProcessEnv = process.env): Promise<CliStore> {
+export async function openStore(args: Pick<Invocation, "values">, env: NodeJS.ProcessEnv = process.env): Promise<CliStore> {
   const sqlite = option(args, "sqlite");
   const url = option(args, "database-url") ?? (sqlite ? undefined : env.DATABASE_URL);
   if (url) {

@@ -44,6 +44,14 @@ export function scim(options: ScimOptions): Router {
     ...(options.hooks ? { hooks: options.hooks } : {}),
   };
   store.configure?.(setup.uniqueKeys);
+  // Asked once, now: an unmigrated database is reported at start-up, not by the first request.
+  store.ready?.().catch((err: unknown) => {
+    try {
+      logger.error({ err }, "the store cannot serve requests yet");
+    } catch {
+      // A throwing logger must not turn a start-up report into an unhandled rejection.
+    }
+  });
   const users = new UserService(setup.users.rt, { ...serviceOptions, mapping: setup.users.mapping, identity: setup.identity });
   const groups = new GroupService(setup.groups.rt, { ...serviceOptions, mapping: setup.groups.mapping });
   const principals = new WeakMap<Request, Principal>();

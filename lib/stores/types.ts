@@ -107,6 +107,11 @@ export interface Store {
   configure?(config: { users: UniqueKey[]; groups: UniqueKey[] }): void;
   /** Runs fn so that all its writes land or none do. */
   transaction?<T>(fn: (store: Store) => Promise<T>): Promise<T>;
+  /**
+   * Resolves once the store can serve requests, or rejects saying what to do (the SQL stores:
+   * an unmigrated database). Routers ask once when they are built, so the mistake shows at start-up.
+   */
+  ready?(): Promise<void>;
   /** Issued tokens kept beside the data (the SQL stores have one): `scim({ tokens: [store.tokens] })`. */
   tokens?: TokenRegistry;
 }

@@ -61,5 +61,22 @@ export function tokenRegistryConformance(options: TokenRegistryConformanceOption
       await registry.insert(r);
       await assert.rejects(registry.insert({ ...r, id: randomUUID() }));
     });
+    run("rotate (when offered) issues the successor and marks the old token in one write", async (registry, tenant) => {
+      if (!registry.rotate) return;
+      const old = record(tenant, { expiresAt: new Date("2027-01-01T00:00:00Z") });
+      await registry.insert(old);
+      const at = new Date("2026-05-01T00:00:00Z");
+      const successor = record(tenant);
+      await registry.rotate(old.id, successor, new Date("2026-05-01T01:00:00Z"), at);
+      assert.equal((await registry.findByHash(successor.hash))?.id, successor.id);
+      const after = await registry.findByHash(old.hash);
+      assert.equal(after?.expiresAt?.toISOString(), "2026-05-01T01:00:00.000Z");
+      assert.equal(after?.rotatedAt?.getTime(), at.getTime());
+      // A successor whose hash is taken fails the whole rotation: the old token stays as it was.
+      const clash = { ...record(tenant), hash: successor.hash };
+      await assert.rejects(registry.rotate(old.id, clash, new Date("2026-05-01T00:30:00Z"), new Date("2026-05-01T00:10:00Z")));
+      assert.equal((await registry.findByHash(old.hash))?.expiresAt?.toISOString(), "2026-05-01T01:00:00.000Z");
+      assert.equal((await registry.list(tenant)).length, 2);
+    });
   });
 }

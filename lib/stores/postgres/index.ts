@@ -184,6 +184,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   store.tokens = sqlTokenRegistry(driver);
   store.audit = sqlAuditLog(driver);
   store.migrate = migrate;
+  store.ready = ensureReady;
   store.schemaVersion = schemaVersion;
   store.close = async () => {
     if (ownPool) await pool.end();

@@ -122,5 +122,10 @@ export function postgresMigrations(S: string): Migration[] {
           $fn$`,
       ],
     },
+    {
+      version: 5,
+      description: "tokens.rotated_at: a rotated token is not rotated again by mistake",
+      statements: [`ALTER TABLE ${S}.tokens ADD COLUMN rotated_at timestamptz`],
+    },
   ];
 }

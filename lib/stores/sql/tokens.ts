@@ -4,9 +4,9 @@
  */
 import type { TokenRecord, TokenRegistry } from "../../auth/registry";
 import type { Scope } from "../../auth/scopes";
-import type { Driver, SqlRow } from "./driver";
+import type { Conn, Driver, SqlRow } from "./driver";
 
-const COLUMNS = "tenant, id, hash, hint, label, scopes, expires_at, revoked_at, created";
+const COLUMNS = "tenant, id, hash, hint, label, scopes, expires_at, revoked_at, rotated_at, created";
 
 export function sqlTokenRegistry(driver: Driver): TokenRegistry {
   const d = driver.dialect;
@@ -23,29 +23,44 @@ export function sqlTokenRegistry(driver: Driver): TokenRegistry {
     };
     const expiresAt = time(r.expires_at);
     const revokedAt = time(r.revoked_at);
+    const rotatedAt = time(r.rotated_at);
     if (expiresAt) record.expiresAt = expiresAt;
     if (revokedAt) record.revokedAt = revokedAt;
+    if (rotatedAt) record.rotatedAt = rotatedAt;
     if (r.label !== null && r.label !== undefined) record.label = String(r.label);
     return record;
   };
   const nullableTime = (p: ReturnType<typeof d.params>, date: Date | undefined) => (date ? d.time(p, date) : p.add(null));
 
+  const insert = (conn: Conn, record: TokenRecord) => {
+    const p = d.params();
+    const values = [
+      p.add(record.tenant),
+      p.add(record.id),
+      p.add(record.hash),
+      p.add(record.hint),
+      p.add(record.label ?? null),
+      d.json(p, record.scopes),
+      nullableTime(p, record.expiresAt),
+      nullableTime(p, record.revokedAt),
+      nullableTime(p, record.rotatedAt),
+      d.time(p, record.createdAt),
+    ];
+    return conn.run(`INSERT INTO ${table} (${COLUMNS}) VALUES (${values.join(", ")})`, p);
+  };
+  /** The earlier of a token's expiry and `at`; with `rotated`, also marks it rotated then. */
+  const shorten = (conn: Conn, id: string, at: Date, rotated?: Date) => {
+    const p = d.params();
+    const when = d.time(p, at);
+    const mark = rotated ? `, rotated_at = ${d.time(p, rotated)}` : "";
+    const sql = `UPDATE ${table} SET expires_at = CASE WHEN expires_at IS NOT NULL AND expires_at < ${when} THEN expires_at ELSE ${when} END${mark} WHERE id = ${p.add(id)}`;
+    return conn.run(sql, p);
+  };
+
   return {
     insert: (record) =>
       driver.outside.write(async (conn) => {
-        const p = d.params();
-        const values = [
-          p.add(record.tenant),
-          p.add(record.id),
-          p.add(record.hash),
-          p.add(record.hint),
-          p.add(record.label ?? null),
-          d.json(p, record.scopes),
-          nullableTime(p, record.expiresAt),
-          nullableTime(p, record.revokedAt),
-          d.time(p, record.createdAt),
-        ];
-        await conn.run(`INSERT INTO ${table} (${COLUMNS}) VALUES (${values.join(", ")})`, p);
+        await insert(conn, record);
       }),
     findByHash: (hash) =>
       driver.outside.read(async (conn) => {
@@ -65,12 +80,13 @@ export function sqlTokenRegistry(driver: Driver): TokenRegistry {
         const sql = `UPDATE ${table} SET revoked_at = COALESCE(revoked_at, ${d.time(p, at)}) WHERE id = ${p.add(id)}`;
         return (await conn.run(sql, p)) > 0;
       }),
-    expire: (id, at) =>
-      driver.outside.write(async (conn) => {
-        const p = d.params();
-        const when = d.time(p, at);
-        const sql = `UPDATE ${table} SET expires_at = CASE WHEN expires_at IS NOT NULL AND expires_at < ${when} THEN expires_at ELSE ${when} END WHERE id = ${p.add(id)}`;
-        return (await conn.run(sql, p)) > 0;
-      }),
+    expire: (id, at) => driver.outside.write(async (conn) => (await shorten(conn, id, at)) > 0),
+    rotate: (id, successor, until, at) =>
+      driver.transaction((inside) =>
+        inside.write(async (conn) => {
+          await insert(conn, successor);
+          if ((await shorten(conn, id, until, at)) === 0) throw new Error(`no token ${id}`);
+        }),
+      ),
   };
 }

@@ -163,6 +163,7 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
   store.audit = sqlAuditLog(driver);
   store.migrate = () => lock.run(migrateNow);
   store.schemaVersion = () => lock.run(versionNow);
+  store.ready = () => lock.run(async () => ensureReady());
   store.close = () =>
     lock.run(() => {
       if (db.open) db.close();

@@ -64,4 +64,9 @@ export const sqliteMigrations: Migration[] = [
       `CREATE INDEX audit_tenant ON audit (tenant, seq)`,
     ],
   },
+  {
+    version: 4,
+    description: "tokens.rotated_at: a rotated token is not rotated again by mistake",
+    statements: [`ALTER TABLE tokens ADD COLUMN rotated_at INTEGER`],
+  },
 ];
