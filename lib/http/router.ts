@@ -5,10 +5,9 @@
  */
 import express, { type NextFunction, type Request, type Response, type Router } from "express";
 import type { Principal } from "../auth/principal";
-import { requiredScope } from "../auth/scopes";
 import { debugStore } from "../debug";
 import { emitAll } from "../events/emit";
-import { rateLimiter } from "../limits/rate-limit";
+import { rateLimiter, type Verdict } from "../limits/rate-limit";
 import type { ScimOptions } from "../options";
 import { checkCallbacks, checkKnownKeys, checkStore, loggerOf, resolveLimits } from "../options";
 import { ScimError } from "../protocol/errors";
@@ -52,23 +51,22 @@ export function scim(options: ScimOptions): Router {
   const router = express.Router({ mergeParams: true });
 
   /**
-   * Wraps a route: needs `noun`'s scope for the method (or `get:` for .search), catches async
-   * errors, audits resource requests, and hands the events of a successful write to listeners.
+   * Wraps a route: needs the scope it was mounted with, counts against the tenant's rate limit
+   * only then, catches async errors, audits resource requests, and hands the events of a
+   * successful write to listeners.
    */
-  const route: RouteFactory =
-    (noun, fn, search = false) =>
-    (req, res, next) => {
-      const ctx = contextOf(req, principals.get(req)!);
-      if (noun) auditOnFinish(res, options.audit, logger, { method: req.method, resource: noun === "users" ? "Users" : "Groups" }, ctx);
-      Promise.resolve()
-        .then(async () => {
-          const scope = noun ? requiredScope(req.method, noun, search) : undefined;
-          if (scope) requireScope(ctx.principal, scope);
-          await fn(req, res, ctx);
-          emitAll(options.events, ctx.report.events, logger);
-        })
-        .catch(next);
-    };
+  const route: RouteFactory = (scope, fn) => (req, res, next) => {
+    const ctx = contextOf(req, principals.get(req)!);
+    if (scope) auditOnFinish(res, options.audit, logger, { method: req.method, resource: scope.endsWith(":users") ? "Users" : "Groups" }, ctx);
+    Promise.resolve()
+      .then(async () => {
+        if (scope) requireScope(ctx.principal, scope);
+        if (limit) allowedBy(await limit.tenant(ctx.tenant));
+        await fn(req, res, ctx);
+        emitAll(options.events, ctx.report.events, logger);
+      })
+      .catch(next);
+  };
 
   const contextOf = (req: Request, principal: Principal): ServiceContext => ({
     tenant: principal.tenant ?? "default",
@@ -84,10 +82,8 @@ export function scim(options: ScimOptions): Router {
     Promise.resolve()
       .then(async () => {
         const principal = await authenticate(req);
-        if (limit) {
-          const verdict = await limit(principal.tenant ?? "default", principal.tokenId ?? principal.label ?? "anonymous");
-          if (!verdict.allowed) throw tooManyRequests(verdict.retryAfter);
-        }
+        // A principal from `auth` that names no credential can only be counted per tenant.
+        if (limit) allowedBy(await limit.token(principal.tokenId ?? principal.label ?? `anonymous@${principal.tenant}`));
         principals.set(req, principal);
         next();
       })
@@ -106,8 +102,9 @@ export function scim(options: ScimOptions): Router {
 }
 
 /** clients.md: Okta and Entra both back off on 429 and retry after the advertised delay. */
-function tooManyRequests(retryAfter: number): ScimError {
-  return new ScimError(429, undefined, `Too many requests; retry in ${retryAfter} s.`, { "Retry-After": String(retryAfter) });
+function allowedBy(verdict: Verdict): void {
+  if (verdict.allowed) return;
+  throw new ScimError(429, undefined, `Too many requests; retry in ${verdict.retryAfter} s.`, { "Retry-After": String(verdict.retryAfter) });
 }
 
 /**
