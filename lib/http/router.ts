@@ -10,7 +10,7 @@ import { emitAll } from "../events/emit";
 import { rateLimiter, type Verdict } from "../limits/rate-limit";
 import type { ScimOptions } from "../options";
 import { checkCallbacks, checkKnownKeys, checkStore, loggerOf, resolveLimits } from "../options";
-import { ScimError } from "../protocol/errors";
+import { ScimError, clip } from "../protocol/errors";
 import type { ServiceContext } from "../service/context";
 import { GroupService } from "../service/groups";
 import { setupResources } from "../service/setup";
@@ -94,7 +94,7 @@ export function scim(options: ScimOptions): Router {
   mountResourceRoutes(router, route, "/Groups", "groups", groups, limits);
   mountDiscoveryRoutes(router, route, { ...setup.discovery, maxResults: limits.maxCount });
 
-  router.use((req, _res, next) => next(new ScimError(404, undefined, `No SCIM endpoint at ${req.path}.`)));
+  router.use((req, _res, next) => next(new ScimError(404, undefined, `No SCIM endpoint at ${clip(req.path)}.`)));
   router.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     sendError(res, asScimError(error, (err) => logger.error({ err, method: req.method, path: req.originalUrl }, "unexpected error")));
   });

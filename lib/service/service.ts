@@ -6,7 +6,7 @@ import type { ScimEventMap, ScimEventType } from "../events/types";
 import type { HookContext, Hooks, ResourceHooks } from "../hooks/types";
 import { debugFilter, debugPatch } from "../debug";
 import type { ResourceMapping } from "../mapping/types";
-import { ScimError, notFound } from "../protocol/errors";
+import { ScimError, clip, notFound } from "../protocol/errors";
 import { changedAttributes } from "../protocol/changes";
 import { memberOf } from "../protocol/json";
 import { listResponse, type ListResponse } from "../protocol/list";
@@ -74,7 +74,7 @@ export abstract class ResourceService {
   /** `table` defaults to this service's; inside a transaction pass the transaction's. */
   protected async load(ctx: ServiceContext, id: string, members = false, table = this.table): Promise<Stored> {
     const stored = await table.get(ctx, id, { members });
-    if (!stored) throw notFound(`${this.rt.name} ${id} not found.`);
+    if (!stored) throw notFound(`${this.rt.name} ${clip(id)} not found.`);
     return stored;
   }
 

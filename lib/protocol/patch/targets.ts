@@ -2,7 +2,7 @@
  * What a PATCH operation points at. Explicit paths come from parsePatchPath; pathless values are
  * read key by key, each key treated as a path (Entra sends dotted and URN-qualified keys).
  */
-import { ScimError, badRequest } from "../errors";
+import { PATH_PREVIEW_CHARS, ScimError, badRequest, clip } from "../errors";
 import { parsePatchPath, printPatchPath, resolveValueFilter, type Filter, type PatchPath, type ResolvedFilter } from "../filter";
 import { isAbsent, isObject } from "../../schema/coerce";
 import { attributeLabel, resolveKey } from "../../schema/normalize";
@@ -36,7 +36,8 @@ const invalidPath = (detail: string) => badRequest("invalidPath", detail);
 
 /** An explicit `path`. Unknown attributes are invalidPath; readOnly ones are mutability. */
 export function targetOfPath(ctx: TargetContext, path: PatchPath): Target {
-  const where = printPatchPath(path);
+  // Quoted in every error about this operation: a preview, not the whole path.
+  const where = clip(printPatchPath(path), PATH_PREVIEW_CHARS);
   const { attrPath, valueFilter, subAttr } = path;
   if (attrPath.uri !== undefined && attrPath.subAttr === undefined) {
     // parsePatchPath reads a bare `urn:...:enterprise:2.0:User` as uri `urn:...:2.0` + name `User`.
@@ -104,7 +105,7 @@ export function targetsOfValue(ctx: TargetContext, value: unknown, within?: Sche
       case "unknown":
         break;
       case "unknownExtension":
-        if (ctx.strictExtensions) throw badRequest("invalidValue", `Unknown schema extension '${found.uri}'`);
+        if (ctx.strictExtensions) throw badRequest("invalidValue", `Unknown schema extension '${clip(found.uri)}'`);
         break;
       case "schema":
         if (isExtension(ctx.rt, found.schema) && isAbsent(v)) {
