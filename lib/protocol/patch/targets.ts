@@ -3,7 +3,7 @@
  * read key by key, each key treated as a path (Entra sends dotted and URN-qualified keys).
  */
 import { PATH_PREVIEW_CHARS, ScimError, badRequest, clip } from "../errors";
-import { parsePatchPath, printPatchPath, resolveValueFilter, type Filter, type PatchPath, type ResolvedFilter } from "../filter";
+import { parsePatchPath, printPatchPath, resolveValueFilter, type Filter, type FilterLimits, type PatchPath, type ResolvedFilter } from "../filter";
 import { isAbsent, isObject } from "../../schema/coerce";
 import { attributeLabel, resolveKey } from "../../schema/normalize";
 import { findAttribute, findSchema, isExtension, locateAttribute, type LocatedAttribute } from "../../schema/resolve";
@@ -27,6 +27,7 @@ export interface TargetContext {
   rt: ResourceTypeDef;
   membersAttribute: string | undefined;
   strictExtensions: boolean;
+  filterLimits?: FilterLimits;
 }
 
 const isMembers = (ctx: TargetContext, located: LocatedAttribute) =>
@@ -96,7 +97,7 @@ export function targetsOfValue(ctx: TargetContext, value: unknown, within?: Sche
   for (const [key, v] of Object.entries(value)) {
     if (!within && key.includes("[")) {
       // A key with a value filter (`emails[type eq "work"].value`) is a full PATCH path.
-      out.push({ target: targetOfPath(ctx, parsePatchPath(key)), value: v });
+      out.push({ target: targetOfPath(ctx, parsePatchPath(key, ctx.filterLimits)), value: v });
       continue;
     }
     const found = resolveKey(ctx.rt, key, within);
