@@ -96,10 +96,13 @@ export function scim(options: ScimOptions): Router {
 
   router.use((req, _res, next) => next(new ScimError(404, undefined, `No SCIM endpoint at ${clip(req.path)}.`)));
   router.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
-    sendError(res, asScimError(error, (err) => logger.error({ err, method: req.method, path: req.originalUrl }, "unexpected error")));
+    sendError(res, asScimError(error, (err) => logger.error({ err, method: req.method, path: pathOf(req) }, "unexpected error")));
   });
   return router;
 }
+
+/** The path without its query: filters carry e-mail addresses, and a logger may ship them anywhere. */
+const pathOf = (req: Request) => req.originalUrl.split("?")[0];
 
 /** clients.md: Okta and Entra both back off on 429 and retry after the advertised delay. */
 function allowedBy(verdict: Verdict): void {
