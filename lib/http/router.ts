@@ -78,7 +78,7 @@ export function scim(options: ScimOptions): Router {
   router.use((req, res, next) => {
     // A base URL configured with a trailing slash makes clients ask for "//Users".
     if (req.url.startsWith("//")) req.url = req.url.replace(/^\/+/, "/");
-    observeRequest(req, res, options.metrics, logger);
+    observeRequest(req, res, options.metrics, logger, () => principals.get(req)?.tenant);
     Promise.resolve()
       .then(async () => {
         const principal = await authenticate(req);
