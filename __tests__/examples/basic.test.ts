@@ -79,6 +79,23 @@ describe("examples/basic", () => {
     expect(audit.items[0]).toMatchObject({ method: "PATCH", id, outcome: "success", changed: ["active"] });
   });
 
+  test("the operator routes take the SCIM token only, compared in constant time", async () => {
+    const source = fs.readFileSync(path.join(root, "examples", "basic", "server.js"), "utf8");
+    // A plain comparison of the header leaks, by its timing, how much of a guess was right.
+    expect(source).not.toMatch(/authorization["')\]]*\s*[!=]==|[!=]==\s*`Bearer/i);
+    expect(source).toContain("timingSafeEqual(");
+    const port = await freePort();
+    const token = "example-test-token-operator-01";
+    const { child } = await start({ PORT: String(port), SCIM_TOKEN: token, SCIM_SEED: "0" });
+    children.push(child);
+    const base = `http://127.0.0.1:${port}`;
+    for (const presented of [token, token.slice(0, -1) + "2", "short", ""]) {
+      const res = await fetch(`${base}/admin/audit`, { headers: { Authorization: `Bearer ${presented}` } });
+      expect([presented, res.status]).toEqual([presented, presented === token ? 200 : 401]);
+    }
+    expect((await fetch(`${base}/demo/sessions/x`, { method: "POST" })).status).toBe(401);
+  });
+
   test("the embedded default is SQLite in a file: data survives a restart", async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "express-scim-restart-"));
     const token = "example-test-token-restart-01";

@@ -42,7 +42,7 @@ describe("discovery endpoints", () => {
         .set("Content-Type", "text/plain")
         .send("this is not json {");
       expectScimError(res, 405);
-      expect(res.headers.allow).toBe("GET");
+      expect(res.headers.allow).toBe("GET, HEAD");
     },
   );
 

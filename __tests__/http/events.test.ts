@@ -224,4 +224,19 @@ describe("audit log and metrics", () => {
     ]);
     expect(samples.every((s) => s.durationMs >= 0)).toBe(true);
   });
+
+  test("metrics samples carry the tenant, once the request has one", async () => {
+    const samples: { status: number; tenant?: string }[] = [];
+    const h = host({ metrics: (s) => void samples.push(s), tenant: "acme" });
+    await h.get("/Users").expect(200);
+    await h.get("/Nope").expect(404);
+    await request(h.app).get("/scim/v2/Users").expect(401);
+    await new Promise((r) => setImmediate(r));
+    expect(samples.map((s) => [s.status, s.tenant])).toEqual([
+      [200, "acme"],
+      [404, "acme"],
+      [401, undefined],
+    ]);
+    expect("tenant" in samples[2]).toBe(false);
+  });
 });

@@ -3,7 +3,7 @@
 // Run it with `npm start` from the repository root, or `node examples/basic/server.js`.
 "use strict";
 const { once } = require("node:events");
-const { randomBytes } = require("node:crypto");
+const { createHash, randomBytes, timingSafeEqual } = require("node:crypto");
 const fs = require("node:fs");
 const path = require("node:path");
 const express = require("express");
@@ -34,6 +34,22 @@ function sessionTable() {
 }
 
 /**
+ * The operator routes' check: the bearer token, compared in constant time as express-scim
+ * compares its own (a plain `!==` answers sooner the earlier the first wrong character).
+ * Hashing first gives both sides the same length, so the length is not revealed either.
+ * @param {string} token
+ * @returns {import("express").RequestHandler}
+ */
+function operatorOnly(token) {
+  const digest = (/** @type {string} */ text) => createHash("sha256").update(text, "utf8").digest();
+  const expected = digest(`Bearer ${token}`);
+  return (req, res, next) => {
+    if (timingSafeEqual(digest(req.get("authorization") ?? ""), expected)) return next();
+    res.status(401).json({ error: "unauthorized" });
+  };
+}
+
+/**
  * @param {{ token: string, store?: import("express-scim").Store, log?: (line: string) => void }} options
  */
 function createApp({ token, store = memoryStore(), log = () => {} }) {
@@ -60,20 +76,18 @@ function createApp({ token, store = memoryStore(), log = () => {} }) {
     }),
   );
   // The audit trail, for the operator: same bearer token as SCIM, newest first, paged.
-  app.get("/admin/audit", async (req, res) => {
-    if (req.get("authorization") !== `Bearer ${token}`) return res.status(401).json({ error: "unauthorized" });
+  const operator = operatorOnly(token);
+  app.get("/admin/audit", operator, async (req, res) => {
     const startIndex = Number(req.query.startIndex ?? 1) || 1;
     const count = Math.min(Number(req.query.count ?? 50) || 50, 500);
     res.json(await audit.list({ startIndex, count }));
   });
   // A stand-in for the host's login: opens a session for a user (by SCIM id), for the demo.
-  app.post("/demo/sessions/:userId", (req, res) => {
-    if (req.get("authorization") !== `Bearer ${token}`) return res.status(401).json({ error: "unauthorized" });
+  app.post("/demo/sessions/:userId", operator, (req, res) => {
     sessions.open(String(req.params.userId));
     res.status(201).json({ sessions: sessions.count(String(req.params.userId)) });
   });
-  app.get("/demo/sessions/:userId", (req, res) => {
-    if (req.get("authorization") !== `Bearer ${token}`) return res.status(401).json({ error: "unauthorized" });
+  app.get("/demo/sessions/:userId", operator, (req, res) => {
     res.json({ sessions: sessions.count(String(req.params.userId)) });
   });
   return app;

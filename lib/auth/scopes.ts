@@ -13,9 +13,10 @@ export function isScope(value: unknown): value is Scope {
   return typeof value === "string" && (ALL_SCOPES as readonly string[]).includes(value);
 }
 
-/** The one scope a request needs. `.search` is a read, whatever its method (RFC 7644 3.4.3). */
-export function requiredScope(method: string, noun: Noun, search = false): Scope | undefined {
-  if (search) return `get:${noun}`;
-  const verb = method.toLowerCase();
-  return (VERBS as readonly string[]).includes(verb) ? (`${verb}:${noun}` as Scope) : undefined;
+/**
+ * The one scope a handler needs, decided when it is mounted (never from the request's method,
+ * which may be HEAD or anything else). `.search` is a read, whatever its method (RFC 7644 3.4.3).
+ */
+export function requiredScope(verb: Verb, noun: Noun, search = false): Scope {
+  return `${search ? "get" : verb}:${noun}`;
 }

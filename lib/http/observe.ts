@@ -15,6 +15,7 @@ export interface MetricsSample {
   method: string;
   status: number;
   durationMs: number;
+  /** The request's tenant; absent when it was refused before one was known (401). */
   tenant?: string;
 }
 
@@ -22,8 +23,11 @@ export type MetricsHook = (sample: MetricsSample) => void;
 
 const elapsed = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
 
-/** Every request through the router: timing for metrics and the http debug namespace. */
-export function observeRequest(req: Request, res: Response, metrics: MetricsHook | undefined, logger: Logger): void {
+/**
+ * Every request through the router: timing for metrics and the http debug namespace.
+ * `tenantOf` is asked once the response is done, when authentication has named the tenant.
+ */
+export function observeRequest(req: Request, res: Response, metrics: MetricsHook | undefined, logger: Logger, tenantOf: () => string | undefined): void {
   const start = process.hrtime.bigint();
   res.once("finish", () => {
     const durationMs = elapsed(start);
@@ -32,7 +36,8 @@ export function observeRequest(req: Request, res: Response, metrics: MetricsHook
     debugHttp("%s %s%s -> %d in %dms", req.method, req.baseUrl, req.path, res.statusCode, Math.round(durationMs));
     if (!metrics) return;
     try {
-      metrics({ route, method: req.method, status: res.statusCode, durationMs });
+      const tenant = tenantOf();
+      metrics({ route, method: req.method, status: res.statusCode, durationMs, ...(tenant !== undefined ? { tenant } : {}) });
     } catch (err) {
       logger.error({ err }, "metrics hook failed");
     }

@@ -1,6 +1,6 @@
 /** /Users and /Groups: list, .search, create, get, replace, patch, delete (RFC 7644 3.2-3.6). */
 import type { Router } from "express";
-import type { Noun } from "../auth/scopes";
+import { requiredScope, type Noun, type Verb } from "../auth/scopes";
 import { ScimError } from "../protocol/errors";
 import type { ResolvedLimits } from "../options";
 import type { GroupService } from "../service/groups";
@@ -11,7 +11,7 @@ import { etagOf } from "../service/versions";
 import { readJson } from "./body";
 import { asksForAttributes, projectionParams, queryParams } from "./params";
 import { send } from "./respond";
-import { methodNotAllowed, param, type RouteFactory } from "./route";
+import { mount, param, type RouteFactory } from "./route";
 
 /** RFC 7644 3.4.3: a SearchRequest carries the query parameters in its body. */
 function searchParams(body: unknown): ReadParams {
@@ -37,52 +37,59 @@ export function mountResourceRoutes(
   // RFC 7644 3.5.2: a user PATCH answers with the resource; a group PATCH only when asked (Entra prefers 204).
   const patchAnswers = (params: ReadParams) => noun === "users" || asksForAttributes(params);
 
-  router
-    .route(`${path}/.search`)
-    .post(route(noun, async (req, res, ctx) => send(res, 200, await service.list(ctx, searchParams(await readJson(req, searchLimit)))), true))
-    .all(methodNotAllowed("POST"));
-  router
-    .route(path)
-    .get(route(noun, async (req, res, ctx) => send(res, 200, await service.list(ctx, queryParams(req)))))
-    .post(
-      route(noun, async (req, res, ctx) => {
+  const scope = (verb: Verb) => requiredScope(verb, noun);
+
+  mount(router, route, `${path}/.search`, {
+    post: {
+      scope: requiredScope("post", noun, true),
+      handle: async (req, res, ctx) => send(res, 200, await service.list(ctx, searchParams(await readJson(req, searchLimit)))),
+    },
+  });
+  mount(router, route, path, {
+    get: { scope: scope("get"), handle: async (req, res, ctx) => send(res, 200, await service.list(ctx, queryParams(req))) },
+    post: {
+      scope: scope("post"),
+      handle: async (req, res, ctx) => {
         const projection = parseProjection(rt, projectionParams(req));
         const created = await service.create(ctx, await readJson(req, bodyLimit), projection);
         send(res, 201, created.body, { ETag: etagOf(created.version), Location: locationOf(rt, ctx, String(created.body.id)) });
-      }),
-    )
-    .all(methodNotAllowed("GET", "POST"));
-  router
-    .route(`${path}/:id`)
-    .get(
-      route(noun, async (req, res, ctx) => {
+      },
+    },
+  });
+  mount(router, route, `${path}/:id`, {
+    get: {
+      scope: scope("get"),
+      handle: async (req, res, ctx) => {
         const found = await service.get(ctx, param(req), projectionParams(req), req.get("if-none-match"));
         if (!found) return send(res, 304);
         send(res, 200, found.body, { ETag: etagOf(found.version) });
-      }),
-    )
-    .put(
-      route(noun, async (req, res, ctx) => {
+      },
+    },
+    put: {
+      scope: scope("put"),
+      handle: async (req, res, ctx) => {
         const projection = parseProjection(rt, projectionParams(req));
         const replaced = await service.replace(ctx, param(req), await readJson(req, bodyLimit), req.get("if-match"), projection);
         send(res, 200, replaced.body, { ETag: etagOf(replaced.version) });
-      }),
-    )
-    .patch(
-      route(noun, async (req, res, ctx) => {
+      },
+    },
+    patch: {
+      scope: scope("patch"),
+      handle: async (req, res, ctx) => {
         const body = await readJson(req, bodyLimit);
         const params = projectionParams(req);
         const projection = patchAnswers(params) ? parseProjection(rt, params) : undefined;
         const patched = await service.patch(ctx, param(req), body, req.get("if-match"), projection!);
         if (!patched) return send(res, 204);
         send(res, 200, patched.body, { ETag: etagOf(patched.version) });
-      }),
-    )
-    .delete(
-      route(noun, async (req, res, ctx) => {
+      },
+    },
+    delete: {
+      scope: scope("delete"),
+      handle: async (req, res, ctx) => {
         await service.delete(ctx, param(req), req.get("if-match"));
         send(res, 204);
-      }),
-    )
-    .all(methodNotAllowed("GET", "PUT", "PATCH", "DELETE"));
+      },
+    },
+  });
 }

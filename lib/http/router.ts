@@ -5,13 +5,12 @@
  */
 import express, { type NextFunction, type Request, type Response, type Router } from "express";
 import type { Principal } from "../auth/principal";
-import { requiredScope } from "../auth/scopes";
 import { debugStore } from "../debug";
 import { emitAll } from "../events/emit";
-import { rateLimiter } from "../limits/rate-limit";
+import { rateLimiter, type Verdict } from "../limits/rate-limit";
 import type { ScimOptions } from "../options";
 import { checkCallbacks, checkKnownKeys, checkStore, loggerOf, resolveLimits } from "../options";
-import { ScimError } from "../protocol/errors";
+import { ScimError, clip } from "../protocol/errors";
 import type { ServiceContext } from "../service/context";
 import { GroupService } from "../service/groups";
 import { setupResources } from "../service/setup";
@@ -60,23 +59,22 @@ export function scim(options: ScimOptions): Router {
   const router = express.Router({ mergeParams: true });
 
   /**
-   * Wraps a route: needs `noun`'s scope for the method (or `get:` for .search), catches async
-   * errors, audits resource requests, and hands the events of a successful write to listeners.
+   * Wraps a route: needs the scope it was mounted with, counts against the tenant's rate limit
+   * only then, catches async errors, audits resource requests, and hands the events of a
+   * successful write to listeners.
    */
-  const route: RouteFactory =
-    (noun, fn, search = false) =>
-    (req, res, next) => {
-      const ctx = contextOf(req, principals.get(req)!);
-      if (noun) auditOnFinish(res, options.audit, logger, { method: req.method, resource: noun === "users" ? "Users" : "Groups" }, ctx);
-      Promise.resolve()
-        .then(async () => {
-          const scope = noun ? requiredScope(req.method, noun, search) : undefined;
-          if (scope) requireScope(ctx.principal, scope);
-          await fn(req, res, ctx);
-          emitAll(options.events, ctx.report.events, logger);
-        })
-        .catch(next);
-    };
+  const route: RouteFactory = (scope, fn) => (req, res, next) => {
+    const ctx = contextOf(req, principals.get(req)!);
+    if (scope) auditOnFinish(res, options.audit, logger, { method: req.method, resource: scope.endsWith(":users") ? "Users" : "Groups" }, ctx);
+    Promise.resolve()
+      .then(async () => {
+        if (scope) requireScope(ctx.principal, scope);
+        if (limit) allowedBy(await limit.tenant(ctx.tenant));
+        await fn(req, res, ctx);
+        emitAll(options.events, ctx.report.events, logger);
+      })
+      .catch(next);
+  };
 
   const contextOf = (req: Request, principal: Principal): ServiceContext => ({
     tenant: principal.tenant ?? "default",
@@ -88,14 +86,12 @@ export function scim(options: ScimOptions): Router {
   router.use((req, res, next) => {
     // A base URL configured with a trailing slash makes clients ask for "//Users".
     if (req.url.startsWith("//")) req.url = req.url.replace(/^\/+/, "/");
-    observeRequest(req, res, options.metrics, logger);
+    observeRequest(req, res, options.metrics, logger, () => principals.get(req)?.tenant);
     Promise.resolve()
       .then(async () => {
         const principal = await authenticate(req);
-        if (limit) {
-          const verdict = await limit(principal.tenant ?? "default", principal.tokenId ?? principal.label ?? "anonymous");
-          if (!verdict.allowed) throw tooManyRequests(verdict.retryAfter);
-        }
+        // A principal from `auth` that names no credential can only be counted per tenant.
+        if (limit) allowedBy(await limit.token(principal.tokenId ?? principal.label ?? `anonymous@${principal.tenant}`));
         principals.set(req, principal);
         next();
       })
@@ -106,16 +102,20 @@ export function scim(options: ScimOptions): Router {
   mountResourceRoutes(router, route, "/Groups", "groups", groups, limits);
   mountDiscoveryRoutes(router, route, { ...setup.discovery, maxResults: limits.maxCount });
 
-  router.use((req, _res, next) => next(new ScimError(404, undefined, `No SCIM endpoint at ${req.path}.`)));
+  router.use((req, _res, next) => next(new ScimError(404, undefined, `No SCIM endpoint at ${clip(req.path)}.`)));
   router.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
-    sendError(res, asScimError(error, (err) => logger.error({ err, method: req.method, path: req.originalUrl }, "unexpected error")));
+    sendError(res, asScimError(error, (err) => logger.error({ err, method: req.method, path: pathOf(req) }, "unexpected error")));
   });
   return router;
 }
 
+/** The path without its query: filters carry e-mail addresses, and a logger may ship them anywhere. */
+const pathOf = (req: Request) => req.originalUrl.split("?")[0];
+
 /** clients.md: Okta and Entra both back off on 429 and retry after the advertised delay. */
-function tooManyRequests(retryAfter: number): ScimError {
-  return new ScimError(429, undefined, `Too many requests; retry in ${retryAfter} s.`, { "Retry-After": String(retryAfter) });
+function allowedBy(verdict: Verdict): void {
+  if (verdict.allowed) return;
+  throw new ScimError(429, undefined, `Too many requests; retry in ${verdict.retryAfter} s.`, { "Retry-After": String(verdict.retryAfter) });
 }
 
 /**

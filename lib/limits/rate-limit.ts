@@ -16,7 +16,10 @@ export interface RateLimitOptions {
   windowMs?: number;
   /** Requests per window for one tenant. Default 300 (30/s: Entra needs at least 25/s). */
   perTenant?: number;
-  /** Requests per window for one token (principal label). Default 300. */
+  /**
+   * Requests per window for one token, whatever tenant it is used for (the principal's
+   * `tokenId`, else its `label`). Default 300.
+   */
   perToken?: number;
   /** Where counts live. Default: this process's memory. */
   store?: RateLimitStore;
@@ -51,7 +54,18 @@ export function memoryRateLimitStore(): RateLimitStore {
   };
 }
 
-export function rateLimiter(options: RateLimitOptions): (tenant: string, token: string) => Promise<Verdict> {
+/**
+ * The two counts, taken in order. A request is counted against its token first; only a request
+ * within its token's limit that also has the scope of the handler it reaches is counted against
+ * the tenant, so a noisy or scope-less token spends its own budget, never its tenant's.
+ */
+export interface RateLimiter {
+  /** Keyed by the credential alone: varying the tenant in the URL does not give a token a fresh budget. */
+  token(token: string): Promise<Verdict>;
+  tenant(tenant: string): Promise<Verdict>;
+}
+
+export function rateLimiter(options: RateLimitOptions): RateLimiter {
   const windowMs = options.windowMs ?? 10_000;
   const perTenant = options.perTenant ?? 300;
   const perToken = options.perToken ?? 300;
@@ -62,12 +76,13 @@ export function rateLimiter(options: RateLimitOptions): (tenant: string, token: 
   if (typeof store.increment !== "function") throw new TypeError("express-scim: rateLimit.store must have increment(key).");
   store.init?.({ windowMs });
   const retryAfter = (reset: Date | undefined) => Math.max(1, Math.ceil(((reset?.getTime() ?? Date.now() + windowMs) - Date.now()) / 1000));
-  return async (tenant, token) => {
-    // Keys are namespaced so one counting store can serve other limiters of the host too.
-    const t = await store.increment(`express-scim:tenant:${tenant}`);
-    if (t.totalHits > perTenant) return { allowed: false, retryAfter: retryAfter(t.resetTime) };
-    const k = await store.increment(`express-scim:token:${tenant}:${token}`);
-    if (k.totalHits > perToken) return { allowed: false, retryAfter: retryAfter(k.resetTime) };
-    return { allowed: true, retryAfter: 0 };
+  // Keys are namespaced so one counting store can serve other limiters of the host too.
+  const count = async (key: string, limit: number): Promise<Verdict> => {
+    const hit = await store.increment(key);
+    return hit.totalHits > limit ? { allowed: false, retryAfter: retryAfter(hit.resetTime) } : { allowed: true, retryAfter: 0 };
+  };
+  return {
+    token: (token) => count(`express-scim:token:${token}`, perToken),
+    tenant: (tenant) => count(`express-scim:tenant:${tenant}`, perTenant),
   };
 }

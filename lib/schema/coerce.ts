@@ -5,7 +5,7 @@
  * for string custom attributes), so coercion is by schema, never by the JSON type the client chose.
  * Every error is ScimError 400 `invalidValue` whose detail names the attribute.
  */
-import { badRequest } from "../protocol/errors";
+import { badRequest, preview } from "../protocol/errors";
 import { findAttribute } from "./resolve";
 import type { AttributeDef } from "./types";
 
@@ -31,29 +31,8 @@ export interface CoerceOptions {
 
 const invalid = (where: string, what: string) => badRequest("invalidValue", `Attribute '${where}' ${what}`);
 
-/**
- * A short JSON preview of a client's value for error details. Never stringifies the whole value:
- * a 100,000-level nested body would overflow the stack (a 500) and a megabyte string would end
- * up in the detail. Each nesting level prints at least one character, so the walk stops within
- * `limit` levels.
- */
-export function preview(value: unknown, limit = 60): string {
-  const walk = (v: unknown, budget: number): string => {
-    if (typeof v === "string") return JSON.stringify(v.length > budget ? v.slice(0, budget) : v);
-    if (v === null || typeof v !== "object" || v instanceof Date) return JSON.stringify(v) ?? String(v);
-    const list = Array.isArray(v);
-    let text = list ? "[" : "{";
-    for (const key of list ? v.keys() : Object.keys(v)) {
-      if (text.length > budget) break;
-      if (text.length > 1) text += ",";
-      if (!list) text += `${JSON.stringify(String(key).slice(0, budget))}:`;
-      text += walk((v as Record<string | number, unknown>)[key], budget - text.length);
-    }
-    return text + (list ? "]" : "}");
-  };
-  const text = walk(value, limit);
-  return text.length > limit ? `${text.slice(0, limit - 3)}...` : text;
-}
+/** Kept here too for the modules that import it with the coercion helpers; it lives in protocol/errors. */
+export { preview };
 
 const show = (value: unknown): string => preview(value);
 

@@ -4,7 +4,7 @@
  * attributes gone. The PATCH engine runs its result through here too, so every write path
  * stores the same shape.
  */
-import { badRequest } from "../protocol/errors";
+import { badRequest, clip } from "../protocol/errors";
 import {
   coerceValue,
   enforceSinglePrimary,
@@ -92,7 +92,7 @@ function placeKey(rt: ResourceTypeDef, out: JsonObject, key: string, value: unkn
     case "unknown": // unknown core attributes are dropped, as Okta and Entra expect
       return;
     case "unknownExtension":
-      if (opts.strictExtensions) throw badRequest("invalidValue", `Unknown schema extension '${target.uri}'`);
+      if (opts.strictExtensions) throw badRequest("invalidValue", `Unknown schema extension '${clip(target.uri)}'`);
       return;
     case "schema":
       if (isAbsent(value)) return;

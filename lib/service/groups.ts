@@ -76,7 +76,7 @@ export class GroupService extends ResourceService {
     ifMatch: string | undefined,
     projection: Projection | undefined,
   ): Promise<Resource | null> {
-    const operations = parsePatchRequest(body, { maxOperations: this.options.limits.maxOperations });
+    const operations = parsePatchRequest(body, { maxOperations: this.options.limits.maxOperations, filter: this.options.limits.filter });
     ctx.report.id = id;
     this.logPatch(id, operations);
     const outcome = await withRetry(ifMatch === undefined, () =>
@@ -84,7 +84,7 @@ export class GroupService extends ResourceService {
         const current = await this.load(ctx, id, false, store.groups);
         const ifVersion = requiredVersion(ifMatch, current.version);
         const currentResource = this.view(ctx, current);
-        const { resource, changed, members } = applyPatch(this.rt, currentResource, operations);
+        const { resource, changed, members } = applyPatch(this.rt, currentResource, operations, { filter: this.options.limits.filter });
         const net = netMemberChange(members);
         this.checkMemberCount(net.replace ?? net.add);
         const change = { ...net, add: await this.known(store, ctx, net.add), ...(net.replace ? { replace: await this.known(store, ctx, net.replace) } : {}) };

@@ -4,13 +4,13 @@
  */
 import type { ScimEventMap, ScimEventType } from "../events/types";
 import type { HookContext, Hooks, ResourceHooks } from "../hooks/types";
-import { debugFilter, debugPatch } from "../debug";
+import { debugFilter, debugPatch, filterForDebug, patchPathForDebug } from "../debug";
 import type { ResourceMapping } from "../mapping/types";
-import { ScimError, notFound } from "../protocol/errors";
+import { ScimError, clip, notFound } from "../protocol/errors";
 import { changedAttributes } from "../protocol/changes";
 import { memberOf } from "../protocol/json";
 import { listResponse, type ListResponse } from "../protocol/list";
-import { printPatchPath } from "../protocol/filter";
+import { parseFilter } from "../protocol/filter";
 import { parseMembers, type PatchOperation } from "../protocol/patch";
 import { project, wants, type Projection } from "../protocol/projection";
 import { normalizeResource } from "../schema/normalize";
@@ -74,7 +74,7 @@ export abstract class ResourceService {
   /** `table` defaults to this service's; inside a transaction pass the transaction's. */
   protected async load(ctx: ServiceContext, id: string, members = false, table = this.table): Promise<Stored> {
     const stored = await table.get(ctx, id, { members });
-    if (!stored) throw notFound(`${this.rt.name} ${id} not found.`);
+    if (!stored) throw notFound(`${this.rt.name} ${clip(id)} not found.`);
     return stored;
   }
 
@@ -91,7 +91,11 @@ export abstract class ResourceService {
     const { mapping } = this.options;
     // Filters and sorts are resolved in SCIM terms, then moved to the app record's terms.
     const filter = request.filter ? mapping.mapFilter(request.filter) : true;
-    debugFilter("%s list: filter %s -> %s", this.rt.name, typeof params.filter === "string" ? params.filter.slice(0, 200) : "none", typeof filter === "boolean" ? filter : "pushed to the store");
+    if (debugFilter.enabled) {
+      // Parsed again only when the namespace is on: the line shows the shape, not the values.
+      const shape = typeof params.filter === "string" && request.filter ? filterForDebug(parseFilter(params.filter, this.options.limits.filter)) : "none";
+      debugFilter("%s list: filter %s -> %s", this.rt.name, shape, typeof filter === "boolean" ? filter : "pushed to the store");
+    }
     if (filter === false) return listResponse(0, request.paging, []);
     const { total, items } = await this.table.query(ctx, {
       ...(filter !== true ? { filter } : {}),
@@ -161,7 +165,7 @@ export abstract class ResourceService {
   /** Operations by name and path only: PATCH values can hold passwords. */
   protected logPatch(id: string, operations: readonly PatchOperation[]): void {
     if (!debugPatch.enabled) return;
-    debugPatch("%s %s: %s", this.rt.name, id, operations.map((o) => `${o.op} ${o.path ? printPatchPath(o.path) : "(no path)"}`).join("; ") || "no operations");
+    debugPatch("%s %s: %s", this.rt.name, id, operations.map((o) => `${o.op} ${o.path ? patchPathForDebug(o.path) : "(no path)"}`).join("; ") || "no operations");
   }
 
   /** The app record for a new resource. */

@@ -58,7 +58,7 @@ export class UserService extends ResourceService {
    * version is the one that must hold.
    */
   async patch(ctx: ServiceContext, id: string, body: unknown, ifMatch: string | undefined, projection: Projection): Promise<Resource> {
-    const operations = parsePatchRequest(body, { maxOperations: this.options.limits.maxOperations });
+    const operations = parsePatchRequest(body, { maxOperations: this.options.limits.maxOperations, filter: this.options.limits.filter });
     ctx.report.id = id;
     this.logPatch(id, operations);
     const { before, after } = await withRetry(ifMatch === undefined, () =>
@@ -66,7 +66,7 @@ export class UserService extends ResourceService {
         const current = await this.load(ctx, id, false, store.users);
         const ifVersion = requiredVersion(ifMatch, current.version) ?? current.version;
         const currentResource = this.view(ctx, current);
-        const { resource, changed } = applyPatch(this.rt, currentResource, operations);
+        const { resource, changed } = applyPatch(this.rt, currentResource, operations, { filter: this.options.limits.filter });
         this.identified(resource);
         if (changed.length === 0) return { before: current, after: current };
         await this.hooks?.beforePatch?.({ ...this.hookContext(ctx, store), id, operations, resource, current: currentResource });

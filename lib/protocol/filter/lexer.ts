@@ -8,7 +8,7 @@
  * Tokens are deliberately coarse: anything unquoted is a "word" (attribute path, operator,
  * keyword, number or Entra's unquoted value); the parser decides what a word means by position.
  */
-import { ScimError, type ScimType } from "../errors";
+import { PREVIEW_CHARS, ScimError, clip, type ScimType } from "../errors";
 import type { FilterLimits } from "./ast";
 
 export type TokenKind = "(" | ")" | "[" | "]" | "string" | "word" | "end";
@@ -39,8 +39,8 @@ function isRawControl(c: number): boolean {
 }
 
 /** Input text for an error detail: quoted, and cut short so a huge token cannot bloat the response. */
-export function shown(text: string, max = 60): string {
-  return JSON.stringify(text.length > max ? `${text.slice(0, max)}…` : text);
+export function shown(text: string, limit = PREVIEW_CHARS): string {
+  return JSON.stringify(clip(text, limit));
 }
 
 const hex4 = (c: number) => c.toString(16).toUpperCase().padStart(4, "0");

@@ -15,7 +15,11 @@ export function printLiteral(value: Literal): string {
   return JSON.stringify(value);
 }
 
-export function printFilter(filter: Filter): string {
+/** How comparison values are printed; logs pass one that hides them (lib/debug.ts). */
+export type LiteralPrinter = (value: Literal) => string;
+
+export function printFilter(filter: Filter, literal: LiteralPrinter = printLiteral): string {
+  const wrapIf = (f: Filter, wrap: boolean) => (wrap ? `(${printFilter(f, literal)})` : printFilter(f, literal));
   switch (filter.op) {
     case "and":
       // `and` binds tighter than `or`; a nested `and` is wrapped too, so grouping survives.
@@ -23,24 +27,19 @@ export function printFilter(filter: Filter): string {
     case "or":
       return filter.filters.map((f) => wrapIf(f, f.op === "or")).join(" or ");
     case "not":
-      return `not (${printFilter(filter.filter)})`;
+      return `not (${printFilter(filter.filter, literal)})`;
     case "valuePath":
-      return `${printAttrPath(filter.attrPath)}[${printFilter(filter.filter)}]`;
+      return `${printAttrPath(filter.attrPath)}[${printFilter(filter.filter, literal)}]`;
     case "pr":
       return `${printAttrPath(filter.attrPath)} pr`;
     default:
-      return `${printAttrPath(filter.attrPath)} ${filter.op} ${printLiteral(filter.compValue)}`;
+      return `${printAttrPath(filter.attrPath)} ${filter.op} ${literal(filter.compValue)}`;
   }
 }
 
-function wrapIf(filter: Filter, wrap: boolean): string {
-  const text = printFilter(filter);
-  return wrap ? `(${text})` : text;
-}
-
-export function printPatchPath(path: PatchPath): string {
+export function printPatchPath(path: PatchPath, literal: LiteralPrinter = printLiteral): string {
   const base = printAttrPath(path.attrPath);
   if (!path.valueFilter) return base;
   const sub = path.subAttr !== undefined ? `.${path.subAttr}` : "";
-  return `${base}[${printFilter(path.valueFilter)}]${sub}`;
+  return `${base}[${printFilter(path.valueFilter, literal)}]${sub}`;
 }

@@ -6,7 +6,7 @@
  * All errors are ScimError 400 invalidFilter (RFC 7644 3.4.2.2: unknown attributes and operators
  * that do not fit the attribute's type). The PATCH engine may re-label them for paths.
  */
-import { ScimError } from "../errors";
+import { PATH_PREVIEW_CHARS, ScimError } from "../errors";
 import type { AttributeDef, AttributeType, ResourceTypeDef } from "../../schema/types";
 import { findAttribute, findSchema, isExtension, locateAttribute, type LocatedAttribute } from "../../schema/resolve";
 import type { AttrPath, CompareOp, Filter, Literal, ResolvedAttr, ResolvedFilter } from "./ast";
@@ -66,7 +66,7 @@ function locate(rt: ResourceTypeDef, attrPath: AttrPath): Located {
     }
   }
   const located = locateAttribute(rt, attrPath);
-  if (!located) throw invalid(`Unknown attribute "${printAttrPath(attrPath)}" for resource type ${rt.name}`);
+  if (!located) throw invalid(`Unknown attribute ${quoteShort(printAttrPath(attrPath), PATH_PREVIEW_CHARS)} for resource type ${rt.name}`);
   const def = located.sub ?? located.attribute;
   const multiValued = located.attribute.multiValued || (located.sub?.multiValued ?? false);
   return { attr: { path: located.path, type: def.type, caseExact: def.caseExact, multiValued }, def };
@@ -81,7 +81,7 @@ function resourceScope(rt: ResourceTypeDef): Scope {
       // RFC 7644 3.4.2.2 means value paths for multi-valued complex attributes; a single complex
       // one (`name[givenName eq "x"]`) reads the same way, so it is allowed too.
       if (!def || def.type !== "complex" || attrPath.subAttr !== undefined) {
-        throw invalid(`"${printAttrPath(attrPath)}" is not a complex attribute and cannot take a value filter`);
+        throw invalid(`${quoteShort(printAttrPath(attrPath), PATH_PREVIEW_CHARS)} is not a complex attribute and cannot take a value filter`);
       }
       return { attr, inner: elementScope(def) };
     },
@@ -94,7 +94,7 @@ function elementScope(parent: AttributeDef): Scope {
     path: (attrPath) => {
       const plain = attrPath.uri === undefined && attrPath.subAttr === undefined;
       const sub = plain ? findAttribute(parent.subAttributes, attrPath.name) : undefined;
-      if (!sub) throw invalid(`Unknown sub-attribute "${printAttrPath(attrPath)}" of "${parent.name}"`);
+      if (!sub) throw invalid(`Unknown sub-attribute ${quoteShort(printAttrPath(attrPath), PATH_PREVIEW_CHARS)} of "${parent.name}"`);
       return { attr: { path: [sub.name], type: sub.type, caseExact: sub.caseExact, multiValued: sub.multiValued }, def: sub };
     },
   };

@@ -2,7 +2,7 @@
  * RFC 7644 3.4.2.3 sorting: `sortBy` resolved against the resource type, and a comparator over
  * the same target shape as evaluate() (record plus id, externalId, meta).
  */
-import { ScimError } from "../errors";
+import { PATH_PREVIEW_CHARS, ScimError, clip } from "../errors";
 import type { ResourceTypeDef } from "../../schema/types";
 import { findAttribute, locateAttribute } from "../../schema/resolve";
 import type { SortSpec } from "../../stores/types";
@@ -25,7 +25,7 @@ export function resolveSort(rt: ResourceTypeDef, sortBy: string | undefined, sor
   const attrPath = splitAttrPath(text);
   if (typeof attrPath === "string") throw invalidValue(`Invalid sortBy: ${attrPath}`);
   const located = locateAttribute(rt, attrPath);
-  if (!located) throw invalidValue(`Unknown sortBy attribute "${text}" for resource type ${rt.name}`);
+  if (!located) throw invalidValue(`Unknown sortBy attribute "${clip(text, PATH_PREVIEW_CHARS)}" for resource type ${rt.name}`);
   let def = located.sub ?? located.attribute;
   let path = located.path;
   if (def.type === "complex") {
@@ -49,7 +49,7 @@ function parseSortOrder(sortOrder: string | undefined): boolean {
   const lower = sortOrder.toLowerCase();
   if (lower === "ascending") return false;
   if (lower === "descending") return true;
-  throw invalidValue(`sortOrder must be "ascending" or "descending", not ${JSON.stringify(sortOrder.slice(0, 64))}`);
+  throw invalidValue(`sortOrder must be "ascending" or "descending", not "${clip(sortOrder)}"`);
 }
 
 type SortKey = number | string;

@@ -21,7 +21,7 @@ export function applyPatch(
   ops: readonly PatchOperation[],
   opts: ApplyPatchOptions = {},
 ): PatchResult {
-  const ctx: TargetContext = { rt, membersAttribute: membersAttributeOf(rt, opts), strictExtensions: !!opts.strictExtensions };
+  const ctx: TargetContext = { rt, membersAttribute: membersAttributeOf(rt, opts), strictExtensions: !!opts.strictExtensions, ...(opts.filter && { filterLimits: opts.filter }) };
   const work = cloneJson(resource);
   const members: MemberDelta[] = [];
   ops.forEach((op) => applyOperation(ctx, work, op, members));

@@ -97,7 +97,7 @@ function idsFromFilter(filter: Filter, where: string): string[] {
   if (!walk(filter)) {
     throw badRequest(
       "invalidFilter",
-      `"${where}": a members filter may only match ids (value eq "id", joined with "or"), got "${printFilter(filter)}"`,
+      `"${where}": a members filter may only match ids (value eq "id", joined with "or"), got ${preview(printFilter(filter))}`,
     );
   }
   return [...new Set(ids)];

@@ -27,7 +27,7 @@ export function parsePatchRequest(body: unknown, opts: PatchRequestOptions = {})
     throw badRequest("tooMany", `A PatchOp may carry at most ${max} operations; this one has ${operations.length}`);
   }
   // An empty list is a valid no-op: Entra sends it, and it must not fail.
-  return operations.map((raw, i) => parseOperation(raw, i));
+  return operations.map((raw, i) => parseOperation(raw, i, opts));
 }
 
 /**
@@ -39,7 +39,7 @@ function checkSchemas(schemas: unknown, opts: PatchRequestOptions) {
   if (!ok) opts.warn?.(`PATCH body without "${PATCH_OP_SCHEMA}" in "schemas"; accepted anyway`);
 }
 
-function parseOperation(raw: unknown, index: number): PatchOperation {
+function parseOperation(raw: unknown, index: number, opts: PatchRequestOptions): PatchOperation {
   const where = `Operations[${index}]`;
   if (!isObject(raw)) throw badRequest("invalidSyntax", `${where} must be an object with "op"`);
   const opText = member(raw, "op");
@@ -52,7 +52,7 @@ function parseOperation(raw: unknown, index: number): PatchOperation {
     throw badRequest("invalidPath", `${where}: "path" must be a string`);
   }
   // Some clients send `"path": ""` for "no path"; treat blank as absent.
-  if (typeof pathText === "string" && pathText.trim() !== "") operation.path = parsePatchPath(pathText.trim());
+  if (typeof pathText === "string" && pathText.trim() !== "") operation.path = parsePatchPath(pathText.trim(), opts.filter);
   // RFC 7644 3.5.2.2: remove without a path is noTarget.
   if (op === "remove" && !operation.path) throw badRequest("noTarget", `${where}: "remove" needs a "path"`);
   if (has(raw, "value")) operation.value = member(raw, "value");

@@ -2,8 +2,8 @@
  * What a PATCH operation points at. Explicit paths come from parsePatchPath; pathless values are
  * read key by key, each key treated as a path (Entra sends dotted and URN-qualified keys).
  */
-import { ScimError, badRequest } from "../errors";
-import { parsePatchPath, printPatchPath, resolveValueFilter, type Filter, type PatchPath, type ResolvedFilter } from "../filter";
+import { PATH_PREVIEW_CHARS, ScimError, badRequest, clip } from "../errors";
+import { parsePatchPath, printPatchPath, resolveValueFilter, type Filter, type FilterLimits, type PatchPath, type ResolvedFilter } from "../filter";
 import { isAbsent, isObject } from "../../schema/coerce";
 import { attributeLabel, resolveKey } from "../../schema/normalize";
 import { findAttribute, findSchema, isExtension, locateAttribute, type LocatedAttribute } from "../../schema/resolve";
@@ -27,6 +27,7 @@ export interface TargetContext {
   rt: ResourceTypeDef;
   membersAttribute: string | undefined;
   strictExtensions: boolean;
+  filterLimits?: FilterLimits;
 }
 
 const isMembers = (ctx: TargetContext, located: LocatedAttribute) =>
@@ -36,7 +37,8 @@ const invalidPath = (detail: string) => badRequest("invalidPath", detail);
 
 /** An explicit `path`. Unknown attributes are invalidPath; readOnly ones are mutability. */
 export function targetOfPath(ctx: TargetContext, path: PatchPath): Target {
-  const where = printPatchPath(path);
+  // Quoted in every error about this operation: a preview, not the whole path.
+  const where = clip(printPatchPath(path), PATH_PREVIEW_CHARS);
   const { attrPath, valueFilter, subAttr } = path;
   if (attrPath.uri !== undefined && attrPath.subAttr === undefined) {
     // parsePatchPath reads a bare `urn:...:enterprise:2.0:User` as uri `urn:...:2.0` + name `User`.
@@ -95,7 +97,7 @@ export function targetsOfValue(ctx: TargetContext, value: unknown, within?: Sche
   for (const [key, v] of Object.entries(value)) {
     if (!within && key.includes("[")) {
       // A key with a value filter (`emails[type eq "work"].value`) is a full PATCH path.
-      out.push({ target: targetOfPath(ctx, parsePatchPath(key)), value: v });
+      out.push({ target: targetOfPath(ctx, parsePatchPath(key, ctx.filterLimits)), value: v });
       continue;
     }
     const found = resolveKey(ctx.rt, key, within);
@@ -104,7 +106,7 @@ export function targetsOfValue(ctx: TargetContext, value: unknown, within?: Sche
       case "unknown":
         break;
       case "unknownExtension":
-        if (ctx.strictExtensions) throw badRequest("invalidValue", `Unknown schema extension '${found.uri}'`);
+        if (ctx.strictExtensions) throw badRequest("invalidValue", `Unknown schema extension '${clip(found.uri)}'`);
         break;
       case "schema":
         if (isExtension(ctx.rt, found.schema) && isAbsent(v)) {

@@ -1,5 +1,5 @@
 /** RFC 7644 3.5.2: the shapes the PATCH engine reads and produces. */
-import type { PatchPath } from "../filter/ast";
+import type { FilterLimits, PatchPath } from "../filter/ast";
 import type { Member } from "../../stores/types";
 
 export type PatchOpName = "add" | "remove" | "replace";
@@ -34,6 +34,8 @@ export interface PatchRequestOptions {
   maxOperations?: number;
   /** Told about tolerated irregularities (a missing PatchOp schema), for the host's logger. */
   warn?: (message: string) => void;
+  /** Limits on each `path` (the router's `limits.filter`). Default DEFAULT_FILTER_LIMITS. */
+  filter?: FilterLimits;
 }
 
 export interface ApplyPatchOptions {
@@ -41,6 +43,8 @@ export interface ApplyPatchOptions {
   membersAttribute?: string;
   /** Unknown extension URNs in pathless values: 400 invalidValue instead of being ignored. */
   strictExtensions?: boolean;
+  /** Limits on the keys of pathless values that are paths (`emails[type eq "work"].value`). */
+  filter?: FilterLimits;
 }
 
 export interface PatchResult {

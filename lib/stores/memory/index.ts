@@ -13,19 +13,40 @@ export interface MemoryStoreOptions {
   unique?: Partial<TenantConfig>;
 }
 
-type Runner = <T>(op: (tenant: (ctx: StoreContext) => TenantData, journal: Journal) => T) => Promise<T>;
+/** Finds a tenant's data; `create` alone may allocate it (every other call reads or 404s). */
+type TenantOf = (ctx: StoreContext, allocate?: boolean) => TenantData;
+type Runner = <T>(op: (tenant: TenantOf, journal: Journal) => T) => Promise<T>;
+
+/** What a memory store holds, for tests (an internal seam, not public API). */
+export interface MemoryStoreStats {
+  tenants: number;
+}
+const stats = new WeakMap<Store, () => MemoryStoreStats>();
+export function inspectMemoryStore(store: Store): MemoryStoreStats {
+  const read = stats.get(store);
+  if (!read) throw new TypeError("inspectMemoryStore: not a memory store.");
+  return read();
+}
 
 export function memoryStore(options: MemoryStoreOptions = {}): Store {
   const config: TenantConfig = { users: [...(options.unique?.users ?? [])], groups: [...(options.unique?.groups ?? [])] };
   const tenants = new Map<string, TenantData>();
   const lock = new Lock();
-  const tenant = (ctx: StoreContext) => {
+  // The tenant comes from the request (a path segment, say): reading an unknown one must not
+  // leave anything behind, or any client could grow the process one tenant name at a time.
+  // Reads and non-create writes of an unknown tenant see one shared empty tenant, which they
+  // cannot change: every write but create first looks its row up and 404s.
+  let empty: TenantData | undefined;
+  const tenant: TenantOf = (ctx, allocate = false) => {
     let data = tenants.get(ctx.tenant);
-    if (!data) tenants.set(ctx.tenant, (data = new TenantData(config)));
+    if (data) return data;
+    if (!allocate) return (empty ??= new TenantData(config));
+    tenants.set(ctx.tenant, (data = new TenantData(config)));
     return data;
   };
   const outside: Runner = (op) => lock.run(() => op(tenant, () => {}));
   const store = facade(outside);
+  stats.set(store, () => ({ tenants: tenants.size }));
   store.configure = (keys) => {
     const users = dedupe([...config.users, ...keys.users]);
     const groups = dedupe([...config.groups, ...keys.groups]);
@@ -57,7 +78,7 @@ function dedupe(keys: UniqueKey[]): UniqueKey[] {
 
 function facade(run: Runner): Store {
   const resource = (kind: "users" | "groups") => ({
-    create: (ctx: StoreContext, record: Record<string, unknown>, opts = {}) => run((t, j) => t(ctx).create(kind, record, opts, j)),
+    create: (ctx: StoreContext, record: Record<string, unknown>, opts = {}) => run((t, j) => t(ctx, true).create(kind, record, opts, j)),
     get: (ctx: StoreContext, id: string, opts: { members?: boolean } = {}) => run((t) => t(ctx).get(kind, id, !!opts.members)),
     query: (ctx: StoreContext, q: Parameters<TenantData["query"]>[1]) => run((t) => t(ctx).query(kind, q)),
     replace: (ctx: StoreContext, id: string, record: Record<string, unknown>, opts = {}) =>

@@ -12,7 +12,7 @@
  *   (EXISTS over jsonb_array_elements / json_each), so a value path holds for ONE element.
  * - A node that cannot be compiled throws ScimError 400 invalidFilter: never a silent scan.
  */
-import { ScimError } from "../../protocol/errors";
+import { ScimError, preview } from "../../protocol/errors";
 import type { CompareOp, Literal, ResolvedAttr, ResolvedFilter } from "../../protocol/filter/ast";
 import { parseInstant } from "../../protocol/filter/evaluate";
 import type { SortSpec } from "../types";
@@ -97,7 +97,7 @@ class Compiler {
   private keys(path: readonly string[]): readonly string[] {
     if (path.length === 0) throw invalid("Empty attribute path");
     for (const key of path) {
-      if (!isSafeKey(key)) throw invalid(`This store cannot filter on the attribute name ${JSON.stringify(key.slice(0, 64))}`);
+      if (!isSafeKey(key)) throw invalid(`This store cannot filter on the attribute name ${preview(key)}`);
     }
     return path;
   }

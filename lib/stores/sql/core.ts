@@ -9,7 +9,7 @@
  *  - every multi-statement operation runs in a transaction (a savepoint inside a caller's).
  */
 import { randomUUID } from "node:crypto";
-import { ScimError } from "../../protocol/errors";
+import { ScimError, clip } from "../../protocol/errors";
 import type { AppRecord, Member, Query, RecordWriteOptions, Store, StoreContext, Stored, UniqueKey, WriteOptions } from "../types";
 import { compileFilter, compileSortKeys, orderBy, type Kind } from "./compile";
 import type { Conn, Driver, Runner, SqlRow, StoreDialect } from "./driver";
@@ -228,7 +228,7 @@ class Operations {
     const p = this.d.params();
     const rows = await c.all(`SELECT 1 AS x FROM ${this.table(kind)} t WHERE t.tenant = ${p.add(ctx.tenant)} AND t.id = ${p.add(id)}`, p);
     return rows.length === 0
-      ? new ScimError(404, undefined, `Resource ${id} not found.`)
+      ? new ScimError(404, undefined, `Resource ${clip(id)} not found.`)
       : new ScimError(412, undefined, "The resource has changed since the version given in If-Match.");
   }
 
@@ -298,7 +298,7 @@ class Operations {
     }
     const missing = list.filter((m) => !found.has(m.value));
     if (missing.length > 0) {
-      const shown = missing.slice(0, 5).map((m) => m.value).join(", ");
+      const shown = missing.slice(0, 5).map((m) => clip(m.value)).join(", ");
       const more = missing.length > 5 ? ` and ${missing.length - 5} more` : "";
       throw new ScimError(400, "invalidValue", `Unknown member ids: ${shown}${more}.`);
     }
