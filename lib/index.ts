@@ -1,8 +1,12 @@
 /** The public API of express-scim. Everything not exported here is internal. */
 export { scim } from "./http/router";
-export type { ScimOptions, AuthFunction, Logger } from "./options";
+/** `import scim from "express-scim"` works too, from ESM and from TypeScript's CommonJS output. */
+export { scim as default } from "./http/router";
+export type { ScimOptions, AuthFunction, Logger, ResolvedLimits } from "./options";
+export type { Limits } from "./service/context";
 export { DEFAULT_LIMITS } from "./options";
 export { memoryStore, type MemoryStoreOptions } from "./stores/memory";
+export type { TenantConfig } from "./stores/memory/tenant";
 export type {
   Store,
   ResourceStore,
@@ -18,10 +22,10 @@ export type {
   RecordWriteOptions,
 } from "./stores/types";
 export { ScimError, type ScimType } from "./protocol/errors";
-export type { Filter, ResolvedFilter, ResolvedAttr, AttrPath, CompareOp, Literal, FilterLimits } from "./protocol/filter/ast";
+export type { Filter, ResolvedFilter, ResolvedAttr, AttrPath, CompareOp, Literal, FilterLimits, PatchPath } from "./protocol/filter/ast";
 export type { Principal } from "./auth/principal";
 export type { TokenConfig } from "./auth/tokens";
-export { ALL_SCOPES, type Scope } from "./auth/scopes";
+export { ALL_SCOPES, type Scope, type Verb, type Noun } from "./auth/scopes";
 export { SCOPE_PRESETS } from "./auth/presets";
 export type { TokenRecord, TokenRegistry } from "./auth/registry";
 export { memoryTokenRegistry } from "./auth/memory-registry";
@@ -35,12 +39,23 @@ export {
   type TokenPublic,
 } from "./auth/manager";
 export { memoryRateLimitStore, type RateLimitOptions, type RateLimitStore } from "./limits/rate-limit";
-export type { ScimEvent, ScimEventType, ScimEventMap, EventListeners } from "./events/types";
-export type { Hooks, ResourceHooks, HookContext } from "./hooks/types";
+export type {
+  ScimEvent,
+  ScimEventType,
+  ScimEventMap,
+  EventListeners,
+  EventBase,
+  ResourceEvent,
+  UpdateEvent,
+  MembersEvent,
+} from "./events/types";
+export type { Hooks, ResourceHooks, HookContext, CreateHook, ReplaceHook, PatchHook, DeleteHook } from "./hooks/types";
+export type { PatchOperation, PatchOpName } from "./protocol/patch/types";
 export type { AuditLog, AuditRecord } from "./audit/types";
 export { memoryAuditLog } from "./audit/memory";
 export type { MetricsHook, MetricsSample } from "./http/observe";
 export type { MappingPair, MappingDirection } from "./mapping/types";
 export type { SchemaDeclaration, AttributeDeclaration } from "./schema/custom";
+export type { AttributeType, Mutability, Returned, Uniqueness } from "./schema/types";
 /** For authors of stores that evaluate filters themselves (see docs/writing-a-store.md). */
 export { evaluate as evaluateFilter, compareRecords, parseInstant } from "./protocol/filter";

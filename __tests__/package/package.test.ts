@@ -6,28 +6,27 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { compile, install, pack, root } from "./pack";
+import { quickstart } from "./readme-snippet";
 
-const root = path.join(__dirname, "..", "..");
 let dir: string;
+let tarball: string;
+let cleanup: () => void;
 
 beforeAll(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "express-scim-pack-"));
-  const tgz = execFileSync("npm", ["pack", "--silent", "--pack-destination", dir], { cwd: root, encoding: "utf8" }).trim().split("\n").pop()!;
-  const target = path.join(dir, "node_modules", "express-scim");
-  fs.mkdirSync(target, { recursive: true });
-  execFileSync("tar", ["-xzf", path.join(dir, tgz), "-C", target, "--strip-components=1"]);
-  // The peer dependency, as the host app would have it.
-  for (const dep of ["express", "debug", "ms", "@types"]) {
-    fs.symlinkSync(path.join(root, "node_modules", dep), path.join(dir, "node_modules", dep));
-  }
+  ({ dir, tarball, cleanup } = pack());
+  // An app with express and its types installed, and neither SQL driver.
+  install(tarball, dir, ["express", "debug", "ms", "@types"]);
 }, 60000);
 
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+afterAll(() => cleanup());
 
-const node = (args: string[]) => execFileSync(process.execPath, args, { cwd: dir, encoding: "utf8" });
+const node = (args: string[], cwd = dir) =>
+  execFileSync(process.execPath, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NODE_PATH: "" } });
+const STRICT_NODE16 = ["--strict", "--module", "node16", "--moduleResolution", "node16", "--esModuleInterop", "--types", "node"];
 
 test("the tarball holds the build, not the sources or tests", () => {
-  const files = execFileSync("tar", ["-tzf", fs.readdirSync(dir).map((f) => path.join(dir, f)).find((f) => f.endsWith(".tgz"))!], { encoding: "utf8" });
+  const files = execFileSync("tar", ["-tzf", tarball], { encoding: "utf8" });
   expect(files).toContain("package/dist/cjs/index.js");
   expect(files).toContain("package/dist/esm/index.mjs");
   expect(files).not.toMatch(/package\/(lib|__tests__)\//);
@@ -47,8 +46,9 @@ test("express-scim/testing is importable", () => {
   expect(node(["-e", 'console.log(typeof require("express-scim/testing").storeConformance)']).trim()).toBe("function");
 });
 
-test("types ship and check from a TypeScript consumer (node16 resolution, CJS and ESM)", () => {
-  const source = [
+describe("from TypeScript, under strict", () => {
+  // Options, an express app, and the compiler rejecting what the runtime rejects.
+  const consumer = [
     'import express from "express";',
     'import { scim, memoryStore, type ScimOptions } from "express-scim";',
     'import { storeConformance } from "express-scim/testing";',
@@ -59,13 +59,134 @@ test("types ship and check from a TypeScript consumer (node16 resolution, CJS an
     'const bad: ScimOptions = { store: memoryStore(), tokens: [], auth: () => null };',
     "void bad;",
   ].join("\n");
-  fs.writeFileSync(path.join(dir, "consumer.cts"), source);
-  fs.writeFileSync(path.join(dir, "consumer.mts"), source);
-  const tsc = path.join(root, "node_modules", "typescript", "bin", "tsc");
-  const flags = ["--noEmit", "--strict", "--module", "node16", "--moduleResolution", "node16", "--esModuleInterop", "--skipLibCheck", "--types", "node"];
-  try {
-    node([tsc, ...flags, "consumer.cts", "consumer.mts"]);
-  } catch (error) {
-    throw new Error(`tsc failed:\n${(error as { stdout?: string }).stdout ?? error}`);
-  }
+  const defaultImport = [
+    'import express from "express";',
+    'import scim, { memoryStore } from "express-scim";',
+    'express().use("/scim/v2", scim({ store: memoryStore(), tokens: [{ token: "x".repeat(20), scopes: ["get:users"] }] }));',
+    "console.log(typeof scim);",
+  ].join("\n");
+  const noDefault = '// @ts-expect-error no default export\nimport sqlite from "express-scim/sqlite";\nvoid sqlite;\n';
+  const sources: Record<string, string> = {
+    "consumer.cts": consumer,
+    "consumer.mts": consumer,
+    "quickstart.mts": quickstart().code,
+    "default.cts": defaultImport,
+    "default.mts": defaultImport,
+    "no-default.mts": noDefault,
+    "bundler/quickstart.ts": quickstart().code,
+    "bundler/default.ts": defaultImport,
+    "node10/default.ts": defaultImport,
+  };
+  beforeAll(() => {
+    for (const [file, source] of Object.entries(sources)) {
+      fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      fs.writeFileSync(path.join(dir, file), source);
+    }
+  });
+
+  // One compiler run per resolution mode: each costs seconds on a busy machine.
+  test("node16 resolution, CJS and ESM: the README quickstart unchanged, options, a default import, and it runs", () => {
+    // Emitting, with no skipLibCheck: the shipped .d.ts files are checked too.
+    const out = path.join(dir, "out");
+    compile(dir, [...STRICT_NODE16, "--outDir", out], Object.keys(sources).filter((f) => !f.includes("/")));
+    expect(node([path.join(out, "default.cjs")]).trim()).toBe("function");
+    expect(node([path.join(out, "default.mjs")]).trim()).toBe("function");
+  });
+
+  test("bundler resolution: the README quickstart and a default import", () => {
+    compile(dir, ["--noEmit", "--strict", "--module", "esnext", "--moduleResolution", "bundler", "--esModuleInterop", "--types", "node", "--skipLibCheck"], [
+      "bundler/quickstart.ts",
+      "bundler/default.ts",
+    ]);
+  });
+
+  test("classic node resolution (types from package.json's top level): a default import", () => {
+    compile(dir, ["--noEmit", "--strict", "--module", "commonjs", "--moduleResolution", "node10", "--esModuleInterop", "--types", "node", "--skipLibCheck"], [
+      "node10/default.ts",
+    ]);
+  });
+});
+
+describe("a default import", () => {
+  test("is the scim function, from ESM and from CommonJS", () => {
+    expect(node(["--input-type=module", "-e", 'import scim, { scim as named } from "express-scim"; console.log(scim === named)']).trim()).toBe("true");
+    expect(node(["-e", 'const m = require("express-scim"); console.log(m.default === m.scim)']).trim()).toBe("true");
+  });
+
+  test("of an entry without one fails at run time, as it does in the compiler (no-default.mts above)", () => {
+    expect(() => node(["--input-type=module", "-e", 'import sqlite from "express-scim/sqlite";'])).toThrow(/does not provide an export named 'default'/);
+  });
+});
+
+describe("without @types/express", () => {
+  // A directory of its own: from inside `dir`, resolution would find dir's @types/express.
+  let bare: string;
+  beforeAll(() => {
+    bare = fs.mkdtempSync(path.join(os.tmpdir(), "express-scim-bare-"));
+    install(tarball, bare, ["express", "debug", "ms", "@types/node", "undici-types"]);
+  });
+  afterAll(() => fs.rmSync(bare, { recursive: true, force: true }));
+
+  test("it is an optional peer dependency, in a range that includes the version we test with", () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
+    expect(pkg.peerDependenciesMeta["@types/express"]).toEqual({ optional: true });
+    const tested = JSON.parse(fs.readFileSync(path.join(root, "node_modules", "@types", "express", "package.json"), "utf8")).version;
+    expect(pkg.peerDependencies["@types/express"]).toContain(`^${tested.split(".")[0]}`);
+  });
+
+  test("an app's options, store and router type-check (skipLibCheck, as tsc --init sets it)", () => {
+    fs.writeFileSync(
+      path.join(bare, "app.mts"),
+      [
+        'import { scim, memoryStore, type ScimOptions, type Store, type PatchHook } from "express-scim";',
+        "const beforePatch: PatchHook = ({ operations }) => operations.map((op) => op.op);",
+        'const options: ScimOptions = { store: memoryStore(), tokens: [{ token: "x".repeat(20), scopes: ["get:users"] }], hooks: { users: { beforePatch } } };',
+        "const store: Store = memoryStore();",
+        "void scim(options), store;",
+      ].join("\n"),
+    );
+    expect(() => execFileSync(process.execPath, ["-e", 'require.resolve("@types/express/package.json")'], { cwd: bare, stdio: "ignore" })).toThrow();
+    compile(bare, ["--noEmit", ...STRICT_NODE16, "--skipLibCheck"], ["app.mts"]);
+  });
+});
+
+describe("a missing SQL driver", () => {
+  // Deterministic whatever sits above the temp directory: the hook makes Node's resolver look
+  // for the drivers nowhere, so the error is Node's own "Cannot find module".
+  const hide = (drivers: string[]) =>
+    [
+      'const Module = require("node:module");',
+      "const resolve = Module._resolveFilename;",
+      `const hidden = new Set(${JSON.stringify(drivers)});`,
+      "Module._resolveFilename = function (request, parent, ...rest) {",
+      '  return resolve.call(this, request, hidden.has(request) ? { id: "hidden", filename: "/hidden.js", paths: [] } : parent, ...rest);',
+      "};",
+    ].join("\n");
+  let preload: string;
+  beforeAll(() => {
+    preload = path.join(dir, "hide-drivers.cjs");
+    fs.writeFileSync(preload, hide(["better-sqlite3", "pg"]));
+  });
+  const peers = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).peerDependencies as Record<string, string>;
+  const major = (name: string) => /\d+/.exec(peers[name])![0];
+
+  test.each([
+    ["sqlite", "sqliteStore", '{ filename: ":memory:" }', "better-sqlite3"],
+    ["postgres", "postgresStore", '{ connectionString: "postgres://localhost/scim" }', "pg"],
+  ])("express-scim/%s: %s says which package to install, from CJS and ESM", (entry, fn, args, driver) => {
+    const message = `${fn} needs ${driver}, an optional peer dependency of express-scim: npm install ${driver}@${major(driver)}`;
+    const cjs = `try { require("express-scim/${entry}").${fn}(${args}); } catch (e) { console.log(e.message); }`;
+    const esm = `import { ${fn} } from "express-scim/${entry}"; try { ${fn}(${args}); } catch (e) { console.log(e.message); }`;
+    expect(node(["-r", preload, "-e", cjs]).trim()).toBe(message);
+    expect(node(["-r", preload, "--input-type=module", "-e", esm]).trim()).toBe(message);
+  });
+
+  test("postgresStore with the host's own pool needs no pg", () => {
+    const code = [
+      'const { postgresStore } = require("express-scim/postgres");',
+      "const pool = { connect: async () => { throw new Error('unused'); }, query: async () => ({ rows: [], rowCount: 0 }), end: async () => {} };",
+      "console.log(typeof postgresStore({ pool }).users.get);",
+    ].join("\n");
+    expect(node(["-r", preload, "-e", code]).trim()).toBe("function");
+  });
 });

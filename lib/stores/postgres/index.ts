@@ -5,7 +5,7 @@
  *   const store = postgresStore({ connectionString: process.env.DATABASE_URL });
  *   await migrate(store);            // once, at deploy time (or { migrate: true } in examples)
  */
-import { Pool } from "pg";
+import type { Pool } from "pg";
 import { sqlStore } from "../sql/core";
 import { sqlAuditLog } from "../sql/audit";
 import { sqlTokenRegistry } from "../sql/tokens";
@@ -14,6 +14,7 @@ import type { Conn, Driver, Op, Runner } from "../sql/driver";
 import { latestVersion, schemaBehind } from "../sql/migrate";
 import type { Params } from "../sql/params";
 import { Lock } from "../memory/lock";
+import { loadPeer } from "../sql/peer";
 import { postgresDialect, quoteIdent } from "./dialect";
 import { postgresMigrations } from "./migrations";
 
@@ -39,8 +40,14 @@ export type PostgresStoreOptions = ({ pool: PgPoolLike; connectionString?: never
 };
 
 export type PostgresStore = SqlStore;
+export type { SqlStore };
 
 const RETRYABLE = new Set(["40P01", "40001"]); // deadlock_detected, serialization_failure
+
+function newPool(connectionString: string): PgPoolLike {
+  const pg = loadPeer<{ Pool: typeof Pool }>("pg", 8, "postgresStore", () => require("pg"));
+  return new pg.Pool({ connectionString }) as unknown as PgPoolLike;
+}
 
 export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   if (!options || (!options.pool && !options.connectionString)) {
@@ -49,7 +56,8 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   const schema = options.schema ?? "scim";
   const S = quoteIdent(schema);
   const ownPool = !options.pool;
-  const pool: PgPoolLike = options.pool ?? (new Pool({ connectionString: options.connectionString }) as unknown as PgPoolLike);
+  // A host that passes its own pool needs no pg of ours.
+  const pool: PgPoolLike = options.pool ?? newPool(options.connectionString);
   const dialect = postgresDialect(schema);
   const migrations = postgresMigrations(S);
   const wanted = latestVersion(migrations);

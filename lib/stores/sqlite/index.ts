@@ -10,7 +10,7 @@
  * its own BEGIN IMMEDIATE transaction. Several processes may share the file (WAL mode; writers
  * wait up to `busyTimeout` for each other).
  */
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
 import { sqlStore } from "../sql/core";
 import { sqlAuditLog } from "../sql/audit";
 import { sqlTokenRegistry } from "../sql/tokens";
@@ -19,6 +19,7 @@ import type { Conn, Driver, Op, Runner } from "../sql/driver";
 import { latestVersion, schemaBehind } from "../sql/migrate";
 import type { Params } from "../sql/params";
 import { Lock } from "../memory/lock";
+import { loadPeer } from "../sql/peer";
 import { sqliteDialect } from "./dialect";
 import { registerFunctions } from "./functions";
 import { sqliteMigrations } from "./migrations";
@@ -33,6 +34,7 @@ export interface SqliteStoreOptions {
 }
 
 export type SqliteStore = SqlStore;
+export type { SqlStore };
 
 const STATEMENT_CACHE = 256;
 
@@ -40,7 +42,8 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
   if (!options || typeof options.filename !== "string" || options.filename === "") {
     throw new TypeError('sqliteStore: pass { filename } (a file path, or ":memory:").');
   }
-  const db = new Database(options.filename);
+  const Driver = loadPeer<typeof Database>("better-sqlite3", 12, "sqliteStore", () => require("better-sqlite3"));
+  const db = new Driver(options.filename);
   db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeout ?? 5000))}`);
   if (options.filename !== ":memory:") db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
