@@ -2,6 +2,7 @@
 import type { Router } from "express";
 import type { Noun } from "../auth/scopes";
 import { ScimError } from "../protocol/errors";
+import { listPageJson } from "../protocol/list";
 import type { ResolvedLimits } from "../options";
 import type { GroupService } from "../service/groups";
 import { parseProjection, type ReadParams } from "../service/queries";
@@ -10,7 +11,7 @@ import type { UserService } from "../service/users";
 import { etagOf } from "../service/versions";
 import { readJson } from "./body";
 import { asksForAttributes, projectionParams, queryParams } from "./params";
-import { send } from "./respond";
+import { send, sendPieces } from "./respond";
 import { methodNotAllowed, param, type RouteFactory } from "./route";
 
 /** RFC 7644 3.4.3: a SearchRequest carries the query parameters in its body. */
@@ -39,11 +40,11 @@ export function mountResourceRoutes(
 
   router
     .route(`${path}/.search`)
-    .post(route(noun, async (req, res, ctx) => send(res, 200, await service.list(ctx, searchParams(await readJson(req, searchLimit)))), true))
+    .post(route(noun, async (req, res, ctx) => sendPieces(res, 200, listPageJson(await service.list(ctx, searchParams(await readJson(req, searchLimit))))), true))
     .all(methodNotAllowed("POST"));
   router
     .route(path)
-    .get(route(noun, async (req, res, ctx) => send(res, 200, await service.list(ctx, queryParams(req)))))
+    .get(route(noun, async (req, res, ctx) => sendPieces(res, 200, listPageJson(await service.list(ctx, queryParams(req))))))
     .post(
       route(noun, async (req, res, ctx) => {
         const projection = parseProjection(rt, projectionParams(req));
