@@ -28,7 +28,7 @@ interface Rig {
   post(path: string, body: unknown): request.Test;
 }
 
-function rig(inner: Store): Rig {
+function rig(inner: Store, logged: unknown[] = []): Rig {
   const store = faultyStore(inner);
   const app = express();
   let written = "";
@@ -46,7 +46,7 @@ function rig(inner: Store): Rig {
     }) as typeof res.end;
     next();
   });
-  app.use("/scim/v2", scim({ store, tokens: [{ token: TOKEN, scopes: [...ALL_SCOPES] }], rateLimit: false }));
+  app.use("/scim/v2", scim({ store, tokens: [{ token: TOKEN, scopes: [...ALL_SCOPES] }], rateLimit: false, logger: { error: (obj) => logged.push(obj) } }));
   const auth = (t: request.Test) => t.set("Authorization", `Bearer ${TOKEN}`);
   return {
     store,
@@ -122,6 +122,23 @@ function groupListSuite(name: string, makeStore: () => Store, closeStore: (store
       expect(writtenAtRead).toHaveLength(6);
       writtenAtRead.forEach((written, k) => expect(written).toBeGreaterThanOrEqual(k - 1));
       expect(JSON.parse(r.written())).toEqual(res.body);
+    }, 60_000);
+
+    test("a store failure before the first write is a 500; after it, the connection is cut, never a short 200", async () => {
+      const logged: unknown[] = [];
+      const r = rig(inner, logged);
+      await seed(r.store, 4, 600, "fail");
+      const failOnRead = (nth: number) => {
+        let reads = 0;
+        r.store.setPlan({ failAt: (call) => call.resource === "groups" && call.method === "get" && ++reads === nth });
+      };
+      failOnRead(1);
+      expectScimError(await r.get("/Groups?count=10"), 500);
+      failOnRead(3);
+      await expect(r.get("/Groups?count=10")).rejects.toThrow(/aborted|hang up|ECONNRESET/);
+      expect(logged).toHaveLength(2);
+      r.store.setPlan({});
+      expect((await r.get("/Groups?count=10").expect(200)).body.Resources).toHaveLength(4);
     }, 60_000);
 
     test("count=1000 over 120 groups answers 200 with every group and its members, as valid JSON", async () => {
