@@ -21,10 +21,11 @@ const WRITE_BYTES = 64 * 1024;
 
 /**
  * A body produced in pieces (a ListResponse, lib/protocol/list.ts), written as it is produced,
- * waiting for the socket to drain: memory holds about one piece, whatever the body's size. A body
- * that fits in one write goes out with a Content-Length, exactly as send() would send it. An
- * error before the first piece is an ordinary error response; after it, the status line is
- * gone, so sendError() cuts the connection and the client sees a broken body, never a short one.
+ * waiting for the socket to drain: memory holds about one piece, whatever the body's size, and
+ * other requests get the event loop between writes. A body that fits in one write goes out with
+ * a Content-Length, exactly as send() would send it. An error before the first write is an
+ * ordinary error response; after it, the status line is gone, so sendError() cuts the
+ * connection and the client sees a broken body, never a short one.
  */
 export async function sendPieces(res: Response, status: number, pieces: AsyncIterable<string>): Promise<void> {
   const iterator = pieces[Symbol.asyncIterator]();
@@ -41,8 +42,13 @@ export async function sendPieces(res: Response, status: number, pieces: AsyncIte
         const text = buffered.join("");
         buffered = [];
         size = 0;
-        // The client went away: stop rendering a page nobody will read.
-        if (!res.write(text) && !(await drained(res))) return;
+        if (res.write(text)) {
+          // The socket took it all (a fast reader): still let other requests in before the next
+          // piece, or a long page would hold the event loop until its last byte.
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        } else if (!(await drained(res))) {
+          return; // The client went away: stop rendering a page nobody will read.
+        }
       }
       next = await iterator.next();
     }
