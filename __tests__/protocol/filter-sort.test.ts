@@ -38,6 +38,20 @@ describe("resolveSort", () => {
     expect(resolveSort(groupResourceType, "displayName", undefined)).toMatchObject({ path: ["displayName"] });
   });
 
+  // Member sets have no primary and no first value: refused before any store runs (issue 13).
+  test.each([
+    [groupResourceType, "members"],
+    [groupResourceType, "members.value"],
+    [groupResourceType, "MEMBERS.display"],
+    [groupResourceType, "urn:ietf:params:scim:schemas:core:2.0:Group:members.type"],
+    [userResourceType, "groups"],
+    [userResourceType, "groups.value"],
+  ])("%#: sortBy=%s on a membership set is 400 invalidValue", (rt, sortBy) => {
+    const error = scimErrorOf(() => resolveSort(rt, sortBy, undefined));
+    expect([error.status, error.scimType]).toEqual([400, "invalidValue"]);
+    expect(error.detail).toMatch(/unordered set/);
+  });
+
   test.each([
     ["nope", undefined],
     ["name", undefined],

@@ -2,6 +2,7 @@
 import type { Router } from "express";
 import { requiredScope, type Noun, type Verb } from "../auth/scopes";
 import { ScimError } from "../protocol/errors";
+import { listPageJson } from "../protocol/list";
 import type { ResolvedLimits } from "../options";
 import type { GroupService } from "../service/groups";
 import { parseProjection, type ReadParams } from "../service/queries";
@@ -10,7 +11,7 @@ import type { UserService } from "../service/users";
 import { etagOf } from "../service/versions";
 import { readJson } from "./body";
 import { asksForAttributes, projectionParams, queryParams } from "./params";
-import { send } from "./respond";
+import { send, sendPieces } from "./respond";
 import { mount, param, type RouteFactory } from "./route";
 
 /** RFC 7644 3.4.3: a SearchRequest carries the query parameters in its body. */
@@ -42,11 +43,11 @@ export function mountResourceRoutes(
   mount(router, route, `${path}/.search`, {
     post: {
       scope: requiredScope("post", noun, true),
-      handle: async (req, res, ctx) => send(res, 200, await service.list(ctx, searchParams(await readJson(req, searchLimit)))),
+      handle: async (req, res, ctx) => sendPieces(res, 200, listPageJson(await service.list(ctx, searchParams(await readJson(req, searchLimit))))),
     },
   });
   mount(router, route, path, {
-    get: { scope: scope("get"), handle: async (req, res, ctx) => send(res, 200, await service.list(ctx, queryParams(req))) },
+    get: { scope: scope("get"), handle: async (req, res, ctx) => sendPieces(res, 200, listPageJson(await service.list(ctx, queryParams(req)))) },
     post: {
       scope: scope("post"),
       handle: async (req, res, ctx) => {

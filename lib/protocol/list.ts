@@ -45,3 +45,38 @@ export function listResponse<T>(total: number, paging: Paging, resources: T[]): 
     Resources: resources,
   };
 }
+
+/**
+ * A ListResponse whose resources are produced one at a time. The page's size is known before any
+ * resource is rendered (the store has answered), so the envelope can go out first; a page of
+ * 1,000 groups of 10,000 members is then never one string (V8 refuses strings over ~512 MB:
+ * `RangeError: Invalid string length`) nor one object graph in memory.
+ */
+export interface ListPage<T> {
+  totalResults: number;
+  startIndex: number;
+  itemsPerPage: number;
+  resources: AsyncIterable<T>;
+}
+
+export function listPage<T>(total: number, paging: Paging, itemsPerPage: number, resources: AsyncIterable<T>): ListPage<T> {
+  return { totalResults: total, startIndex: paging.startIndex, itemsPerPage, resources };
+}
+
+/**
+ * The page as JSON text, byte for byte what JSON.stringify(listResponse(...)) gives, in pieces:
+ * the envelope with the first resource, then one piece per resource, then the closing brackets.
+ * The first piece waits for the first resource, so a store that fails at once still gets an
+ * ordinary error response.
+ */
+export async function* listPageJson<T>(page: ListPage<T>): AsyncGenerator<string> {
+  const { totalResults, startIndex, itemsPerPage } = page;
+  const empty: ListResponse<T> = { schemas: [LIST_RESPONSE_SCHEMA], totalResults, startIndex, itemsPerPage, Resources: [] };
+  // The envelope up to and including the `[` that opens Resources.
+  let prefix = JSON.stringify(empty).slice(0, -2);
+  for await (const resource of page.resources) {
+    yield prefix + JSON.stringify(resource);
+    prefix = ",";
+  }
+  yield `${prefix === "," ? "" : prefix}]}`;
+}

@@ -9,7 +9,7 @@ import type { ResourceMapping } from "../mapping/types";
 import { ScimError, clip, notFound } from "../protocol/errors";
 import { changedAttributes } from "../protocol/changes";
 import { memberOf } from "../protocol/json";
-import { listResponse, type ListResponse } from "../protocol/list";
+import { listPage, type ListPage } from "../protocol/list";
 import { parseFilter } from "../protocol/filter";
 import { parseMembers, type PatchOperation } from "../protocol/patch";
 import { project, wants, type Projection } from "../protocol/projection";
@@ -86,7 +86,8 @@ export abstract class ResourceService {
     return this.present(ctx, stored, projection);
   }
 
-  async list(ctx: ServiceContext, params: ReadParams): Promise<ListResponse<Record<string, unknown>>> {
+  /** The page's resources are rendered as the response is written (ListPage), never held whole. */
+  async list(ctx: ServiceContext, params: ReadParams): Promise<ListPage<Record<string, unknown>>> {
     const request = parseListRequest(this.rt, params, this.options.limits);
     const { mapping } = this.options;
     // Filters and sorts are resolved in SCIM terms, then moved to the app record's terms.
@@ -96,20 +97,26 @@ export abstract class ResourceService {
       const shape = typeof params.filter === "string" && request.filter ? filterForDebug(parseFilter(params.filter, this.options.limits.filter)) : "none";
       debugFilter("%s list: filter %s -> %s", this.rt.name, shape, typeof filter === "boolean" ? filter : "pushed to the store");
     }
-    if (filter === false) return listResponse(0, request.paging, []);
+    if (filter === false) return listPage(0, request.paging, 0, none());
     const { total, items } = await this.table.query(ctx, {
       ...(filter !== true ? { filter } : {}),
       ...(request.sort ? { sort: mapping.mapSort(request.sort) } : {}),
       startIndex: request.paging.startIndex,
       count: request.paging.count,
     });
-    const withMembers = this.wantsMembers(request.projection);
-    const resources = [];
+    return listPage(total, request.paging, items.length, this.rendered(ctx, items, request.projection));
+  }
+
+  /**
+   * One resource at a time, members read group by group: memory holds one group's members, not
+   * the page's. Without members in the projection (`excludedAttributes=members`) none are read.
+   */
+  private async *rendered(ctx: ServiceContext, items: Stored[], projection: Projection): AsyncGenerator<Record<string, unknown>> {
+    const withMembers = this.wantsMembers(projection);
     for (const item of items) {
       const stored = withMembers ? ((await this.table.get(ctx, item.id, { members: true })) ?? item) : item;
-      resources.push((await this.present(ctx, stored, request.projection)).body);
+      yield (await this.present(ctx, stored, projection)).body;
     }
-    return listResponse(total, request.paging, resources);
   }
 
   async delete(ctx: ServiceContext, id: string, ifMatch?: string): Promise<void> {
@@ -213,3 +220,5 @@ export abstract class ResourceService {
     return wants(this.rt, projection, path);
   }
 }
+
+async function* none(): AsyncGenerator<Record<string, unknown>> {}

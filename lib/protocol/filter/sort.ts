@@ -4,7 +4,8 @@
  */
 import { PATH_PREVIEW_CHARS, ScimError, clip } from "../errors";
 import type { ResourceTypeDef } from "../../schema/types";
-import { findAttribute, locateAttribute } from "../../schema/resolve";
+import { findAttribute, locateAttribute, type LocatedAttribute } from "../../schema/resolve";
+import { GROUP_SCHEMA, USER_SCHEMA } from "../../schema/urns";
 import type { SortSpec } from "../../stores/types";
 import { childOf, parseInstant } from "./evaluate";
 import { splitAttrPath } from "./parse";
@@ -26,6 +27,9 @@ export function resolveSort(rt: ResourceTypeDef, sortBy: string | undefined, sor
   if (typeof attrPath === "string") throw invalidValue(`Invalid sortBy: ${attrPath}`);
   const located = locateAttribute(rt, attrPath);
   if (!located) throw invalidValue(`Unknown sortBy attribute "${clip(text, PATH_PREVIEW_CHARS)}" for resource type ${rt.name}`);
+  if (isMembership(rt, located)) {
+    throw invalidValue(`Cannot sort by "${clip(text, PATH_PREVIEW_CHARS)}": ${located.attribute.name} is an unordered set kept by the server, with no primary or first value`);
+  }
   let def = located.sub ?? located.attribute;
   let path = located.path;
   if (def.type === "complex") {
@@ -41,6 +45,19 @@ export function resolveSort(rt: ResourceTypeDef, sortBy: string | undefined, sor
     caseExact: def.caseExact,
     descending,
   };
+}
+
+/**
+ * RFC 7644 3.4.2.3 sorts a multi-valued attribute by its primary value, else its first. Group
+ * `members` and User `groups` have neither: no `primary` sub-attribute, and the member store
+ * keeps a set (neither the memberships table nor the memory store's index has an order), so a
+ * "first member" would be an accident of storage that differs between stores and between
+ * requests. Every store refuses the sort the same way, before it runs.
+ */
+function isMembership(rt: ResourceTypeDef, located: LocatedAttribute): boolean {
+  if (located.schema !== rt.schema) return false;
+  const name = located.attribute.name;
+  return (rt.schema.id === GROUP_SCHEMA && name === "members") || (rt.schema.id === USER_SCHEMA && name === "groups");
 }
 
 /** RFC 7644 3.4.2.3: "ascending" (the default) or "descending"; we accept any case. */

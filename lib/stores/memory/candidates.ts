@@ -3,22 +3,25 @@
  * touches one row. The filter is still evaluated on the candidates: indexes only narrow.
  */
 import type { ResolvedFilter } from "../../protocol/filter/ast";
-import { pathKey, type LookupIndex } from "./indexes";
+
+/** Ids whose value at `path` may equal `value`, or undefined when no index covers `path`. */
+export type Lookup = (path: readonly string[], value: string) => ReadonlySet<string> | undefined;
 
 /** Ids that may match, or undefined when no index helps (the caller scans). */
-export function candidates(filter: ResolvedFilter, lookups: ReadonlyMap<string, LookupIndex>): ReadonlySet<string> | undefined {
+export function candidates(filter: ResolvedFilter, lookup: Lookup): ReadonlySet<string> | undefined {
   switch (filter.op) {
-    case "eq": {
-      if (filter.attrPath.path.length === 1 && filter.attrPath.path[0] === "id" && typeof filter.compValue === "string") {
-        return new Set([filter.compValue]);
-      }
-      const index = lookups.get(pathKey(filter.attrPath.path));
-      return index && typeof filter.compValue === "string" ? index.candidates(filter.compValue) : undefined;
+    case "eq":
+      return typeof filter.compValue === "string" ? lookup(filter.attrPath.path, filter.compValue) : undefined;
+    case "valuePath": {
+      // members[value eq "x"] holds only where some element's value is "x": the element's
+      // paths, prefixed with the attribute's, name the same index as members.value eq "x".
+      const prefix = filter.attrPath.path;
+      return candidates(filter.filter, (path, value) => lookup([...prefix, ...path], value));
     }
     case "and": {
       let best: ReadonlySet<string> | undefined;
       for (const f of filter.filters) {
-        const c = candidates(f, lookups);
+        const c = candidates(f, lookup);
         if (c && (!best || c.size < best.size)) best = c;
       }
       return best;
@@ -26,7 +29,7 @@ export function candidates(filter: ResolvedFilter, lookups: ReadonlyMap<string, 
     case "or": {
       const union = new Set<string>();
       for (const f of filter.filters) {
-        const c = candidates(f, lookups);
+        const c = candidates(f, lookup);
         if (!c) return undefined;
         for (const id of c) union.add(id);
       }

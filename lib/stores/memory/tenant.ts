@@ -6,6 +6,8 @@ import { compareRecords } from "../../protocol/filter/sort";
 import type { AppRecord, Member, Query, RecordWriteOptions, Stored, UniqueKey, WriteOptions } from "../types";
 import { candidates } from "./candidates";
 import { cloneJson } from "../../protocol/json";
+import { pathKey } from "./indexes";
+import { evaluateGroup, isMemberPath, type MemberIndex } from "./member-filter";
 import { Memberships } from "./memberships";
 import { Table, type Journal, type Row } from "./table";
 import { viewOf } from "./view";
@@ -51,6 +53,12 @@ export class TenantData {
     return out;
   }
 
+  private readonly memberIndex: MemberIndex = {
+    membersOf: (groupId) => this.memberships.membersOf(groupId),
+    has: (groupId, memberId) => this.memberships.has(groupId, memberId),
+    displayOf: (id, type) => this.displayOf(id, type),
+  };
+
   private displayOf(id: string, type: Member["type"]): string | undefined {
     const record = this.tables[type === "User" ? "users" : "groups"].rows.get(id)?.record;
     const name = record?.displayName ?? record?.userName;
@@ -94,11 +102,13 @@ export class TenantData {
       const page = [...take(table.rows.values(), start, q.count)];
       return { total: table.rows.size, items: page.map((r) => this.stored(kind, r)) };
     }
-    const ids = q.filter ? candidates(q.filter, table.lookups) : undefined;
+    const ids = q.filter ? candidates(q.filter, (path, value) => this.lookup(kind, path, value)) : undefined;
     let rows = ids ? [...ids].map((id) => table.rows.get(id)).filter((r): r is Row => !!r) : [...table.rows.values()];
     const members = kind === "groups" ? (row: Row) => () => this.members(row.id) : undefined;
     const views = new Map(rows.map((row) => [row, viewOf(row, members?.(row))]));
-    if (q.filter) rows = rows.filter((row) => evaluate(q.filter!, views.get(row)));
+    const filter = q.filter;
+    // Member paths read the membership index, never a built member list (a list per group).
+    if (filter) rows = rows.filter((row) => (kind === "groups" ? evaluateGroup(filter, views.get(row), row.id, this.memberIndex) : evaluate(filter, views.get(row))));
     if (q.sort) {
       const order = new Map([...table.rows.keys()].map((id, i) => [id, i]));
       const compare = compareRecords(q.sort);
@@ -106,6 +116,16 @@ export class TenantData {
       rows.sort((a, b) => compare(views.get(a), views.get(b)) || order.get(a.id)! - order.get(b.id)!);
     }
     return { total: rows.length, items: rows.slice(start, start + q.count).map((r) => this.stored(kind, r)) };
+  }
+
+  /** Candidates for `path eq value`: by id, by a lookup index, or (groups) by the membership index. */
+  private lookup(kind: Kind, path: readonly string[], value: string): ReadonlySet<string> | undefined {
+    if (path.length === 1 && path[0] === "id") return new Set([value]);
+    if (kind === "groups" && path.length === 2 && isMemberPath(path) && path[1] === "value") {
+      // Member ids are generated lower-case; the literal may not be (members.value is not caseExact).
+      return new Set([...this.memberships.groupsOf(value), ...this.memberships.groupsOf(value.toLowerCase())]);
+    }
+    return this.tables[kind].lookups.get(pathKey(path))?.candidates(value);
   }
 
   replace(kind: Kind, id: string, record: AppRecord, opts: RecordWriteOptions, journal: Journal): Stored {

@@ -8,7 +8,8 @@ export function viewOf(row: Row, members?: () => Member[]): Record<string, unkno
     id: row.id,
     meta: { created: row.created, lastModified: row.lastModified, version: String(row.version) },
   };
-  // Lazy, so `members.value eq "x"` pays for the member list and other filters do not.
+  // Lazy: filters read members from the membership index (member-filter.ts), so only a sort by
+  // members from a direct store caller (the router refuses it) ever builds the list.
   if (members) Object.defineProperty(view, "members", { get: members, enumerable: true });
   return view;
 }
