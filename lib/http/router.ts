@@ -10,7 +10,7 @@ import { debugStore } from "../debug";
 import { emitAll } from "../events/emit";
 import { rateLimiter } from "../limits/rate-limit";
 import type { ScimOptions } from "../options";
-import { checkCallbacks, checkKnownKeys, checkStore, loggerOf, resolveLimits } from "../options";
+import { checkCallbacks, checkKnownKeys, checkStore, loggerOf, resolveLimits, warnWith } from "../options";
 import { ScimError } from "../protocol/errors";
 import type { ServiceContext } from "../service/context";
 import { GroupService } from "../service/groups";
@@ -40,7 +40,8 @@ export function scim(options: ScimOptions): Router {
     store,
     limits,
     strictExtensions: options.strictExtensions ?? false,
-    unknownMembers: options.unknownMembers ?? "reject",
+    unknownMembers: options.unknownMembers ?? "skip",
+    warn: warnWith(logger),
     ...(options.hooks ? { hooks: options.hooks } : {}),
   };
   store.configure?.(setup.uniqueKeys);

@@ -19,6 +19,10 @@ interface MemberDiff {
   removed: string[];
 }
 
+/** Skipped ids shown in one log line; the event and the audit record carry the full count. */
+const SKIPPED_PREVIEW = 10;
+const SKIPPED_ID_CHARS = 64;
+
 export class GroupService extends ResourceService {
   constructor(rt: ResourceTypeDef, options: ServiceOptions) {
     super(rt, "groups", options);
@@ -35,14 +39,15 @@ export class GroupService extends ResourceService {
   async create(ctx: ServiceContext, body: unknown, projection: Projection): Promise<Resource> {
     const resource = this.normalize(body);
     const asked = this.membersOf(body) ?? [];
-    const { stored, members } = await this.guarded(async (store) => {
+    const { stored, members, skipped } = await this.guarded(async (store) => {
       await this.hooks?.beforeCreate?.({ ...this.hookContext(ctx, store), resource });
-      const members = await this.known(store, ctx, asked);
-      return { stored: await store.groups.create(ctx, this.record(resource), { members }), members };
+      const { kept: members, skipped } = await this.known(store, ctx, asked);
+      return { stored: await store.groups.create(ctx, this.record(resource), { members }), members, skipped };
     });
     ctx.report.id = stored.id;
     this.emit(ctx, "group.created", { id: stored.id, resource: this.view(ctx, stored) });
     this.membersChanged(ctx, stored.id, { added: members.map((m) => m.value), removed: [] });
+    this.membersSkipped(ctx, stored.id, skipped);
     return this.present(ctx, await this.load(ctx, stored.id, this.wantsMembers(projection)), projection);
   }
 
@@ -51,17 +56,18 @@ export class GroupService extends ResourceService {
     const resource = this.normalize(body);
     const asked = this.membersOf(body) ?? [];
     ctx.report.id = id;
-    const { before, after, diff } = await this.guarded(async (store) => {
-      const members = await this.known(store, ctx, asked);
+    const { before, after, diff, skipped } = await this.guarded(async (store) => {
+      const { kept: members, skipped } = await this.known(store, ctx, asked);
       // A PUT carries the whole member list, so reading the old one costs no more than the request.
       const current = await this.load(ctx, id, true, store.groups);
       const ifVersion = requiredVersion(ifMatch, current.version);
       await this.hooks?.beforeReplace?.({ ...this.hookContext(ctx, store), id, resource, current: this.view(ctx, current) });
       const stored = await store.groups.replace(ctx, id, this.replacement(current, resource), { members, ...(ifVersion === undefined ? {} : { ifVersion }) });
-      return { before: current, after: stored, diff: diffMembers(current.members ?? [], members) };
+      return { before: current, after: stored, diff: diffMembers(current.members ?? [], members), skipped };
     }, true);
     this.recordChanged(ctx, before, after);
     this.membersChanged(ctx, id, diff);
+    this.membersSkipped(ctx, id, skipped);
     return this.present(ctx, await this.load(ctx, id, this.wantsMembers(projection)), projection);
   }
 
@@ -87,18 +93,22 @@ export class GroupService extends ResourceService {
         const { resource, changed, members } = applyPatch(this.rt, currentResource, operations);
         const net = netMemberChange(members);
         this.checkMemberCount(net.replace ?? net.add);
-        const change = { ...net, add: await this.known(store, ctx, net.add), ...(net.replace ? { replace: await this.known(store, ctx, net.replace) } : {}) };
-        if (changed.length === 0 && members.length === 0) return { before: current, after: current, diff: { added: [], removed: [] } };
+        const add = await this.known(store, ctx, net.add);
+        const replace = net.replace ? await this.known(store, ctx, net.replace) : undefined;
+        const change = { ...net, add: add.kept, ...(replace ? { replace: replace.kept } : {}) };
+        const skipped = [...new Set([...add.skipped, ...(replace?.skipped ?? [])])];
+        if (changed.length === 0 && members.length === 0) return { before: current, after: current, diff: { added: [], removed: [] }, skipped };
         await this.hooks?.beforePatch?.({ ...this.hookContext(ctx, store), id, operations, resource, current: currentResource });
         // The record write carries the version read, so a concurrent rename is not lost.
         const after = changed.length > 0 ? await store.groups.replace(ctx, id, this.replacement(current, resource), { ifVersion: ifVersion ?? current.version }) : current;
         const pinned: WriteOptions = changed.length === 0 && ifVersion !== undefined ? { ifVersion } : {};
         const diff = await this.applyMembers(store, ctx, id, change, pinned);
-        return { before: current, after, diff };
+        return { before: current, after, diff, skipped };
       }, true),
     );
     this.recordChanged(ctx, outcome.before, outcome.after);
     this.membersChanged(ctx, id, outcome.diff);
+    this.membersSkipped(ctx, id, outcome.skipped);
     if (!projection) return null;
     return this.present(ctx, await this.load(ctx, id, this.wantsMembers(projection)), projection);
   }
@@ -119,12 +129,13 @@ export class GroupService extends ResourceService {
   }
 
   /**
-   * With `unknownMembers: "skip"`, member ids that name nothing in the tenant are dropped (and
-   * counted in the audit record) instead of failing the request with 400 invalidValue. One
-   * query per 500 ids, by the stores' id index.
+   * With `unknownMembers: "skip"` (the default), member ids that name nothing in the tenant are
+   * dropped instead of failing the request with 400 invalidValue: Okta reads a 4xx as final and
+   * would never retry the rest of the push. One query per 500 ids, by the stores' id index.
+   * Under "reject" everything is passed on and the store refuses unknown ids.
    */
-  private async known(store: Store, ctx: ServiceContext, members: Member[]): Promise<Member[]> {
-    if (this.options.unknownMembers !== "skip" || members.length === 0) return members;
+  private async known(store: Store, ctx: ServiceContext, members: Member[]): Promise<{ kept: Member[]; skipped: string[] }> {
+    if (this.options.unknownMembers === "reject" || members.length === 0) return { kept: members, skipped: [] };
     const found = new Set<string>();
     for (const type of ["User", "Group"] as const) {
       const ids = members.filter((m) => m.type === type).map((m) => m.value);
@@ -136,8 +147,22 @@ export class GroupService extends ResourceService {
       }
     }
     const kept = members.filter((m) => found.has(m.value));
-    ctx.report.membersSkipped = (ctx.report.membersSkipped ?? 0) + members.length - kept.length;
-    return kept;
+    return { kept, skipped: members.filter((m) => !found.has(m.value)).map((m) => m.value) };
+  }
+
+  /**
+   * Reported once the write has landed (a retried attempt counts once): the audit record's
+   * count, a `group.members.skipped` event with every id, and one warning with a short preview.
+   */
+  private membersSkipped(ctx: ServiceContext, id: string, skipped: string[]): void {
+    if (skipped.length === 0) return;
+    ctx.report.membersSkipped = (ctx.report.membersSkipped ?? 0) + skipped.length;
+    this.emit(ctx, "group.members.skipped", { id, members: skipped });
+    const preview = skipped.slice(0, SKIPPED_PREVIEW).map((m) => (m.length > SKIPPED_ID_CHARS ? `${m.slice(0, SKIPPED_ID_CHARS)}…` : m));
+    this.options.warn?.(
+      { tenant: ctx.tenant, group: id, skipped: skipped.length, ids: preview },
+      `unknown member ids skipped: ${skipped.length} id(s) named no user or group of the tenant (unknownMembers: "skip")`,
+    );
   }
 
   private recordChanged(ctx: ServiceContext, before: Stored, after: Stored): void {

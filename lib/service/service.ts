@@ -33,8 +33,10 @@ export interface ServiceOptions {
   limits: Limits;
   strictExtensions: boolean;
   hooks?: Hooks;
-  /** Groups: refuse (default) or drop member ids that name no user or group of the tenant. */
+  /** Groups: drop (default) or refuse member ids that name no user or group of the tenant. */
   unknownMembers?: "reject" | "skip";
+  /** Where operational warnings go (skipped member ids); the router passes the host's logger. */
+  warn?: (obj: object, msg: string) => void;
   /** Users only: the attribute that identifies a user to the app; with "externalId" it is required and unique. */
   identity?: "userName" | "externalId";
 }
