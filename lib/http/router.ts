@@ -21,6 +21,7 @@ import { mountDiscoveryRoutes } from "./discovery-routes";
 import { auditOnFinish, observeRequest } from "./observe";
 import { authenticator } from "./principal";
 import { mountResourceRoutes } from "./resource-routes";
+import { mountRootRoutes } from "./root-routes";
 import { sendError } from "./respond";
 import type { RouteFactory } from "./route";
 
@@ -98,6 +99,7 @@ export function scim(options: ScimOptions): Router {
   mountResourceRoutes(router, route, "/Users", "users", users, limits);
   mountResourceRoutes(router, route, "/Groups", "groups", groups, limits);
   mountDiscoveryRoutes(router, route, { ...setup.discovery, maxResults: limits.maxCount });
+  mountRootRoutes(router, route, { users, groups, limits, audit: options.audit, logger });
 
   router.use((req, _res, next) => next(new ScimError(404, undefined, `No SCIM endpoint at ${req.path}.`)));
   router.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {

@@ -17,9 +17,12 @@ import { normalizeResource } from "../schema/normalize";
 import type { ResourceTypeDef } from "../schema/types";
 import type { AppRecord, Member, ResourceStore, Store, Stored } from "../stores/types";
 import type { Limits, ServiceContext } from "./context";
-import { parseListRequest, parseProjection, type ReadParams } from "./queries";
+import { parseListRequest, parseProjection, type ListRequest, type ReadParams } from "./queries";
 import { render, type Related } from "./render";
 import { matchesNoneMatch, requiredVersion } from "./versions";
+
+/** A parsed list request; `filter: false` when it can match nothing (a root search's narrowed filter). */
+export type PageRequest = Omit<ListRequest, "filter"> & { filter?: ListRequest["filter"] | false };
 
 export interface Resource {
   body: Record<string, unknown>;
@@ -90,11 +93,22 @@ export abstract class ResourceService {
 
   async list(ctx: ServiceContext, params: ReadParams): Promise<ListResponse<Record<string, unknown>>> {
     const request = parseListRequest(this.rt, params, this.options.limits);
+    debugFilter("%s list: filter %s", this.rt.name, typeof params.filter === "string" ? params.filter.slice(0, 200) : "none");
+    const { total, items } = await this.page(ctx, request);
+    return listResponse(total, request.paging, items.map((item) => item.body));
+  }
+
+  /**
+   * One page of this type for a parsed request (`filter: false` matches nothing). Each resource
+   * comes projected (`body`) and whole (`view`), so a search from the service root can order
+   * several types by one attribute.
+   */
+  async page(ctx: ServiceContext, request: PageRequest): Promise<{ total: number; items: { view: Record<string, unknown>; body: Record<string, unknown> }[] }> {
     const { mapping } = this.options;
     // Filters and sorts are resolved in SCIM terms, then moved to the app record's terms.
-    const filter = request.filter ? mapping.mapFilter(request.filter) : true;
-    debugFilter("%s list: filter %s -> %s", this.rt.name, typeof params.filter === "string" ? params.filter.slice(0, 200) : "none", typeof filter === "boolean" ? filter : "pushed to the store");
-    if (filter === false) return listResponse(0, request.paging, []);
+    const filter = request.filter === false ? false : request.filter ? mapping.mapFilter(request.filter) : true;
+    debugFilter("%s page: filter %s", this.rt.name, typeof filter === "boolean" ? filter : "pushed to the store");
+    if (filter === false) return { total: 0, items: [] };
     const { total, items } = await this.table.query(ctx, {
       ...(filter !== true ? { filter } : {}),
       ...(request.sort ? { sort: mapping.mapSort(request.sort) } : {}),
@@ -105,9 +119,10 @@ export abstract class ResourceService {
     const resources = [];
     for (const item of items) {
       const stored = withMembers ? ((await this.table.get(ctx, item.id, { members: true })) ?? item) : item;
-      resources.push((await this.present(ctx, stored, request.projection)).body);
+      const view = this.view(ctx, stored, await this.related(ctx, stored, request.projection));
+      resources.push({ view, body: project(this.rt, view, request.projection) });
     }
-    return listResponse(total, request.paging, resources);
+    return { total, items: resources };
   }
 
   async delete(ctx: ServiceContext, id: string, ifMatch?: string): Promise<void> {
