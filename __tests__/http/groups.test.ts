@@ -189,6 +189,38 @@ describe('unknownMembers: "skip" (the default)', () => {
     expect(patched).toMatchObject({ membersAdded: 1, membersSkipped: 1 });
   });
 
+  test("a member deleted between the look-up and the write is skipped too, not a 400 (POST, PUT, PATCH)", async () => {
+    const base = memoryStore();
+    let lies = 0;
+    // The look-up sees "vanished" once (it existed then), the store's write does not (deleted since).
+    const lying = (query: Store["users"]["query"]): Store["users"]["query"] => async (ctx, q) => {
+      const found = await query(ctx, q);
+      if (lies <= 0 || !JSON.stringify(q.filter ?? null).includes("vanished")) return found;
+      lies -= 1;
+      return { total: found.total + 1, items: [...found.items, { ...found.items[0]!, id: "vanished" }] };
+    };
+    const store: Store = {
+      ...base,
+      users: { ...base.users, query: lying(base.users.query) },
+      transaction: (fn) => base.transaction!((tx) => fn({ ...tx, users: { ...tx.users, query: lying(tx.users.query) } })),
+    };
+    const audit = memoryAuditLog();
+    const h = host({ store, audit, logger: { error: () => {}, warn: () => {} } });
+    const [a, b] = [await createUser(h, "a@x.com"), await createUser(h, "b@x.com")];
+    lies = 1;
+    const created = await h.post("/Groups", { schemas: [GROUP_SCHEMA], displayName: "Racing", members: [{ value: a }, { value: "vanished" }] }).expect(201);
+    expect(memberIds(created.body)).toEqual([a]);
+    const id = created.body.id;
+    lies = 1;
+    await h.put(`/Groups/${id}`, { schemas: [GROUP_SCHEMA], displayName: "Racing", members: [{ value: "vanished" }, { value: b }] }).expect(200);
+    expect(memberIds((await h.get(`/Groups/${id}`)).body)).toEqual([b]);
+    lies = 1;
+    await h.patch(`/Groups/${id}`, patch({ op: "add", path: "members", value: [{ value: "vanished" }, { value: a }] })).expect(204);
+    expect(memberIds((await h.get(`/Groups/${id}`)).body)).toEqual([a, b].sort());
+    await new Promise((r) => setImmediate(r));
+    expect((await audit.list({})).items.filter((r) => r.resource.startsWith("Groups") && r.method !== "GET").map((r) => r.membersSkipped)).toEqual([1, 1, 1]);
+  });
+
   test('"reject" is still an option: one unknown id fails the whole POST, PUT or PATCH', async () => {
     const h = host({ unknownMembers: "reject" });
     const a = await createUser(h, "a@x.com");

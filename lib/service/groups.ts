@@ -22,6 +22,8 @@ interface MemberDiff {
 /** Skipped ids shown in one log line; the event and the audit record carry the full count. */
 const SKIPPED_PREVIEW = 10;
 const SKIPPED_ID_CHARS = 64;
+/** Writes re-run because members vanished between look-up and write (see untilStable). */
+const VANISHED_ATTEMPTS = 3;
 
 export class GroupService extends ResourceService {
   constructor(rt: ResourceTypeDef, options: ServiceOptions) {
@@ -39,11 +41,13 @@ export class GroupService extends ResourceService {
   async create(ctx: ServiceContext, body: unknown, projection: Projection): Promise<Resource> {
     const resource = this.normalize(body);
     const asked = this.membersOf(body) ?? [];
-    const { stored, members, skipped } = await this.guarded(async (store) => {
-      await this.hooks?.beforeCreate?.({ ...this.hookContext(ctx, store), resource });
-      const { kept: members, skipped } = await this.known(store, ctx, asked);
-      return { stored: await store.groups.create(ctx, this.record(resource), { members }), members, skipped };
-    });
+    const { stored, members, skipped } = await this.untilStable(ctx, (seen) =>
+      this.guarded(async (store) => {
+        await this.hooks?.beforeCreate?.({ ...this.hookContext(ctx, store), resource });
+        const { kept: members, skipped } = await this.known(store, ctx, asked, seen);
+        return { stored: await store.groups.create(ctx, this.record(resource), { members }), members, skipped };
+      }),
+    );
     ctx.report.id = stored.id;
     this.emit(ctx, "group.created", { id: stored.id, resource: this.view(ctx, stored) });
     this.membersChanged(ctx, stored.id, { added: members.map((m) => m.value), removed: [] });
@@ -56,15 +60,15 @@ export class GroupService extends ResourceService {
     const resource = this.normalize(body);
     const asked = this.membersOf(body) ?? [];
     ctx.report.id = id;
-    const { before, after, diff, skipped } = await this.guarded(async (store) => {
-      const { kept: members, skipped } = await this.known(store, ctx, asked);
+    const { before, after, diff, skipped } = await this.untilStable(ctx, (seen) => this.guarded(async (store) => {
+      const { kept: members, skipped } = await this.known(store, ctx, asked, seen);
       // A PUT carries the whole member list, so reading the old one costs no more than the request.
       const current = await this.load(ctx, id, true, store.groups);
       const ifVersion = requiredVersion(ifMatch, current.version);
       await this.hooks?.beforeReplace?.({ ...this.hookContext(ctx, store), id, resource, current: this.view(ctx, current) });
       const stored = await store.groups.replace(ctx, id, this.replacement(current, resource), { members, ...(ifVersion === undefined ? {} : { ifVersion }) });
       return { before: current, after: stored, diff: diffMembers(current.members ?? [], members), skipped };
-    }, true);
+    }, true));
     this.recordChanged(ctx, before, after);
     this.membersChanged(ctx, id, diff);
     this.membersSkipped(ctx, id, skipped);
@@ -85,7 +89,7 @@ export class GroupService extends ResourceService {
     const operations = parsePatchRequest(body, { maxOperations: this.options.limits.maxOperations });
     ctx.report.id = id;
     this.logPatch(id, operations);
-    const outcome = await withRetry(ifMatch === undefined, () =>
+    const outcome = await withRetry(ifMatch === undefined, () => this.untilStable(ctx, (seen) =>
       this.guarded(async (store) => {
         const current = await this.load(ctx, id, false, store.groups);
         const ifVersion = requiredVersion(ifMatch, current.version);
@@ -93,8 +97,8 @@ export class GroupService extends ResourceService {
         const { resource, changed, members } = applyPatch(this.rt, currentResource, operations);
         const net = netMemberChange(members);
         this.checkMemberCount(net.replace ?? net.add);
-        const add = await this.known(store, ctx, net.add);
-        const replace = net.replace ? await this.known(store, ctx, net.replace) : undefined;
+        const add = await this.known(store, ctx, net.add, seen);
+        const replace = net.replace ? await this.known(store, ctx, net.replace, seen) : undefined;
         const change = { ...net, add: add.kept, ...(replace ? { replace: replace.kept } : {}) };
         const skipped = [...new Set([...add.skipped, ...(replace?.skipped ?? [])])];
         if (changed.length === 0 && members.length === 0) return { before: current, after: current, diff: { added: [], removed: [] }, skipped };
@@ -105,7 +109,7 @@ export class GroupService extends ResourceService {
         const diff = await this.applyMembers(store, ctx, id, change, pinned);
         return { before: current, after, diff, skipped };
       }, true),
-    );
+    ));
     this.recordChanged(ctx, outcome.before, outcome.after);
     this.membersChanged(ctx, id, outcome.diff);
     this.membersSkipped(ctx, id, outcome.skipped);
@@ -134,7 +138,7 @@ export class GroupService extends ResourceService {
    * would never retry the rest of the push. One query per 500 ids, by the stores' id index.
    * Under "reject" everything is passed on and the store refuses unknown ids.
    */
-  private async known(store: Store, ctx: ServiceContext, members: Member[]): Promise<{ kept: Member[]; skipped: string[] }> {
+  private async known(store: Store, ctx: ServiceContext, members: Member[], seen: Member[] = []): Promise<{ kept: Member[]; skipped: string[] }> {
     if (this.options.unknownMembers === "reject" || members.length === 0) return { kept: members, skipped: [] };
     const found = new Set<string>();
     for (const type of ["User", "Group"] as const) {
@@ -147,7 +151,27 @@ export class GroupService extends ResourceService {
       }
     }
     const kept = members.filter((m) => found.has(m.value));
+    seen.push(...kept);
     return { kept, skipped: members.filter((m) => !found.has(m.value)).map((m) => m.value) };
+  }
+
+  /**
+   * Under "skip", a member deleted between the look-up and the write still makes the store
+   * refuse the write (400 invalidValue). When a member the look-up kept has vanished since, the
+   * write runs again without it; any other 400 stands. Bounded: a list that keeps vanishing
+   * ends in the store's 400.
+   */
+  private async untilStable<T>(ctx: ServiceContext, attempt: (seen: Member[]) => Promise<T>): Promise<T> {
+    for (let i = 1; ; i++) {
+      const seen: Member[] = [];
+      try {
+        return await attempt(seen);
+      } catch (error) {
+        const refused = error instanceof ScimError && error.status === 400 && error.scimType === "invalidValue";
+        if (!refused || seen.length === 0 || i >= VANISHED_ATTEMPTS) throw error;
+        if ((await this.known(this.options.store, ctx, seen)).skipped.length === 0) throw error;
+      }
+    }
   }
 
   /**
