@@ -64,6 +64,8 @@ describe("GET / and POST /.search list every resource type", () => {
     const common = await server.call("GET", `/?${filterQuery('displayName eq "golf"')}`);
     expectList(common, 2);
     expect(names(common)).toEqual(["Golf", "Golf group"]);
+    // The mount point itself, without the trailing slash, is the root too.
+    expect(names(await server.call("GET", `?${filterQuery('displayName eq "golf"')}`))).toEqual(["Golf", "Golf group"]);
     const users = await server.call("POST", "/.search", { body: { schemas: [SEARCH_REQUEST], filter: 'userName sw "g" or displayName eq "Echo"' } });
     expect(names(users)).toEqual(["Golf", "Echo group"]);
     const members = await server.call("GET", `/?${filterQuery(`members.value eq "${ids.Alpha}"`)}`);
