@@ -183,7 +183,7 @@ describe('unknownMembers: "skip" (the default)', () => {
     const a = await createUser(h, "a@x.com");
     const id = await createGroup(h, "Retried");
     await h.patch(`/Groups/${id}`, patch({ op: "add", path: "members", value: [{ value: a }, { value: "ghost" }] })).expect(204);
-    expect(conflicts).toBe(-1);
+    expect(conflicts).toBeLessThan(0);
     await new Promise((r) => setImmediate(r));
     const patched = (await audit.list({})).items.find((r) => r.method === "PATCH");
     expect(patched).toMatchObject({ membersAdded: 1, membersSkipped: 1 });
@@ -192,7 +192,8 @@ describe('unknownMembers: "skip" (the default)', () => {
   test("a member deleted between the look-up and the write is skipped too, not a 400 (POST, PUT, PATCH)", async () => {
     const base = memoryStore();
     let lies = 0;
-    // The look-up sees "vanished" once (it existed then), the store's write does not (deleted since).
+    // The first look-up (after the store refused "ghost") still sees "vanished"; the next write
+    // does not (deleted since); the next look-up drops it too.
     const lying = (query: Store["users"]["query"]): Store["users"]["query"] => async (ctx, q) => {
       const found = await query(ctx, q);
       if (lies <= 0 || !JSON.stringify(q.filter ?? null).includes("vanished")) return found;
@@ -208,17 +209,17 @@ describe('unknownMembers: "skip" (the default)', () => {
     const h = host({ store, audit, logger: { error: () => {}, warn: () => {} } });
     const [a, b] = [await createUser(h, "a@x.com"), await createUser(h, "b@x.com")];
     lies = 1;
-    const created = await h.post("/Groups", { schemas: [GROUP_SCHEMA], displayName: "Racing", members: [{ value: a }, { value: "vanished" }] }).expect(201);
+    const created = await h.post("/Groups", { schemas: [GROUP_SCHEMA], displayName: "Racing", members: [{ value: a }, { value: "vanished" }, { value: "ghost" }] }).expect(201);
     expect(memberIds(created.body)).toEqual([a]);
     const id = created.body.id;
     lies = 1;
-    await h.put(`/Groups/${id}`, { schemas: [GROUP_SCHEMA], displayName: "Racing", members: [{ value: "vanished" }, { value: b }] }).expect(200);
+    await h.put(`/Groups/${id}`, { schemas: [GROUP_SCHEMA], displayName: "Racing", members: [{ value: "vanished" }, { value: b }, { value: "ghost" }] }).expect(200);
     expect(memberIds((await h.get(`/Groups/${id}`)).body)).toEqual([b]);
     lies = 1;
-    await h.patch(`/Groups/${id}`, patch({ op: "add", path: "members", value: [{ value: "vanished" }, { value: a }] })).expect(204);
+    await h.patch(`/Groups/${id}`, patch({ op: "add", path: "members", value: [{ value: "ghost" }, { value: "vanished" }, { value: a }] })).expect(204);
     expect(memberIds((await h.get(`/Groups/${id}`)).body)).toEqual([a, b].sort());
     await new Promise((r) => setImmediate(r));
-    expect((await audit.list({})).items.filter((r) => r.resource.startsWith("Groups") && r.method !== "GET").map((r) => r.membersSkipped)).toEqual([1, 1, 1]);
+    expect((await audit.list({})).items.filter((r) => r.resource.startsWith("Groups") && r.method !== "GET").map((r) => r.membersSkipped)).toEqual([2, 2, 2]);
   });
 
   test('"reject" is still an option: one unknown id fails the whole POST, PUT or PATCH', async () => {

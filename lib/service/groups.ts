@@ -22,8 +22,9 @@ interface MemberDiff {
 /** Skipped ids shown in one log line; the event and the audit record carry the full count. */
 const SKIPPED_PREVIEW = 10;
 const SKIPPED_ID_CHARS = 64;
-/** Writes re-run because members vanished between look-up and write (see untilStable). */
-const VANISHED_ATTEMPTS = 3;
+/** Attempts of one write under "skip": as sent, without the unknown ids, once more if one vanished meanwhile. */
+const SKIP_ROUNDS = 3;
+const LOOKUP_CHUNK = 100;
 
 export class GroupService extends ResourceService {
   constructor(rt: ResourceTypeDef, options: ServiceOptions) {
@@ -41,11 +42,11 @@ export class GroupService extends ResourceService {
   async create(ctx: ServiceContext, body: unknown, projection: Projection): Promise<Resource> {
     const resource = this.normalize(body);
     const asked = this.membersOf(body) ?? [];
-    const { stored, members, skipped } = await this.untilStable(ctx, (seen) =>
+    const { result: { stored, members }, skipped } = await this.skipping(ctx, (keep) =>
       this.guarded(async (store) => {
         await this.hooks?.beforeCreate?.({ ...this.hookContext(ctx, store), resource });
-        const { kept: members, skipped } = await this.known(store, ctx, asked, seen);
-        return { stored: await store.groups.create(ctx, this.record(resource), { members }), members, skipped };
+        const members = keep(asked);
+        return { stored: await store.groups.create(ctx, this.record(resource), { members }), members };
       }),
     );
     ctx.report.id = stored.id;
@@ -60,14 +61,14 @@ export class GroupService extends ResourceService {
     const resource = this.normalize(body);
     const asked = this.membersOf(body) ?? [];
     ctx.report.id = id;
-    const { before, after, diff, skipped } = await this.untilStable(ctx, (seen) => this.guarded(async (store) => {
-      const { kept: members, skipped } = await this.known(store, ctx, asked, seen);
+    const { result: { before, after, diff }, skipped } = await this.skipping(ctx, (keep) => this.guarded(async (store) => {
+      const members = keep(asked);
       // A PUT carries the whole member list, so reading the old one costs no more than the request.
       const current = await this.load(ctx, id, true, store.groups);
       const ifVersion = requiredVersion(ifMatch, current.version);
       await this.hooks?.beforeReplace?.({ ...this.hookContext(ctx, store), id, resource, current: this.view(ctx, current) });
       const stored = await store.groups.replace(ctx, id, this.replacement(current, resource), { members, ...(ifVersion === undefined ? {} : { ifVersion }) });
-      return { before: current, after: stored, diff: diffMembers(current.members ?? [], members), skipped };
+      return { before: current, after: stored, diff: diffMembers(current.members ?? [], members) };
     }, true));
     this.recordChanged(ctx, before, after);
     this.membersChanged(ctx, id, diff);
@@ -89,7 +90,7 @@ export class GroupService extends ResourceService {
     const operations = parsePatchRequest(body, { maxOperations: this.options.limits.maxOperations });
     ctx.report.id = id;
     this.logPatch(id, operations);
-    const outcome = await withRetry(ifMatch === undefined, () => this.untilStable(ctx, (seen) =>
+    const { result: outcome, skipped } = await withRetry(ifMatch === undefined, () => this.skipping(ctx, (keep) =>
       this.guarded(async (store) => {
         const current = await this.load(ctx, id, false, store.groups);
         const ifVersion = requiredVersion(ifMatch, current.version);
@@ -97,22 +98,19 @@ export class GroupService extends ResourceService {
         const { resource, changed, members } = applyPatch(this.rt, currentResource, operations);
         const net = netMemberChange(members);
         this.checkMemberCount(net.replace ?? net.add);
-        const add = await this.known(store, ctx, net.add, seen);
-        const replace = net.replace ? await this.known(store, ctx, net.replace, seen) : undefined;
-        const change = { ...net, add: add.kept, ...(replace ? { replace: replace.kept } : {}) };
-        const skipped = [...new Set([...add.skipped, ...(replace?.skipped ?? [])])];
-        if (changed.length === 0 && members.length === 0) return { before: current, after: current, diff: { added: [], removed: [] }, skipped };
+        const change = { ...net, add: keep(net.add), ...(net.replace ? { replace: keep(net.replace) } : {}) };
+        if (changed.length === 0 && members.length === 0) return { before: current, after: current, diff: { added: [], removed: [] } };
         await this.hooks?.beforePatch?.({ ...this.hookContext(ctx, store), id, operations, resource, current: currentResource });
         // The record write carries the version read, so a concurrent rename is not lost.
         const after = changed.length > 0 ? await store.groups.replace(ctx, id, this.replacement(current, resource), { ifVersion: ifVersion ?? current.version }) : current;
         const pinned: WriteOptions = changed.length === 0 && ifVersion !== undefined ? { ifVersion } : {};
         const diff = await this.applyMembers(store, ctx, id, change, pinned);
-        return { before: current, after, diff, skipped };
+        return { before: current, after, diff };
       }, true),
     ));
     this.recordChanged(ctx, outcome.before, outcome.after);
     this.membersChanged(ctx, id, outcome.diff);
-    this.membersSkipped(ctx, id, outcome.skipped);
+    this.membersSkipped(ctx, id, skipped);
     if (!projection) return null;
     return this.present(ctx, await this.load(ctx, id, this.wantsMembers(projection)), projection);
   }
@@ -135,43 +133,50 @@ export class GroupService extends ResourceService {
   /**
    * With `unknownMembers: "skip"` (the default), member ids that name nothing in the tenant are
    * dropped instead of failing the request with 400 invalidValue: Okta reads a 4xx as final and
-   * would never retry the rest of the push. One query per 500 ids, by the stores' id index.
-   * Under "reject" everything is passed on and the store refuses unknown ids.
+   * would never retry the rest of the push. The write is tried as sent (a push of known members
+   * costs no look-up); only when the store refuses it (400 invalidValue, nothing written) are the
+   * ids it was given looked up, and the write runs again without those that name nothing. A
+   * member deleted between look-up and write is caught by the next round. Any other 400 stands,
+   * and under "reject" the store's 400 is the answer.
    */
-  private async known(store: Store, ctx: ServiceContext, members: Member[], seen: Member[] = []): Promise<{ kept: Member[]; skipped: string[] }> {
-    if (this.options.unknownMembers === "reject" || members.length === 0) return { kept: members, skipped: [] };
-    const found = new Set<string>();
-    for (const type of ["User", "Group"] as const) {
-      const ids = members.filter((m) => m.type === type).map((m) => m.value);
-      for (let i = 0; i < ids.length; i += 500) {
-        const filters = ids.slice(i, i + 500).map(idEquals);
-        const filter: ResolvedFilter = filters.length === 1 ? filters[0]! : { op: "or", filters };
-        const { items } = await store[type === "User" ? "users" : "groups"].query(ctx, { filter, startIndex: 1, count: filters.length });
-        for (const item of items) found.add(item.id);
+  private async skipping<T>(ctx: ServiceContext, attempt: (keep: (members: Member[]) => Member[]) => Promise<T>): Promise<{ result: T; skipped: string[] }> {
+    const dropped = new Set<string>();
+    for (let round = 1; ; round++) {
+      const tried: Member[] = [];
+      const keep = (members: Member[]) => {
+        const kept = dropped.size === 0 ? members : members.filter((m) => !dropped.has(m.value));
+        tried.push(...kept);
+        return kept;
+      };
+      try {
+        return { result: await attempt(keep), skipped: [...dropped] };
+      } catch (error) {
+        const refused = error instanceof ScimError && error.status === 400 && error.scimType === "invalidValue";
+        if (this.options.unknownMembers === "reject" || !refused || tried.length === 0 || round >= SKIP_ROUNDS) throw error;
+        const unknown = await this.unknownOf(ctx, tried);
+        if (unknown.length === 0) throw error;
+        for (const id of unknown) dropped.add(id);
       }
     }
-    const kept = members.filter((m) => found.has(m.value));
-    seen.push(...kept);
-    return { kept, skipped: members.filter((m) => !found.has(m.value)).map((m) => m.value) };
   }
 
   /**
-   * Under "skip", a member deleted between the look-up and the write still makes the store
-   * refuse the write (400 invalidValue). When a member the look-up kept has vanished since, the
-   * write runs again without it; any other 400 stands. Bounded: a list that keeps vanishing
-   * ends in the store's 400.
+   * The ids of `members` that name no user or group of the tenant, by the stores' id index. One
+   * query per LOOKUP_CHUNK ids: the memory store checks each candidate against the whole `or`,
+   * so its cost grows with the square of the chunk.
    */
-  private async untilStable<T>(ctx: ServiceContext, attempt: (seen: Member[]) => Promise<T>): Promise<T> {
-    for (let i = 1; ; i++) {
-      const seen: Member[] = [];
-      try {
-        return await attempt(seen);
-      } catch (error) {
-        const refused = error instanceof ScimError && error.status === 400 && error.scimType === "invalidValue";
-        if (!refused || seen.length === 0 || i >= VANISHED_ATTEMPTS) throw error;
-        if ((await this.known(this.options.store, ctx, seen)).skipped.length === 0) throw error;
+  private async unknownOf(ctx: ServiceContext, members: Member[]): Promise<string[]> {
+    const found = new Set<string>();
+    for (const type of ["User", "Group"] as const) {
+      const ids = [...new Set(members.filter((m) => m.type === type).map((m) => m.value))];
+      for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
+        const filters = ids.slice(i, i + LOOKUP_CHUNK).map(idEquals);
+        const filter: ResolvedFilter = filters.length === 1 ? filters[0]! : { op: "or", filters };
+        const { items } = await this.options.store[type === "User" ? "users" : "groups"].query(ctx, { filter, startIndex: 1, count: filters.length });
+        for (const item of items) found.add(item.id);
       }
     }
+    return [...new Set(members.filter((m) => !found.has(m.value)).map((m) => m.value))];
   }
 
   /**
