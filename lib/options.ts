@@ -8,7 +8,7 @@ import type { TokenRegistry } from "./auth/registry";
 import type { TokenConfig } from "./auth/tokens";
 import type { RateLimitOptions } from "./limits/rate-limit";
 import type { AuditLog } from "./audit/types";
-import type { EventListeners } from "./events/types";
+import { EVENT_TYPES, type EventListeners } from "./events/types";
 import type { Hooks } from "./hooks/types";
 import type { MetricsHook } from "./http/observe";
 import type { SetupOptions } from "./service/setup";
@@ -16,7 +16,7 @@ import { DEFAULT_FILTER_LIMITS, type FilterLimits } from "./protocol/filter/ast"
 import type { Limits } from "./service/context";
 import type { Store } from "./stores/types";
 
-/** pino-compatible: `logger.error({ err }, "message")`. */
+/** pino-compatible: `logger.error({ err }, "message")`; `warn` is optional (stderr when missing). */
 export interface Logger {
   error(obj: object, msg?: string): void;
   warn?(obj: object, msg?: string): void;
@@ -31,8 +31,10 @@ interface CommonOptions extends SetupOptions {
   tenant?: string | ((req: Request) => string | undefined);
   limits?: Partial<Omit<ResolvedLimits, "filter">> & { filter?: Partial<FilterLimits> };
   /**
-   * Member ids that name no user or group of the tenant: "reject" (default) answers 400
-   * invalidValue and writes nothing; "skip" drops them and writes the rest.
+   * Member ids that name no user or group of the tenant: "skip" (default) drops them, writes the
+   * rest and reports them (logger.warn, a `group.members.skipped` event, the audit record);
+   * "reject" answers 400 invalidValue and writes nothing. Okta treats a 400 as final and never
+   * retries the push, so "reject" loses every membership in the request over one stale id.
    */
   unknownMembers?: "reject" | "skip";
   /** Refuse requests that carry an extension schema the server does not know (default: ignore it). */
@@ -80,7 +82,13 @@ export const DEFAULT_LIMITS: ResolvedLimits = {
 
 const consoleLogger: Logger = {
   error: (obj, msg) => process.stderr.write(`express-scim: ${msg ?? "error"} ${formatError(obj)}\n`),
+  warn: (obj, msg) => process.stderr.write(`express-scim: warning: ${msg ?? ""} ${JSON.stringify(obj)}\n`),
 };
+
+/** A warning through the host's `logger.warn`, or one line on stderr when its logger has none. */
+export function warnWith(logger: Logger): (obj: object, msg: string) => void {
+  return (obj, msg) => (logger.warn ? logger.warn(obj, msg) : consoleLogger.warn!(obj, msg));
+}
 
 function formatError(obj: object): string {
   const err = (obj as { err?: unknown }).err;
@@ -134,7 +142,7 @@ export function checkCallbacks(options: ScimOptions): void {
       }
     }
   }
-  const known = ["user.created", "user.updated", "user.deactivated", "user.reactivated", "user.deleted", "group.created", "group.updated", "group.deleted", "group.members.added", "group.members.removed"];
+  const known: readonly string[] = EVENT_TYPES;
   for (const [name, listener] of Object.entries(options.events ?? {})) {
     if (!known.includes(name) || !fn(listener)) throw new TypeError(`express-scim: events["${name}"] is not a known event listener; known: ${known.join(", ")}.`);
   }

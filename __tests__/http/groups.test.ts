@@ -1,4 +1,4 @@
-import { memoryAuditLog, memoryStore, type Store } from "../../lib";
+import { ScimError, memoryAuditLog, memoryStore, type Store } from "../../lib";
 import { GROUP_SCHEMA, PATCH_OP, createGroup, createUser, expectScimError, host } from "./app";
 
 const patch = (...Operations: unknown[]) => ({ schemas: [PATCH_OP], Operations });
@@ -38,8 +38,8 @@ describe("Groups", () => {
     expect((await h.get(`/Users/${ada}`)).body.groups).toEqual([expect.objectContaining({ value: id, display: "Pioneers" })]);
   });
 
-  test("unknown member ids are 400 invalidValue and nothing is written", async () => {
-    const h = host();
+  test('unknownMembers: "reject": unknown member ids are 400 invalidValue and nothing is written', async () => {
+    const h = host({ unknownMembers: "reject" });
     const ada = await createUser(h, "ada@example.com");
     expectScimError(await h.post("/Groups", { schemas: [GROUP_SCHEMA], displayName: "Ghosts", members: [{ value: "no-such-user" }] }), 400, "invalidValue");
     expect((await h.get("/Groups").expect(200)).body.totalResults).toBe(0);
@@ -121,14 +121,14 @@ describe("Groups", () => {
   });
 });
 
-describe('unknownMembers: "skip"', () => {
+describe('unknownMembers: "skip" (the default)', () => {
   const stores: [string, () => Store][] = [
     ["memory", () => memoryStore()],
     ["sqlite", () => require("../../lib/stores/sqlite").sqliteStore({ filename: ":memory:", migrate: true })],
   ];
   test.each(stores)("on %s: unknown ids are dropped, known ones written, the audit counts the skipped", async (_name, make) => {
     const audit = memoryAuditLog();
-    const h = host({ store: make(), unknownMembers: "skip", audit });
+    const h = host({ store: make(), audit, logger: { error: () => {}, warn: () => {} } });
     const [a, b] = [await createUser(h, "a@x.com"), await createUser(h, "b@x.com")];
     const created = await h.post("/Groups", { schemas: [GROUP_SCHEMA], displayName: "Lenient", members: [{ value: a }, { value: "ghost-1" }] }).expect(201);
     const id = created.body.id;
@@ -140,6 +140,96 @@ describe('unknownMembers: "skip"', () => {
     await new Promise((r) => setImmediate(r));
     const skipped = (await audit.list({})).items.map((r) => r.membersSkipped ?? 0);
     expect(skipped.reduce((x, y) => x + y, 0)).toBe(3);
+  });
+
+  test("skipped ids are reported: one group.members.skipped event with every id, one capped warning, nothing when all are known", async () => {
+    const events: { type: string; id: string; members: string[] }[] = [];
+    const warnings: { obj: Record<string, unknown>; msg?: string }[] = [];
+    const h = host({
+      events: { "group.members.skipped": (e) => void events.push(e), "group.members.added": (e) => void events.push(e) },
+      logger: { error: () => {}, warn: (obj, msg) => void warnings.push({ obj: obj as Record<string, unknown>, msg }) },
+    });
+    const a = await createUser(h, "a@x.com");
+    const ghosts = Array.from({ length: 25 }, (_, i) => `ghost-${i}-${"x".repeat(100)}`);
+    const id = await createGroup(h, "Reported", [a, ...ghosts]);
+    expect(events).toEqual([
+      expect.objectContaining({ type: "group.members.added", id, members: [a] }),
+      expect.objectContaining({ type: "group.members.skipped", id, members: ghosts }),
+    ]);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]!.obj).toMatchObject({ group: id, skipped: 25, tenant: "default" });
+    const shown = warnings[0]!.obj.ids as string[];
+    expect(shown.length).toBeLessThanOrEqual(10);
+    for (const s of shown) expect(s.length).toBeLessThanOrEqual(65);
+    expect(warnings[0]!.msg).toMatch(/unknown member/i);
+    events.length = 0;
+    warnings.length = 0;
+    await h.put(`/Groups/${id}`, { schemas: [GROUP_SCHEMA], displayName: "Reported", members: [{ value: a }] }).expect(200);
+    await h.patch(`/Groups/${id}`, patch({ op: "add", path: "members", value: [{ value: a }] })).expect(204);
+    expect(events.filter((e) => e.type === "group.members.skipped")).toEqual([]);
+    expect(warnings).toEqual([]);
+  });
+
+  test("a PATCH retried after a concurrent write counts its skipped ids once", async () => {
+    const base = memoryStore();
+    let conflicts = 1;
+    // The first member write meets a concurrent change (412), as a busy group would; the service retries.
+    const racing: Store = {
+      ...base,
+      transaction: (fn) => base.transaction!((tx) => fn({ ...tx, groups: { ...tx.groups, addMembers: (...args) => (conflicts-- > 0 ? Promise.reject(new ScimError(412, undefined, "changed")) : tx.groups.addMembers(...args)) } })),
+    };
+    const audit = memoryAuditLog();
+    const h = host({ store: racing, audit, logger: { error: () => {}, warn: () => {} } });
+    const a = await createUser(h, "a@x.com");
+    const id = await createGroup(h, "Retried");
+    await h.patch(`/Groups/${id}`, patch({ op: "add", path: "members", value: [{ value: a }, { value: "ghost" }] })).expect(204);
+    expect(conflicts).toBeLessThan(0);
+    await new Promise((r) => setImmediate(r));
+    const patched = (await audit.list({})).items.find((r) => r.method === "PATCH");
+    expect(patched).toMatchObject({ membersAdded: 1, membersSkipped: 1 });
+  });
+
+  test("a member deleted between the look-up and the write is skipped too, not a 400 (POST, PUT, PATCH)", async () => {
+    const base = memoryStore();
+    let lies = 0;
+    // The first look-up (after the store refused "ghost") still sees "vanished"; the next write
+    // does not (deleted since); the next look-up drops it too.
+    const lying = (query: Store["users"]["query"]): Store["users"]["query"] => async (ctx, q) => {
+      const found = await query(ctx, q);
+      if (lies <= 0 || !JSON.stringify(q.filter ?? null).includes("vanished")) return found;
+      lies -= 1;
+      return { total: found.total + 1, items: [...found.items, { ...found.items[0]!, id: "vanished" }] };
+    };
+    const store: Store = {
+      ...base,
+      users: { ...base.users, query: lying(base.users.query) },
+      transaction: (fn) => base.transaction!((tx) => fn({ ...tx, users: { ...tx.users, query: lying(tx.users.query) } })),
+    };
+    const audit = memoryAuditLog();
+    const h = host({ store, audit, logger: { error: () => {}, warn: () => {} } });
+    const [a, b] = [await createUser(h, "a@x.com"), await createUser(h, "b@x.com")];
+    lies = 1;
+    const created = await h.post("/Groups", { schemas: [GROUP_SCHEMA], displayName: "Racing", members: [{ value: a }, { value: "vanished" }, { value: "ghost" }] }).expect(201);
+    expect(memberIds(created.body)).toEqual([a]);
+    const id = created.body.id;
+    lies = 1;
+    await h.put(`/Groups/${id}`, { schemas: [GROUP_SCHEMA], displayName: "Racing", members: [{ value: "vanished" }, { value: b }, { value: "ghost" }] }).expect(200);
+    expect(memberIds((await h.get(`/Groups/${id}`)).body)).toEqual([b]);
+    lies = 1;
+    await h.patch(`/Groups/${id}`, patch({ op: "add", path: "members", value: [{ value: "ghost" }, { value: "vanished" }, { value: a }] })).expect(204);
+    expect(memberIds((await h.get(`/Groups/${id}`)).body)).toEqual([a, b].sort());
+    await new Promise((r) => setImmediate(r));
+    expect((await audit.list({})).items.filter((r) => r.resource.startsWith("Groups") && r.method !== "GET").map((r) => r.membersSkipped)).toEqual([2, 2, 2]);
+  });
+
+  test('"reject" is still an option: one unknown id fails the whole POST, PUT or PATCH', async () => {
+    const h = host({ unknownMembers: "reject" });
+    const a = await createUser(h, "a@x.com");
+    expectScimError(await h.post("/Groups", { schemas: [GROUP_SCHEMA], displayName: "Strict", members: [{ value: a }, { value: "ghost" }] }), 400, "invalidValue");
+    const id = await createGroup(h, "Strict", [a]);
+    expectScimError(await h.put(`/Groups/${id}`, { schemas: [GROUP_SCHEMA], displayName: "Strict", members: [{ value: "ghost" }] }), 400, "invalidValue");
+    expectScimError(await h.patch(`/Groups/${id}`, patch({ op: "add", path: "members", value: [{ value: "ghost" }] })), 400, "invalidValue");
+    expect(memberIds((await h.get(`/Groups/${id}`)).body)).toEqual([a]);
   });
 
   test("a bad value for the option fails at start-up", () => {

@@ -56,8 +56,15 @@ describe("tenants never see each other", () => {
     expect((await b.put(`/Users/${id}`, { schemas: [USER_SCHEMA], userName: "x@example.com" })).status).toBe(404);
     expect((await b.patch(`/Users/${id}`, { Operations: [{ op: "replace", value: { active: false } }] })).status).toBe(404);
     expect((await b.post("/Users/.search", { filter: `id eq "${id}"` })).body.totalResults).toBe(0);
-    const g = await b.post("/Groups", { schemas: [GROUP_SCHEMA], displayName: "B team", members: [{ value: id }] });
-    expect(g.status).toBe(400);
+    expect((await b.post("/.search", { filter: `id eq "${id}"` })).body.totalResults).toBe(0);
+    expect((await b.get("/")).body.totalResults).toBe(0);
+    expect((await a.get("/")).body.totalResults).toBe(1);
+    // A member id of another tenant is skipped exactly like one that never existed (unknownMembers: "skip").
+    for (const member of [id, never]) {
+      const g = await b.post("/Groups", { schemas: [GROUP_SCHEMA], displayName: `B team ${member}`, members: [{ value: member }] });
+      expect(g.status).toBe(201);
+      expect(g.body.members ?? []).toEqual([]);
+    }
     expect((await a.get(`/Users/${id}`).expect(200)).body.active).toBeUndefined();
   });
 });

@@ -19,7 +19,8 @@ const logged: unknown[] = [];
 
 beforeAll(async () => {
   store = memoryStore();
-  l = await live({ store, logger: { error: (obj) => void logged.push(obj) } });
+  // "reject": unknown member ids must be caught by the store, after a rename, and roll it back.
+  l = await live({ store, unknownMembers: "reject", logger: { error: (obj) => void logged.push(obj) } });
 });
 afterAll(() => l.close());
 afterEach(() => expect(logged).toEqual([]));

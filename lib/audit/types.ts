@@ -6,7 +6,7 @@ export interface AuditRecord {
   /** The token's label (or your auth's), never the secret. */
   actor: string | undefined;
   method: string;
-  /** "Users" or "Groups", plus the id when the request named one. */
+  /** "Users" or "Groups", plus the id when the request named one; "/" for a search from the service root. */
   resource: string;
   id?: string;
   status: number;

@@ -38,9 +38,31 @@ export interface ScimEventMap {
   "group.deleted": EventBase;
   "group.members.added": MembersEvent;
   "group.members.removed": MembersEvent;
+  /** Member ids the request named that are no user or group of the tenant (`unknownMembers: "skip"`): dropped, not written. */
+  "group.members.skipped": MembersEvent;
 }
 
 export type ScimEventType = keyof ScimEventMap;
+
+/** Every event name, in one list: option checks and docs read it; the compiler keeps it in step with ScimEventMap. */
+export const EVENT_TYPES = [
+  "user.created",
+  "user.updated",
+  "user.deactivated",
+  "user.reactivated",
+  "user.deleted",
+  "group.created",
+  "group.updated",
+  "group.deleted",
+  "group.members.added",
+  "group.members.removed",
+  "group.members.skipped",
+] as const satisfies readonly ScimEventType[];
+
+// Fails to compile when ScimEventMap gains an event that EVENT_TYPES does not list.
+type Unlisted = Exclude<ScimEventType, (typeof EVENT_TYPES)[number]>;
+const everyEventListed: [Unlisted] extends [never] ? true : never = true;
+void everyEventListed;
 
 export type ScimEvent = { [K in ScimEventType]: { type: K } & ScimEventMap[K] }[ScimEventType];
 

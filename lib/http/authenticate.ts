@@ -28,3 +28,12 @@ export function requireScope(principal: Principal, scope: Scope): void {
     "WWW-Authenticate": `${REALM}, error="insufficient_scope", scope="${scope}"`,
   });
 }
+
+/** The scopes of `wanted` the principal holds; 403 naming them all when it holds none. */
+export function requireAnyScope(principal: Principal, wanted: readonly Scope[]): Scope[] {
+  const held = wanted.filter((s) => principal.scopes.includes(s));
+  if (held.length > 0) return held;
+  throw new ScimError(403, undefined, `insufficient_scope: this token has none of the scopes ${wanted.map((s) => `"${s}"`).join(", ")}.`, {
+    "WWW-Authenticate": `${REALM}, error="insufficient_scope", scope="${wanted.join(" ")}"`,
+  });
+}

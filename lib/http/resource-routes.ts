@@ -15,7 +15,7 @@ import { send, sendPieces } from "./respond";
 import { mount, param, type RouteFactory } from "./route";
 
 /** RFC 7644 3.4.3: a SearchRequest carries the query parameters in its body. */
-function searchParams(body: unknown): ReadParams {
+export function searchParams(body: unknown): ReadParams {
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
     throw new ScimError(400, "invalidSyntax", "A SearchRequest body must be a JSON object.");
   }

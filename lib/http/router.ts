@@ -9,7 +9,7 @@ import { debugStore } from "../debug";
 import { emitAll } from "../events/emit";
 import { rateLimiter, type Verdict } from "../limits/rate-limit";
 import type { ScimOptions } from "../options";
-import { checkCallbacks, checkKnownKeys, checkStore, loggerOf, resolveLimits } from "../options";
+import { checkCallbacks, checkKnownKeys, checkStore, loggerOf, resolveLimits, warnWith } from "../options";
 import { ScimError, clip } from "../protocol/errors";
 import type { ServiceContext } from "../service/context";
 import { GroupService } from "../service/groups";
@@ -20,6 +20,7 @@ import { mountDiscoveryRoutes } from "./discovery-routes";
 import { auditOnFinish, observeRequest } from "./observe";
 import { authenticator } from "./principal";
 import { mountResourceRoutes } from "./resource-routes";
+import { mountRootRoutes } from "./root-routes";
 import { sendError } from "./respond";
 import type { RouteFactory } from "./route";
 
@@ -39,7 +40,8 @@ export function scim(options: ScimOptions): Router {
     store,
     limits,
     strictExtensions: options.strictExtensions ?? false,
-    unknownMembers: options.unknownMembers ?? "reject",
+    unknownMembers: options.unknownMembers ?? "skip",
+    warn: warnWith(logger),
     ...(options.hooks ? { hooks: options.hooks } : {}),
   };
   store.configure?.(setup.uniqueKeys);
@@ -101,6 +103,7 @@ export function scim(options: ScimOptions): Router {
   mountResourceRoutes(router, route, "/Users", "users", users, limits);
   mountResourceRoutes(router, route, "/Groups", "groups", groups, limits);
   mountDiscoveryRoutes(router, route, { ...setup.discovery, maxResults: limits.maxCount });
+  mountRootRoutes(router, route, { users, groups, limits, audit: options.audit, logger });
 
   router.use((req, _res, next) => next(new ScimError(404, undefined, `No SCIM endpoint at ${clip(req.path)}.`)));
   router.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {

@@ -19,6 +19,13 @@ interface MemberDiff {
   removed: string[];
 }
 
+/** Skipped ids shown in one log line; the event and the audit record carry the full count. */
+const SKIPPED_PREVIEW = 10;
+const SKIPPED_ID_CHARS = 64;
+/** Attempts of one write under "skip": as sent, without the unknown ids, once more if one vanished meanwhile. */
+const SKIP_ROUNDS = 3;
+const LOOKUP_CHUNK = 100;
+
 export class GroupService extends ResourceService {
   constructor(rt: ResourceTypeDef, options: ServiceOptions) {
     super(rt, "groups", options);
@@ -35,14 +42,17 @@ export class GroupService extends ResourceService {
   async create(ctx: ServiceContext, body: unknown, projection: Projection): Promise<Resource> {
     const resource = this.normalize(body);
     const asked = this.membersOf(body) ?? [];
-    const { stored, members } = await this.guarded(async (store) => {
-      await this.hooks?.beforeCreate?.({ ...this.hookContext(ctx, store), resource });
-      const members = await this.known(store, ctx, asked);
-      return { stored: await store.groups.create(ctx, this.record(resource), { members }), members };
-    });
+    const { result: { stored, members }, skipped } = await this.skipping(ctx, (keep) =>
+      this.guarded(async (store) => {
+        await this.hooks?.beforeCreate?.({ ...this.hookContext(ctx, store), resource });
+        const members = keep(asked);
+        return { stored: await store.groups.create(ctx, this.record(resource), { members }), members };
+      }),
+    );
     ctx.report.id = stored.id;
     this.emit(ctx, "group.created", { id: stored.id, resource: this.view(ctx, stored) });
     this.membersChanged(ctx, stored.id, { added: members.map((m) => m.value), removed: [] });
+    this.membersSkipped(ctx, stored.id, skipped);
     return this.present(ctx, await this.load(ctx, stored.id, this.wantsMembers(projection)), projection);
   }
 
@@ -51,17 +61,18 @@ export class GroupService extends ResourceService {
     const resource = this.normalize(body);
     const asked = this.membersOf(body) ?? [];
     ctx.report.id = id;
-    const { before, after, diff } = await this.guarded(async (store) => {
-      const members = await this.known(store, ctx, asked);
+    const { result: { before, after, diff }, skipped } = await this.skipping(ctx, (keep) => this.guarded(async (store) => {
+      const members = keep(asked);
       // A PUT carries the whole member list, so reading the old one costs no more than the request.
       const current = await this.load(ctx, id, true, store.groups);
       const ifVersion = requiredVersion(ifMatch, current.version);
       await this.hooks?.beforeReplace?.({ ...this.hookContext(ctx, store), id, resource, current: this.view(ctx, current) });
       const stored = await store.groups.replace(ctx, id, this.replacement(current, resource), { members, ...(ifVersion === undefined ? {} : { ifVersion }) });
       return { before: current, after: stored, diff: diffMembers(current.members ?? [], members) };
-    }, true);
+    }, true));
     this.recordChanged(ctx, before, after);
     this.membersChanged(ctx, id, diff);
+    this.membersSkipped(ctx, id, skipped);
     return this.present(ctx, await this.load(ctx, id, this.wantsMembers(projection)), projection);
   }
 
@@ -79,7 +90,7 @@ export class GroupService extends ResourceService {
     const operations = parsePatchRequest(body, { maxOperations: this.options.limits.maxOperations, filter: this.options.limits.filter });
     ctx.report.id = id;
     this.logPatch(id, operations);
-    const outcome = await withRetry(ifMatch === undefined, () =>
+    const { result: outcome, skipped } = await withRetry(ifMatch === undefined, () => this.skipping(ctx, (keep) =>
       this.guarded(async (store) => {
         const current = await this.load(ctx, id, false, store.groups);
         const ifVersion = requiredVersion(ifMatch, current.version);
@@ -87,7 +98,7 @@ export class GroupService extends ResourceService {
         const { resource, changed, members } = applyPatch(this.rt, currentResource, operations, { filter: this.options.limits.filter });
         const net = netMemberChange(members);
         this.checkMemberCount(net.replace ?? net.add);
-        const change = { ...net, add: await this.known(store, ctx, net.add), ...(net.replace ? { replace: await this.known(store, ctx, net.replace) } : {}) };
+        const change = { ...net, add: keep(net.add), ...(net.replace ? { replace: keep(net.replace) } : {}) };
         if (changed.length === 0 && members.length === 0) return { before: current, after: current, diff: { added: [], removed: [] } };
         await this.hooks?.beforePatch?.({ ...this.hookContext(ctx, store), id, operations, resource, current: currentResource });
         // The record write carries the version read, so a concurrent rename is not lost.
@@ -96,9 +107,10 @@ export class GroupService extends ResourceService {
         const diff = await this.applyMembers(store, ctx, id, change, pinned);
         return { before: current, after, diff };
       }, true),
-    );
+    ));
     this.recordChanged(ctx, outcome.before, outcome.after);
     this.membersChanged(ctx, id, outcome.diff);
+    this.membersSkipped(ctx, id, skipped);
     if (!projection) return null;
     return this.present(ctx, await this.load(ctx, id, this.wantsMembers(projection)), projection);
   }
@@ -119,25 +131,67 @@ export class GroupService extends ResourceService {
   }
 
   /**
-   * With `unknownMembers: "skip"`, member ids that name nothing in the tenant are dropped (and
-   * counted in the audit record) instead of failing the request with 400 invalidValue. One
-   * query per 500 ids, by the stores' id index.
+   * With `unknownMembers: "skip"` (the default), member ids that name nothing in the tenant are
+   * dropped instead of failing the request with 400 invalidValue: Okta reads a 4xx as final and
+   * would never retry the rest of the push. The write is tried as sent (a push of known members
+   * costs no look-up); only when the store refuses it (400 invalidValue, nothing written) are the
+   * ids it was given looked up, and the write runs again without those that name nothing. A
+   * member deleted between look-up and write is caught by the next round. Any other 400 stands,
+   * and under "reject" the store's 400 is the answer.
    */
-  private async known(store: Store, ctx: ServiceContext, members: Member[]): Promise<Member[]> {
-    if (this.options.unknownMembers !== "skip" || members.length === 0) return members;
+  private async skipping<T>(ctx: ServiceContext, attempt: (keep: (members: Member[]) => Member[]) => Promise<T>): Promise<{ result: T; skipped: string[] }> {
+    const dropped = new Set<string>();
+    for (let round = 1; ; round++) {
+      const tried: Member[] = [];
+      const keep = (members: Member[]) => {
+        const kept = dropped.size === 0 ? members : members.filter((m) => !dropped.has(m.value));
+        tried.push(...kept);
+        return kept;
+      };
+      try {
+        return { result: await attempt(keep), skipped: [...dropped] };
+      } catch (error) {
+        const refused = error instanceof ScimError && error.status === 400 && error.scimType === "invalidValue";
+        if (this.options.unknownMembers === "reject" || !refused || tried.length === 0 || round >= SKIP_ROUNDS) throw error;
+        const unknown = await this.unknownOf(ctx, tried);
+        if (unknown.length === 0) throw error;
+        for (const id of unknown) dropped.add(id);
+      }
+    }
+  }
+
+  /**
+   * The ids of `members` that name no user or group of the tenant, by the stores' id index. One
+   * query per LOOKUP_CHUNK ids: the memory store checks each candidate against the whole `or`,
+   * so its cost grows with the square of the chunk.
+   */
+  private async unknownOf(ctx: ServiceContext, members: Member[]): Promise<string[]> {
     const found = new Set<string>();
     for (const type of ["User", "Group"] as const) {
-      const ids = members.filter((m) => m.type === type).map((m) => m.value);
-      for (let i = 0; i < ids.length; i += 500) {
-        const filters = ids.slice(i, i + 500).map(idEquals);
+      const ids = [...new Set(members.filter((m) => m.type === type).map((m) => m.value))];
+      for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
+        const filters = ids.slice(i, i + LOOKUP_CHUNK).map(idEquals);
         const filter: ResolvedFilter = filters.length === 1 ? filters[0]! : { op: "or", filters };
-        const { items } = await store[type === "User" ? "users" : "groups"].query(ctx, { filter, startIndex: 1, count: filters.length });
+        const { items } = await this.options.store[type === "User" ? "users" : "groups"].query(ctx, { filter, startIndex: 1, count: filters.length });
         for (const item of items) found.add(item.id);
       }
     }
-    const kept = members.filter((m) => found.has(m.value));
-    ctx.report.membersSkipped = (ctx.report.membersSkipped ?? 0) + members.length - kept.length;
-    return kept;
+    return [...new Set(members.filter((m) => !found.has(m.value)).map((m) => m.value))];
+  }
+
+  /**
+   * Reported once the write has landed (a retried attempt counts once): the audit record's
+   * count, a `group.members.skipped` event with every id, and one warning with a short preview.
+   */
+  private membersSkipped(ctx: ServiceContext, id: string, skipped: string[]): void {
+    if (skipped.length === 0) return;
+    ctx.report.membersSkipped = (ctx.report.membersSkipped ?? 0) + skipped.length;
+    this.emit(ctx, "group.members.skipped", { id, members: skipped });
+    const preview = skipped.slice(0, SKIPPED_PREVIEW).map((m) => (m.length > SKIPPED_ID_CHARS ? `${m.slice(0, SKIPPED_ID_CHARS)}…` : m));
+    this.options.warn?.(
+      { tenant: ctx.tenant, group: id, skipped: skipped.length, ids: preview },
+      `unknown member ids skipped: ${skipped.length} id(s) named no user or group of the tenant (unknownMembers: "skip")`,
+    );
   }
 
   private recordChanged(ctx: ServiceContext, before: Stored, after: Stored): void {

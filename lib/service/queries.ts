@@ -30,6 +30,10 @@ export interface ListRequest {
 }
 
 /** A SearchRequest may carry attribute lists as arrays; the URL carries them comma-separated. */
+export function paramText(value: unknown, name: string): string | undefined {
+  return text(value, name);
+}
+
 function text(value: unknown, name: string): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (Array.isArray(value) && value.every((v) => typeof v === "string")) return value.join(",");

@@ -17,9 +17,12 @@ import { normalizeResource } from "../schema/normalize";
 import type { ResourceTypeDef } from "../schema/types";
 import type { AppRecord, Member, ResourceStore, Store, Stored } from "../stores/types";
 import type { Limits, ServiceContext } from "./context";
-import { parseListRequest, parseProjection, type ReadParams } from "./queries";
+import { parseListRequest, parseProjection, type ListRequest, type ReadParams } from "./queries";
 import { render, type Related } from "./render";
 import { matchesNoneMatch, requiredVersion } from "./versions";
+
+/** A parsed list request; `filter: false` when it can match nothing (a root search's narrowed filter). */
+export type PageRequest = Omit<ListRequest, "filter"> & { filter?: ListRequest["filter"] | false };
 
 export interface Resource {
   body: Record<string, unknown>;
@@ -33,8 +36,10 @@ export interface ServiceOptions {
   limits: Limits;
   strictExtensions: boolean;
   hooks?: Hooks;
-  /** Groups: refuse (default) or drop member ids that name no user or group of the tenant. */
+  /** Groups: drop (default) or refuse member ids that name no user or group of the tenant. */
   unknownMembers?: "reject" | "skip";
+  /** Where operational warnings go (skipped member ids); the router passes the host's logger. */
+  warn?: (obj: object, msg: string) => void;
   /** Users only: the attribute that identifies a user to the app; with "externalId" it is required and unique. */
   identity?: "userName" | "externalId";
 }
@@ -89,22 +94,44 @@ export abstract class ResourceService {
   /** The page's resources are rendered as the response is written (ListPage), never held whole. */
   async list(ctx: ServiceContext, params: ReadParams): Promise<ListPage<Record<string, unknown>>> {
     const request = parseListRequest(this.rt, params, this.options.limits);
-    const { mapping } = this.options;
-    // Filters and sorts are resolved in SCIM terms, then moved to the app record's terms.
-    const filter = request.filter ? mapping.mapFilter(request.filter) : true;
     if (debugFilter.enabled) {
       // Parsed again only when the namespace is on: the line shows the shape, not the values.
       const shape = typeof params.filter === "string" && request.filter ? filterForDebug(parseFilter(params.filter, this.options.limits.filter)) : "none";
-      debugFilter("%s list: filter %s -> %s", this.rt.name, shape, typeof filter === "boolean" ? filter : "pushed to the store");
+      debugFilter("%s list: filter %s", this.rt.name, shape);
     }
-    if (filter === false) return listPage(0, request.paging, 0, none());
-    const { total, items } = await this.table.query(ctx, {
+    const { total, items } = await this.find(ctx, request);
+    return listPage(total, request.paging, items.length, this.rendered(ctx, items, request.projection));
+  }
+
+  /**
+   * One page of this type for a parsed request (`filter: false` matches nothing). Each resource
+   * comes projected (`body`) and whole (`view`), so a search from the service root can order
+   * several types by one attribute; that page is held whole, within `limits.maxCount`.
+   */
+  async page(ctx: ServiceContext, request: PageRequest): Promise<{ total: number; items: { view: Record<string, unknown>; body: Record<string, unknown> }[] }> {
+    const { total, items } = await this.find(ctx, request);
+    const withMembers = this.wantsMembers(request.projection);
+    const resources = [];
+    for (const item of items) {
+      const stored = withMembers ? ((await this.table.get(ctx, item.id, { members: true })) ?? item) : item;
+      const view = this.view(ctx, stored, await this.related(ctx, stored, request.projection));
+      resources.push({ view, body: project(this.rt, view, request.projection) });
+    }
+    return { total, items: resources };
+  }
+
+  /** The stored records of one page; filters and sorts are resolved in SCIM terms, then moved to the app record's terms. */
+  private async find(ctx: ServiceContext, request: PageRequest): Promise<{ total: number; items: Stored[] }> {
+    const { mapping } = this.options;
+    const filter = request.filter === false ? false : request.filter ? mapping.mapFilter(request.filter) : true;
+    debugFilter("%s page: filter %s", this.rt.name, typeof filter === "boolean" ? filter : "pushed to the store");
+    if (filter === false) return { total: 0, items: [] };
+    return this.table.query(ctx, {
       ...(filter !== true ? { filter } : {}),
       ...(request.sort ? { sort: mapping.mapSort(request.sort) } : {}),
       startIndex: request.paging.startIndex,
       count: request.paging.count,
     });
-    return listPage(total, request.paging, items.length, this.rendered(ctx, items, request.projection));
   }
 
   /**
@@ -221,4 +248,4 @@ export abstract class ResourceService {
   }
 }
 
-async function* none(): AsyncGenerator<Record<string, unknown>> {}
+

@@ -58,6 +58,19 @@ export function resolveAttrPath(rt: ResourceTypeDef, attrPath: AttrPath): Resolv
   return locate(rt, attrPath).attr;
 }
 
+/**
+ * Whether `rt` defines a resource-level attribute path (what resolveAttrPath would accept):
+ * `schemas`, a bare extension URN, or an attribute of the core schema or an extension.
+ */
+export function knowsAttrPath(rt: ResourceTypeDef, attrPath: AttrPath): boolean {
+  if (isSchemas(attrPath)) return true;
+  if (attrPath.uri !== undefined && attrPath.subAttr === undefined) {
+    const schema = findSchema(rt, `${attrPath.uri}:${attrPath.name}`);
+    if (schema && isExtension(rt, schema)) return true;
+  }
+  return locateAttribute(rt, attrPath) !== undefined;
+}
+
 function locate(rt: ResourceTypeDef, attrPath: AttrPath): Located {
   if (attrPath.uri !== undefined && attrPath.subAttr === undefined) {
     const schema = findSchema(rt, `${attrPath.uri}:${attrPath.name}`);

@@ -69,7 +69,7 @@ function parseSortOrder(sortOrder: string | undefined): boolean {
   throw invalidValue(`sortOrder must be "ascending" or "descending", not "${clip(sortOrder)}"`);
 }
 
-type SortKey = number | string;
+export type SortKey = number | string;
 
 /**
  * A comparator for Array.prototype.sort. RFC 7644 3.4.2.3: missing values sort last when
@@ -77,14 +77,15 @@ type SortKey = number | string;
  * (by id) so that paging through a sorted list is stable.
  */
 export function compareRecords(spec: SortSpec): (a: unknown, b: unknown) => number {
-  return (a, b) => {
-    const x = sortKey(a, spec);
-    const y = sortKey(b, spec);
-    let result: number;
-    if (x === undefined || y === undefined) result = x === y ? 0 : x === undefined ? 1 : -1;
-    else result = compareKeys(x, y);
-    return spec.descending ? -result || 0 : result;
-  };
+  return (a, b) => compareSortKeys(sortKey(a, spec), sortKey(b, spec), spec.descending);
+}
+
+/** Two keys from sortKeyOf, in the order compareRecords gives (missing: last ascending, first descending). */
+export function compareSortKeys(x: SortKey | undefined, y: SortKey | undefined, descending: boolean): number {
+  let result: number;
+  if (x === undefined || y === undefined) result = x === y ? 0 : x === undefined ? 1 : -1;
+  else result = compareKeys(x, y);
+  return descending ? -result || 0 : result;
 }
 
 function compareKeys(x: SortKey, y: SortKey): number {
@@ -94,6 +95,10 @@ function compareKeys(x: SortKey, y: SortKey): number {
 }
 
 /** The value to sort by: multi-valued steps take the primary element, else the first one. */
+export function sortKeyOf(target: unknown, spec: SortSpec): SortKey | undefined {
+  return sortKey(target, spec);
+}
+
 function sortKey(target: unknown, spec: SortSpec): SortKey | undefined {
   let value: unknown = target;
   for (const key of spec.path) {
