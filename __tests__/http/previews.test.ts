@@ -18,6 +18,8 @@ beforeAll(async () => {
   server = await liveServer({
     rateLimit: false,
     strictExtensions: true,
+    // Unknown member ids are echoed in the 400 of "reject"; "skip" (the default) only logs previews.
+    unknownMembers: "reject",
     hooks: { groups: { beforeDelete: () => { throw new ScimError(409, undefined, `A host's own detail: ${long("h", 20_000)}`); } } },
   });
   user = (await server.call("POST", "/Users", { body: oktaUser("preview@example.com") })).body.id;

@@ -168,7 +168,7 @@ describe("methods", () => {
   test("other methods at / and /.search are 405 with Allow; a bad SearchRequest body is 400", async () => {
     const put = await server.call("PUT", "/", { body: {} });
     expectError(put, 405);
-    expect(put.headers.get("allow")).toBe("GET");
+    expect(put.headers.get("allow")).toBe("GET, HEAD");
     const get = await server.call("GET", "/.search");
     expectError(get, 405);
     expect(get.headers.get("allow")).toBe("POST");

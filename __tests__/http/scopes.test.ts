@@ -8,8 +8,8 @@ import { ALL_SCOPES, memoryStore, type Scope } from "../../lib";
 import { faultyStore } from "../../lib/testing";
 import { GROUP_SCHEMA, PATCH_OP, USER_SCHEMA, liveServer, oktaUser, rawRequest, type LiveServer } from "./app";
 
-/** Method -> the scope its handler needs (null: discovery, any valid token). */
-type Allowed = Partial<Record<string, Scope | null>>;
+/** Method -> the scope its handler needs (null: discovery, any valid token; a list: any one of them). */
+type Allowed = Partial<Record<string, Scope | readonly Scope[] | null>>;
 interface Row {
   path: string;
   allowed: Allowed;
@@ -32,6 +32,7 @@ function resourceRows(kind: "Users" | "Groups"): Row[] {
     { path: `/${kind}/.search`, allowed: { POST: s("get") }, store: true },
   ];
 }
+const ROOT_READ: readonly Scope[] = ["get:users", "get:groups"];
 const discovery = (path: string): Row => ({ path, allowed: { GET: null, HEAD: null }, store: false });
 const ROWS: Row[] = [
   ...resourceRows("Users"),
@@ -41,8 +42,9 @@ const ROWS: Row[] = [
   discovery(`/Schemas/${USER_SCHEMA}`),
   discovery("/ResourceTypes"),
   discovery("/ResourceTypes/User"),
-  // No root-level search (RFC 7644 3.4.3 makes it optional): a 404, like any unknown path.
-  { path: "/.search", allowed: {}, store: false, unmatched: true },
+  // RFC 7644 3.4.2/3.4.3: searching from the root needs a read scope of at least one type.
+  { path: "/", allowed: { GET: ROOT_READ, HEAD: ROOT_READ }, store: true },
+  { path: "/.search", allowed: { POST: ROOT_READ }, store: true },
   { path: "/Nothing", allowed: {}, store: false, unmatched: true },
 ];
 
@@ -95,9 +97,10 @@ describe.each(ROWS)("$path", (row) => {
         const allow = (x.headers.get("allow") ?? "").split(/,\s*/).sort();
         if (x.status !== 405 || ran) mismatches.push(`${who}: ${x.status}${ran ? " (store called)" : ""}, expected 405`);
         else if (allow.join() !== Object.keys(row.allowed).sort().join()) mismatches.push(`${who}: Allow "${allow}"`);
-      } else if (needs !== null && !scopes.includes(needs)) {
-        if (x.status !== 403 || ran) mismatches.push(`${who}: ${x.status}${ran ? " (store called)" : ""}, expected 403 for ${needs}`);
-        else if (!(x.headers.get("www-authenticate") ?? "").includes(`scope="${needs}"`)) mismatches.push(`${who}: 403 without scope="${needs}"`);
+      } else if (needs !== null && !scopes.some((s) => (typeof needs === "string" ? [needs] : needs).includes(s))) {
+        const named = typeof needs === "string" ? needs : needs.join(" ");
+        if (x.status !== 403 || ran) mismatches.push(`${who}: ${x.status}${ran ? " (store called)" : ""}, expected 403 for ${named}`);
+        else if (!(x.headers.get("www-authenticate") ?? "").includes(`scope="${named}"`)) mismatches.push(`${who}: 403 without scope="${named}"`);
         else if (x.headers.get("etag") !== null) mismatches.push(`${who}: 403 with an ETag`);
       } else {
         if ([401, 403, 405].includes(x.status) || x.status >= 500) mismatches.push(`${who}: ${x.status}, expected the handler to answer`);
