@@ -16,6 +16,8 @@ export type {
   AppRecord,
   WriteOptions,
   RecordWriteOptions,
+  QueryCosts,
+  IndexedPath,
 } from "./stores/types";
 export { ScimError, type ScimType } from "./protocol/errors";
 export type { Filter, ResolvedFilter, ResolvedAttr, AttrPath, CompareOp, Literal, FilterLimits } from "./protocol/filter/ast";

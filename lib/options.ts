@@ -75,6 +75,10 @@ export const DEFAULT_LIMITS: ResolvedLimits = {
   // A user, even with every attribute Okta and Entra send, is a few KB.
   userBodyBytes: 1024 * 1024,
   searchBodyBytes: 64 * 1024,
+  // Admits every lookup (an indexed eq costs nothing) and, over 100,000 records, one multi-valued
+  // comparison (Entra's `emails[type eq "work"].value eq "x"`); over 10,000, a dozen.
+  // docs/benchmarks.md shows the slowest filter it admits on each store.
+  queryBudget: 1_500_000,
   filter: DEFAULT_FILTER_LIMITS,
 };
 
@@ -95,7 +99,7 @@ function positiveInteger(name: string, value: number): number {
 export function resolveLimits(given: ScimOptions["limits"] = {}): ResolvedLimits {
   const filter = { ...DEFAULT_FILTER_LIMITS, ...given.filter };
   const limits = { ...DEFAULT_LIMITS, ...given, filter };
-  for (const key of ["defaultCount", "maxCount", "maxMembersPerRequest", "maxOperations", "bodyBytes", "userBodyBytes", "searchBodyBytes"] as const) {
+  for (const key of ["defaultCount", "maxCount", "maxMembersPerRequest", "maxOperations", "bodyBytes", "userBodyBytes", "searchBodyBytes", "queryBudget"] as const) {
     positiveInteger(key, limits[key]);
   }
   for (const key of ["maxLength", "maxDepth", "maxTerms"] as const) positiveInteger(`filter.${key}`, filter[key]);
@@ -141,7 +145,7 @@ export function checkCallbacks(options: ScimOptions): void {
 
 const KNOWN: Record<string, readonly string[]> = {
   "": ["store", "tokens", "auth", "tenant", "limits", "strictExtensions", "logger", "rateLimit", "hooks", "events", "audit", "metrics", "mapping", "schemas", "userIdentity", "unknownMembers"],
-  limits: ["defaultCount", "maxCount", "maxMembersPerRequest", "maxOperations", "bodyBytes", "userBodyBytes", "searchBodyBytes", "filter"],
+  limits: ["defaultCount", "maxCount", "maxMembersPerRequest", "maxOperations", "bodyBytes", "userBodyBytes", "searchBodyBytes", "queryBudget", "filter"],
   "limits.filter": ["maxLength", "maxDepth", "maxTerms"],
   rateLimit: ["windowMs", "perTenant", "perToken", "store"],
   mapping: ["users", "groups"],

@@ -16,6 +16,7 @@ import { project, wants, type Projection } from "../protocol/projection";
 import { normalizeResource } from "../schema/normalize";
 import type { ResourceTypeDef } from "../schema/types";
 import type { AppRecord, Member, ResourceStore, Store, Stored } from "../stores/types";
+import { checkBudget } from "./budget";
 import type { Limits, ServiceContext } from "./context";
 import { parseListRequest, parseProjection, type ReadParams } from "./queries";
 import { render, type Related } from "./render";
@@ -93,12 +94,14 @@ export abstract class ResourceService {
     const filter = request.filter ? mapping.mapFilter(request.filter) : true;
     debugFilter("%s list: filter %s -> %s", this.rt.name, typeof params.filter === "string" ? params.filter.slice(0, 200) : "none", typeof filter === "boolean" ? filter : "pushed to the store");
     if (filter === false) return listResponse(0, request.paging, []);
-    const { total, items } = await this.table.query(ctx, {
+    const query = {
       ...(filter !== true ? { filter } : {}),
       ...(request.sort ? { sort: mapping.mapSort(request.sort) } : {}),
       startIndex: request.paging.startIndex,
       count: request.paging.count,
-    });
+    };
+    await checkBudget(this.options.store, this.kind, ctx, query, this.options.limits.queryBudget, this.rt.name);
+    const { total, items } = await this.table.query(ctx, query);
     const withMembers = this.wantsMembers(request.projection);
     const resources = [];
     for (const item of items) {

@@ -97,6 +97,24 @@ export interface MemberStore {
   groupsOf(ctx: StoreContext, memberId: string): Promise<{ id: string; display?: string }[]>;
 }
 
+/**
+ * What a store tells the work budget (lib/service/budget.ts) before a list runs, so the service
+ * can refuse a query that would scan too much. Optional: without it a store is priced as having
+ * no index but `id` and 100,000 records per tenant.
+ */
+export interface QueryCosts {
+  /** Record paths whose `eq` the store answers from an index, without a scan (`id` always is). */
+  indexed(kind: "users" | "groups"): readonly IndexedPath[];
+  /** Records of one kind in the tenant (what a scan reads), for stores that can count them cheaply. */
+  size?(ctx: StoreContext, kind: "users" | "groups"): Promise<number>;
+}
+
+export interface IndexedPath {
+  path: readonly string[];
+  /** The comparison the index serves: case-folded (false), exact (true), or both (undefined). */
+  caseExact?: boolean;
+}
+
 export interface Store {
   users: ResourceStore;
   groups: ResourceStore & MemberStore;
@@ -107,6 +125,8 @@ export interface Store {
   configure?(config: { users: UniqueKey[]; groups: UniqueKey[] }): void;
   /** Runs fn so that all its writes land or none do. */
   transaction?<T>(fn: (store: Store) => Promise<T>): Promise<T>;
+  /** Indexes and sizes for the work budget; see QueryCosts. */
+  costs?: QueryCosts;
   /** Issued tokens kept beside the data (the SQL stores have one): `scim({ tokens: [store.tokens] })`. */
   tokens?: TokenRegistry;
 }
