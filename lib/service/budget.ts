@@ -16,16 +16,21 @@ export const WEIGHTS = {
   comparison: 1,
   /** co, sw, ew: a substring search, not an equality. */
   substring: 2,
-  /** Expanding a multi-valued attribute into its elements (SQL: json_each / jsonb_array_elements). */
-  expansion: 8,
-  /** A sort key computed per record. */
-  sortKey: 2,
+  /**
+   * Expanding a multi-valued attribute into its elements: SQL stores parse the record's JSON
+   * array once per term (json_each / jsonb_array_elements), about ten times a plain comparison.
+   */
+  expansion: 20,
+  /** A sort key computed per record, and the sort itself. */
+  sortKey: 8,
 } as const;
 
-/** Scans are priced as at least this many records, so what a small tenant accepts keeps working as it grows to it. */
+/**
+ * Scans are priced as reading at least this many records, so what a small tenant is allowed
+ * keeps working as it grows to this size. A store that cannot count (no `costs.size`) is priced
+ * as this size too: a host's own store keeps working as before, and can declare its size.
+ */
 export const MIN_RECORDS = 10_000;
-/** A store that cannot count its records is priced as holding this many. */
-export const ASSUMED_RECORDS = 100_000;
 
 /** Work per record of a filter, and whether an index narrows it to a few records. */
 export interface FilterPrice {
@@ -92,7 +97,7 @@ export async function checkBudget(store: Store, kind: "users" | "groups", ctx: S
   const perRecord = WEIGHTS.record + filter.perRecord + sort;
   // Too costly even for the smallest priced tenant: refused without asking the store to count.
   if (perRecord * MIN_RECORDS > budget) throw refused(perRecord, MIN_RECORDS, budget, noun);
-  const records = Math.max(MIN_RECORDS, store.costs?.size ? await store.costs.size(ctx, kind) : ASSUMED_RECORDS);
+  const records = Math.max(MIN_RECORDS, store.costs?.size ? await store.costs.size(ctx, kind) : 0);
   if (perRecord * records > budget) throw refused(perRecord, records, budget, noun);
 }
 

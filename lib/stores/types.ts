@@ -100,7 +100,7 @@ export interface MemberStore {
 /**
  * What a store tells the work budget (lib/service/budget.ts) before a list runs, so the service
  * can refuse a query that would scan too much. Optional: without it a store is priced as having
- * no index but `id` and 100,000 records per tenant.
+ * no index but `id` and 10,000 records per tenant.
  */
 export interface QueryCosts {
   /** Record paths whose `eq` the store answers from an index, without a scan (`id` always is). */
