@@ -18,6 +18,7 @@ const suites = [
   ["SQL stores: big groups", "sql-groups"],
   ["load: Okta mix at 25 requests/s", "load"],
   ["memory store: heap per user and membership", "memory"],
+  ["work budget: the slowest filter it admits", "budget"],
 ];
 const only = process.argv.slice(2);
 

@@ -11,7 +11,7 @@ const terms = (n: number, make: (i: number) => string) => Array.from({ length: n
 const emailsCo = (n: number) => terms(n, (i) => `emails.value co "${i}"`);
 const list = (h: TestHost, resource: string, filter: string, more = "") => h.get(`/${resource}?filter=${encodeURIComponent(filter)}${more}`);
 
-/** A memory store that says it holds `records` records per kind, without holding them. */
+/** A store priced like the SQL ones (a record read costs 1) that says it holds `records` records per kind. */
 function sized(records: number): Store {
   const store = memoryStore();
   const indexed = store.costs!.indexed;

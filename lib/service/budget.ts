@@ -11,7 +11,7 @@ import type { IndexedPath, SortSpec, Store, StoreContext } from "../stores/types
 
 /** Work per record, in units of one comparison on a single-valued attribute. */
 export const WEIGHTS = {
-  /** Reading a record at all (SQL: a row and its JSON; memory: a view of it). */
+  /** Reading a record at all (SQL: a row and its JSON); a store may declare its own (QueryCosts.recordCost). */
   record: 1,
   comparison: 1,
   /** co, sw, ew: a substring search, not an equality. */
@@ -94,7 +94,7 @@ export async function checkBudget(store: Store, kind: "users" | "groups", ctx: S
   const filter = q.filter ? priceFilter(q.filter, store.costs?.indexed(kind) ?? []) : { perRecord: 0, narrowed: false };
   if (filter.narrowed) return;
   const sort = q.sort ? (q.sort.multiValued ? WEIGHTS.expansion : 0) + WEIGHTS.sortKey : 0;
-  const perRecord = WEIGHTS.record + filter.perRecord + sort;
+  const perRecord = (store.costs?.recordCost ?? WEIGHTS.record) + filter.perRecord + sort;
   // Too costly even for the smallest priced tenant: refused without asking the store to count.
   if (perRecord * MIN_RECORDS > budget) throw refused(perRecord, MIN_RECORDS, budget, noun);
   const records = Math.max(MIN_RECORDS, store.costs?.size ? await store.costs.size(ctx, kind) : 0);

@@ -107,6 +107,8 @@ export interface QueryCosts {
   indexed(kind: "users" | "groups"): readonly IndexedPath[];
   /** Records of one kind in the tenant (what a scan reads), for stores that can count them cheaply. */
   size?(ctx: StoreContext, kind: "users" | "groups"): Promise<number>;
+  /** Work to read one record in a scan, in units of one comparison. Default 1. */
+  recordCost?: number;
 }
 
 export interface IndexedPath {

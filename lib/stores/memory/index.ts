@@ -39,6 +39,9 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store {
     indexed: (kind) => [...config[kind].map((k) => ({ path: k.path })), ...LOOKUPS.map((path) => ({ path }))],
     // Read without creating the tenant: pricing a query allocates nothing.
     size: async (ctx, kind) => tenants.get(ctx.tenant)?.tables[kind].rows.size ?? 0,
+    // A scan builds a view of every record (record, id, meta) before testing it: measured at
+    // about twenty comparisons' worth per record (bench/budget.js).
+    recordCost: 20,
   };
   store.transaction = (fn) =>
     lock.run(async () => {
