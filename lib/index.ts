@@ -20,6 +20,8 @@ export type {
   AppRecord,
   WriteOptions,
   RecordWriteOptions,
+  QueryCosts,
+  IndexedPath,
 } from "./stores/types";
 export { ScimError, type ScimType } from "./protocol/errors";
 export type { Filter, ResolvedFilter, ResolvedAttr, AttrPath, CompareOp, Literal, FilterLimits, PatchPath } from "./protocol/filter/ast";

@@ -77,6 +77,10 @@ export const DEFAULT_LIMITS: ResolvedLimits = {
   // A user, even with every attribute Okta and Entra send, is a few KB.
   userBodyBytes: 1024 * 1024,
   searchBodyBytes: 64 * 1024,
+  // Every indexed lookup, at any size; over 100,000 users two substring terms or five equalities
+  // on unindexed attributes; Entra's `emails[type eq "work"].value eq` up to 26,000 users.
+  // Tuned so SQLite (which scans on the event loop) stays near 100 ms: docs/benchmarks.md.
+  queryBudget: 600_000,
   filter: DEFAULT_FILTER_LIMITS,
 };
 
@@ -103,7 +107,7 @@ function positiveInteger(name: string, value: number): number {
 export function resolveLimits(given: ScimOptions["limits"] = {}): ResolvedLimits {
   const filter = { ...DEFAULT_FILTER_LIMITS, ...given.filter };
   const limits = { ...DEFAULT_LIMITS, ...given, filter };
-  for (const key of ["defaultCount", "maxCount", "maxMembersPerRequest", "maxOperations", "bodyBytes", "userBodyBytes", "searchBodyBytes"] as const) {
+  for (const key of ["defaultCount", "maxCount", "maxMembersPerRequest", "maxOperations", "bodyBytes", "userBodyBytes", "searchBodyBytes", "queryBudget"] as const) {
     positiveInteger(key, limits[key]);
   }
   for (const key of ["maxLength", "maxDepth", "maxTerms"] as const) positiveInteger(`filter.${key}`, filter[key]);
@@ -154,7 +158,7 @@ export function checkCallbacks(options: ScimOptions): void {
 
 const KNOWN: Record<string, readonly string[]> = {
   "": ["store", "tokens", "auth", "tenant", "limits", "strictExtensions", "logger", "rateLimit", "hooks", "events", "audit", "metrics", "mapping", "schemas", "userIdentity", "unknownMembers"],
-  limits: ["defaultCount", "maxCount", "maxMembersPerRequest", "maxOperations", "bodyBytes", "userBodyBytes", "searchBodyBytes", "filter"],
+  limits: ["defaultCount", "maxCount", "maxMembersPerRequest", "maxOperations", "bodyBytes", "userBodyBytes", "searchBodyBytes", "queryBudget", "filter"],
   "limits.filter": ["maxLength", "maxDepth", "maxTerms"],
   rateLimit: ["windowMs", "perTenant", "perToken", "store"],
   mapping: ["users", "groups"],

@@ -19,6 +19,7 @@ const suites = [
   ["load: Okta mix at 25 requests/s", "load"],
   ["memory store: heap per user and membership", "memory"],
   ["memory store: group lists over large groups", "group-lists"],
+  ["work budget: the slowest filter it admits", "budget"],
 ];
 const only = process.argv.slice(2);
 

@@ -48,7 +48,7 @@ describePostgres("postgres store: SQL specifics", () => {
         return pool.query(text, values) as never;
       },
     };
-    const store = postgresStore({ pool: spy, schema: db.schema });
+    const store = postgresStore({ pool: spy, schema: db.schema, statementTimeout: 0 }); // reads straight on the pool, where the spy sees them
     for (const [filter, index] of [
       [eq(["userName"], "USER123"), "users_user_name"],
       [eq(["externalId"], "x", true), "users_external_id"],

@@ -31,5 +31,10 @@ export interface Limits {
   maxMembersPerRequest: number;
   /** Operations in one PATCH body. */
   maxOperations: number;
+  /**
+   * Work a list or search may cost: records it must read times its work per record (see
+   * lib/service/budget.ts). Above it: 400 tooMany, before the store runs anything.
+   */
+  queryBudget: number;
   filter: FilterLimits;
 }

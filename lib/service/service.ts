@@ -16,6 +16,7 @@ import { project, wants, type Projection } from "../protocol/projection";
 import { normalizeResource } from "../schema/normalize";
 import type { ResourceTypeDef } from "../schema/types";
 import type { AppRecord, Member, ResourceStore, Store, Stored } from "../stores/types";
+import { checkBudget } from "./budget";
 import type { Limits, ServiceContext } from "./context";
 import { parseListRequest, parseProjection, type ListRequest, type ReadParams } from "./queries";
 import { render, type Related } from "./render";
@@ -126,12 +127,15 @@ export abstract class ResourceService {
     const filter = request.filter === false ? false : request.filter ? mapping.mapFilter(request.filter) : true;
     debugFilter("%s page: filter %s", this.rt.name, typeof filter === "boolean" ? filter : "pushed to the store");
     if (filter === false) return { total: 0, items: [] };
-    return this.table.query(ctx, {
+    const query = {
       ...(filter !== true ? { filter } : {}),
       ...(request.sort ? { sort: mapping.mapSort(request.sort) } : {}),
       startIndex: request.paging.startIndex,
       count: request.paging.count,
-    });
+    };
+    // Priced before any store runs it (issue 13): over the budget is 400 tooMany.
+    await checkBudget(this.options.store, this.kind, ctx, query, this.options.limits.queryBudget, this.rt.name);
+    return this.table.query(ctx, query);
   }
 
   /**

@@ -97,6 +97,26 @@ export interface MemberStore {
   groupsOf(ctx: StoreContext, memberId: string): Promise<{ id: string; display?: string }[]>;
 }
 
+/**
+ * What a store tells the work budget (lib/service/budget.ts) before a list runs, so the service
+ * can refuse a query that would scan too much. Optional: without it a store is priced as having
+ * no index but `id` and 10,000 records per tenant.
+ */
+export interface QueryCosts {
+  /** Record paths whose `eq` the store answers from an index, without a scan (`id` always is). */
+  indexed(kind: "users" | "groups"): readonly IndexedPath[];
+  /** Records of one kind in the tenant (what a scan reads), for stores that can count them cheaply. */
+  size?(ctx: StoreContext, kind: "users" | "groups"): Promise<number>;
+  /** Work to read one record in a scan, in units of one comparison. Default 1. */
+  recordCost?: number;
+}
+
+export interface IndexedPath {
+  path: readonly string[];
+  /** The comparison the index serves: case-folded (false), exact (true), or both (undefined). */
+  caseExact?: boolean;
+}
+
 export interface Store {
   users: ResourceStore;
   groups: ResourceStore & MemberStore;
@@ -112,6 +132,8 @@ export interface Store {
    * an unmigrated database). Routers ask once when they are built, so the mistake shows at start-up.
    */
   ready?(): Promise<void>;
+  /** Indexes and sizes for the work budget; see QueryCosts. */
+  costs?: QueryCosts;
   /** Issued tokens kept beside the data (the SQL stores have one): `scim({ tokens: [store.tokens] })`. */
   tokens?: TokenRegistry;
 }

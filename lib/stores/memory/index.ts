@@ -6,7 +6,7 @@
 import type { Store, StoreContext, UniqueKey } from "../types";
 import { Lock } from "./lock";
 import type { Journal } from "./table";
-import { TenantData, type TenantConfig } from "./tenant";
+import { LOOKUPS, TenantData, type TenantConfig } from "./tenant";
 
 export interface MemoryStoreOptions {
   /** Unique keys for stores used without a router (the router calls `configure`). */
@@ -54,6 +54,15 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store {
     // Indexes are built as rows arrive; a key added later would not cover the rows already there.
     if (grew && tenants.size > 0) throw new TypeError("memoryStore: configure() must be called before the store holds data.");
     Object.assign(config, { users, groups });
+  };
+  // Every index folds case and the filter is still evaluated on its hits, so it serves both comparisons.
+  store.costs = {
+    indexed: (kind) => [...config[kind].map((k) => ({ path: k.path })), ...LOOKUPS.map((path) => ({ path }))],
+    // Read without creating the tenant: pricing a query allocates nothing.
+    size: async (ctx, kind) => tenants.get(ctx.tenant)?.tables[kind].rows.size ?? 0,
+    // A scan builds a view of every record (record, id, meta) before testing it: measured at
+    // about twenty comparisons' worth per record (bench/budget.js).
+    recordCost: 20,
   };
   store.transaction = (fn) =>
     lock.run(async () => {

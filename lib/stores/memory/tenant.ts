@@ -20,7 +20,7 @@ export interface TenantConfig {
 }
 
 /** externalId is looked up by Entra and Okta on every sync; index it even though it is not unique. */
-const LOOKUPS = [["externalId"]];
+export const LOOKUPS = [["externalId"]];
 
 export class TenantData {
   readonly tables: Record<Kind, Table>;

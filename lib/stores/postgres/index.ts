@@ -6,6 +6,7 @@
  *   await migrate(store);            // once, at deploy time (or { migrate: true } in examples)
  */
 import type { Pool } from "pg";
+import { ScimError } from "../../protocol/errors";
 import { sqlStore } from "../sql/core";
 import { sqlAuditLog } from "../sql/audit";
 import { sqlTokenRegistry } from "../sql/tokens";
@@ -37,12 +38,32 @@ export type PostgresStoreOptions = ({ pool: PgPoolLike; connectionString?: never
   migrate?: boolean;
   /** Times an operation is retried after a deadlock or serialization failure. Default 3. */
   retries?: number;
+  /**
+   * Milliseconds one statement may run before PostgreSQL cancels it (`SET LOCAL statement_timeout`
+   * in the operation's transaction; migrations are not limited). The request then answers 503 with
+   * Retry-After. Default 5000; 0 turns it off.
+   */
+  statementTimeout?: number;
 };
 
 export type PostgresStore = SqlStore;
 export type { SqlStore };
 
 const RETRYABLE = new Set(["40P01", "40001"]); // deadlock_detected, serialization_failure
+const QUERY_CANCELED = "57014"; // statement_timeout, or pg_cancel_backend()
+const DEFAULT_STATEMENT_TIMEOUT = 5000;
+/** Seconds a client is asked to wait after a cancelled statement. */
+const RETRY_AFTER = 5;
+
+/**
+ * A statement cancelled by statement_timeout is the server's trouble (load, locks, a bad plan),
+ * not the client's: the work budget already refused what is too costly by its shape. So 503
+ * with Retry-After, which Okta and Entra retry, rather than a 400 they would not.
+ */
+function cancelled(error: unknown): unknown {
+  if ((error as { code?: string } | null)?.code !== QUERY_CANCELED) return error;
+  return new ScimError(503, undefined, "The database did not answer in time; retry later.", { "Retry-After": String(RETRY_AFTER) });
+}
 
 function newPool(connectionString: string): PgPoolLike {
   const pg = loadPeer<{ Pool: typeof Pool }>("pg", 8, "postgresStore", () => require("pg"));
@@ -62,6 +83,10 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   const migrations = postgresMigrations(S);
   const wanted = latestVersion(migrations);
   const retries = options.retries ?? 3;
+  const timeout = options.statementTimeout ?? DEFAULT_STATEMENT_TIMEOUT;
+  if (!Number.isInteger(timeout) || timeout < 0) throw new TypeError("postgresStore: statementTimeout must be a whole number of milliseconds (0 turns it off).");
+  // One round trip: a simple query may hold two statements. `timeout` is a checked integer.
+  const begin = timeout > 0 ? `BEGIN; SET LOCAL statement_timeout = ${timeout}` : "BEGIN";
 
   const schemaVersion = async (): Promise<number> => {
     const exists = await pool.query("SELECT to_regclass($1) AS t", [`${S}.schema_version`]);
@@ -119,7 +144,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
       const client = await pool.connect();
       let broken: Error | undefined;
       try {
-        await client.query("BEGIN");
+        await client.query(begin);
         const result = await op(on(client));
         await client.query("COMMIT");
         return result;
@@ -127,17 +152,34 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
         await client.query("ROLLBACK").catch((e: Error) => (broken = e));
         const code = (error as { code?: string }).code;
         if (attempt < retries && code && RETRYABLE.has(code)) continue;
-        throw error;
+        throw cancelled(error);
       } finally {
         client.release(broken);
       }
     }
   };
 
+  /** Reads run in a transaction only to carry the statement timeout. */
+  const bounded = async <T>(op: Op<T>): Promise<T> => {
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query(begin);
+      const result = await op(on(client));
+      await client.query("COMMIT");
+      return result;
+    } catch (error) {
+      await client.query("ROLLBACK").catch((e: Error) => (broken = e));
+      throw cancelled(error);
+    } finally {
+      client.release(broken);
+    }
+  };
+
   const outside: Runner = {
     read: async (op) => {
       await ensureReady();
-      return op(on(pool));
+      return timeout > 0 ? bounded(op) : op(on(pool));
     },
     write: async (op) => {
       await ensureReady();
@@ -175,13 +217,13 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
           }),
       };
       try {
-        await client.query("BEGIN");
+        await client.query(begin);
         const result = await fn(inside);
         await lock.run(() => client.query("COMMIT"));
         return result;
       } catch (error) {
         await client.query("ROLLBACK").catch((e: Error) => (broken = e));
-        throw error;
+        throw cancelled(error);
       } finally {
         client.release(broken);
       }

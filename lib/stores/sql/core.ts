@@ -24,6 +24,16 @@ const SUPPORTED_KEYS: Record<Kind, string> = { users: "userName", groups: "displ
 export function sqlStore(driver: Driver, name: string): Store {
   const store = facade(driver.dialect, driver.outside);
   store.configure = (config) => checkKeys(name, config);
+  store.costs = {
+    // The unique indexes are on the folded columns; externalId's index is on the value as written.
+    indexed: (kind) => [{ path: [SUPPORTED_KEYS[kind]], caseExact: false }, { path: ["externalId"], caseExact: true }],
+    size: (ctx, kind) =>
+      driver.outside.read(async (c) => {
+        const p = driver.dialect.params();
+        const [{ n }] = await c.all(`SELECT COUNT(*) AS n FROM ${driver.dialect.table(kind)} t WHERE t.tenant = ${p.add(ctx.tenant)}`, p);
+        return Number(n);
+      }),
+  };
   store.transaction = (fn) =>
     driver.transaction((inside) => {
       const scoped = facade(driver.dialect, inside);

@@ -1,0 +1,114 @@
+/**
+ * The work budget of a list or search, decided before any store runs it (issue 13). A query is
+ * priced as the records it must read times the work per record; one over `limits.queryBudget`
+ * is refused with 400 tooMany (RFC 7644 3.12: "more results than the server is willing to
+ * calculate or process"). The model is coarse on purpose: it only has to tell a lookup from a
+ * scan, and a scan with a few terms from one with hundreds.
+ */
+import { ScimError } from "../protocol/errors";
+import type { ResolvedAttr, ResolvedFilter } from "../protocol/filter/ast";
+import type { IndexedPath, SortSpec, Store, StoreContext } from "../stores/types";
+
+/** Work per record, in units of one comparison on a single-valued attribute. */
+export const WEIGHTS = {
+  /** Reading a record at all (SQL: a row and its JSON); a store may declare its own (QueryCosts.recordCost). */
+  record: 1,
+  comparison: 1,
+  /** co, sw, ew: a substring search, not an equality. */
+  substring: 2,
+  /**
+   * Expanding a multi-valued attribute into its elements: SQL stores parse the record's JSON
+   * array once per term (json_each / jsonb_array_elements), measured at about ten times a
+   * substring test on a single-valued attribute (bench/budget.js).
+   */
+  expansion: 20,
+  /** A sort key computed per record, and the sort itself. */
+  sortKey: 8,
+} as const;
+
+/**
+ * Scans are priced as reading at least this many records, so what a small tenant is allowed
+ * keeps working as it grows to this size. A store that cannot count (no `costs.size`) is priced
+ * as this size too: a host's own store keeps working as before, and can declare its size.
+ */
+export const MIN_RECORDS = 10_000;
+
+/** Work per record of a filter, and whether an index narrows it to a few records. */
+export interface FilterPrice {
+  perRecord: number;
+  narrowed: boolean;
+}
+
+export function priceFilter(filter: ResolvedFilter, indexed: readonly IndexedPath[]): FilterPrice {
+  switch (filter.op) {
+    case "and": {
+      const parts = filter.filters.map((f) => priceFilter(f, indexed));
+      return { perRecord: sum(parts), narrowed: parts.some((p) => p.narrowed) };
+    }
+    case "or": {
+      const parts = filter.filters.map((f) => priceFilter(f, indexed));
+      return { perRecord: sum(parts), narrowed: parts.length > 0 && parts.every((p) => p.narrowed) };
+    }
+    case "not":
+      return { perRecord: priceFilter(filter.filter, indexed).perRecord, narrowed: false };
+    case "valuePath": {
+      // One expansion of the attribute, then the inner terms once per element.
+      const inner = priceFilter(filter.filter, []).perRecord;
+      return { perRecord: filter.attrPath.multiValued ? WEIGHTS.expansion + inner : inner, narrowed: false };
+    }
+    case "pr":
+      return { perRecord: term(filter.attrPath, WEIGHTS.comparison), narrowed: false };
+    default: {
+      const substring = filter.op === "co" || filter.op === "sw" || filter.op === "ew";
+      const narrowed = filter.op === "eq" && typeof filter.compValue === "string" && isIndexed(filter.attrPath, indexed);
+      return { perRecord: term(filter.attrPath, substring ? WEIGHTS.substring : WEIGHTS.comparison), narrowed };
+    }
+  }
+}
+
+const sum = (parts: FilterPrice[]) => parts.reduce((n, p) => n + p.perRecord, 0);
+
+function term(attr: ResolvedAttr, weight: number): number {
+  return attr.multiValued ? WEIGHTS.expansion + weight : weight;
+}
+
+function isIndexed(attr: ResolvedAttr, indexed: readonly IndexedPath[]): boolean {
+  if (attr.path.length === 1 && attr.path[0] === "id") return true;
+  return indexed.some((i) => samePath(i.path, attr.path) && (i.caseExact === undefined || i.caseExact === attr.caseExact));
+}
+
+function samePath(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((k, i) => k === b[i]);
+}
+
+export interface Budgeted {
+  filter?: ResolvedFilter;
+  sort?: SortSpec;
+}
+
+/**
+ * Throws 400 tooMany when the query would cost more than `budget`. A lookup an index narrows
+ * is always within budget; so is a plain page without filter or sort (read in insertion order).
+ */
+export async function checkBudget(store: Store, kind: "users" | "groups", ctx: StoreContext, q: Budgeted, budget: number, noun: string): Promise<void> {
+  if (!q.filter && !q.sort) return;
+  const filter = q.filter ? priceFilter(q.filter, store.costs?.indexed(kind) ?? []) : { perRecord: 0, narrowed: false };
+  if (filter.narrowed) return;
+  const sort = q.sort ? (q.sort.multiValued ? WEIGHTS.expansion : 0) + WEIGHTS.sortKey : 0;
+  const perRecord = (store.costs?.recordCost ?? WEIGHTS.record) + filter.perRecord + sort;
+  // Too costly even for the smallest priced tenant: refused without asking the store to count.
+  if (perRecord * MIN_RECORDS > budget) throw refused(perRecord, MIN_RECORDS, budget, noun);
+  const records = Math.max(MIN_RECORDS, store.costs?.size ? await store.costs.size(ctx, kind) : 0);
+  if (perRecord * records > budget) throw refused(perRecord, records, budget, noun);
+}
+
+function refused(perRecord: number, records: number, budget: number, noun: string): ScimError {
+  const cost = perRecord * records;
+  return new ScimError(
+    400,
+    "tooMany",
+    `This ${noun} query would cost ${cost.toLocaleString("en-US")} work units (${perRecord} per record over ${records.toLocaleString("en-US")} records), ` +
+      `more than limits.queryBudget (${budget.toLocaleString("en-US")}) allows. Use fewer terms, fewer substring (co, sw, ew) ` +
+      "or multi-valued comparisons, or add an eq on id or an indexed attribute (userName, externalId, displayName).",
+  );
+}
