@@ -78,10 +78,11 @@ describe("what identity providers send stays within the default budget", () => {
     'externalId eq "00u1abc"', // Entra matching on objectId
     'id eq "2819c223-7f76-453a-919d-413861904646"', // Okta spec test
     'userName eq "ada@example.com" and active eq true',
-  ];
-  const userScans = [
+    // Equality matches no index narrows: a 400 would fail provisioning, so they are admitted at any size.
     'emails[type eq "work"].value eq "ada@example.com"', // Entra matching on mail
     'emails.value eq "ada@example.com"', // OneLogin matching on email
+  ];
+  const userScans = [
     'userName sw "a" or userName sw "b"', // the lists replay
     'meta.lastModified gt "2024-01-01T00:00:00Z"', // incremental imports
   ];
@@ -89,8 +90,9 @@ describe("what identity providers send stays within the default budget", () => {
     'displayName eq "Sales"', // Okta, Entra, OneLogin
     'externalId eq "00g1abc"',
     'id eq "g1" and members[value eq "u1"]', // Entra: is this user a member?
+    'members.value eq "u1"', // Okta Governance, AWS: the groups of a user
   ];
-  const groupScans = ['members.value eq "u1"']; // Okta Governance: groups of a user
+  const groupScans = ['members.value ne "u1"'];
 
   test.each(userLookups)("/Users?filter=%s over 100,000,000 users", async (filter) => {
     await list(host({ store: sized(100_000_000) }), "Users", filter, "&startIndex=1&count=100").expect(200);
@@ -106,6 +108,17 @@ describe("what identity providers send stays within the default budget", () => {
 
   test.each(groupScans)("/Groups?filter=%s over 25,000 groups", async (filter) => {
     await list(host({ store: sized(25_000) }), "Groups", filter, "&excludedAttributes=members").expect(200);
+  });
+
+  test("only short equality matches are exempt: a fourth term, a substring or an or over 1,000,000 users is priced", async () => {
+    const h = host({ store: sized(1_000_000) });
+    for (const filter of [
+      'emails.value eq "a" and emails.value eq "b" and emails.value eq "c" and emails.value eq "d"',
+      'emails.value co "ada"',
+      'emails.value eq "a" or emails.value eq "b"',
+    ]) {
+      expectScimError(await list(h, "Users", filter), 400, "tooMany");
+    }
   });
 
   test("a host store that declares no costs (priced as 10,000 records, indexed by id only) takes them all", async () => {

@@ -81,6 +81,27 @@ function samePath(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((k, i) => k === b[i]);
 }
 
+/**
+ * How identity providers match one user or group: equality terms joined by `and` (Entra:
+ * `emails[type eq "work"].value eq "x"`; OneLogin: `emails.value eq "x"`; Okta Governance:
+ * `members.value eq "id"`). Refusing one fails provisioning outright, and it costs a single scan
+ * with few terms, so it is admitted at any size even where no index narrows it.
+ */
+export const MAX_LOOKUP_TERMS = 3;
+
+function equalityTerms(filter: ResolvedFilter): number {
+  switch (filter.op) {
+    case "and":
+      return filter.filters.reduce((n, f) => n + equalityTerms(f), 0);
+    case "valuePath":
+      return equalityTerms(filter.filter);
+    case "eq":
+      return 1;
+    default:
+      return Infinity;
+  }
+}
+
 export interface Budgeted {
   filter?: ResolvedFilter;
   sort?: SortSpec;
@@ -88,12 +109,14 @@ export interface Budgeted {
 
 /**
  * Throws 400 tooMany when the query would cost more than `budget`. A lookup an index narrows
- * is always within budget; so is a plain page without filter or sort (read in insertion order).
+ * is always within budget, and so is an identity provider's equality match (MAX_LOOKUP_TERMS);
+ * so is a plain page without filter or sort (read in insertion order).
  */
 export async function checkBudget(store: Store, kind: "users" | "groups", ctx: StoreContext, q: Budgeted, budget: number, noun: string): Promise<void> {
   if (!q.filter && !q.sort) return;
   const filter = q.filter ? priceFilter(q.filter, store.costs?.indexed(kind) ?? []) : { perRecord: 0, narrowed: false };
   if (filter.narrowed) return;
+  if (q.filter && !q.sort && equalityTerms(q.filter) <= MAX_LOOKUP_TERMS) return;
   const sort = q.sort ? (q.sort.multiValued ? WEIGHTS.expansion : 0) + WEIGHTS.sortKey : 0;
   const perRecord = (store.costs?.recordCost ?? WEIGHTS.record) + filter.perRecord + sort;
   // Too costly even for the smallest priced tenant: refused without asking the store to count.
