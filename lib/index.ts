@@ -39,6 +39,7 @@ export {
   type CreateTokenInput,
   type IssuedToken,
   type TokenPublic,
+  type RotateOptions,
 } from "./auth/manager";
 export { memoryRateLimitStore, type RateLimitOptions, type RateLimitStore } from "./limits/rate-limit";
 export type {
