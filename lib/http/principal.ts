@@ -8,6 +8,7 @@ import type { ScimOptions } from "../options";
 import { ScimError } from "../protocol/errors";
 import { bearerToken, unauthorized } from "./authenticate";
 import { debugAuth } from "../debug";
+import { unusableTenant } from "../values/text";
 
 export function authenticator(options: ScimOptions): (req: Request) => Promise<Principal> {
   if (options.tokens !== undefined && options.auth !== undefined) {
@@ -57,6 +58,9 @@ function withTenant(principal: Principal, fromRequest: string | undefined): Prin
   }
   const tenant = principal.tenant ?? fromRequest ?? "default";
   if (tenant === "") throw new ScimError(401, undefined, "No tenant could be determined for this request.");
+  // A tenant name no store can hold (U+0000, over 128 characters) names no tenant: like an unknown id, 404.
+  const unusable = unusableTenant(tenant);
+  if (unusable) throw new ScimError(404, undefined, `No such tenant: its name ${unusable}.`);
   return { ...principal, tenant };
 }
 

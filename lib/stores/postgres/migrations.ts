@@ -1,5 +1,6 @@
 /** PostgreSQL schema, as versioned migrations. `S` is the quoted schema name. */
 import type { Migration } from "../sql/migrate";
+import { foldTable } from "../../values/fold";
 
 /** A resource table with its extracted key column; RFC 7643 4.1.1: that key is unique, case-insensitively, per tenant. */
 const resource = (S: string, name: string, key: string) => [
@@ -122,5 +123,41 @@ export function postgresMigrations(S: string): Migration[] {
           $fn$`,
       ],
     },
+    {
+      version: 5,
+      description: "scim_fold and *_fold columns: one case folding for every store (lib/values/fold.ts)",
+      // lower() follows the database's ctype and so differs from the memory and SQLite stores on
+      // "İ", a word-final "Σ" and letters newer than the C library (a 201 here, a 409 there). The
+      // unique keys are now folded in JavaScript on write (*_fold, indexed), and other values by
+      // scim_fold, a translate() over a table computed from that same fold when this migration
+      // runs (a later Node.js with newer Unicode tables differs only on letters added since).
+      // Fails if two existing names of a tenant now fold alike (only "ς" against "σ" can).
+      statements: [
+        foldFunction(S),
+        ...foldColumn(S, "users", "user_name"),
+        ...foldColumn(S, "groups", "display_name"),
+      ],
+    },
+  ];
+}
+
+/** The fold as SQL: ASCII-only values (most of them) by lower() under "C", others by translate(). */
+function foldFunction(S: string): string {
+  const { from, to, longer } = foldTable();
+  const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
+  let expanded = "t";
+  for (const [c, folded] of longer) expanded = `replace(${expanded}, ${literal(c)}, ${literal(folded)})`;
+  // Not STRICT, so that PostgreSQL can inline it into the statements that call it.
+  return `CREATE FUNCTION ${S}.scim_fold(t text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $fn$
+    SELECT CASE WHEN t ~ '^[\\x01-\\x7f]*$' THEN lower(t COLLATE "C") ELSE translate(${expanded}, ${literal(from)}, ${literal(to)}) END
+  $fn$`;
+}
+
+function foldColumn(S: string, table: string, key: string): string[] {
+  return [
+    `ALTER TABLE ${S}.${table} ADD COLUMN ${key}_fold text`,
+    `UPDATE ${S}.${table} SET ${key}_fold = ${S}.scim_fold(${key})`,
+    `DROP INDEX ${S}.${table}_${key}`,
+    `CREATE UNIQUE INDEX ${table}_${key} ON ${S}.${table} (tenant, ${key}_fold)`,
   ];
 }
