@@ -43,7 +43,8 @@ export function foldTable(): FoldTable {
     from.push(c);
     to.push(c);
   }
-  for (let cp = 0x41; cp <= 0x10ffff; cp++) {
+  // Cased letters live in planes 0 and 1 only (2 and 3 are CJK ideographs, 14 tags, 15-16 private use).
+  for (let cp = 0x41; cp <= 0x1ffff; cp++) {
     if (cp === 0xd800) cp = 0xe000;
     const c = String.fromCodePoint(cp);
     const f = fold(c);

@@ -132,11 +132,10 @@ export function postgresMigrations(S: string): Migration[] {
       // scim_fold, a translate() over a table computed from that same fold when this migration
       // runs (a later Node.js with newer Unicode tables differs only on letters added since).
       // Fails if two existing names of a tenant now fold alike (only "ς" against "σ" can).
-      statements: [
-        foldFunction(S),
-        ...foldColumn(S, "users", "user_name"),
-        ...foldColumn(S, "groups", "display_name"),
-      ],
+      // Built when applied, not each time a store is created: the table takes a moment to compute.
+      get statements() {
+        return [foldFunction(S), ...foldColumn(S, "users", "user_name"), ...foldColumn(S, "groups", "display_name")];
+      },
     },
   ];
 }
