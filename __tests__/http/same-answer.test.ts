@@ -72,6 +72,8 @@ async function script(l: LiveServer): Promise<Step[]> {
   await call("group displayName over", "POST", "/Groups", { schemas: [GROUP_SCHEMA], displayName: "g".repeat(3000) });
   await call("group externalId over", "PUT", `/Groups/${team}`, { schemas: [GROUP_SCHEMA], displayName: "Team", externalId: "g".repeat(3000) });
   await call("a long filter literal is only data", "GET", `/Users?${filterQuery(`userName eq "${"q".repeat(5000)}"`)}`);
+  await call("a huge startIndex", "GET", "/Users?startIndex=99999999999999999999&count=5");
+  await call("a huge number literal", "GET", `/Users?${filterQuery("title eq 1e308 or userName gt 99999999999999999999999")}`);
 
   // Case folding: one fold everywhere (lib/values/fold.ts).
   for (const name of ["İstanbul", "istanbul", "i\u0307stanbul", "ISTANBUL", "ΟΔΟΣ", "οδοσ", "οδος", "Straße", "STRASSE", "STRAẞE", "Ａｄａ", "ａｄａ", "ADA", "Σα", "ǅemal", "ǆemal"]) {
@@ -127,6 +129,8 @@ const EXPECTED: Record<string, number> = {
   'create "ǅemal"': 201,
   'create "ǆemal"': 409,
   "a long filter literal is only data": 200,
+  "a huge startIndex": 200,
+  "a huge number literal": 200,
   "eq İ": 200,
   "eq final sigma": 200,
   "sorted by userName": 200,

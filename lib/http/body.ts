@@ -67,7 +67,8 @@ const DECODERS: Record<string, () => Transform> = { gzip: createGunzip, "x-gzip"
 function checkCharset(req: Request): void {
   const type = req.headers["content-type"];
   const match = typeof type === "string" ? /;\s*charset\s*=\s*"?([^";\s]*)"?/i.exec(type) : null;
-  if (match && !CHARSETS.has(match[1].toLowerCase())) {
+  // An empty `charset=` says nothing; read it as UTF-8, as no charset is.
+  if (match && match[1] !== "" && !CHARSETS.has(match[1].toLowerCase())) {
     throw new ScimError(415, undefined, `The charset ${JSON.stringify(match[1].slice(0, 40))} is not supported: send JSON as UTF-8.`);
   }
 }
