@@ -129,8 +129,8 @@ export function postgresMigrations(S: string): Migration[] {
       // lower() follows the database's ctype and so differs from the memory and SQLite stores on
       // "İ", a word-final "Σ" and letters newer than the C library (a 201 here, a 409 there). The
       // unique keys are now folded in JavaScript on write (*_fold, indexed), and other values by
-      // scim_fold, a translate() over a table computed from that same fold when this migration
-      // runs (a later Node.js with newer Unicode tables differs only on letters added since).
+      // scim_fold, built from that same fold when this migration runs (see foldFunction; a later
+      // Node.js with newer Unicode tables differs only on letters added since).
       // Fails if two existing names of a tenant now fold alike (only "ς" against "σ" can).
       // Built when applied, not each time a store is created: the table takes a moment to compute.
       get statements() {
