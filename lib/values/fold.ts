@@ -10,7 +10,8 @@
  * character that becomes two: "i̇"), which SQL can compute exactly (see foldTable).
  *
  * Not folded: "ß" and "SS" stay different (that is full case folding, which lengthens strings),
- * as do the Kelvin sign's and other compatibility forms' lookalikes beyond toLowerCase().
+ * and compatibility forms keep apart from what they look like (full-width "Ａ" folds to "ａ", not
+ * to "a"): no normalisation, only case.
  */
 const FINAL_SIGMA = "\u03c2";
 const SIGMA = "\u03c3";
