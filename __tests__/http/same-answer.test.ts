@@ -213,3 +213,10 @@ describePostgres("PostgreSQL answers the same request as the memory store", () =
     expect((await run(postgres, true)).map((s) => s.status)).toEqual(TENANT_EXPECTED);
   });
 });
+
+test("a configured tenant name no store can keep is refused at start-up, not at the first request", () => {
+  const { scim } = jest.requireActual<typeof import("../../lib")>("../../lib");
+  for (const tenant of ["a\u0000b", "t".repeat(MAX_TENANT_LENGTH + 1)]) {
+    expect(() => scim({ store: memoryStore(), tokens: [{ token: "x".repeat(32), scopes: ["get:users"] }], tenant })).toThrow(TypeError);
+  }
+});

@@ -43,6 +43,9 @@ export function authenticator(options: ScimOptions): (req: Request) => Promise<P
 }
 
 function tenantResolver(tenant: ScimOptions["tenant"]): (req: Request) => string | undefined {
+  if (typeof tenant === "string" && unusableTenant(tenant)) {
+    throw new TypeError(`express-scim: the tenant name ${JSON.stringify(tenant.slice(0, 40))} ${unusableTenant(tenant)}; no store can keep it.`);
+  }
   if (tenant === undefined || typeof tenant === "string") return () => tenant;
   if (typeof tenant === "function") return tenant;
   throw new TypeError("express-scim: `tenant` must be a string or a function of the request.");
