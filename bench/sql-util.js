@@ -30,9 +30,9 @@ async function postgresWithUsers(count) {
   for (let from = 0; from < count; from += batch) {
     const to = Math.min(count, from + batch) - 1;
     await pool.query(
-      `INSERT INTO "${schema}".users (tenant, id, version, created, last_modified, record, user_name, display)
+      `INSERT INTO "${schema}".users (tenant, id, version, created, last_modified, record, user_name, user_name_fold, display)
        SELECT $1, gen_random_uuid()::text, 1, now(), now(), jsonb_build_object('userName', 'user' || g || '@example.com', 'active', true),
-              'user' || g || '@example.com', 'user' || g || '@example.com'
+              'user' || g || '@example.com', 'user' || g || '@example.com', 'user' || g || '@example.com'
        FROM generate_series($2::int, $3::int) g ORDER BY g`,
       [TENANT, from, to],
     );

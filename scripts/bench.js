@@ -16,6 +16,7 @@ const suites = [
   ["group PATCH by deltas", "group-patch"],
   ["SQL stores: userName lookup", "sql-lookup"],
   ["SQL stores: big groups", "sql-groups"],
+  ["SQL stores: case folding", "sql-fold"],
   ["load: Okta mix at 25 requests/s", "load"],
   ["memory store: heap per user and membership", "memory"],
   ["memory store: group lists over large groups", "group-lists"],

@@ -1,3 +1,4 @@
+import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib";
 import express from "express";
 import request from "supertest";
 import { ALL_SCOPES, memoryStore, scim, type Store } from "../../lib";
@@ -30,7 +31,8 @@ describe("request bodies", () => {
     const h = host();
     const big = "x".repeat(2 * 1024 * 1024);
     expectScimError(await h.post("/Users", { schemas: [USER_SCHEMA], userName: "huge", title: big }), 413);
-    const group = await h.post("/Groups", { schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"], displayName: "Huge", externalId: big });
+    // (Not in externalId: indexed values are at most 512 characters, docs/stores.md.)
+    const group = await h.post("/Groups", { schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"], displayName: "Huge", description: big });
     expect(group.status).toBe(201);
     expectScimError(await h.post("/Users/.search", { filter: `userName eq "${"y".repeat(70 * 1024)}"` }), 413);
   });
@@ -52,6 +54,78 @@ describe("request bodies", () => {
       .send(user("parsed@example.com"));
     expect(res.status).toBe(201);
     expect(res.body.userName).toBe("parsed@example.com");
+  });
+});
+
+/** Bytes sent as they are, with headers of our choosing (supertest serialises a Buffer under a JSON type). */
+async function rawPost(h: ReturnType<typeof host>, bytes: Buffer, headers: Record<string, string>): Promise<request.Response> {
+  const server = h.app.listen(0, "127.0.0.1");
+  await new Promise((resolve) => server.once("listening", resolve));
+  try {
+    const { port } = server.address() as import("node:net").AddressInfo;
+    const res = await fetch(`http://127.0.0.1:${port}/scim/v2/Users`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/scim+json", ...headers },
+      body: new Uint8Array(bytes),
+    });
+    const text = await res.text();
+    return { status: res.status, headers: Object.fromEntries(res.headers), body: JSON.parse(text) } as unknown as request.Response;
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
+}
+
+describe("bodies are read exactly or refused (issue 14)", () => {
+  test("bytes that are not UTF-8 are 400 invalidSyntax, never stored as U+FFFD", async () => {
+    const h = host();
+    const bytes = Buffer.concat([Buffer.from(`{"schemas":["${USER_SCHEMA}"],"userName":"bad`), Buffer.from([0xff, 0xc3]), Buffer.from('"}')]);
+    expectScimError(await rawPost(h, bytes, {}), 400, "invalidSyntax");
+    expect((await h.get("/Users")).body.totalResults).toBe(0);
+  });
+
+  test("a declared charset other than UTF-8 is 415, never stored as mojibake", async () => {
+    const h = host();
+    const latin1 = Buffer.from(JSON.stringify({ schemas: [USER_SCHEMA], userName: "zoë" }), "latin1");
+    expectScimError(await rawPost(h, latin1, { "Content-Type": "application/scim+json; charset=ISO-8859-1" }), 415);
+    expect((await rawPost(h, Buffer.from(user("zoë")), { "Content-Type": "application/json; charset=\"UTF-8\"" })).status).toBe(201);
+    expect((await h.get("/Users")).body.Resources.map((u: { userName: string }) => u.userName)).toEqual(["zoë"]);
+  });
+
+  test.each([
+    ["gzip", gzipSync],
+    ["x-gzip", gzipSync],
+    ["deflate", deflateSync],
+    ["br", brotliCompressSync],
+  ] as const)("a %s body is decoded", async (encoding, compress) => {
+    const h = host();
+    const res = await rawPost(h, compress(Buffer.from(user("zoë@example.com"))), { "Content-Encoding": encoding });
+    expect([res.status, res.body.userName]).toEqual([201, "zoë@example.com"]);
+  });
+
+  test("the size limit counts decoded bytes: a gzip bomb stops at the limit with 413", async () => {
+    const h = host({ limits: { bodyBytes: 64 * 1024 } });
+    // 4 MB of spaces inside a valid body, a few KB on the wire.
+    const bomb = gzipSync(Buffer.concat([Buffer.from(`{"schemas":["${USER_SCHEMA}"],"userName":"bomb"`), Buffer.alloc(4 * 1024 * 1024, 0x20), Buffer.from("}")]));
+    expect(bomb.length).toBeLessThan(64 * 1024);
+    expectScimError(await rawPost(h, bomb, { "Content-Encoding": "gzip" }), 413);
+  });
+
+  test("an unknown Content-Encoding is 415; a corrupt gzip body is 400 without binary garbage in the detail", async () => {
+    const h = host();
+    expectScimError(await rawPost(h, Buffer.from(user("c")), { "Content-Encoding": "compress" }), 415);
+    const corrupt = gzipSync(Buffer.from(user("c"))).subarray(0, 20);
+    const res = await rawPost(h, Buffer.concat([corrupt, Buffer.from([0xff, 0x00, 0x13])]), { "Content-Encoding": "gzip" });
+    expectScimError(res, 400, "invalidSyntax");
+    expect(res.body.detail).toMatch(/^[\x20-\x7e]+$/);
+  });
+
+  test("JSON escapes no store can keep are 400 invalidValue, naming where", async () => {
+    const h = host();
+    const res = await h.post("/Users", { schemas: [USER_SCHEMA], userName: "n", emails: [{ value: "a\u0000b" }] });
+    expectScimError(res, 400, "invalidValue");
+    expect(res.body.detail).toContain("emails[0].value");
+    expectScimError(await h.post("/Users", { schemas: [USER_SCHEMA], userName: "x\ud800" }), 400, "invalidValue");
   });
 });
 

@@ -267,6 +267,15 @@ test("an unpaired surrogate, escaped or raw, is refused: it is no character", ()
   expect(parseFilter('title eq "\\ud83d\\ude00"')).toMatchObject({ compValue: "\u{1F600}" });
 });
 
+// PostgreSQL cannot bind U+0000 (22021: a 500 there, an answer elsewhere); no store holds one (lib/values/text.ts).
+test("an escaped U+0000 is refused as a lone surrogate is, in filters and PATCH paths", () => {
+  for (const text of ['userName eq "\\u0000"', 'title co "a\\u0000b"']) {
+    const err = scimErrorOf(() => parseFilter(text));
+    expect([err.status, err.scimType]).toEqual([400, "invalidFilter"]);
+    expect(err.detail).toContain("U+0000");
+  }
+});
+
 describe("hostile inputs fail fast", () => {
   const started = () => {
     const t = process.hrtime.bigint();

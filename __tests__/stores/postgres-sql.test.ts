@@ -34,8 +34,8 @@ describePostgres("postgres store: SQL specifics", () => {
     const tenant = "explain";
     // 20,000 users straight into the table: the plan, not the store, is under test here.
     await pool.query(
-      `INSERT INTO "${db.schema}".users (tenant, id, version, created, last_modified, record, user_name)
-       SELECT $1, gen_random_uuid()::text, 1, now(), now(), jsonb_build_object('userName', 'user' || g), 'user' || g FROM generate_series(1, 20000) g`,
+      `INSERT INTO "${db.schema}".users (tenant, id, version, created, last_modified, record, user_name, user_name_fold)
+       SELECT $1, gen_random_uuid()::text, 1, now(), now(), jsonb_build_object('userName', 'user' || g), 'user' || g, 'user' || g FROM generate_series(1, 20000) g`,
       [tenant],
     );
     await pool.query(`ANALYZE "${db.schema}".users`);

@@ -8,6 +8,7 @@ import type { Logger } from "../options";
 import type { ServiceContext } from "../service/context";
 
 import { debugHttp } from "../debug";
+import { unstorable } from "../values/text";
 
 export interface MetricsSample {
   /** The route template, e.g. "/Users/:id"; "unmatched" for 404s. */
@@ -59,7 +60,8 @@ export function auditOnFinish(res: Response, audit: AuditLog | undefined, logger
       status: res.statusCode,
       outcome: res.statusCode < 400 ? ("success" as const) : ("failure" as const),
       durationMs: elapsed(start),
-      ...(report.id !== undefined ? { id: report.id } : {}),
+      // A path id no store can hold (U+0000) was a 404; the audit store need not hold it either.
+      ...(report.id !== undefined && !unstorable(report.id) ? { id: report.id } : {}),
       ...(report.changed ? { changed: report.changed } : {}),
       ...(report.membersAdded ? { membersAdded: report.membersAdded } : {}),
       ...(report.membersRemoved ? { membersRemoved: report.membersRemoved } : {}),

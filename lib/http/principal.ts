@@ -8,6 +8,7 @@ import type { ScimOptions } from "../options";
 import { ScimError } from "../protocol/errors";
 import { bearerToken, unauthorized } from "./authenticate";
 import { debugAuth } from "../debug";
+import { unusableTenant } from "../values/text";
 
 export function authenticator(options: ScimOptions): (req: Request) => Promise<Principal> {
   if (options.tokens !== undefined && options.auth !== undefined) {
@@ -42,6 +43,9 @@ export function authenticator(options: ScimOptions): (req: Request) => Promise<P
 }
 
 function tenantResolver(tenant: ScimOptions["tenant"]): (req: Request) => string | undefined {
+  if (typeof tenant === "string" && unusableTenant(tenant)) {
+    throw new TypeError(`express-scim: the tenant name ${JSON.stringify(tenant.slice(0, 40))} ${unusableTenant(tenant)}; no store can keep it.`);
+  }
   if (tenant === undefined || typeof tenant === "string") return () => tenant;
   if (typeof tenant === "function") return tenant;
   throw new TypeError("express-scim: `tenant` must be a string or a function of the request.");
@@ -57,6 +61,9 @@ function withTenant(principal: Principal, fromRequest: string | undefined): Prin
   }
   const tenant = principal.tenant ?? fromRequest ?? "default";
   if (tenant === "") throw new ScimError(401, undefined, "No tenant could be determined for this request.");
+  // A tenant name no store can hold (U+0000, over 128 characters) names no tenant: like an unknown id, 404.
+  const unusable = unusableTenant(tenant);
+  if (unusable) throw new ScimError(404, undefined, `No such tenant: its name ${unusable}.`);
   return { ...principal, tenant };
 }
 

@@ -10,6 +10,7 @@ import type { AttributeDef, ResourceTypeDef, SchemaDef } from "../schema/types";
 import { overlaps } from "./app-path";
 import { compilePair, selectorFilter, type CompiledPair, type SelectorField } from "./pairs";
 import type { MappingPair } from "./types";
+import { fold as foldText } from "../values/fold";
 
 export interface Group {
   /** Empty for a single-valued complex attribute. */
@@ -123,7 +124,7 @@ function place(entry: AttributeMap, pair: CompiledPair): void {
 /** Literals as evaluate compares them: strings without case unless caseExact. */
 function fold(field: SelectorField): string {
   const v = field.value;
-  return typeof v === "string" && !field.def.caseExact ? `s:${v.toLowerCase()}` : `${typeof v}:${String(v)}`;
+  return typeof v === "string" && !field.def.caseExact ? `s:${foldText(v)}` : `${typeof v}:${String(v)}`;
 }
 
 function sameSelector(a: readonly SelectorField[], b: readonly SelectorField[]): boolean {

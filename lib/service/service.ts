@@ -14,6 +14,7 @@ import { parseFilter } from "../protocol/filter";
 import { parseMembers, type PatchOperation } from "../protocol/patch";
 import { project, wants, type Projection } from "../protocol/projection";
 import { normalizeResource } from "../schema/normalize";
+import { MAX_INDEXED_LENGTH, overLong, unstorable } from "../values/text";
 import type { ResourceTypeDef } from "../schema/types";
 import type { AppRecord, Member, ResourceStore, Store, Stored } from "../stores/types";
 import { checkBudget } from "./budget";
@@ -79,6 +80,8 @@ export abstract class ResourceService {
 
   /** `table` defaults to this service's; inside a transaction pass the transaction's. */
   protected async load(ctx: ServiceContext, id: string, members = false, table = this.table): Promise<Stored> {
+    // An id no store can hold names nothing, on every store (PostgreSQL cannot even look it up).
+    if (unstorable(id)) throw notFound(`${this.rt.name} not found: the id is not one this server issues.`);
     const stored = await table.get(ctx, id, { members });
     if (!stored) throw notFound(`${this.rt.name} ${clip(id)} not found.`);
     return stored;
@@ -208,12 +211,12 @@ export abstract class ResourceService {
 
   /** The app record for a new resource. */
   protected record(resource: Record<string, unknown>): AppRecord {
-    return this.options.mapping.toRecord(resource);
+    return this.options.mapping.toRecord(indexable(resource));
   }
 
   /** The app record after `resource` replaces `current`: unmapped app values are kept. */
   protected replacement(current: Stored, resource: Record<string, unknown>): AppRecord {
-    return this.options.mapping.merge(current.record, this.options.mapping.toRecord(resource));
+    return this.options.mapping.merge(current.record, this.options.mapping.toRecord(indexable(resource)));
   }
 
   /** A stored row as SCIM sees it (also what events and hooks show: no computed or secret attributes). */
@@ -252,4 +255,15 @@ export abstract class ResourceService {
   }
 }
 
-
+/**
+ * userName, displayName and externalId are indexed by every SQL store, and PostgreSQL refuses
+ * index entries over 2,704 bytes: the same limit on every store, checked on what is written
+ * (after a PATCH as after a POST), so one store never answers 500 where another answers 201.
+ */
+function indexable(resource: Record<string, unknown>): Record<string, unknown> {
+  const long = overLong(resource);
+  if (long) {
+    throw new ScimError(400, "invalidValue", `${long.attribute} is ${long.length} characters long; the limit is ${MAX_INDEXED_LENGTH}.`);
+  }
+  return resource;
+}

@@ -7,6 +7,7 @@
 import { memberOf } from "../json";
 import type { AttributeType } from "../../schema/types";
 import type { CompareOp, Literal, ResolvedAttr, ResolvedFilter } from "./ast";
+import { fold } from "../../values/fold";
 
 export function evaluate(filter: ResolvedFilter, target: unknown): boolean {
   switch (filter.op) {
@@ -93,7 +94,7 @@ function order<T extends number | string>(op: CompareOp, a: T | undefined, b: T 
 function toText(value: unknown, caseExact: boolean): string | undefined {
   const text = typeof value === "string" ? value : typeof value === "number" || typeof value === "boolean" ? String(value) : undefined;
   if (text === undefined) return undefined;
-  return caseExact ? text : text.toLowerCase();
+  return caseExact ? text : fold(text);
 }
 
 function toNumber(value: unknown): number | undefined {

@@ -10,6 +10,7 @@
  */
 import { PREVIEW_CHARS, ScimError, clip, type ScimType } from "../errors";
 import type { FilterLimits } from "./ast";
+import { unstorable } from "../../values/text";
 
 export type TokenKind = "(" | ")" | "[" | "]" | "string" | "word" | "end";
 
@@ -121,10 +122,9 @@ function readString(text: string, start: number, scimType: ScimType): { value: s
     if (c === QUOTE) {
       parts.push(text.slice(chunk, i));
       const value = parts.join("");
-      // A lone surrogate is no character: no database can store or compare it, so say so.
-      if (!(value as string & { isWellFormed(): boolean }).isWellFormed()) {
-        throw new ScimError(400, scimType, `Invalid string at position ${start}: an unpaired UTF-16 surrogate is not a character`);
-      }
+      // A "\u0000" or a lone surrogate: no store holds one, and PostgreSQL cannot even compare it.
+      const reason = unstorable(value);
+      if (reason) throw new ScimError(400, scimType, `Invalid string at position ${start}: it ${reason}`);
       return { value, end: i + 1 };
     }
     if (c !== BACKSLASH) {

@@ -9,6 +9,7 @@ import { GROUP_SCHEMA, USER_SCHEMA } from "../../schema/urns";
 import type { SortSpec } from "../../stores/types";
 import { childOf, parseInstant } from "./evaluate";
 import { splitAttrPath } from "./parse";
+import { fold } from "../../values/fold";
 
 /** sortBy is one attribute path; anything longer than this is not one. */
 const MAX_SORT_BY_LENGTH = 1024;
@@ -125,5 +126,5 @@ function toKey(value: unknown, caseExact: boolean): SortKey | undefined {
   // compared as instants: "…00Z" and "…00.500Z" do not sort correctly as text.
   const instant = parseInstant(value);
   if (instant !== undefined) return instant;
-  return caseExact ? value : value.toLowerCase();
+  return caseExact ? value : fold(value);
 }

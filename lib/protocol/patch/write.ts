@@ -10,6 +10,7 @@ import { findAttribute } from "../../schema/resolve";
 import type { AttributeDef, ResourceTypeDef } from "../../schema/types";
 import type { Target } from "./targets";
 import type { PatchOpName } from "./types";
+import { fold } from "../../values/fold";
 
 export type AttributeTarget = Extract<Target, { kind: "attribute" }>;
 
@@ -95,7 +96,7 @@ function addElement(list: unknown[], element: unknown, def: AttributeDef): unkno
 }
 
 function sameText(a: unknown, b: unknown, caseExact: boolean): boolean {
-  if (typeof a === "string" && typeof b === "string") return caseExact ? a === b : a.toLowerCase() === b.toLowerCase();
+  if (typeof a === "string" && typeof b === "string") return caseExact ? a === b : fold(a) === fold(b);
   return a === b;
 }
 

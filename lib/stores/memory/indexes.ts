@@ -3,6 +3,7 @@
  * lookup indexes (candidates for `eq` filters). Both are keyed by a path into the record.
  */
 import type { AppRecord, UniqueKey } from "../types";
+import { fold } from "../../values/fold";
 
 export function valueAt(record: unknown, path: readonly string[]): unknown {
   let at: unknown = record;
@@ -13,7 +14,7 @@ export function valueAt(record: unknown, path: readonly string[]): unknown {
   return at;
 }
 
-const fold = (v: string, caseExact: boolean) => (caseExact ? v : v.toLowerCase());
+const folded = (v: string, caseExact: boolean) => (caseExact ? v : fold(v));
 export const pathKey = (path: readonly string[]) => path.join("\u0000");
 
 /** Unique values per key; `owner` answers which id holds a value. */
@@ -23,7 +24,7 @@ export class UniqueIndex {
 
   private keyOf(record: AppRecord): string | undefined {
     const v = valueAt(record, this.key.path);
-    return typeof v === "string" ? fold(v, this.key.caseExact) : undefined;
+    return typeof v === "string" ? folded(v, this.key.caseExact) : undefined;
   }
   owner(record: AppRecord): string | undefined {
     const k = this.keyOf(record);
@@ -49,10 +50,10 @@ export class LookupIndex {
 
   private keyOf(record: AppRecord): string | undefined {
     const v = valueAt(record, this.path);
-    return typeof v === "string" ? v.toLowerCase() : undefined;
+    return typeof v === "string" ? fold(v) : undefined;
   }
   candidates(value: string): ReadonlySet<string> {
-    return this.byValue.get(value.toLowerCase()) ?? new Set();
+    return this.byValue.get(fold(value)) ?? new Set();
   }
   add(id: string, record: AppRecord): void {
     const k = this.keyOf(record);

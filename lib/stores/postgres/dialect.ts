@@ -1,6 +1,7 @@
 /** The PostgreSQL side of the SQL seam: jsonb values, `$n` parameters, arrays as one parameter. */
 import type { StoreDialect } from "../sql/driver";
 import { Params } from "../sql/params";
+import { fold } from "../../values/fold";
 
 // evaluate's toNumber accepts decimal strings; anything else must not reach a cast.
 const NUMBER_TEXT = String.raw`'^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$'`;
@@ -54,15 +55,14 @@ export function postgresDialect(schema: string): StoreDialect {
     },
     jsonKind: (v) => `jsonb_typeof(${v})`,
 
-    // RFC 7644 3.4.2.2 case-insensitivity. evaluate() folds with JavaScript's toLowerCase;
-    // lower() under the database's ctype agrees on almost every character, but not on: U+0130 "İ"
-    // ("i" here, "i̇" in JavaScript), U+03A3 "Σ" at the end of a word (JavaScript gives the final
-    // "ς", lower() always "σ"), and letters newer than the C library's Unicode tables (glibc 2.36:
-    // some of Unicode 16). The unique index is on lower(user_name), so folding is left to it; the
-    // differential test (__tests__/stores/sql-differential.test.ts) leaves these characters out.
-    fold: (t) => `lower(${t})`,
-    foldedColumn: (alias, column) => `lower(${alias}.${column})`,
-    foldedParam: (p, value) => `lower(${p.add(value)}::text)`,
+    // RFC 7644 3.4.2.2 case-insensitivity, by the library's one fold (lib/values/fold.ts), never
+    // lower(), which follows the database's ctype ("İ", a word-final "Σ" and newer letters fold
+    // differently there). The unique keys are folded in JavaScript on write into indexed *_fold
+    // columns, literals in JavaScript too, and JSON values by scim_fold (migration 5), which is
+    // that fold as a table.
+    fold: (t) => `${S}.scim_fold(${t})`,
+    foldedColumn: (alias, column) => `${alias}.${column}_fold`,
+    foldedParam: (p, value) => p.add(fold(value)),
     contains: (a, b) => `(strpos(${a}, ${b}) > 0)`,
     startsWith: (a, b) => `(left(${a}, length(${b})) = ${b})`,
     endsWith: (a, b) => `(right(${a}, length(${b})) = ${b})`,
@@ -78,7 +78,6 @@ export function postgresDialect(schema: string): StoreDialect {
     inList: (p, expr, ids) => `(${expr} = ANY(${p.add(ids)}::text[]))`,
     pairs: (p, pairs, alias) => `unnest(${p.add(pairs.map((x) => x[0]))}::text[], ${p.add(pairs.map((x) => x[1]))}::text[]) AS ${alias}(id, type)`,
     keyShare: " FOR KEY SHARE",
-    decorate: (columns) => columns,
     isUniqueViolation: (error) => (error as { code?: unknown } | null)?.code === "23505",
   };
 }

@@ -1,5 +1,6 @@
 /** PostgreSQL schema, as versioned migrations. `S` is the quoted schema name. */
 import type { Migration } from "../sql/migrate";
+import { foldTable } from "../../values/fold";
 
 /** A resource table with its extracted key column; RFC 7643 4.1.1: that key is unique, case-insensitively, per tenant. */
 const resource = (S: string, name: string, key: string) => [
@@ -124,8 +125,88 @@ export function postgresMigrations(S: string): Migration[] {
     },
     {
       version: 5,
+      description: "scim_fold and *_fold columns: one case folding for every store (lib/values/fold.ts)",
+      // lower() follows the database's ctype and so differs from the memory and SQLite stores on
+      // "İ", a word-final "Σ" and letters newer than the C library (a 201 here, a 409 there). The
+      // unique keys are now folded in JavaScript on write (*_fold, indexed), and other values by
+      // scim_fold, built from that same fold when this migration runs (see foldFunction; a later
+      // Node.js with newer Unicode tables differs only on letters added since).
+      // Fails if two existing names of a tenant now fold alike (only "ς" against "σ" can).
+      // Built when applied, not each time a store is created: the table takes a moment to compute.
+      get statements() {
+        return [...foldFunction(S), ...foldColumn(S, "users", "user_name"), ...foldColumn(S, "groups", "display_name")];
+      },
+    },
+    {
+      version: 6,
       description: "tokens.rotated_at: a rotated token is not rotated again by mistake",
       statements: [`ALTER TABLE ${S}.tokens ADD COLUMN rotated_at timestamptz`],
     },
+  ];
+}
+
+/**
+ * The fold as SQL, in two steps. First the exact one: lower() under "C" for ASCII-only values,
+ * else a translate() over the whole table; exact, but translate() scans its table for every
+ * character (tens of microseconds a value). Then, where the database's own lower() agrees with
+ * the fold on all but a few characters (a UTF-8 ctype, glibc or ICU), a fast one replaces it:
+ * those few are mapped first, lower() does the rest, and a final "ς" that ICU's lower() may
+ * produce is read as "σ". Which characters disagree is computed here, on this server, from the
+ * same table; if lower() would change a mapped character again, the exact function stays.
+ */
+function foldFunction(S: string): string[] {
+  const { from, to, longer } = foldTable();
+  const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
+  let expanded = "t";
+  for (const [c, folded] of longer) expanded = `replace(${expanded}, ${literal(c)}, ${literal(folded)})`;
+  // Not STRICT, so that PostgreSQL can inline it into the statements that call it.
+  const exact = `CREATE FUNCTION ${S}.scim_fold(t text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $fn$
+    SELECT CASE WHEN t ~ '^[\\x01-\\x7f]*$' THEN lower(t COLLATE "C") ELSE translate(${expanded}, ${literal(from)}, ${literal(to)}) END
+  $fn$`;
+  const longerRows = longer.map(([c, folded]) => `(${literal(c)}, ${literal(folded)})`).join(", ");
+  const fast = `DO $do$
+    DECLARE
+      f text := '';
+      tt text := '';
+      pre text := 't';
+      body text;
+      r record;
+    BEGIN
+      FOR r IN
+        WITH m AS (
+          SELECT * FROM unnest(string_to_array(${literal(from)}, NULL), string_to_array(${literal(to)}, NULL)) AS m(c, want)
+          UNION ALL SELECT * FROM (VALUES ${longerRows}) AS v(c, want)
+        ), cps AS (SELECT chr(cp) AS c FROM generate_series(1, 131071) cp WHERE cp < 55296 OR cp > 57343)
+        SELECT cps.c, coalesce(m.want, cps.c) AS want FROM cps LEFT JOIN m USING (c)
+        WHERE lower(cps.c) IS DISTINCT FROM coalesce(m.want, cps.c)
+      LOOP
+        IF lower(r.want) <> r.want OR r.c IN (']', '\\', '^', '-') THEN
+          RETURN;
+        END IF;
+        IF length(r.want) = 1 THEN
+          f := f || r.c;
+          tt := tt || r.want;
+        ELSE
+          pre := format('replace(%s, %L, %L)', pre, r.c, r.want);
+        END IF;
+      END LOOP;
+      IF f = '' AND pre = 't' THEN
+        body := $b$SELECT replace(lower(t COLLATE "default"), 'ς', 'σ')$b$;
+      ELSE
+        body := format($b$SELECT replace(lower((CASE WHEN t ~ %L THEN translate(%s, %L, %L) ELSE t END) COLLATE "default"), 'ς', 'σ')$b$,
+          '[' || f || (SELECT coalesce(string_agg(c, ''), '') FROM (VALUES ${longerRows}) AS v(c, want)) || ']', pre, f, tt);
+      END IF;
+      EXECUTE format('CREATE OR REPLACE FUNCTION ${S.replaceAll("'", "''")}.scim_fold(t text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS %L', body);
+    END
+  $do$`;
+  return [exact, fast];
+}
+
+function foldColumn(S: string, table: string, key: string): string[] {
+  return [
+    `ALTER TABLE ${S}.${table} ADD COLUMN ${key}_fold text`,
+    `UPDATE ${S}.${table} SET ${key}_fold = ${S}.scim_fold(${key})`,
+    `DROP INDEX ${S}.${table}_${key}`,
+    `CREATE UNIQUE INDEX ${table}_${key} ON ${S}.${table} (tenant, ${key}_fold)`,
   ];
 }

@@ -128,7 +128,7 @@ class Compiler {
   /**
    * Comparisons may be NULL (a missing value), which WHERE, AND, OR and EXISTS all read as
    * false, as evaluate() does; only NOT would turn it into NULL instead of true, so NULL is
-   * folded to false there and nowhere else: `lower(user_name) = lower($2)` stays bare, as the
+   * folded to false there and nowhere else: `user_name_fold = $2` stays bare, as the
    * index has it.
    */
   private negate(sql: string): string {
@@ -355,7 +355,8 @@ class Compiler {
       if (v.kind === "instant") return { num: v.expr, txt: "NULL" };
       // compareRecords reads ISO 8601 strings as instants, whatever the attribute.
       const num = this.d.instantOfText(v.expr);
-      return { num, txt: `CASE WHEN ${num} IS NULL AND ${v.expr} <> '' THEN ${fold(v.expr)} END` };
+      const folded = spec.caseExact ? v.expr : ((v.kind === "text" ? v.folded : undefined) ?? this.d.fold(v.expr));
+      return { num, txt: `CASE WHEN ${num} IS NULL AND ${v.expr} <> '' THEN ${folded} END` };
     }
     let value = `${alias}.record`;
     if (!spec.multiValued) {

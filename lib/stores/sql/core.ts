@@ -10,6 +10,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { ScimError, clip } from "../../protocol/errors";
+import { fold } from "../../values/fold";
 import type { AppRecord, Member, Query, RecordWriteOptions, Store, StoreContext, Stored, UniqueKey, WriteOptions } from "../types";
 import { compileFilter, compileSortKeys, orderBy, type Kind } from "./compile";
 import type { Conn, Driver, Runner, SqlRow, StoreDialect } from "./driver";
@@ -57,13 +58,19 @@ function checkKeys(name: string, config: { users: UniqueKey[]; groups: UniqueKey
   }
 }
 
-/** Values copied out of a record into indexed columns. */
+/**
+ * Values copied out of a record into indexed columns. The unique keys are also kept folded
+ * (`*_fold`), by the library's one fold (lib/values/fold.ts) rather than a database's lower(),
+ * so uniqueness, `eq` and sorting agree with the memory store on every character.
+ */
 function extracted(kind: Kind, record: AppRecord): Record<string, string | null> {
   const str = (v: unknown) => (typeof v === "string" ? v : null);
   const display = record.displayName ?? record.userName;
   const columns: Record<string, string | null> = { external_id: str(record.externalId), display: str(display) };
-  if (kind === "users") columns.user_name = str(record.userName);
-  else columns.display_name = str(record.displayName);
+  const key = kind === "users" ? "user_name" : "display_name";
+  const value = str(kind === "users" ? record.userName : record.displayName);
+  columns[key] = value;
+  columns[`${key}_fold`] = value === null ? null : fold(value);
   return columns;
 }
 
@@ -133,7 +140,7 @@ class Operations {
     if (members) await this.assertMembersExist(c, ctx, members);
     const p = this.d.params();
     const now = new Date();
-    const columns = this.d.decorate(extracted(kind, record));
+    const columns = extracted(kind, record);
     const names = ["tenant", "id", "version", "created", "last_modified", "record", ...Object.keys(columns)];
     const values = [
       p.add(ctx.tenant),
@@ -200,7 +207,7 @@ class Operations {
 
   async replace(c: Conn, kind: Kind, ctx: StoreContext, id: string, record: AppRecord, opts: RecordWriteOptions): Promise<Stored> {
     const p = this.d.params();
-    const columns = this.d.decorate(extracted(kind, record));
+    const columns = extracted(kind, record);
     const sets = [
       "version = version + 1",
       `last_modified = ${this.d.time(p, new Date())}`,

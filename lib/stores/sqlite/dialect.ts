@@ -5,6 +5,7 @@
  */
 import type { StoreDialect } from "../sql/driver";
 import { Params } from "../sql/params";
+import { fold } from "../../values/fold";
 
 /** A JSON path for SQLite from validated keys: `$."a"."b"` (keys never contain `"`). */
 export const jsonPath = (keys: readonly string[]) => `$${keys.map((k) => `."${k}"`).join("")}`;
@@ -54,7 +55,7 @@ export function sqliteDialect(): StoreDialect {
 
     fold: (t) => `scim_lower(${t})`,
     foldedColumn: (alias, column) => `${alias}.${column}_fold`,
-    foldedParam: (p, value) => p.add(value.toLowerCase()),
+    foldedParam: (p, value) => p.add(fold(value)),
     contains: (a, b) => `(instr(${a}, ${b}) > 0)`,
     // evaluate()'s startsWith/endsWith, in JavaScript: SQLite's length() stops at the first
     // U+0000 of a text, which a stored value or a "\u0000" escape in a filter may hold.
@@ -73,14 +74,6 @@ export function sqliteDialect(): StoreDialect {
     pairs: (p, pairs, alias) =>
       `(SELECT json_extract(value, '$[0]') AS id, json_extract(value, '$[1]') AS type FROM json_each(${p.add(JSON.stringify(pairs))})) ${alias}`,
     keyShare: "",
-    // userName and displayName are unique case-insensitively: SQLite's lower() folds ASCII only,
-    // so the folded copy is computed in JavaScript, as the memory store and evaluate() fold.
-    decorate: (columns) => {
-      const out = { ...columns };
-      if ("user_name" in columns) out.user_name_fold = columns.user_name?.toLowerCase() ?? null;
-      if ("display_name" in columns) out.display_name_fold = columns.display_name?.toLowerCase() ?? null;
-      return out;
-    },
     isUniqueViolation: (error) => {
       const code = (error as { code?: unknown } | null)?.code;
       return code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY";

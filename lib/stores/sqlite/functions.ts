@@ -5,10 +5,11 @@
  */
 import type Database from "better-sqlite3";
 import { parseInstant } from "../../protocol/filter/evaluate";
+import { fold } from "../../values/fold";
 
 export function registerFunctions(db: Database.Database): void {
   const options = { deterministic: true, varargs: false } as const;
-  db.function("scim_lower", options, (text: unknown) => (typeof text === "string" ? text.toLowerCase() : text === null ? null : String(text).toLowerCase()));
+  db.function("scim_lower", options, (text: unknown) => (typeof text === "string" ? fold(text) : text === null ? null : fold(String(text))));
   // 1, 0, or NULL when either side is NULL (a missing value), as SQL comparisons answer.
   db.function("scim_starts_with", options, (text: unknown, prefix: unknown) => (typeof text === "string" && typeof prefix === "string" ? Number(text.startsWith(prefix)) : null));
   db.function("scim_ends_with", options, (text: unknown, suffix: unknown) => (typeof text === "string" && typeof suffix === "string" ? Number(text.endsWith(suffix)) : null));

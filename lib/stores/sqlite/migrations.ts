@@ -66,6 +66,16 @@ export const sqliteMigrations: Migration[] = [
   },
   {
     version: 4,
+    description: "userName and displayName folded by the library's one fold: final sigma as sigma",
+    // The *_fold columns held toLowerCase(), which keeps "ς" and "σ" apart; lib/values/fold.ts
+    // reads both as "σ", as every store now does. scim_lower is that fold (functions.ts).
+    statements: [
+      `UPDATE users SET user_name_fold = scim_lower(user_name) WHERE user_name_fold IS NOT scim_lower(user_name)`,
+      `UPDATE groups SET display_name_fold = scim_lower(display_name) WHERE display_name_fold IS NOT scim_lower(display_name)`,
+    ],
+  },
+  {
+    version: 5,
     description: "tokens.rotated_at: a rotated token is not rotated again by mistake",
     statements: [`ALTER TABLE tokens ADD COLUMN rotated_at INTEGER`],
   },
