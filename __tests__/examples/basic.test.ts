@@ -40,7 +40,15 @@ async function start(env: Record<string, string>): Promise<{ child: ChildProcess
 
 describe("examples/basic", () => {
   const children: ChildProcess[] = [];
-  afterAll(() => children.forEach((c) => c.kill()));
+  const afterAllDrops: string[] = [];
+  afterAll(async () => {
+    children.forEach((c) => c.kill());
+    if (afterAllDrops.length === 0) return;
+    const { Pool } = await import("pg");
+    const pool = new Pool({ connectionString: process.env.DATABASE_URL });
+    for (const schema of afterAllDrops) await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await pool.end();
+  });
 
   test("serves /scim/v2 on PORT with SCIM_TOKEN, seeded with one user for Okta's spec test", async () => {
     const port = await freePort();
@@ -123,7 +131,10 @@ describe("examples/basic", () => {
     const token = "example-test-token-postgres-01";
     const headers = { Authorization: `Bearer ${token}`, "Content-Type": "application/scim+json" };
     const [p1, p2] = [await freePort(), await freePort()];
-    const env = { SCIM_TOKEN: token, DATABASE_URL: process.env.DATABASE_URL!, SCIM_SEED: "0" };
+    // A schema of this test's own, dropped afterwards: never the default "scim" of a shared database.
+    const schema = `scim_basic_${randomUUID().replaceAll("-", "").slice(0, 12)}`;
+    afterAllDrops.push(schema);
+    const env = { SCIM_TOKEN: token, DATABASE_URL: process.env.DATABASE_URL!, SCIM_SEED: "0", SCIM_PG_SCHEMA: schema };
     const a = await start({ ...env, PORT: String(p1) });
     const b = await start({ ...env, PORT: String(p2) });
     children.push(a.child, b.child);

@@ -125,7 +125,8 @@ async function openStore() {
   }
   if (url && /^postgres(ql)?:\/\//.test(url)) {
     const { postgresStore } = require("express-scim/postgres");
-    const store = postgresStore({ connectionString: url });
+    // SCIM_PG_SCHEMA: the PostgreSQL schema for the tables (default "scim"), apart from your app's.
+    const store = postgresStore({ connectionString: url, schema: process.env.SCIM_PG_SCHEMA || "scim" });
     await store.migrate(); // safe when several instances start at once
     process.stdout.write(`Store: PostgreSQL (${new URL(url).host})\n`);
     return store;
