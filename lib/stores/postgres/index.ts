@@ -10,10 +10,11 @@ import { sqlStore } from "../sql/core";
 import { sqlAuditLog } from "../sql/audit";
 import { sqlTokenRegistry } from "../sql/tokens";
 import type { SqlStore } from "../sql/store";
-import type { Conn, Driver, Op, Runner } from "../sql/driver";
+import type { Conn, Driver } from "../sql/driver";
 import { latestVersion, schemaBehind } from "../sql/migrate";
 import type { Params } from "../sql/params";
-import { Lock } from "../memory/lock";
+import type { Transience } from "../sql/retry";
+import { transactions } from "../sql/transactions";
 import { postgresDialect, quoteIdent } from "./dialect";
 import { postgresMigrations } from "./migrations";
 
@@ -34,13 +35,26 @@ export type PostgresStoreOptions = ({ pool: PgPoolLike; connectionString?: never
   schema?: string;
   /** Apply pending migrations before the first operation. For examples and tests; deploys call migrate(). */
   migrate?: boolean;
-  /** Times an operation is retried after a deadlock or serialization failure. Default 3. */
+  /**
+   * Times an operation or transaction is retried after a deadlock or serialization failure, with
+   * a jittered backoff; then the request answers 503 with Retry-After. Default 5.
+   */
   retries?: number;
 };
 
 export type PostgresStore = SqlStore;
 
 const RETRYABLE = new Set(["40P01", "40001"]); // deadlock_detected, serialization_failure
+/** too_many_connections, admin_shutdown, crash_shutdown, cannot_connect_now; class 08 below. */
+const UNAVAILABLE = new Set(["53300", "57P01", "57P02", "57P03", "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE"]);
+
+/** Which failures are worth another attempt, and which mean the database cannot be reached. */
+function transience(error: unknown): Transience {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== "string") return undefined;
+  if (RETRYABLE.has(code)) return "retry";
+  return UNAVAILABLE.has(code) || code.startsWith("08") ? "unavailable" : undefined;
+}
 
 export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   if (!options || (!options.pool && !options.connectionString)) {
@@ -53,7 +67,8 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   const dialect = postgresDialect(schema);
   const migrations = postgresMigrations(S);
   const wanted = latestVersion(migrations);
-  const retries = options.retries ?? 3;
+  const retries = options.retries ?? 5;
+  if (!Number.isInteger(retries) || retries < 0) throw new TypeError("postgresStore: retries must be a non-negative integer.");
 
   const schemaVersion = async (): Promise<number> => {
     const exists = await pool.query("SELECT to_regclass($1) AS t", [`${S}.schema_version`]);
@@ -106,79 +121,30 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     run: async (sql: string, p: Params) => (await q.query(sql, p.values)).rowCount ?? 0,
   });
 
-  const atomically = async <T>(op: Op<T>): Promise<T> => {
-    for (let attempt = 0; ; attempt++) {
-      const client = await pool.connect();
-      let broken: Error | undefined;
-      try {
-        await client.query("BEGIN");
-        const result = await op(on(client));
-        await client.query("COMMIT");
-        return result;
-      } catch (error) {
-        await client.query("ROLLBACK").catch((e: Error) => (broken = e));
-        const code = (error as { code?: string }).code;
-        if (attempt < retries && code && RETRYABLE.has(code)) continue;
-        throw error;
-      } finally {
-        client.release(broken);
-      }
-    }
-  };
-
-  const outside: Runner = {
-    read: async (op) => {
+  const run = transactions(
+    {
+      begin: "BEGIN",
+      locksReads: true,
+      policy: { retries, baseDelayMs: 20, maxDelayMs: 500 },
+      classify: transience,
+      async hold(fn) {
+        await ensureReady();
+        const client = await pool.connect();
+        let broken: Error | undefined;
+        try {
+          return await fn({ conn: on(client), exec: async (sql) => void (await client.query(sql)) }, (e) => (broken = e));
+        } finally {
+          client.release(broken);
+        }
+      },
+    },
+    async (op) => {
       await ensureReady();
       return op(on(pool));
     },
-    write: async (op) => {
-      await ensureReady();
-      return atomically(op);
-    },
-  };
+  );
 
-  const driver: Driver = {
-    dialect,
-    outside,
-    async transaction(fn) {
-      await ensureReady();
-      const client = await pool.connect();
-      let broken: Error | undefined;
-      // Operations of one transaction share its client; they run one at a time, each in a
-      // savepoint, so a failed one (a 409, a 400) undoes itself and leaves the rest usable.
-      const lock = new Lock();
-      const conn = on(client);
-      let savepoints = 0;
-      const inside: Runner = {
-        locksReads: true,
-        read: (op) => lock.run(() => op(conn)),
-        write: (op) =>
-          lock.run(async () => {
-            const name = `sp${++savepoints}`;
-            await client.query(`SAVEPOINT ${name}`);
-            try {
-              const result = await op(conn);
-              await client.query(`RELEASE SAVEPOINT ${name}`);
-              return result;
-            } catch (error) {
-              await client.query(`ROLLBACK TO SAVEPOINT ${name}`);
-              throw error;
-            }
-          }),
-      };
-      try {
-        await client.query("BEGIN");
-        const result = await fn(inside);
-        await lock.run(() => client.query("COMMIT"));
-        return result;
-      } catch (error) {
-        await client.query("ROLLBACK").catch((e: Error) => (broken = e));
-        throw error;
-      } finally {
-        client.release(broken);
-      }
-    },
-  };
+  const driver: Driver = { dialect, outside: { read: run.read, write: run.write }, transaction: run.transaction };
 
   const store = sqlStore(driver, "postgresStore") as PostgresStore;
   store.tokens = sqlTokenRegistry(driver);

@@ -42,6 +42,8 @@ export interface StoreDialect extends Dialect {
   pairs(p: Params, pairs: readonly (readonly [string, string])[], alias: string): string;
   /** Appended to a SELECT that must keep the rows it found from being deleted until commit. */
   readonly keyShare: string;
+  /** Appended to a SELECT that must lock the rows it found against other writers until commit. */
+  readonly forUpdate: string;
   /** Extra columns a dialect stores beside the extracted ones (SQLite's folded copies). */
   decorate(columns: Record<string, string | null>): Record<string, string | null>;
   isUniqueViolation(error: unknown): boolean;

@@ -73,6 +73,7 @@ export function sqliteDialect(): StoreDialect {
     pairs: (p, pairs, alias) =>
       `(SELECT json_extract(value, '$[0]') AS id, json_extract(value, '$[1]') AS type FROM json_each(${p.add(JSON.stringify(pairs))})) ${alias}`,
     keyShare: "",
+    forUpdate: "",
     // userName and displayName are unique case-insensitively: SQLite's lower() folds ASCII only,
     // so the folded copy is computed in JavaScript, as the memory store and evaluate() fold.
     decorate: (columns) => {
