@@ -51,15 +51,17 @@ export class GroupService extends ResourceService {
     const resource = this.normalize(body);
     const asked = this.membersOf(body) ?? [];
     ctx.report.id = id;
-    const { before, after, diff } = await this.guarded(async (store) => {
-      const members = await this.known(store, ctx, asked);
-      // A PUT carries the whole member list, so reading the old one costs no more than the request.
-      const current = await this.load(ctx, id, true, store.groups);
-      const ifVersion = requiredVersion(ifMatch, current.version);
-      await this.hooks?.beforeReplace?.({ ...this.hookContext(ctx, store), id, resource, current: this.view(ctx, current) });
-      const stored = await store.groups.replace(ctx, id, this.replacement(current, resource), { members, ...(ifVersion === undefined ? {} : { ifVersion }) });
-      return { before: current, after: stored, diff: diffMembers(current.members ?? [], members) };
-    }, true);
+    const { before, after, diff } = await withRetry(ifMatch === undefined, () =>
+      this.hooked("beforeReplace", async (store, gate) => {
+        const members = await this.known(store, ctx, asked);
+        // A PUT carries the whole member list, so reading the old one costs no more than the request.
+        const current = await this.load(ctx, id, true, store.groups);
+        const ifVersion = requiredVersion(ifMatch, current.version);
+        await gate(current.version, () => this.hooks?.beforeReplace?.({ ...this.hookContext(ctx, store), id, resource, current: this.view(ctx, current) }));
+        const stored = await store.groups.replace(ctx, id, this.replacement(current, resource), { members, ...(ifVersion === undefined ? {} : { ifVersion }) });
+        return { before: current, after: stored, diff: diffMembers(current.members ?? [], members) };
+      }),
+    );
     this.recordChanged(ctx, before, after);
     this.membersChanged(ctx, id, diff);
     return this.present(ctx, await this.load(ctx, id, this.wantsMembers(projection)), projection);
@@ -80,7 +82,7 @@ export class GroupService extends ResourceService {
     ctx.report.id = id;
     this.logPatch(id, operations);
     const outcome = await withRetry(ifMatch === undefined, () =>
-      this.guarded(async (store) => {
+      this.hooked("beforePatch", async (store, gate) => {
         const current = await this.load(ctx, id, false, store.groups);
         const ifVersion = requiredVersion(ifMatch, current.version);
         const currentResource = this.view(ctx, current);
@@ -89,13 +91,13 @@ export class GroupService extends ResourceService {
         this.checkMemberCount(net.replace ?? net.add);
         const change = { ...net, add: await this.known(store, ctx, net.add), ...(net.replace ? { replace: await this.known(store, ctx, net.replace) } : {}) };
         if (changed.length === 0 && members.length === 0) return { before: current, after: current, diff: { added: [], removed: [] } };
-        await this.hooks?.beforePatch?.({ ...this.hookContext(ctx, store), id, operations, resource, current: currentResource });
+        await gate(current.version, () => this.hooks?.beforePatch?.({ ...this.hookContext(ctx, store), id, operations, resource, current: currentResource }));
         // The record write carries the version read, so a concurrent rename is not lost.
         const after = changed.length > 0 ? await store.groups.replace(ctx, id, this.replacement(current, resource), { ifVersion: ifVersion ?? current.version }) : current;
         const pinned: WriteOptions = changed.length === 0 && ifVersion !== undefined ? { ifVersion } : {};
         const diff = await this.applyMembers(store, ctx, id, change, pinned);
         return { before: current, after, diff };
-      }, true),
+      }),
     );
     this.recordChanged(ctx, outcome.before, outcome.after);
     this.membersChanged(ctx, id, outcome.diff);

@@ -41,6 +41,12 @@ export interface ServiceOptions {
 
 type Payload<K extends ScimEventType> = Omit<ScimEventMap[K], "tenant" | "actor" | "at">;
 
+/** Called by a write between its read and its write, with the version read: runs the before-hook, or checks it. */
+export type Gate = (version: string, hook: () => unknown) => Promise<void>;
+
+/** Ends the hook's round of `hooked` before anything is written. */
+const STOP: unique symbol = Symbol("hook ran");
+
 export abstract class ResourceService {
   constructor(
     readonly rt: ResourceTypeDef,
@@ -142,6 +148,38 @@ export abstract class ResourceService {
     const store = this.options.store;
     const wanted = force || !!this.options.hooks?.transactional;
     return this.unique(wanted && store.transaction ? store.transaction(fn) : fn(store));
+  }
+
+  /**
+   * A read-modify-write with a before-hook, in one store transaction. With `hooks.transactional`
+   * the hook runs inside it. Without, the hook must not hold the transaction open (on memory and
+   * SQLite an open transaction blocks every other request, and a slow hook would hold it): the
+   * hook runs first, outside any transaction, on a read of its own, and `body` stops at the gate;
+   * the transaction then runs `body` again and writes only if the resource is still at the
+   * version the hook saw. If it moved, 412: `withRetry` then runs it all again, hook included,
+   * unless the client pinned a version with If-Match. The hook always saw what is written.
+   */
+  protected async hooked<T>(name: keyof ResourceHooks, body: (store: Store, gate: Gate) => Promise<T>): Promise<T> {
+    const transactional = !!this.options.hooks?.transactional;
+    if (transactional || !this.hooks?.[name]) return this.guarded((store) => body(store, async (_version, hook) => void (await hook())), true);
+    let approved: string | undefined;
+    try {
+      // Returning here means body stopped before any write (nothing to change).
+      return await body(this.options.store, async (version, hook) => {
+        await hook();
+        approved = version;
+        throw STOP;
+      });
+    } catch (error) {
+      if (error !== STOP) throw error;
+    }
+    return this.guarded(
+      (store) =>
+        body(store, async (version) => {
+          if (version !== approved) throw new ScimError(412, undefined, "The resource changed while the request was processed.");
+        }),
+      true,
+    );
   }
 
   protected hookContext(ctx: ServiceContext, store: Store): HookContext {

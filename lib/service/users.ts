@@ -62,16 +62,16 @@ export class UserService extends ResourceService {
     ctx.report.id = id;
     this.logPatch(id, operations);
     const { before, after } = await withRetry(ifMatch === undefined, () =>
-      this.guarded(async (store) => {
+      this.hooked("beforePatch", async (store, gate) => {
         const current = await this.load(ctx, id, false, store.users);
         const ifVersion = requiredVersion(ifMatch, current.version) ?? current.version;
         const currentResource = this.view(ctx, current);
         const { resource, changed } = applyPatch(this.rt, currentResource, operations);
         this.identified(resource);
         if (changed.length === 0) return { before: current, after: current };
-        await this.hooks?.beforePatch?.({ ...this.hookContext(ctx, store), id, operations, resource, current: currentResource });
+        await gate(current.version, () => this.hooks?.beforePatch?.({ ...this.hookContext(ctx, store), id, operations, resource, current: currentResource }));
         return { before: current, after: await store.users.replace(ctx, id, this.replacement(current, resource), { ifVersion }) };
-      }, true),
+      }),
     );
     this.changes(ctx, before, after);
     return this.present(ctx, after, projection);
