@@ -41,6 +41,7 @@ export function scim(options: ScimOptions): Router {
     limits,
     strictExtensions: options.strictExtensions ?? false,
     unknownMembers: options.unknownMembers ?? "reject",
+    logger,
     ...(options.hooks ? { hooks: options.hooks } : {}),
   };
   store.configure?.(setup.uniqueKeys);
@@ -65,8 +66,10 @@ export function scim(options: ScimOptions): Router {
           const scope = noun ? requiredScope(req.method, noun, search) : undefined;
           if (scope) requireScope(ctx.principal, scope);
           await fn(req, res, ctx);
-          emitAll(options.events, ctx.report.events, logger);
         })
+        // The service records an event only once its write has committed, so the events go out
+        // even when something after the commit failed: the IdP's retry would be a no-op.
+        .finally(() => emitAll(options.events, ctx.report.events, logger))
         .catch(next);
     };
 

@@ -5,7 +5,7 @@
 import { ScimError } from "../protocol/errors";
 import type { ResolvedFilter } from "../protocol/filter/ast";
 import { applyPatch, netMemberChange, parsePatchRequest, type NetMemberChange } from "../protocol/patch";
-import type { Projection } from "../protocol/projection";
+import { project, type Projection } from "../protocol/projection";
 import type { ResourceTypeDef } from "../schema/types";
 import type { Member, Store, Stored, WriteOptions } from "../stores/types";
 import type { ServiceContext } from "./context";
@@ -43,7 +43,10 @@ export class GroupService extends ResourceService {
     ctx.report.id = stored.id;
     this.emit(ctx, "group.created", { id: stored.id, resource: this.view(ctx, stored) });
     this.membersChanged(ctx, stored.id, { added: members.map((m) => m.value), removed: [] });
-    return this.present(ctx, await this.load(ctx, stored.id, this.wantsMembers(projection)), projection);
+    return this.settled(
+      async () => this.present(ctx, await this.load(ctx, stored.id, this.wantsMembers(projection)), projection),
+      () => this.fromWrite(ctx, stored, members, projection),
+    );
   }
 
   /** RFC 7644 3.5.1: PUT replaces; a PUT without `members` leaves the group empty. */
@@ -51,7 +54,7 @@ export class GroupService extends ResourceService {
     const resource = this.normalize(body);
     const asked = this.membersOf(body) ?? [];
     ctx.report.id = id;
-    const { before, after, diff } = await withRetry(ifMatch === undefined, () =>
+    const { before, after, members, diff } = await withRetry(ifMatch === undefined, () =>
       this.hooked("beforeReplace", async (store, gate) => {
         const members = await this.known(store, ctx, asked);
         // A PUT carries the whole member list, so reading the old one costs no more than the request.
@@ -59,12 +62,15 @@ export class GroupService extends ResourceService {
         const ifVersion = requiredVersion(ifMatch, current.version);
         await gate(current.version, () => this.hooks?.beforeReplace?.({ ...this.hookContext(ctx, store), id, resource, current: this.view(ctx, current) }));
         const stored = await store.groups.replace(ctx, id, this.replacement(current, resource), { members, ...(ifVersion === undefined ? {} : { ifVersion }) });
-        return { before: current, after: stored, diff: diffMembers(current.members ?? [], members) };
+        return { before: current, after: stored, members, diff: diffMembers(current.members ?? [], members) };
       }),
     );
     this.recordChanged(ctx, before, after);
     this.membersChanged(ctx, id, diff);
-    return this.present(ctx, await this.load(ctx, id, this.wantsMembers(projection)), projection);
+    return this.settled(
+      async () => this.present(ctx, await this.load(ctx, id, this.wantsMembers(projection)), projection),
+      () => this.fromWrite(ctx, after, members, projection),
+    );
   }
 
   /**
@@ -102,7 +108,16 @@ export class GroupService extends ResourceService {
     this.recordChanged(ctx, outcome.before, outcome.after);
     this.membersChanged(ctx, id, outcome.diff);
     if (!projection) return null;
-    return this.present(ctx, await this.load(ctx, id, this.wantsMembers(projection)), projection);
+    // RFC 7644 3.5.2: 204 is always a valid answer to a PATCH, and needs no read.
+    return this.settled(async () => this.present(ctx, await this.load(ctx, id, this.wantsMembers(projection)), projection), () => null);
+  }
+
+  /**
+   * A written group with the member list as written: ids and types, without the display names
+   * a read would add. Its version is the write's; a later member change moves it on.
+   */
+  private fromWrite(ctx: ServiceContext, stored: Stored, members: Member[], projection: Projection): Resource {
+    return { body: project(this.rt, this.view(ctx, stored, { members }), projection), version: stored.version };
   }
 
   private async applyMembers(store: Store, ctx: ServiceContext, id: string, change: NetMemberChange, pinned: WriteOptions): Promise<MemberDiff> {

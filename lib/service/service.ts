@@ -6,6 +6,7 @@ import type { ScimEventMap, ScimEventType } from "../events/types";
 import type { HookContext, Hooks, ResourceHooks } from "../hooks/types";
 import { debugFilter, debugPatch } from "../debug";
 import type { ResourceMapping } from "../mapping/types";
+import type { Logger } from "../options";
 import { ScimError, notFound } from "../protocol/errors";
 import { changedAttributes } from "../protocol/changes";
 import { memberOf } from "../protocol/json";
@@ -35,6 +36,8 @@ export interface ServiceOptions {
   hooks?: Hooks;
   /** Groups: refuse (default) or drop member ids that name no user or group of the tenant. */
   unknownMembers?: "reject" | "skip";
+  /** Told when a read after a committed write fails (the answer is then built from the write). */
+  logger?: Logger;
   /** Users only: the attribute that identifies a user to the app; with "externalId" it is required and unique. */
   identity?: "userName" | "externalId";
 }
@@ -82,6 +85,21 @@ export abstract class ResourceService {
     const stored = await table.get(ctx, id, { members });
     if (!stored) throw notFound(`${this.rt.name} ${id} not found.`);
     return stored;
+  }
+
+  /**
+   * The answer to a write that has committed. If the read that completes it fails (a member
+   * list, User.groups), the answer is `fallback`, built from what the write itself returned, and
+   * the failure is logged: a committed write is never reported as failed, or the IdP would retry
+   * a no-op and never see its success.
+   */
+  protected async settled<T>(read: () => Promise<T>, fallback: () => T): Promise<T> {
+    try {
+      return await read();
+    } catch (err) {
+      this.options.logger?.error({ err }, `${this.rt.name} written; the read that follows failed, answering from the write`);
+      return fallback();
+    }
   }
 
   /** Returns null when If-None-Match names the current version (the router answers 304). */

@@ -48,7 +48,7 @@ export class UserService extends ResourceService {
       return { before: current, after: stored };
     });
     this.changes(ctx, before, after);
-    return this.present(ctx, after, projection);
+    return this.settled(() => this.present(ctx, after, projection), () => this.fromWrite(ctx, after, projection));
   }
 
   /**
@@ -74,7 +74,12 @@ export class UserService extends ResourceService {
       }),
     );
     this.changes(ctx, before, after);
-    return this.present(ctx, after, projection);
+    return this.settled(() => this.present(ctx, after, projection), () => this.fromWrite(ctx, after, projection));
+  }
+
+  /** A written user without User.groups, which needs a read of its own. */
+  private fromWrite(ctx: ServiceContext, stored: Stored, projection: Projection): Resource {
+    return { body: project(this.rt, this.view(ctx, stored), projection), version: stored.version };
   }
 
   /** With `userIdentity: "externalId"` (OIDC-style connections) every user must carry one. */
