@@ -1,0 +1,94 @@
+/**
+ * PostgreSQL's transient failures (deadlock 40P01, serialization 40001) are retried for every
+ * transaction, the service's multi-step ones included; when the retries run out the request
+ * answers 503 with Retry-After, never 500. The failures are injected at COMMIT through a pool
+ * wrapper, so the test decides exactly how many there are (real deadlocks: postgres-processes).
+ */
+import { randomUUID } from "node:crypto";
+import type { PgClientLike, PgPoolLike } from "../../lib/stores/postgres";
+import { postgresStore } from "../../lib/stores/postgres";
+import { GROUP_SCHEMA, PATCH_OP, createGroup, createUser, host } from "../http/app";
+import { describePostgres, testSchema } from "./postgres-helpers";
+
+const db = testSchema("scim_retry");
+
+/** A pool whose next `failures` COMMITs fail as deadlocks (the transaction is then rolled back). */
+function flakyPool() {
+  const control = { failures: 0, commits: 0 };
+  const real = db.pool();
+  const pool: PgPoolLike = {
+    query: (text, values) => real.query(text, values) as ReturnType<PgPoolLike["query"]>,
+    end: async () => undefined,
+    connect: async (): Promise<PgClientLike> => {
+      const client = await real.connect();
+      return {
+        query: async (text, values) => {
+          if (text === "COMMIT") {
+            control.commits++;
+            if (control.failures > 0) {
+              control.failures--;
+              await client.query("ROLLBACK");
+              throw Object.assign(new Error("deadlock detected"), { code: "40P01" });
+            }
+          }
+          return client.query(text, values) as ReturnType<PgClientLike["query"]>;
+        },
+        release: (error) => client.release(error as Error | undefined),
+      };
+    },
+  };
+  return { pool, control };
+}
+
+describePostgres("postgres: transient failures are retried, then 503", () => {
+  beforeAll(() => db.migrate());
+  afterAll(() => db.drop());
+
+  const setup = (retries?: number) => {
+    const { pool, control } = flakyPool();
+    const store = postgresStore({ pool, schema: db.schema, ...(retries === undefined ? {} : { retries }) });
+    return { control, h: host({ store, rateLimit: false, tenant: `t-${randomUUID()}` }) };
+  };
+
+  test("a group PATCH (a multi-step transaction) whose commit deadlocks twice: 204, the member added once", async () => {
+    const { control, h } = setup();
+    const ada = await createUser(h, "ada@example.com");
+    const gid = await createGroup(h, "Eng");
+    control.failures = 2;
+    const res = await h.patch(`/Groups/${gid}`, { schemas: [PATCH_OP], Operations: [{ op: "add", path: "members", value: [{ value: ada }] }] });
+    expect(res.status).toBe(204);
+    expect(control.failures).toBe(0);
+    const group = await h.get(`/Groups/${gid}`).expect(200);
+    expect(group.body.members.map((m: { value: string }) => m.value)).toEqual([ada]);
+  });
+
+  test("a group PUT whose commit deadlocks once: 200", async () => {
+    const { control, h } = setup();
+    const ada = await createUser(h, "ada@example.com");
+    const gid = await createGroup(h, "Eng");
+    control.failures = 1;
+    const res = await h.put(`/Groups/${gid}`, { schemas: [GROUP_SCHEMA], displayName: "Eng", members: [{ value: ada }] });
+    expect(res.status).toBe(200);
+    expect(res.body.members.map((m: { value: string }) => m.value)).toEqual([ada]);
+  });
+
+  test("retries run out: 503 with Retry-After, nothing written, and the next attempt succeeds", async () => {
+    const { control, h } = setup(2);
+    const ada = await createUser(h, "ada@example.com");
+    control.failures = 1000;
+    control.commits = 0;
+    const res = await h.delete(`/Users/${ada}`);
+    expect(res.status).toBe(503);
+    expect(res.headers["retry-after"]).toMatch(/^\d+$/);
+    expect(res.body).toMatchObject({ status: "503" });
+    // The first attempt and two retries, no more.
+    expect(control.commits).toBe(3);
+    control.failures = 0;
+    await h.get(`/Users/${ada}`).expect(200);
+    await h.delete(`/Users/${ada}`).expect(204);
+  });
+
+  test("retries must be a non-negative integer", () => {
+    expect(() => postgresStore({ pool: flakyPool().pool, retries: -1 })).toThrow(TypeError);
+  });
+});
