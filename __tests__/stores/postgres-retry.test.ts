@@ -14,12 +14,14 @@ const db = testSchema("scim_retry");
 
 /** A pool whose next `failures` COMMITs fail as deadlocks (the transaction is then rolled back). */
 function flakyPool() {
-  const control = { failures: 0, commits: 0 };
+  const control = { failures: 0, commits: 0, down: false, commitError: "40P01" };
   const real = db.pool();
+  const refused = () => Promise.reject(Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }));
   const pool: PgPoolLike = {
-    query: (text, values) => real.query(text, values) as ReturnType<PgPoolLike["query"]>,
+    query: (text, values) => (control.down ? refused() : (real.query(text, values) as ReturnType<PgPoolLike["query"]>)),
     end: async () => undefined,
     connect: async (): Promise<PgClientLike> => {
+      if (control.down) return refused();
       const client = await real.connect();
       return {
         query: async (text, values) => {
@@ -28,7 +30,7 @@ function flakyPool() {
             if (control.failures > 0) {
               control.failures--;
               await client.query("ROLLBACK");
-              throw Object.assign(new Error("deadlock detected"), { code: "40P01" });
+              throw Object.assign(new Error("deadlock detected"), { code: control.commitError });
             }
           }
           return client.query(text, values) as ReturnType<PgClientLike["query"]>;
@@ -47,7 +49,9 @@ describePostgres("postgres: transient failures are retried, then 503", () => {
   const setup = (retries?: number) => {
     const { pool, control } = flakyPool();
     const store = postgresStore({ pool, schema: db.schema, ...(retries === undefined ? {} : { retries }) });
-    return { control, h: host({ store, rateLimit: false, tenant: `t-${randomUUID()}` }) };
+    const logged: unknown[] = [];
+    const logger = { error: (obj: object) => void logged.push(obj) };
+    return { control, logged, h: host({ store, rateLimit: false, tenant: `t-${randomUUID()}`, logger }) };
   };
 
   test("a group PATCH (a multi-step transaction) whose commit deadlocks twice: 204, the member added once", async () => {
@@ -86,6 +90,28 @@ describePostgres("postgres: transient failures are retried, then 503", () => {
     control.failures = 0;
     await h.get(`/Users/${ada}`).expect(200);
     await h.delete(`/Users/${ada}`).expect(204);
+  });
+
+  test("the database unreachable: 503 with Retry-After for reads and writes", async () => {
+    const { control, h } = setup();
+    const ada = await createUser(h, "ada@example.com");
+    control.down = true;
+    const read = await h.get(`/Users/${ada}`);
+    const write = await h.delete(`/Users/${ada}`);
+    expect([read.status, write.status]).toEqual([503, 503]);
+    expect(write.headers["retry-after"]).toMatch(/^\d+$/);
+    control.down = false;
+    await h.delete(`/Users/${ada}`).expect(204);
+  });
+
+  test("a COMMIT that loses its connection: a logged 500 (it may have landed), never a 503", async () => {
+    const { control, logged, h } = setup();
+    const ada = await createUser(h, "ada@example.com");
+    control.failures = 1;
+    control.commitError = "ECONNRESET";
+    const res = await h.delete(`/Users/${ada}`);
+    expect(res.status).toBe(500);
+    expect(logged).toHaveLength(1);
   });
 
   test("retries must be a non-negative integer", () => {

@@ -45,14 +45,23 @@ export function transactions(source: SessionSource, read: <T>(op: Op<T>) => Prom
   const once = <T>(body: (session: Session) => Promise<T>): Promise<T> =>
     source.hold(async (session, broken) => {
       await session.exec(source.begin);
+      let result: T;
       try {
-        const result = await body(session);
-        await session.exec("COMMIT");
-        return result;
+        result = await body(session);
       } catch (error) {
         await session.exec("ROLLBACK").catch(broken);
         throw error;
       }
+      try {
+        await session.exec("COMMIT");
+      } catch (error) {
+        await session.exec("ROLLBACK").catch(broken);
+        // A COMMIT that failed for want of a connection may have landed: neither retried nor a
+        // 503 ("nothing was written"), but the logged 500 of an unknown outcome.
+        if (source.classify(error) === "unavailable") throw new CommitOutcomeUnknown(error);
+        throw error;
+      }
+      return result;
     });
 
   return {
@@ -69,6 +78,13 @@ export function transactions(source: SessionSource, read: <T>(op: Op<T>) => Prom
         }),
       ),
   };
+}
+
+export class CommitOutcomeUnknown extends Error {
+  constructor(override readonly cause: unknown) {
+    super(`COMMIT failed, the transaction may have landed: ${(cause as Error)?.message ?? String(cause)}`);
+    this.name = "CommitOutcomeUnknown";
+  }
 }
 
 /** Operations inside one transaction run one at a time, each write in a savepoint. */
