@@ -114,6 +114,27 @@ describePostgres("postgres: transient failures are retried, then 503", () => {
     expect(logged).toHaveLength(1);
   });
 
+  test("lock order: two transactions, each holding its group, add each other's group; no deadlock even without retries", async () => {
+    const store = postgresStore({ pool: db.pool(), schema: db.schema, retries: 0 });
+    const ctx = { tenant: `t-${randomUUID()}` };
+    const a = (await store.groups.create(ctx, { displayName: "A" })).id;
+    const b = (await store.groups.create(ctx, { displayName: "B" })).id;
+    let arrived = 0;
+    let bothRead!: () => void;
+    const barrier = new Promise<void>((resolve) => (bothRead = resolve));
+    const meet = () => (++arrived === 2 && bothRead(), barrier);
+    // As the service's group PATCH does: read (and lock) its group, then add a member.
+    const adds = (own: string, other: string) =>
+      store.transaction!(async (s) => {
+        await s.groups.get(ctx, own);
+        await meet();
+        await s.groups.addMembers(ctx, own, [{ value: other, type: "Group" }]);
+      });
+    await Promise.all([adds(a, b), adds(b, a)]);
+    expect((await store.groups.get(ctx, a, { members: true }))!.members!.map((m) => m.value)).toEqual([b]);
+    expect((await store.groups.get(ctx, b, { members: true }))!.members!.map((m) => m.value)).toEqual([a]);
+  });
+
   test("retries must be a non-negative integer", () => {
     expect(() => postgresStore({ pool: flakyPool().pool, retries: -1 })).toThrow(TypeError);
   });

@@ -147,7 +147,10 @@ class Operations {
 
   async get(c: Conn, kind: Kind, ctx: StoreContext, id: string, withMembers: boolean, lock: boolean): Promise<Stored | null> {
     const p = this.d.params();
-    const forUpdate = lock ? " FOR UPDATE" : "";
+    // NO KEY UPDATE (PostgreSQL): it queues other writers of the row, but not member adds that
+    // only need the row to stay (FOR KEY SHARE), so two PATCHes adding each other's group as a
+    // member do not deadlock.
+    const forUpdate = lock ? this.d.forUpdate : "";
     const rows = await c.all(`SELECT ${COLUMNS} FROM ${this.table(kind)} t WHERE t.tenant = ${p.add(ctx.tenant)} AND t.id = ${p.add(id)}${forUpdate}`, p);
     if (rows.length === 0) return null;
     const stored = this.stored(rows[0]);
