@@ -98,4 +98,46 @@ describePostgres("two server processes on one PostgreSQL", () => {
     const rows = await db.pool().query(`SELECT count(*)::int AS n, count(DISTINCT member_id)::int AS d FROM "${db.schema}".memberships WHERE group_id = $1`, [gid]);
     expect(rows.rows[0]).toEqual({ n: 40, d: 40 });
   }, 60000);
+
+  test("users deleted while other requests PATCH their groups: no 5xx, no member lost or duplicated", async () => {
+    const [a, b] = await Promise.all([startServer(), startServer()]);
+    servers.push(a.child, b.child);
+    const bases = [a.base, b.base];
+    // Seeded through the store: 40 users, 4 groups holding users 0..29, each user's memberships
+    // written in a different group order (so no two deletes lock the groups in the same order by luck).
+    const store = db.store();
+    const ctx = { tenant: "default" };
+    const users: string[] = [];
+    for (let i = 0; i < 40; i++) users.push((await store.users.create(ctx, { userName: `d${i}@example.com` })).id);
+    const groups: string[] = [];
+    for (let g = 0; g < 4; g++) groups.push((await store.groups.create(ctx, { displayName: `Team ${g}` })).id);
+    for (let i = 0; i < 30; i++) {
+      for (let k = 0; k < 4; k++) await store.groups.addMembers(ctx, groups[(i + k) % 4]!, [{ value: users[i]!, type: "User" }]);
+    }
+    // Users 0..19 are deleted; meanwhile every group gains 30..39 and loses 20..24 (Okta's shapes).
+    const deletes = users.slice(0, 20).map((id, i) => () => call("DELETE", `${bases[i % 2]}/Users/${id}`));
+    const patches = groups.flatMap((gid, g) =>
+      Array.from({ length: 10 }, (_, i) => () => {
+        const ops: unknown[] = [{ op: "replace", value: { id: gid, displayName: `Team ${g}` } }];
+        ops.push({ op: "add", path: "members", value: [{ value: users[30 + i] }, { value: users[30 + ((i + 1) % 10)] }] });
+        if (i < 5) ops.push({ op: "remove", path: `members[value eq "${users[20 + i]}"]` });
+        return call("PATCH", `${bases[(i + g) % 2]}/Groups/${gid}`, patch(...ops));
+      }),
+    );
+    const all = [...deletes, ...patches].map((send, i) => ({ send, key: (i * 37) % 60 })).sort((x, y) => x.key - y.key);
+    const answers = await Promise.all(all.map((r) => r.send()));
+    expect(answers.filter((r) => r.status >= 500).map((r) => `${r.status} ${JSON.stringify(r.json)}`)).toEqual([]);
+    expect(answers.map((r) => r.status).filter((s) => s !== 204)).toEqual([]);
+
+    const expected = users.slice(25, 40).sort();
+    for (const gid of groups) {
+      const got = await call("GET", `${a.base}/Groups/${gid}`);
+      const members: string[] = got.json.members.map((m: { value: string }) => m.value);
+      expect([...members].sort()).toEqual(expected);
+    }
+    const rows = await db
+      .pool()
+      .query(`SELECT count(*)::int AS n, count(DISTINCT (group_id, member_id))::int AS d FROM "${db.schema}".memberships WHERE group_id = ANY($1)`, [groups]);
+    expect(rows.rows[0]).toEqual({ n: 60, d: 60 });
+  }, 120000);
 });

@@ -51,7 +51,7 @@ describePostgres("postgresStore: statement timeout", () => {
     slowNext(/^SELECT COUNT\(\*\)/);
     const res = await h.get(`/Users?filter=${encodeURIComponent('name.familyName co "love"')}`);
     expectScimError(res, 503);
-    expect(res.headers["retry-after"]).toBe("5");
+    expect(res.headers["retry-after"]).toMatch(/^[1-9]\d*$/);
     // The pool has one connection: the next request only runs if the first was given back.
     expect(pool.idleCount).toBe(pool.totalCount);
     const after = await h.get(`/Users?filter=${encodeURIComponent('userName eq "ada@example.com"')}`).expect(200);
@@ -64,7 +64,7 @@ describePostgres("postgresStore: statement timeout", () => {
     slowNext(/^INSERT INTO/);
     const res = await h.post("/Users", oktaUser("grace@example.com"));
     expectScimError(res, 503);
-    expect(res.headers["retry-after"]).toBe("5");
+    expect(res.headers["retry-after"]).toMatch(/^[1-9]\d*$/);
     const found = await h.get(`/Users?filter=${encodeURIComponent('userName eq "grace@example.com"')}`).expect(200);
     expect(found.body.totalResults).toBe(0);
   });

@@ -42,7 +42,9 @@ export interface Hooks {
   /**
    * Run each hook and its write in one store transaction, so a hook's own writes through
    * `ctx.store` land or roll back with the request's. Costs: the transaction stays open while
-   * the hook runs (on SQLite that blocks every other writer), so keep such hooks short.
+   * the hook runs (on SQLite and memory that blocks every other request), so keep such hooks
+   * short. Default false: hooks run outside any transaction, on a read of their own, and the
+   * write lands only at the version the hook saw (else the request, hook included, runs again).
    */
   transactional?: boolean;
 }

@@ -42,6 +42,7 @@ export function scim(options: ScimOptions): Router {
     strictExtensions: options.strictExtensions ?? false,
     unknownMembers: options.unknownMembers ?? "skip",
     warn: warnWith(logger),
+    logger,
     ...(options.hooks ? { hooks: options.hooks } : {}),
   };
   store.configure?.(setup.uniqueKeys);
@@ -73,8 +74,10 @@ export function scim(options: ScimOptions): Router {
         if (scope) requireScope(ctx.principal, scope);
         if (limit) allowedBy(await limit.tenant(ctx.tenant));
         await fn(req, res, ctx);
-        emitAll(options.events, ctx.report.events, logger);
       })
+      // The service records an event only once its write has committed, so the events go out
+      // even when something after the commit failed: the IdP's retry would be a no-op.
+      .finally(() => emitAll(options.events, ctx.report.events, logger))
       .catch(next);
   };
 

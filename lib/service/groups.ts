@@ -5,7 +5,7 @@
 import { ScimError } from "../protocol/errors";
 import type { ResolvedFilter } from "../protocol/filter/ast";
 import { applyPatch, netMemberChange, parsePatchRequest, type NetMemberChange } from "../protocol/patch";
-import type { Projection } from "../protocol/projection";
+import { project, type Projection } from "../protocol/projection";
 import type { ResourceTypeDef } from "../schema/types";
 import type { Member, Store, Stored, WriteOptions } from "../stores/types";
 import type { ServiceContext } from "./context";
@@ -53,7 +53,10 @@ export class GroupService extends ResourceService {
     this.emit(ctx, "group.created", { id: stored.id, resource: this.view(ctx, stored) });
     this.membersChanged(ctx, stored.id, { added: members.map((m) => m.value), removed: [] });
     this.membersSkipped(ctx, stored.id, skipped);
-    return this.present(ctx, await this.load(ctx, stored.id, this.wantsMembers(projection)), projection);
+    return this.settled(
+      async () => this.present(ctx, await this.load(ctx, stored.id, this.wantsMembers(projection)), projection),
+      () => this.fromWrite(ctx, stored, members, projection),
+    );
   }
 
   /** RFC 7644 3.5.1: PUT replaces; a PUT without `members` leaves the group empty. */
@@ -61,19 +64,26 @@ export class GroupService extends ResourceService {
     const resource = this.normalize(body);
     const asked = this.membersOf(body) ?? [];
     ctx.report.id = id;
-    const { result: { before, after, diff }, skipped } = await this.skipping(ctx, (keep) => this.guarded(async (store) => {
-      const members = keep(asked);
-      // A PUT carries the whole member list, so reading the old one costs no more than the request.
-      const current = await this.load(ctx, id, true, store.groups);
-      const ifVersion = requiredVersion(ifMatch, current.version);
-      await this.hooks?.beforeReplace?.({ ...this.hookContext(ctx, store), id, resource, current: this.view(ctx, current) });
-      const stored = await store.groups.replace(ctx, id, this.replacement(current, resource), { members, ...(ifVersion === undefined ? {} : { ifVersion }) });
-      return { before: current, after: stored, diff: diffMembers(current.members ?? [], members) };
-    }, true));
+    const { result: { before, after, members, diff }, skipped } = await withRetry(ifMatch === undefined, () =>
+      this.skipping(ctx, (keep) =>
+        this.hooked("beforeReplace", async (store, gate) => {
+          const members = keep(asked);
+          // A PUT carries the whole member list, so reading the old one costs no more than the request.
+          const current = await this.load(ctx, id, true, store.groups);
+          const ifVersion = requiredVersion(ifMatch, current.version);
+          await gate(current.version, () => this.hooks?.beforeReplace?.({ ...this.hookContext(ctx, store), id, resource, current: this.view(ctx, current) }));
+          const stored = await store.groups.replace(ctx, id, this.replacement(current, resource), { members, ...(ifVersion === undefined ? {} : { ifVersion }) });
+          return { before: current, after: stored, members, diff: diffMembers(current.members ?? [], members) };
+        }),
+      ),
+    );
     this.recordChanged(ctx, before, after);
     this.membersChanged(ctx, id, diff);
     this.membersSkipped(ctx, id, skipped);
-    return this.present(ctx, await this.load(ctx, id, this.wantsMembers(projection)), projection);
+    return this.settled(
+      async () => this.present(ctx, await this.load(ctx, id, this.wantsMembers(projection)), projection),
+      () => this.fromWrite(ctx, after, members, projection),
+    );
   }
 
   /**
@@ -91,7 +101,7 @@ export class GroupService extends ResourceService {
     ctx.report.id = id;
     this.logPatch(id, operations);
     const { result: outcome, skipped } = await withRetry(ifMatch === undefined, () => this.skipping(ctx, (keep) =>
-      this.guarded(async (store) => {
+      this.hooked("beforePatch", async (store, gate) => {
         const current = await this.load(ctx, id, false, store.groups);
         const ifVersion = requiredVersion(ifMatch, current.version);
         const currentResource = this.view(ctx, current);
@@ -100,19 +110,28 @@ export class GroupService extends ResourceService {
         this.checkMemberCount(net.replace ?? net.add);
         const change = { ...net, add: keep(net.add), ...(net.replace ? { replace: keep(net.replace) } : {}) };
         if (changed.length === 0 && members.length === 0) return { before: current, after: current, diff: { added: [], removed: [] } };
-        await this.hooks?.beforePatch?.({ ...this.hookContext(ctx, store), id, operations, resource, current: currentResource });
+        await gate(current.version, () => this.hooks?.beforePatch?.({ ...this.hookContext(ctx, store), id, operations, resource, current: currentResource }));
         // The record write carries the version read, so a concurrent rename is not lost.
         const after = changed.length > 0 ? await store.groups.replace(ctx, id, this.replacement(current, resource), { ifVersion: ifVersion ?? current.version }) : current;
         const pinned: WriteOptions = changed.length === 0 && ifVersion !== undefined ? { ifVersion } : {};
         const diff = await this.applyMembers(store, ctx, id, change, pinned);
         return { before: current, after, diff };
-      }, true),
+      }),
     ));
     this.recordChanged(ctx, outcome.before, outcome.after);
     this.membersChanged(ctx, id, outcome.diff);
     this.membersSkipped(ctx, id, skipped);
     if (!projection) return null;
-    return this.present(ctx, await this.load(ctx, id, this.wantsMembers(projection)), projection);
+    // RFC 7644 3.5.2: 204 is always a valid answer to a PATCH, and needs no read.
+    return this.settled(async () => this.present(ctx, await this.load(ctx, id, this.wantsMembers(projection)), projection), () => null);
+  }
+
+  /**
+   * A written group with the member list as written: ids and types, without the display names
+   * a read would add. Its version is the write's; a later member change moves it on.
+   */
+  private fromWrite(ctx: ServiceContext, stored: Stored, members: Member[], projection: Projection): Resource {
+    return { body: project(this.rt, this.view(ctx, stored, { members }), projection), version: stored.version };
   }
 
   private async applyMembers(store: Store, ctx: ServiceContext, id: string, change: NetMemberChange, pinned: WriteOptions): Promise<MemberDiff> {

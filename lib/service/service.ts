@@ -6,6 +6,7 @@ import type { ScimEventMap, ScimEventType } from "../events/types";
 import type { HookContext, Hooks, ResourceHooks } from "../hooks/types";
 import { debugFilter, debugPatch, filterForDebug, patchPathForDebug } from "../debug";
 import type { ResourceMapping } from "../mapping/types";
+import type { Logger } from "../options";
 import { ScimError, clip, notFound } from "../protocol/errors";
 import { changedAttributes } from "../protocol/changes";
 import { memberOf } from "../protocol/json";
@@ -42,11 +43,19 @@ export interface ServiceOptions {
   unknownMembers?: "reject" | "skip";
   /** Where operational warnings go (skipped member ids); the router passes the host's logger. */
   warn?: (obj: object, msg: string) => void;
+  /** Told when a read after a committed write fails (the answer is then built from the write). */
+  logger?: Logger;
   /** Users only: the attribute that identifies a user to the app; with "externalId" it is required and unique. */
   identity?: "userName" | "externalId";
 }
 
 type Payload<K extends ScimEventType> = Omit<ScimEventMap[K], "tenant" | "actor" | "at">;
+
+/** Called by a write between its read and its write, with the version read: runs the before-hook, or checks it. */
+export type Gate = (version: string, hook: () => unknown) => Promise<void>;
+
+/** Ends the hook's round of `hooked` before anything is written. */
+const STOP: unique symbol = Symbol("hook ran");
 
 export abstract class ResourceService {
   constructor(
@@ -85,6 +94,21 @@ export abstract class ResourceService {
     const stored = await table.get(ctx, id, { members });
     if (!stored) throw notFound(`${this.rt.name} ${clip(id)} not found.`);
     return stored;
+  }
+
+  /**
+   * The answer to a write that has committed. If the read that completes it fails (a member
+   * list, User.groups), the answer is `fallback`, built from what the write itself returned, and
+   * the failure is logged: a committed write is never reported as failed, or the IdP would retry
+   * a no-op and never see its success.
+   */
+  protected async settled<T>(read: () => Promise<T>, fallback: () => T): Promise<T> {
+    try {
+      return await read();
+    } catch (err) {
+      this.options.logger?.error({ err }, `${this.rt.name} written; the read that follows failed, answering from the write`);
+      return fallback();
+    }
   }
 
   /** Returns null when If-None-Match names the current version (the router answers 304). */
@@ -187,6 +211,38 @@ export abstract class ResourceService {
     const store = this.options.store;
     const wanted = force || !!this.options.hooks?.transactional;
     return this.unique(wanted && store.transaction ? store.transaction(fn) : fn(store));
+  }
+
+  /**
+   * A read-modify-write with a before-hook, in one store transaction. With `hooks.transactional`
+   * the hook runs inside it. Without, the hook must not hold the transaction open (on memory and
+   * SQLite an open transaction blocks every other request, and a slow hook would hold it): the
+   * hook runs first, outside any transaction, on a read of its own, and `body` stops at the gate;
+   * the transaction then runs `body` again and writes only if the resource is still at the
+   * version the hook saw. If it moved, 412: `withRetry` then runs it all again, hook included,
+   * unless the client pinned a version with If-Match. The hook always saw what is written.
+   */
+  protected async hooked<T>(name: keyof ResourceHooks, body: (store: Store, gate: Gate) => Promise<T>): Promise<T> {
+    const transactional = !!this.options.hooks?.transactional;
+    if (transactional || !this.hooks?.[name]) return this.guarded((store) => body(store, async (_version, hook) => void (await hook())), true);
+    let approved: string | undefined;
+    try {
+      // Returning here means body stopped before any write (nothing to change).
+      return await body(this.options.store, async (version, hook) => {
+        await hook();
+        approved = version;
+        throw STOP;
+      });
+    } catch (error) {
+      if (error !== STOP) throw error;
+    }
+    return this.guarded(
+      (store) =>
+        body(store, async (version) => {
+          if (version !== approved) throw new ScimError(412, undefined, "The resource changed while the request was processed.");
+        }),
+      true,
+    );
   }
 
   protected hookContext(ctx: ServiceContext, store: Store): HookContext {

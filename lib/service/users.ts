@@ -48,7 +48,7 @@ export class UserService extends ResourceService {
       return { before: current, after: stored };
     });
     this.changes(ctx, before, after);
-    return this.present(ctx, after, projection);
+    return this.settled(() => this.present(ctx, after, projection), () => this.fromWrite(ctx, after, projection));
   }
 
   /**
@@ -62,19 +62,24 @@ export class UserService extends ResourceService {
     ctx.report.id = id;
     this.logPatch(id, operations);
     const { before, after } = await withRetry(ifMatch === undefined, () =>
-      this.guarded(async (store) => {
+      this.hooked("beforePatch", async (store, gate) => {
         const current = await this.load(ctx, id, false, store.users);
         const ifVersion = requiredVersion(ifMatch, current.version) ?? current.version;
         const currentResource = this.view(ctx, current);
         const { resource, changed } = applyPatch(this.rt, currentResource, operations, { filter: this.options.limits.filter });
         this.identified(resource);
         if (changed.length === 0) return { before: current, after: current };
-        await this.hooks?.beforePatch?.({ ...this.hookContext(ctx, store), id, operations, resource, current: currentResource });
+        await gate(current.version, () => this.hooks?.beforePatch?.({ ...this.hookContext(ctx, store), id, operations, resource, current: currentResource }));
         return { before: current, after: await store.users.replace(ctx, id, this.replacement(current, resource), { ifVersion }) };
-      }, true),
+      }),
     );
     this.changes(ctx, before, after);
-    return this.present(ctx, after, projection);
+    return this.settled(() => this.present(ctx, after, projection), () => this.fromWrite(ctx, after, projection));
+  }
+
+  /** A written user without User.groups, which needs a read of its own. */
+  private fromWrite(ctx: ServiceContext, stored: Stored, projection: Projection): Resource {
+    return { body: project(this.rt, this.view(ctx, stored), projection), version: stored.version };
   }
 
   /** With `userIdentity: "externalId"` (OIDC-style connections) every user must carry one. */

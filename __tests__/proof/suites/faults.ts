@@ -2,7 +2,8 @@
  * Fault injection over HTTP, for any store. For every write endpoint, the request is first run
  * cleanly to count its store calls; then, on a fresh store each time, each of those calls fails
  * in turn, both before the real store is reached and right after it did its work. Every time:
- * the answer is a 500 in the SCIM error format whose detail reveals nothing of the failure, the
+ * the answer is a 500 in the SCIM error format whose detail reveals nothing of the failure (or,
+ * when the failing call is a read after the write committed, the write's success status), the
  * host's logger receives the failure, the tenant's state read back through the store is either
  * exactly what it was or exactly what a clean run produces (never anything in between), and the
  * next requests succeed.
@@ -211,9 +212,14 @@ export function faultSuite(o: SuiteOptions): void {
                 const where = `${scenario.name}: call ${n}/${calls} (${failed?.resource}.${failed?.method}) failing ${when}`;
                 run.store.setPlan({});
 
-                // A 500 in the SCIM format that names nothing internal.
-                expect({ where, status: res.status, problems: scimErrorProblems(res) }).toEqual({ where, status: 500, problems: [] });
-                expect(res.text).not.toMatch(/injected|fault|InjectedFault|users\.|groups\./i);
+                // A read after the write committed: the write's success, answered from the write.
+                // Anything else: a 500 in the SCIM format that names nothing internal.
+                const afterCommit = isAfterCommit(run.store, n);
+                // (RFC 7644 3.5.2: 204 answers any PATCH, also one that asked for attributes.)
+                const success = res.status === scenario.ok || (req.method === "PATCH" && res.status === 204);
+                if (afterCommit) expect({ where, status: res.status, success }).toEqual({ where, status: res.status, success: true });
+                else expect({ where, status: res.status, problems: scimErrorProblems(res) }).toEqual({ where, status: 500, problems: [] });
+                expect(res.text).not.toMatch(afterCommit ? /injected|fault/i : /injected|fault|InjectedFault|users\.|groups\./i);
                 // The host's logger got the real error.
                 const logged = run.errors.map((e) => (e as { err?: unknown }).err);
                 expect({ where, logged: logged.some((e) => e instanceof InjectedFault) }).toEqual({ where, logged: true });
@@ -222,6 +228,7 @@ export function faultSuite(o: SuiteOptions): void {
                 const after = await canonical(run.inner, run.ctx);
                 const outcome = isEqual(after, before) ? "unchanged" : isEqual(after, committed) ? "committed" : "PARTIAL";
                 if (process.env.PROOF_DEBUG) console.log(where, outcome);
+                if (afterCommit) expect({ where, outcome }).toEqual({ where, outcome: "committed" });
                 expect({ where, outcome, ...(outcome === "PARTIAL" ? { before, after, committed } : {}) }).toEqual({
                   where,
                   outcome: expect.stringMatching(/^(unchanged|committed)$/),
@@ -252,6 +259,13 @@ export function faultSuite(o: SuiteOptions): void {
 }
 
 const WRITES = new Set(["create", "replace", "delete", "addMembers", "removeMembers", "replaceMembers", "transaction"]);
+
+/** Whether call `n` (1-based) reads after a write outside any transaction finished: after the commit. */
+function isAfterCommit(store: FaultyStore, n: number): boolean {
+  const call = store.calls[n - 1];
+  if (!call || call.inTransaction || WRITES.has(call.method)) return false;
+  return store.calls.slice(0, n - 1).some((c) => !c.inTransaction && WRITES.has(c.method));
+}
 
 /** Position of the first writing call in the log (a transaction counts as one); Infinity if none. */
 function firstWrite(store: FaultyStore): number {

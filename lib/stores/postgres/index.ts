@@ -6,16 +6,16 @@
  *   await migrate(store);            // once, at deploy time (or { migrate: true } in examples)
  */
 import type { Pool } from "pg";
-import { ScimError } from "../../protocol/errors";
 import { sqlStore } from "../sql/core";
 import { sqlAuditLog } from "../sql/audit";
 import { sqlTokenRegistry } from "../sql/tokens";
 import type { SqlStore } from "../sql/store";
-import type { Conn, Driver, Op, Runner } from "../sql/driver";
+import type { Conn, Driver } from "../sql/driver";
 import { latestVersion, schemaBehind } from "../sql/migrate";
 import type { Params } from "../sql/params";
-import { Lock } from "../memory/lock";
 import { loadPeer } from "../sql/peer";
+import type { Transience } from "../sql/retry";
+import { transactions } from "../sql/transactions";
 import { postgresDialect, quoteIdent } from "./dialect";
 import { postgresMigrations } from "./migrations";
 
@@ -36,7 +36,10 @@ export type PostgresStoreOptions = ({ pool: PgPoolLike; connectionString?: never
   schema?: string;
   /** Apply pending migrations before the first operation. For examples and tests; deploys call migrate(). */
   migrate?: boolean;
-  /** Times an operation is retried after a deadlock or serialization failure. Default 3. */
+  /**
+   * Times an operation or transaction is retried after a deadlock or serialization failure, with
+   * a jittered backoff; then the request answers 503 with Retry-After. Default 5.
+   */
   retries?: number;
   /**
    * Milliseconds one statement may run before PostgreSQL cancels it (`SET LOCAL statement_timeout`
@@ -52,17 +55,20 @@ export type { SqlStore };
 const RETRYABLE = new Set(["40P01", "40001"]); // deadlock_detected, serialization_failure
 const QUERY_CANCELED = "57014"; // statement_timeout, or pg_cancel_backend()
 const DEFAULT_STATEMENT_TIMEOUT = 5000;
-/** Seconds a client is asked to wait after a cancelled statement. */
-const RETRY_AFTER = 5;
+/** too_many_connections, admin_shutdown, crash_shutdown, cannot_connect_now; class 08 below. */
+const UNAVAILABLE = new Set(["53300", "57P01", "57P02", "57P03", "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE"]);
 
 /**
- * A statement cancelled by statement_timeout is the server's trouble (load, locks, a bad plan),
- * not the client's: the work budget already refused what is too costly by its shape. So 503
- * with Retry-After, which Okta and Entra retry, rather than a 400 they would not.
+ * Which failures are worth another attempt, and which mean the database cannot serve us now. A
+ * statement cancelled by statement_timeout is the server's trouble (load, locks, a bad plan), not
+ * the client's: the work budget already refused what is too costly by its shape. So 503 with
+ * Retry-After, which Okta and Entra retry, rather than a 400 they would not.
  */
-function cancelled(error: unknown): unknown {
-  if ((error as { code?: string } | null)?.code !== QUERY_CANCELED) return error;
-  return new ScimError(503, undefined, "The database did not answer in time; retry later.", { "Retry-After": String(RETRY_AFTER) });
+function transience(error: unknown): Transience {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== "string") return undefined;
+  if (RETRYABLE.has(code)) return "retry";
+  return UNAVAILABLE.has(code) || code === QUERY_CANCELED || code.startsWith("08") ? "unavailable" : undefined;
 }
 
 function newPool(connectionString: string): PgPoolLike {
@@ -82,11 +88,10 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   const dialect = postgresDialect(schema);
   const migrations = postgresMigrations(S);
   const wanted = latestVersion(migrations);
-  const retries = options.retries ?? 3;
+  const retries = options.retries ?? 5;
+  if (!Number.isInteger(retries) || retries < 0) throw new TypeError("postgresStore: retries must be a non-negative integer.");
   const timeout = options.statementTimeout ?? DEFAULT_STATEMENT_TIMEOUT;
   if (!Number.isInteger(timeout) || timeout < 0) throw new TypeError("postgresStore: statementTimeout must be a whole number of milliseconds (0 turns it off).");
-  // One round trip: a simple query may hold two statements. `timeout` is a checked integer.
-  const begin = timeout > 0 ? `BEGIN; SET LOCAL statement_timeout = ${timeout}` : "BEGIN";
 
   const schemaVersion = async (): Promise<number> => {
     const exists = await pool.query("SELECT to_regclass($1) AS t", [`${S}.schema_version`]);
@@ -139,96 +144,32 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     run: async (sql: string, p: Params) => (await q.query(sql, p.values)).rowCount ?? 0,
   });
 
-  const atomically = async <T>(op: Op<T>): Promise<T> => {
-    for (let attempt = 0; ; attempt++) {
-      const client = await pool.connect();
-      let broken: Error | undefined;
-      try {
-        await client.query(begin);
-        const result = await op(on(client));
-        await client.query("COMMIT");
-        return result;
-      } catch (error) {
-        await client.query("ROLLBACK").catch((e: Error) => (broken = e));
-        const code = (error as { code?: string }).code;
-        if (attempt < retries && code && RETRYABLE.has(code)) continue;
-        throw cancelled(error);
-      } finally {
-        client.release(broken);
-      }
-    }
-  };
-
-  /** Reads run in a transaction only to carry the statement timeout. */
-  const bounded = async <T>(op: Op<T>): Promise<T> => {
-    const client = await pool.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query(begin);
-      const result = await op(on(client));
-      await client.query("COMMIT");
-      return result;
-    } catch (error) {
-      await client.query("ROLLBACK").catch((e: Error) => (broken = e));
-      throw cancelled(error);
-    } finally {
-      client.release(broken);
-    }
-  };
-
-  const outside: Runner = {
-    read: async (op) => {
-      await ensureReady();
-      return timeout > 0 ? bounded(op) : op(on(pool));
+  const run = transactions(
+    {
+      // One round trip: a simple query may hold two statements. `timeout` is a checked integer.
+      begin: timeout > 0 ? `BEGIN; SET LOCAL statement_timeout = ${timeout}` : "BEGIN",
+      locksReads: true,
+      policy: { retries, baseDelayMs: 20, maxDelayMs: 500 },
+      classify: transience,
+      async hold(fn) {
+        await ensureReady();
+        const client = await pool.connect();
+        let broken: Error | undefined;
+        try {
+          return await fn({ conn: on(client), exec: async (sql) => void (await client.query(sql)) }, (e) => (broken = e));
+        } finally {
+          client.release(broken);
+        }
+      },
     },
-    write: async (op) => {
+    async (op) => {
       await ensureReady();
-      return atomically(op);
+      return op(on(pool));
     },
-  };
+  );
 
-  const driver: Driver = {
-    dialect,
-    outside,
-    async transaction(fn) {
-      await ensureReady();
-      const client = await pool.connect();
-      let broken: Error | undefined;
-      // Operations of one transaction share its client; they run one at a time, each in a
-      // savepoint, so a failed one (a 409, a 400) undoes itself and leaves the rest usable.
-      const lock = new Lock();
-      const conn = on(client);
-      let savepoints = 0;
-      const inside: Runner = {
-        locksReads: true,
-        read: (op) => lock.run(() => op(conn)),
-        write: (op) =>
-          lock.run(async () => {
-            const name = `sp${++savepoints}`;
-            await client.query(`SAVEPOINT ${name}`);
-            try {
-              const result = await op(conn);
-              await client.query(`RELEASE SAVEPOINT ${name}`);
-              return result;
-            } catch (error) {
-              await client.query(`ROLLBACK TO SAVEPOINT ${name}`);
-              throw error;
-            }
-          }),
-      };
-      try {
-        await client.query(begin);
-        const result = await fn(inside);
-        await lock.run(() => client.query("COMMIT"));
-        return result;
-      } catch (error) {
-        await client.query("ROLLBACK").catch((e: Error) => (broken = e));
-        throw cancelled(error);
-      } finally {
-        client.release(broken);
-      }
-    },
-  };
+  // With a statement timeout, reads run in a transaction too: SET LOCAL needs one.
+  const driver: Driver = { dialect, outside: { read: timeout > 0 ? run.write : run.read, write: run.write }, transaction: run.transaction };
 
   const store = sqlStore(driver, "postgresStore") as PostgresStore;
   store.tokens = sqlTokenRegistry(driver);

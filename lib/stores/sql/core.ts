@@ -6,6 +6,9 @@
  *  - member changes first bump the group's version (which locks its row, serialising changes to
  *    one group across processes), then insert or delete membership rows; member lists are never
  *    read, modified and written back;
+ *  - locks are taken in one order everywhere: groups (several at once in id order), then the
+ *    users or groups they hold (FOR KEY SHARE when adding them, the row itself when deleting);
+ *    what is left to deadlock or serialization failures is retried (./retry.ts);
  *  - every multi-statement operation runs in a transaction (a savepoint inside a caller's).
  */
 import { randomUUID } from "node:crypto";
@@ -14,6 +17,7 @@ import { fold } from "../../values/fold";
 import type { AppRecord, Member, Query, RecordWriteOptions, Store, StoreContext, Stored, UniqueKey, WriteOptions } from "../types";
 import { compileFilter, compileSortKeys, orderBy, type Kind } from "./compile";
 import type { Conn, Driver, Runner, SqlRow, StoreDialect } from "./driver";
+import { Restart } from "./retry";
 
 const COLUMNS = "t.id, t.version, t.created, t.last_modified, t.record";
 /** RETURNING may not name the table (SQLite), so its columns go unqualified. */
@@ -160,7 +164,10 @@ class Operations {
 
   async get(c: Conn, kind: Kind, ctx: StoreContext, id: string, withMembers: boolean, lock: boolean): Promise<Stored | null> {
     const p = this.d.params();
-    const forUpdate = lock ? " FOR UPDATE" : "";
+    // NO KEY UPDATE (PostgreSQL): it queues other writers of the row, but not member adds that
+    // only need the row to stay (FOR KEY SHARE), so two PATCHes adding each other's group as a
+    // member do not deadlock.
+    const forUpdate = lock ? this.d.forUpdate : "";
     const rows = await c.all(`SELECT ${COLUMNS} FROM ${this.table(kind)} t WHERE t.tenant = ${p.add(ctx.tenant)} AND t.id = ${p.add(id)}${forUpdate}`, p);
     if (rows.length === 0) return null;
     const stored = this.stored(rows[0]);
@@ -222,16 +229,23 @@ class Operations {
   }
 
   async delete(c: Conn, kind: Kind, ctx: StoreContext, id: string, opts: WriteOptions): Promise<void> {
-    // Groups that lose a member get a new version. Their rows are locked before the deleted
-    // row, the same order member changes take (group first, then its members).
-    await this.touchGroupsOf(c, ctx, id);
+    // Groups that lose a member get a new version (a stale ETag would answer If-None-Match with
+    // 304). Their rows are locked before the deleted row, the order member changes take (group
+    // first, then its members).
+    const touched = new Set(await this.touchGroupsOf(c, ctx, id));
     const p = this.d.params();
     const deleted = await c.run(`DELETE FROM ${this.table(kind)} AS t WHERE ${this.target(p, ctx, id, opts)}`, p);
     if (deleted === 0) throw await this.why(c, kind, ctx, id);
     const q = this.d.params();
     const tenant = q.add(ctx.tenant);
     const me = q.add(id);
-    await c.run(`DELETE FROM ${this.table("memberships")} WHERE tenant = ${tenant} AND (member_id = ${me} OR group_id = ${me})`, q);
+    const left = await c.all(`DELETE FROM ${this.table("memberships")} WHERE tenant = ${tenant} AND (member_id = ${me} OR group_id = ${me}) RETURNING group_id, member_id`, q);
+    // A membership committed after the groups were locked (the delete waited for its member
+    // add to finish) belongs to a group this transaction has not bumped; locking it now would
+    // break the order above, so start over: the next attempt finds it among the groups to lock.
+    if (left.some((row) => String(row.member_id) === id && String(row.group_id) !== id && !touched.has(String(row.group_id)))) {
+      throw new Restart(`${kind} ${id} joined a group while being deleted`);
+    }
   }
 
   /** `tenant = $ AND id = $ [AND version = $]`: the If-Match check is part of the write. */
@@ -256,13 +270,20 @@ class Operations {
     if ((await c.run(sql, p)) === 0) throw await this.why(c, "groups", ctx, groupId);
   }
 
-  private async touchGroupsOf(c: Conn, ctx: StoreContext, memberId: string): Promise<void> {
+  /** New versions of the groups `memberId` belongs to, locked in id order (two deletes never cross). */
+  private async touchGroupsOf(c: Conn, ctx: StoreContext, memberId: string): Promise<string[]> {
     const p = this.d.params();
     const tenant = p.add(ctx.tenant);
-    const sql =
-      `UPDATE ${this.table("groups")} SET version = version + 1, last_modified = ${this.d.time(p, new Date())}` +
-      ` WHERE tenant = ${tenant} AND id <> ${p.add(memberId)} AND id IN (SELECT group_id FROM ${this.table("memberships")} WHERE tenant = ${tenant} AND member_id = ${p.add(memberId)})`;
-    await c.run(sql, p);
+    const me = p.add(memberId);
+    const select =
+      `SELECT g.id FROM ${this.table("groups")} g WHERE g.tenant = ${tenant} AND g.id <> ${me}` +
+      ` AND g.id IN (SELECT m.group_id FROM ${this.table("memberships")} m WHERE m.tenant = ${tenant} AND m.member_id = ${me}) ORDER BY g.id${this.d.forUpdate}`;
+    const ids = (await c.all(select, p)).map((row) => String(row.id));
+    if (ids.length === 0) return ids;
+    const q = this.d.params();
+    const sql = `UPDATE ${this.table("groups")} SET version = version + 1, last_modified = ${this.d.time(q, new Date())} WHERE tenant = ${q.add(ctx.tenant)} AND ${this.d.inList(q, "id", ids)}`;
+    await c.run(sql, q);
+    return ids;
   }
 
   /** Adds members (idempotent), refusing unknown ids before anything is written. */

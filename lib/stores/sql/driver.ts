@@ -42,6 +42,8 @@ export interface StoreDialect extends Dialect {
   pairs(p: Params, pairs: readonly (readonly [string, string])[], alias: string): string;
   /** Appended to a SELECT that must keep the rows it found from being deleted until commit. */
   readonly keyShare: string;
+  /** Appended to a SELECT that must lock the rows it found against other writers until commit. */
+  readonly forUpdate: string;
   isUniqueViolation(error: unknown): boolean;
 }
 

@@ -74,6 +74,7 @@ export function sqliteDialect(): StoreDialect {
     pairs: (p, pairs, alias) =>
       `(SELECT json_extract(value, '$[0]') AS id, json_extract(value, '$[1]') AS type FROM json_each(${p.add(JSON.stringify(pairs))})) ${alias}`,
     keyShare: "",
+    forUpdate: "",
     isUniqueViolation: (error) => {
       const code = (error as { code?: unknown } | null)?.code;
       return code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY";

@@ -7,19 +7,22 @@
  *   migrate(store);                  // or sqliteStore({ filename, migrate: true })
  *
  * better-sqlite3 is synchronous: operations run one at a time on one connection, each write in
- * its own BEGIN IMMEDIATE transaction. Several processes may share the file (WAL mode; writers
- * wait up to `busyTimeout` for each other).
+ * its own BEGIN IMMEDIATE transaction. Several processes on one machine may share the file (WAL
+ * mode): a write that finds the file locked by another process is retried asynchronously for up
+ * to `busyTimeout` ms, then answered 503 with Retry-After.
  */
 import type Database from "better-sqlite3";
 import { sqlStore } from "../sql/core";
 import { sqlAuditLog } from "../sql/audit";
 import { sqlTokenRegistry } from "../sql/tokens";
 import type { SqlStore } from "../sql/store";
-import type { Conn, Driver, Op, Runner } from "../sql/driver";
+import type { Conn, Driver } from "../sql/driver";
 import { latestVersion, schemaBehind } from "../sql/migrate";
 import type { Params } from "../sql/params";
 import { Lock } from "../memory/lock";
 import { loadPeer } from "../sql/peer";
+import type { Transience } from "../sql/retry";
+import { transactions, type Session } from "../sql/transactions";
 import { sqliteDialect } from "./dialect";
 import { registerFunctions } from "./functions";
 import { sqliteMigrations } from "./migrations";
@@ -29,7 +32,10 @@ export interface SqliteStoreOptions {
   filename: string;
   /** Apply pending migrations when the store is created. For examples and tests; deploys call migrate(). */
   migrate?: boolean;
-  /** Milliseconds a writer waits for another process's write lock. Default 5000. */
+  /**
+   * Milliseconds a write keeps retrying (asynchronously, with backoff) while another process
+   * holds the write lock; then the request answers 503 with Retry-After. Default 5000.
+   */
   busyTimeout?: number;
 }
 
@@ -38,13 +44,25 @@ export type { SqlStore };
 
 const STATEMENT_CACHE = 256;
 
+/** SQLITE_BUSY (and its extended codes): another connection holds the lock; worth waiting for. */
+function transience(error: unknown): Transience {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && code.startsWith("SQLITE_BUSY") ? "retry" : undefined;
+}
+
 export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
   if (!options || typeof options.filename !== "string" || options.filename === "") {
     throw new TypeError('sqliteStore: pass { filename } (a file path, or ":memory:").');
   }
-  const Driver = loadPeer<typeof Database>("better-sqlite3", 12, "sqliteStore", () => require("better-sqlite3"));
-  const db = new Driver(options.filename);
-  db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeout ?? 5000))}`);
+  const busyTimeout = options.busyTimeout ?? 5000;
+  if (typeof busyTimeout !== "number" || !(busyTimeout >= 0)) throw new TypeError("sqliteStore: busyTimeout must be a number of milliseconds (0 or more).");
+  const Sqlite = loadPeer<typeof Database>("better-sqlite3", 12, "sqliteStore", () => require("better-sqlite3"));
+  const db = new Sqlite(options.filename);
+  // better-sqlite3 is synchronous: SQLite's own busy wait would freeze the event loop. Set-up
+  // (opening, WAL, migrations) may wait synchronously; requests never do (busy_timeout 0 below,
+  // and the waiting is done between attempts, asynchronously, in ../sql/retry.ts).
+  const waiting = (ms: number) => db.pragma(`busy_timeout = ${Math.floor(ms)}`);
+  waiting(busyTimeout);
   if (options.filename !== ":memory:") db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
   db.pragma("foreign_keys = ON");
@@ -80,6 +98,15 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     },
   };
 
+  const session: Session = {
+    conn,
+    exec: async (sql) => {
+      // Some errors (SQLITE_FULL, an interrupted statement) roll back on their own.
+      if (sql === "ROLLBACK" && !db.inTransaction) return;
+      db.exec(sql);
+    },
+  };
+
   const versionNow = (): number => {
     const table = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'").get();
     if (!table) return 0;
@@ -105,6 +132,7 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     }
   };
   if (options.migrate) migrateNow();
+  waiting(0);
 
   let checked = false;
   const ensureReady = () => {
@@ -114,66 +142,42 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     checked = true;
   };
 
-  /** BEGIN IMMEDIATE takes the write lock up front, so two writers never deadlock on upgrade. */
-  const atomically = async <T>(op: Op<T>): Promise<T> => {
-    db.exec("BEGIN IMMEDIATE");
-    try {
-      const result = await op(conn);
-      db.exec("COMMIT");
-      return result;
-    } catch (error) {
-      if (db.inTransaction) db.exec("ROLLBACK");
-      throw error;
-    }
-  };
-
-  const outside: Runner = {
-    read: (op) =>
+  // Each attempt holds this process's lock only while it runs: between attempts (another
+  // process holds the write lock) the event loop and this process's reads carry on.
+  const run = transactions(
+    {
+      // BEGIN IMMEDIATE takes the write lock up front, so two writers never deadlock on upgrade.
+      begin: "BEGIN IMMEDIATE",
+      locksReads: false,
+      policy: { retries: Number.POSITIVE_INFINITY, budgetMs: busyTimeout, baseDelayMs: 5, maxDelayMs: 100 },
+      classify: transience,
+      hold: (fn) =>
+        lock.run(() => {
+          ensureReady();
+          return fn(session, () => undefined);
+        }),
+    },
+    (op) =>
       lock.run(() => {
         ensureReady();
         return op(conn);
       }),
-    write: (op) =>
-      lock.run(() => {
-        ensureReady();
-        return atomically(op);
-      }),
-  };
+  );
 
-  const driver: Driver = {
-    dialect,
-    outside,
-    transaction: (fn) =>
-      lock.run(async () => {
-        ensureReady();
-        // Operations inside run one at a time, each in a savepoint (a failed one undoes itself).
-        const inner = new Lock();
-        let savepoints = 0;
-        const inside: Runner = {
-          read: (op) => inner.run(() => op(conn)),
-          write: (op) =>
-            inner.run(async () => {
-              const name = `sp${++savepoints}`;
-              db.exec(`SAVEPOINT ${name}`);
-              try {
-                const result = await op(conn);
-                db.exec(`RELEASE SAVEPOINT ${name}`);
-                return result;
-              } catch (error) {
-                db.exec(`ROLLBACK TO SAVEPOINT ${name}`);
-                db.exec(`RELEASE SAVEPOINT ${name}`);
-                throw error;
-              }
-            }),
-        };
-        return atomically(() => fn(inside));
-      }),
-  };
+  const driver: Driver = { dialect, outside: { read: run.read, write: run.write }, transaction: run.transaction };
 
   const store = sqlStore(driver, "sqliteStore") as SqliteStore;
   store.tokens = sqlTokenRegistry(driver);
   store.audit = sqlAuditLog(driver);
-  store.migrate = () => lock.run(migrateNow);
+  store.migrate = () =>
+    lock.run(() => {
+      waiting(busyTimeout);
+      try {
+        return migrateNow();
+      } finally {
+        waiting(0);
+      }
+    });
   store.schemaVersion = () => lock.run(versionNow);
   store.ready = () => lock.run(async () => ensureReady());
   store.close = () =>
