@@ -8,6 +8,7 @@ import fs from "node:fs";
 import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { untilListening } from "./start-example";
 
 const root = path.join(__dirname, "..", "..");
 
@@ -30,11 +31,7 @@ async function start(env: Record<string, string>): Promise<{ child: ChildProcess
   let output = "";
   child.stdout!.on("data", (d) => (output += d));
   child.stderr!.on("data", (d) => (output += d));
-  const deadline = Date.now() + 15000;
-  while (!output.includes("listening")) {
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`example did not start:\n${output}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await untilListening(child, () => output, "example");
   return { child, output: () => output };
 }
 
@@ -130,6 +127,8 @@ describe("examples/basic", () => {
     const env: Record<string, string> = { PORT: String(port), SCIM_TOKEN: "" };
     const { child, output } = await start(env);
     children.push(child);
+    // The token line follows the "listening" line, maybe in a later chunk.
+    await untilListening(child, output, "example", /Bearer token.*\n/);
     const token = /Bearer token \(generated[^)]*\): (\S+)/.exec(output())?.[1];
     expect(token).toMatch(/^scim_/);
     const res = await fetch(`http://127.0.0.1:${port}/scim/v2/ServiceProviderConfig`, { headers: { Authorization: `Bearer ${token}` } });

@@ -29,7 +29,32 @@ export interface RunningExample {
   stop: () => Promise<void>;
 }
 
-/** Waits for "listening" on stdout; fails with everything the example printed if it never comes. */
+/**
+ * Resolves when the child has printed `wanted` ("listening" by default); rejects with everything
+ * it printed if it ends first. No deadline of its own: a start that never ends is jest's
+ * timeout, however slow the machine.
+ */
+export function untilListening(child: ChildProcess, output: () => string, label: string, wanted: RegExp = /listening/): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const settle = (error?: Error) => {
+      child.stdout!.off("data", check);
+      child.off("close", ended);
+      child.off("error", settle);
+      if (error) reject(error);
+      else resolve();
+    };
+    const check = () => {
+      if (wanted.test(output())) settle();
+    };
+    const ended = () => settle(new Error(`${label} did not start:\n${output()}`));
+    child.stdout!.on("data", check);
+    child.once("close", ended);
+    child.once("error", settle);
+    check();
+  });
+}
+
+/** Waits for "listening" on stdout; fails with everything the example printed if it ends first. */
 export async function startExample(name: string, env: Record<string, string>): Promise<RunningExample> {
   const port = await freePort();
   const child = spawn(process.execPath, [path.join(root, "examples", name, "server.js")], {
@@ -39,14 +64,7 @@ export async function startExample(name: string, env: Record<string, string>): P
   let output = "";
   child.stdout!.on("data", (d) => (output += d));
   child.stderr!.on("data", (d) => (output += d));
-  const deadline = Date.now() + 15000;
-  while (!output.includes("listening")) {
-    if (Date.now() > deadline || child.exitCode !== null) {
-      child.kill();
-      throw new Error(`examples/${name} did not start:\n${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await untilListening(child, () => output, `examples/${name}`);
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((r) => child.once("exit", r));
