@@ -120,10 +120,6 @@ export interface LiveServer {
 }
 
 /** Starts `scim(options)` under `mount` on an ephemeral port. Close it in afterAll. */
-/**
- * The store replays run on: memory by default; REPLAY_STORE=sqlite or postgres (set by the
- * jest.replay-*.config.js runs) replays the same client sequences on the SQL stores.
- */
 export interface ReplayStore {
   store: Store;
   dispose: () => Promise<void>;
@@ -131,6 +127,10 @@ export interface ReplayStore {
   seedUsers: (userNames: string[]) => Promise<string[]>;
 }
 
+/**
+ * The store replays run on: memory by default; REPLAY_STORE=sqlite or postgres (set by the
+ * jest.replay-*.config.js runs) replays the same client sequences on the SQL stores.
+ */
 export async function replayStore(): Promise<ReplayStore> {
   const kind = process.env.REPLAY_STORE ?? "memory";
   const ctx = { tenant: "default" };

@@ -332,10 +332,10 @@ describe("Okta at scale: 10,000 members per body, more through PATCH", () => {
     expect(remove.status).toBe(204);
     // design.md: a big group is never read, cloned or written whole to remove a member; the
     // store is handed the three ids, so the cost follows them, not the 10,500 members.
-    const calls = recorder.calls.filter((c) => c.resource === "groups").map((c) => ({ method: c.method, args: c.args }));
+    const calls = recorder.calls.filter((c) => c.resource === "groups");
     expect(calls.filter((c) => c.method === "get").map((c) => c.args[2])).not.toContainEqual(expect.objectContaining({ members: true }));
-    expect(calls.map((c) => c.method)).not.toEqual(expect.arrayContaining(["replace"]));
-    expect(calls.map((c) => c.method)).not.toEqual(expect.arrayContaining(["replaceMembers"]));
+    expect(calls.map((c) => c.method)).not.toContain("replace");
+    expect(calls.map((c) => c.method)).not.toContain("replaceMembers");
     expect(calls.filter((c) => c.method === "removeMembers").map((c) => c.args[2])).toEqual([ids.slice(0, 3)]);
     expect((await server.call("GET", `/Groups/${id}`)).body.members).toHaveLength(10_497);
   });
