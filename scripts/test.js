@@ -55,6 +55,10 @@ function runPhase(phase, index) {
   // A file that failed to run (a syntax error, a failing beforeAll) may have no failed test: count it once.
   const brokenFiles = report.testResults.filter((f) => f.status === "failed" && !f.assertionResults.some((a) => a.status === "failed")).length;
   const files = report.testResults.map((f) => ({ name: relative(f.name), ms: f.endTime - f.startTime, phase: phase.label }));
+  const failures = report.testResults.flatMap((f) => {
+    const failedTests = f.assertionResults.filter((a) => a.status === "failed").map((a) => `${relative(f.name)}: ${a.fullName}`);
+    return failedTests.length || f.status !== "failed" ? failedTests : [`${relative(f.name)}: did not run (${(f.message.split("\n").find((l) => l.trim() && !l.includes("●")) ?? "").trim().slice(0, 160)})`];
+  });
   const pendingTests = report.testResults.flatMap((f) =>
     f.assertionResults.filter((a) => a.status === "pending" || a.status === "skipped" || a.status === "todo").map((a) => ({ file: relative(f.name), suite: a.ancestorTitles[0] ?? a.title })),
   );
@@ -67,6 +71,7 @@ function runPhase(phase, index) {
     pending: report.numPendingTests + report.numTodoTests,
     files,
     pendingTests,
+    failures,
     note: brokenFiles ? `${brokenFiles} file(s) failed to run` : undefined,
   };
 }
@@ -82,6 +87,9 @@ for (const r of results) {
   const note = r.note ? ` (${r.note})` : "";
   out.push(`${verdict.padEnd(8)}${r.phase.label}${counts}${note}${r.skipped ? "" : `, ${seconds(r.ms)}`}`);
 }
+
+const failures = results.flatMap((r) => (r.failures ?? []).map((f) => `  ${f} (${r.phase.label})`));
+if (failures.length) out.push("", "Failed:", ...failures);
 
 // Skipped tests, said once, grouped by file and top-level describe (no per-file warnings).
 const skipped = new Map();

@@ -191,6 +191,9 @@ export async function liveServer(overrides: Partial<ScimOptions> = {}, mount = "
     const s = app.listen(0, "127.0.0.1", () => resolve(s));
     s.on("error", reject);
   });
+  // No idle close by the server: on a starved event loop it can race a client reusing the
+  // socket (see __tests__/proof/harness.ts); close() below ends every connection.
+  server.keepAliveTimeout = 0;
   const { port } = server.address() as import("net").AddressInfo;
   const base = `http://127.0.0.1:${port}${mount}`;
   let requests = 0;

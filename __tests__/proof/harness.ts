@@ -50,6 +50,10 @@ export async function live(options: Partial<ScimOptions> & { store: Store }): Pr
     const s = app.listen(0, "127.0.0.1", () => resolve(s));
     s.on("error", reject);
   });
+  // Node closes a keep-alive socket after 5 s idle; on a busy machine a wave of requests can take
+  // that long, and the agent then reuses a socket the server is closing ("socket hang up"). The
+  // sockets are closed by close() below instead.
+  server.keepAliveTimeout = 0;
   const port = (server.address() as AddressInfo).port;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
