@@ -62,12 +62,14 @@ function runPhase(phase, index) {
   const pendingTests = report.testResults.flatMap((f) =>
     f.assertionResults.filter((a) => a.status === "pending" || a.status === "skipped" || a.status === "todo").map((a) => ({ file: relative(f.name), suite: a.ancestorTitles[0] ?? a.title })),
   );
+  const ok = result.status === 0 && report.success;
   return {
     phase,
-    ok: result.status === 0 && report.success,
+    ok,
     ms,
     passed: report.numPassedTests,
-    failed: report.numFailedTests + brokenFiles,
+    // A jest that failed without a failed test (killed, an open-handle error) still counts once.
+    failed: Math.max(report.numFailedTests + brokenFiles, ok ? 0 : 1),
     pending: report.numPendingTests + report.numTodoTests,
     files,
     pendingTests,

@@ -8,7 +8,7 @@ import fs from "node:fs";
 import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { untilListening } from "./start-example";
+import { untilPrinted } from "./start-example";
 
 const root = path.join(__dirname, "..", "..");
 
@@ -31,7 +31,7 @@ async function start(env: Record<string, string>): Promise<{ child: ChildProcess
   let output = "";
   child.stdout!.on("data", (d) => (output += d));
   child.stderr!.on("data", (d) => (output += d));
-  await untilListening(child, () => output, "example");
+  await untilPrinted(child, () => output, "example");
   return { child, output: () => output };
 }
 
@@ -71,6 +71,8 @@ describe("examples/basic", () => {
     const deactivate = { schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: [{ op: "replace", value: { active: false } }] };
     expect((await fetch(`${base}/scim/v2/Users/${id}`, { method: "PATCH", headers, body: JSON.stringify(deactivate) })).status).toBe(200);
     expect(await (await fetch(`${base}/demo/sessions/${id}`, { headers })).json()).toEqual({ sessions: 0 });
+    // The child logs it on its stdout, which may reach us after the HTTP answers.
+    await untilPrinted(child, output, "example", new RegExp(`user\\.deactivated ${id}: .*\\n`));
     expect(output()).toContain(`user.deactivated ${id}: ended 2 session(s)`);
     const audit = (await (await fetch(`${base}/admin/audit?count=5`, { headers })).json()) as { items: { method: string; id?: string }[] };
     expect(audit.items[0]).toMatchObject({ method: "PATCH", id, outcome: "success", changed: ["active"] });
@@ -128,7 +130,7 @@ describe("examples/basic", () => {
     const { child, output } = await start(env);
     children.push(child);
     // The token line follows the "listening" line, maybe in a later chunk.
-    await untilListening(child, output, "example", /Bearer token.*\n/);
+    await untilPrinted(child, output, "example", /Bearer token.*\n/);
     const token = /Bearer token \(generated[^)]*\): (\S+)/.exec(output())?.[1];
     expect(token).toMatch(/^scim_/);
     const res = await fetch(`http://127.0.0.1:${port}/scim/v2/ServiceProviderConfig`, { headers: { Authorization: `Bearer ${token}` } });

@@ -26,6 +26,8 @@ export interface RunningExample {
   port: number;
   base: string;
   output: () => string;
+  /** Resolves once the output matches: lines printed after "listening" may arrive later. */
+  printed: (pattern: RegExp) => Promise<void>;
   stop: () => Promise<void>;
 }
 
@@ -34,9 +36,11 @@ export interface RunningExample {
  * it printed if it ends first. No deadline of its own: a start that never ends is jest's
  * timeout, however slow the machine.
  */
-export function untilListening(child: ChildProcess, output: () => string, label: string, wanted: RegExp = /listening/): Promise<void> {
+export function untilPrinted(child: ChildProcess, output: () => string, label: string, wanted: RegExp = /listening/): Promise<void> {
   return new Promise((resolve, reject) => {
+    let done = false;
     const settle = (error?: Error) => {
+      done = true;
       child.stdout!.off("data", check);
       child.off("close", ended);
       child.off("error", settle);
@@ -46,11 +50,13 @@ export function untilListening(child: ChildProcess, output: () => string, label:
     const check = () => {
       if (wanted.test(output())) settle();
     };
-    const ended = () => settle(new Error(`${label} did not start:\n${output()}`));
+    const ended = () => settle(new Error(`${label} ended without printing ${wanted}:\n${output()}`));
     child.stdout!.on("data", check);
     child.once("close", ended);
     child.once("error", settle);
     check();
+    // Already finished: no "close" is coming.
+    if (!done && child.stdout!.readableEnded) ended();
   });
 }
 
@@ -64,14 +70,15 @@ export async function startExample(name: string, env: Record<string, string>): P
   let output = "";
   child.stdout!.on("data", (d) => (output += d));
   child.stderr!.on("data", (d) => (output += d));
-  await untilListening(child, () => output, `examples/${name}`);
+  await untilPrinted(child, () => output, `examples/${name}`);
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((r) => child.once("exit", r));
     child.kill();
     await exited;
   };
-  return { child, port, base: `http://127.0.0.1:${port}`, output: () => output, stop };
+  const printed = (pattern: RegExp) => untilPrinted(child, () => output, `examples/${name}`, pattern);
+  return { child, port, base: `http://127.0.0.1:${port}`, output: () => output, printed, stop };
 }
 
 export interface Answer {
