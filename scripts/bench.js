@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// `npm run bench`: builds, runs every benchmark in bench/, prints a table of numbers and ratios,
-// and writes it with the machine's description to docs/benchmarks.md.
+// `npm run bench`: builds, runs every benchmark in bench/ (or those named: `npm run bench -- load
+// memory`), and prints each one as it starts and ends, then a table of numbers and ratios.
+// `npm run bench -- --write` also writes the table, with the machine's description, to
+// docs/benchmarks.md; without it the tracked file is left alone.
 "use strict";
 const { execFileSync } = require("node:child_process");
 const fs = require("node:fs");
@@ -8,8 +10,8 @@ const os = require("node:os");
 const path = require("node:path");
 
 const root = path.join(__dirname, "..");
-execFileSync(process.execPath, [path.join(__dirname, "build.js")], { stdio: "inherit" });
 
+// One line per benchmark: [title, file in bench/].
 const suites = [
   ["filter parsing", "filter-parse"],
   ["HTTP filter throughput", "http-filter"],
@@ -22,39 +24,65 @@ const suites = [
   ["memory store: group lists over large groups", "group-lists"],
   ["work budget: the slowest filter it admits", "budget"],
 ];
-const only = process.argv.slice(2);
+
+const argv = process.argv.slice(2);
+const write = argv.includes("--write");
+const only = argv.filter((a) => a !== "--write");
+const known = suites.map(([, file]) => file);
+const unknown = only.filter((name) => !known.includes(name));
+if (unknown.length) fail(`unknown benchmark ${unknown.join(", ")}; the benchmarks are: ${known.join(", ")}.`);
+// A partial table would drop the other rows from the tracked file.
+if (write && only.length) fail("--write records the full run only; drop the benchmark names, or drop --write.");
+
+function fail(message) {
+  process.stderr.write(`npm run bench: ${message}\n`);
+  process.exit(2);
+}
 
 function format(v) {
   if (typeof v !== "number") return String(v);
   return Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toFixed(3);
 }
 
+const clock = () => new Date().toISOString().slice(11, 19);
+const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+
 (async () => {
+  process.stdout.write("Building dist/ ...\n");
+  execFileSync(process.execPath, [path.join(__dirname, "build.js")], { stdio: "inherit" });
+  const chosen = suites.filter(([, file]) => !only.length || only.includes(file));
   const lines = ["| benchmark | median / mean | unit | spread | ratio | target |", "| --- | ---: | --- | --- | ---: | --- |"];
-  for (const [title, file] of suites) {
-    if (only.length && !only.includes(file)) continue;
-    process.stdout.write(`\n== ${title}\n`);
+  const runStarted = Date.now();
+  for (const [i, [title, file]] of chosen.entries()) {
+    process.stdout.write(`\n== [${i + 1}/${chosen.length}] ${title} (bench/${file}.js): started ${clock()}\n`);
+    const started = Date.now();
     const rows = await require(path.join(root, "bench", file))();
     for (const r of rows) {
       const line = `| ${r.name} | ${format(r.value)} | ${r.unit} | ${r.spread ?? ""} | ${r.ratio === undefined ? "" : format(r.ratio)} | ${r.target ?? ""} |`;
       process.stdout.write(`${r.name}: ${format(r.value)} ${r.unit}${r.ratio === undefined ? "" : `, ratio ${format(r.ratio)}`}${r.target ? ` (target ${r.target})` : ""}\n`);
       lines.push(line);
     }
+    process.stdout.write(`== ${title}: done in ${seconds(Date.now() - started)}\n`);
   }
-  const machine = `${os.cpus().length} x ${os.cpus()[0]?.model ?? "cpu"}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`;
-  const doc = [
-    "# Benchmarks",
-    "",
-    "Written by `npm run bench`; rerun it to reproduce. HTTP benchmarks run over loopback against",
-    "a real listening Express server; ratios compare numbers measured in the same run.",
-    "",
-    `Machine: ${machine}. Run: ${new Date().toISOString()}.`,
-    "",
-    ...lines,
-    "",
-  ].join("\n");
-  if (!only.length) fs.writeFileSync(path.join(root, "docs", "benchmarks.md"), doc);
-  process.stdout.write(`\n${lines.join("\n")}\n`);
+  process.stdout.write(`\n${lines.join("\n")}\n\nAll ${chosen.length} benchmark(s) in ${seconds(Date.now() - runStarted)}.\n`);
+  if (write) {
+    const machine = `${os.cpus().length} x ${os.cpus()[0]?.model ?? "cpu"}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`;
+    const doc = [
+      "# Benchmarks",
+      "",
+      "Written by `npm run bench -- --write`; rerun it to reproduce. HTTP benchmarks run over loopback against",
+      "a real listening Express server; ratios compare numbers measured in the same run.",
+      "",
+      `Machine: ${machine}. Run: ${new Date().toISOString()}.`,
+      "",
+      ...lines,
+      "",
+    ].join("\n");
+    fs.writeFileSync(path.join(root, "docs", "benchmarks.md"), doc);
+    process.stdout.write("Wrote docs/benchmarks.md.\n");
+  } else {
+    process.stdout.write("docs/benchmarks.md was not changed; `npm run bench -- --write` records a full run there.\n");
+  }
   process.exit(0);
 })().catch((error) => {
   process.stderr.write(`${error.stack}\n`);

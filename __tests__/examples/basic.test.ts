@@ -8,6 +8,7 @@ import fs from "node:fs";
 import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { untilPrinted } from "./start-example";
 
 const root = path.join(__dirname, "..", "..");
 
@@ -30,11 +31,7 @@ async function start(env: Record<string, string>): Promise<{ child: ChildProcess
   let output = "";
   child.stdout!.on("data", (d) => (output += d));
   child.stderr!.on("data", (d) => (output += d));
-  const deadline = Date.now() + 15000;
-  while (!output.includes("listening")) {
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`example did not start:\n${output}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await untilPrinted(child, () => output, "example");
   return { child, output: () => output };
 }
 
@@ -82,6 +79,8 @@ describe("examples/basic", () => {
     const deactivate = { schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: [{ op: "replace", value: { active: false } }] };
     expect((await fetch(`${base}/scim/v2/Users/${id}`, { method: "PATCH", headers, body: JSON.stringify(deactivate) })).status).toBe(200);
     expect(await (await fetch(`${base}/demo/sessions/${id}`, { headers })).json()).toEqual({ sessions: 0 });
+    // The child logs it on its stdout, which may reach us after the HTTP answers.
+    await untilPrinted(child, output, "example", new RegExp(`user\\.deactivated ${id}: .*\\n`));
     expect(output()).toContain(`user.deactivated ${id}: ended 2 session(s)`);
     const audit = (await (await fetch(`${base}/admin/audit?count=5`, { headers })).json()) as { items: { method: string; id?: string }[] };
     expect(audit.items[0]).toMatchObject({ method: "PATCH", id, outcome: "success", changed: ["active"] });
@@ -158,6 +157,8 @@ describe("examples/basic", () => {
     const env: Record<string, string> = { PORT: String(port), SCIM_TOKEN: "" };
     const { child, output } = await start(env);
     children.push(child);
+    // The token line follows the "listening" line, maybe in a later chunk.
+    await untilPrinted(child, output, "example", /Bearer token.*\n/);
     const token = /Bearer token \(generated[^)]*\): (\S+)/.exec(output())?.[1];
     expect(token).toMatch(/^scim_/);
     const res = await fetch(`http://127.0.0.1:${port}/scim/v2/ServiceProviderConfig`, { headers: { Authorization: `Bearer ${token}` } });

@@ -23,11 +23,8 @@ function entra(tag: string): Json {
   return { ...entraCreate, userName, externalId: `${tag}-${entraCreate.externalId}`, emails: [{ ...entraCreate.emails[0], value: userName }] };
 }
 
+// It provisions into PostgreSQL: skipped without DATABASE_URL (`npm test` lists what it skipped, once).
 const describeWithDb = DATABASE_URL ? describe : describe.skip;
-if (!DATABASE_URL) {
-  // eslint-disable-next-line no-console
-  console.warn('SKIPPED "examples/existing-users-table": it provisions into PostgreSQL; set DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/test).');
-}
 
 describeWithDb("examples/existing-users-table", () => {
   const schema = `eut_example_${randomBytes(6).toString("hex")}`;

@@ -24,6 +24,7 @@ describe("examples/jwt-auth", () => {
   afterAll(() => example?.stop());
 
   test("the demo token it prints provisions a user and a group, and is refused what its scopes lack", async () => {
+    await example.printed(/Demo token.*\n/);
     const demo = /Demo token[^:]*: (\S+)/.exec(example.output())?.[1];
     expect(demo).toMatch(/^ey/);
     const { userId } = await provisionUserAndGroup(scimBase, demo!, "ada@example.com", "Engineering");

@@ -47,6 +47,7 @@ describe("examples/multi-tenant", () => {
   test("without SCIM_TOKEN_<NAME> each tenant gets a generated token, printed once", async () => {
     const other = await startExample("multi-tenant", { TENANTS: "north,south", SCIM_TOKEN_NORTH: "", SCIM_TOKEN_SOUTH: "" });
     try {
+      await other.printed(/Tenant north: .*\n/);
       const token = /Tenant north: \S+\s+token: (\S+)/.exec(other.output())?.[1];
       expect(token).toMatch(/^scim_/);
       expect((await scimRequest(`${other.base}/scim/v2/north/ServiceProviderConfig`, token!)).status).toBe(200);

@@ -26,10 +26,41 @@ export interface RunningExample {
   port: number;
   base: string;
   output: () => string;
+  /** Resolves once the output matches: lines printed after "listening" may arrive later. */
+  printed: (pattern: RegExp) => Promise<void>;
   stop: () => Promise<void>;
 }
 
-/** Waits for "listening" on stdout; fails with everything the example printed if it never comes. */
+/**
+ * Resolves when the child has printed `wanted` ("listening" by default); rejects with everything
+ * it printed if it ends first. No deadline of its own: a start that never ends is jest's
+ * timeout, however slow the machine.
+ */
+export function untilPrinted(child: ChildProcess, output: () => string, label: string, wanted: RegExp = /listening/): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let done = false;
+    const settle = (error?: Error) => {
+      done = true;
+      child.stdout!.off("data", check);
+      child.off("close", ended);
+      child.off("error", settle);
+      if (error) reject(error);
+      else resolve();
+    };
+    const check = () => {
+      if (wanted.test(output())) settle();
+    };
+    const ended = () => settle(new Error(`${label} ended without printing ${wanted}:\n${output()}`));
+    child.stdout!.on("data", check);
+    child.once("close", ended);
+    child.once("error", settle);
+    check();
+    // Already finished: no "close" is coming.
+    if (!done && child.stdout!.readableEnded) ended();
+  });
+}
+
+/** Waits for "listening" on stdout; fails with everything the example printed if it ends first. */
 export async function startExample(name: string, env: Record<string, string>): Promise<RunningExample> {
   const port = await freePort();
   const child = spawn(process.execPath, [path.join(root, "examples", name, "server.js")], {
@@ -39,21 +70,15 @@ export async function startExample(name: string, env: Record<string, string>): P
   let output = "";
   child.stdout!.on("data", (d) => (output += d));
   child.stderr!.on("data", (d) => (output += d));
-  const deadline = Date.now() + 15000;
-  while (!output.includes("listening")) {
-    if (Date.now() > deadline || child.exitCode !== null) {
-      child.kill();
-      throw new Error(`examples/${name} did not start:\n${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await untilPrinted(child, () => output, `examples/${name}`);
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((r) => child.once("exit", r));
     child.kill();
     await exited;
   };
-  return { child, port, base: `http://127.0.0.1:${port}`, output: () => output, stop };
+  const printed = (pattern: RegExp) => untilPrinted(child, () => output, `examples/${name}`, pattern);
+  return { child, port, base: `http://127.0.0.1:${port}`, output: () => output, printed, stop };
 }
 
 export interface Answer {

@@ -96,7 +96,6 @@ export interface Exchange {
   text: string;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   body: any;
-  ms: number;
 }
 
 export interface CallOptions {
@@ -121,32 +120,65 @@ export interface LiveServer {
 }
 
 /** Starts `scim(options)` under `mount` on an ephemeral port. Close it in afterAll. */
+export interface ReplayStore {
+  store: Store;
+  dispose: () => Promise<void>;
+  /** Users `{ userName }` of the default tenant, added in bulk; answers their ids in order. */
+  seedUsers: (userNames: string[]) => Promise<string[]>;
+}
+
 /**
  * The store replays run on: memory by default; REPLAY_STORE=sqlite or postgres (set by the
  * jest.replay-*.config.js runs) replays the same client sequences on the SQL stores.
  */
-async function replayStore(): Promise<{ store: Store; dispose: () => Promise<void> }> {
+export async function replayStore(): Promise<ReplayStore> {
   const kind = process.env.REPLAY_STORE ?? "memory";
+  const ctx = { tenant: "default" };
+  // In-process stores take thousands of creates in a second or two, even on a busy machine.
+  const oneByOne = (store: Store) => async (userNames: string[]) => {
+    const ids: string[] = [];
+    for (const userName of userNames) ids.push((await store.users.create(ctx, { userName })).id);
+    return ids;
+  };
   if (kind === "sqlite") {
     const { sqliteStore } = await import("../../lib/stores/sqlite");
     const store = sqliteStore({ filename: ":memory:", migrate: true });
-    return { store, dispose: () => store.close() };
+    return { store, dispose: () => store.close(), seedUsers: oneByOne(store) };
   }
   if (kind === "postgres") {
     const { postgresStore } = await import("../../lib/stores/postgres");
     const { Pool } = await import("pg");
+    const { randomUUID } = await import("crypto");
     const schema = `scim_replay_${Math.random().toString(16).slice(2, 10)}`;
     const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
     const store = postgresStore({ pool, schema, migrate: true });
+    // PostgreSQL: one INSERT for all rows, as bench/sql-util.js loads its million users; a round
+    // trip and a commit per user took over 30 s on a loaded machine. The columns are those of
+    // lib/stores/postgres/migrations.ts; reading the first row back through the store proves it.
+    const seedUsers = async (userNames: string[]) => {
+      await store.migrate();
+      const ids = userNames.map(() => randomUUID());
+      await pool.query(
+        `INSERT INTO "${schema}".users (tenant, id, version, created, last_modified, record, user_name, display)
+         SELECT $1, u.id, 1, now(), now(), jsonb_build_object('userName', u.name), u.name, u.name
+         FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS u(id, name, n) ORDER BY u.n`,
+        [ctx.tenant, ids, userNames],
+      );
+      const first = ids.length ? await store.users.get(ctx, ids[0]!) : null;
+      if (ids.length && first?.record.userName !== userNames[0]) throw new Error(`seedUsers: the store does not read back what was seeded (${JSON.stringify(first)})`);
+      return ids;
+    };
     return {
       store,
       dispose: async () => {
         await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
         await pool.end();
       },
+      seedUsers,
     };
   }
-  return { store: memoryStore(), dispose: async () => {} };
+  const store = memoryStore();
+  return { store, dispose: async () => {}, seedUsers: oneByOne(store) };
 }
 
 export async function liveServer(overrides: Partial<ScimOptions> = {}, mount = "/scim/v2"): Promise<LiveServer> {
@@ -159,6 +191,9 @@ export async function liveServer(overrides: Partial<ScimOptions> = {}, mount = "
     const s = app.listen(0, "127.0.0.1", () => resolve(s));
     s.on("error", reject);
   });
+  // No idle close by the server: on a starved event loop it can race a client reusing the
+  // socket (see __tests__/proof/harness.ts); close() below ends every connection.
+  server.keepAliveTimeout = 0;
   const { port } = server.address() as import("net").AddressInfo;
   const base = `http://127.0.0.1:${port}${mount}`;
   let requests = 0;
@@ -170,7 +205,6 @@ export async function liveServer(overrides: Partial<ScimOptions> = {}, mount = "
     const payload = o.raw ?? (o.body === undefined ? undefined : JSON.stringify(o.body));
     const contentType = o.contentType === undefined ? SCIM_CONTENT_TYPE : o.contentType;
     if (contentType !== null && (payload !== undefined || o.contentType !== undefined)) headers["Content-Type"] = contentType;
-    const started = Date.now();
     // A Uint8Array body goes out without the text/plain type fetch gives strings.
     const res = await fetch(base + path, {
       method,
@@ -178,14 +212,13 @@ export async function liveServer(overrides: Partial<ScimOptions> = {}, mount = "
       ...(payload === undefined ? {} : { body: new TextEncoder().encode(payload) }),
     });
     const text = await res.text();
-    const ms = Date.now() - started;
     let body: unknown;
     try {
       body = text === "" ? undefined : JSON.parse(text);
     } catch {
       body = undefined;
     }
-    return { status: res.status, headers: res.headers, text, body, ms };
+    return { status: res.status, headers: res.headers, text, body };
   };
   const close = async () => {
     await new Promise<void>((resolve) => {
@@ -268,7 +301,6 @@ export async function rawRequest(server: LiveServer, method: string, pathAndQuer
     "Connection: close",
     ...(body === undefined ? [] : [`Content-Type: ${SCIM_CONTENT_TYPE}`, `Content-Length: ${Buffer.byteLength(body)}`]),
   ];
-  const started = Date.now();
   const response = await new Promise<Buffer>((resolve, reject) => {
     const socket = net.connect(Number(url.port), url.hostname, () => socket.end(`${lines.join("\r\n")}\r\n\r\n${body ?? ""}`));
     const chunks: Buffer[] = [];
@@ -276,7 +308,6 @@ export async function rawRequest(server: LiveServer, method: string, pathAndQuer
     socket.on("end", () => resolve(Buffer.concat(chunks)));
     socket.on("error", reject);
   });
-  const ms = Date.now() - started;
   const split = response.indexOf("\r\n\r\n");
   const [statusLine, ...headerLines] = response.subarray(0, split).toString("latin1").split("\r\n");
   const headers = new Headers();
@@ -304,5 +335,5 @@ export async function rawRequest(server: LiveServer, method: string, pathAndQuer
   } catch {
     parsed = undefined;
   }
-  return { status: Number(statusLine.split(" ")[1]), headers, text, body: parsed, ms };
+  return { status: Number(statusLine.split(" ")[1]), headers, text, body: parsed };
 }

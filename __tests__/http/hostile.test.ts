@@ -1,7 +1,8 @@
 /**
  * Hostile and broken input against a real listening server. Whatever arrives, the answer is a
  * clear SCIM error with the right scimType (never a 500, never a hang), or a success that stores
- * nothing it should not. Timings are loose hang guards, not benchmarks.
+ * nothing it should not. Nothing here is timed (a loaded machine must not fail it): a hang fails
+ * by jest's test timeout, and the parsers' speed is measured in bench/.
  */
 import { randomUUID } from "crypto";
 import {
@@ -16,11 +17,9 @@ import {
   liveServer,
   oktaUser,
   rawRequest,
-  type Exchange,
   type LiveServer,
 } from "./app";
 
-const HANG_GUARD_MS = 2000;
 const logged: unknown[] = [];
 let server: LiveServer;
 beforeAll(async () => {
@@ -45,11 +44,6 @@ async function newGroup(members: string[] = []): Promise<string> {
   expectResource(x, 201, GROUP_SCHEMA);
   return x.body.id;
 }
-/** A 4xx SCIM error answered quickly. */
-function expectFast4xx(x: Exchange, status: number, scimType?: string) {
-  expectError(x, status, scimType);
-  expect(x.ms).toBeLessThan(HANG_GUARD_MS);
-}
 
 describe("malformed JSON", () => {
   const bodies = [
@@ -65,22 +59,22 @@ describe("malformed JSON", () => {
     "{" .repeat(10),
   ];
   test.each(bodies.map((b) => [JSON.stringify(b).slice(0, 40), b]))("POST /Users %s: 400 invalidSyntax", async (_label, raw) => {
-    expectFast4xx(await server.call("POST", "/Users", { raw }), 400, "invalidSyntax");
+    expectError(await server.call("POST", "/Users", { raw }), 400, "invalidSyntax");
   });
 
   test("malformed JSON on PUT, PATCH, POST /Groups and .search: 400 invalidSyntax", async () => {
     const id = await newUser();
     const gid = await newGroup();
-    expectFast4xx(await server.call("PUT", `/Users/${id}`, { raw: "{,}" }), 400, "invalidSyntax");
-    expectFast4xx(await server.call("PATCH", `/Users/${id}`, { raw: '{"Operations": [' }), 400, "invalidSyntax");
-    expectFast4xx(await server.call("PATCH", `/Groups/${gid}`, { raw: "}{" }), 400, "invalidSyntax");
-    expectFast4xx(await server.call("POST", "/Groups", { raw: "[" }), 400, "invalidSyntax");
-    expectFast4xx(await server.call("POST", "/Users/.search", { raw: "{filter:" }), 400, "invalidSyntax");
+    expectError(await server.call("PUT", `/Users/${id}`, { raw: "{,}" }), 400, "invalidSyntax");
+    expectError(await server.call("PATCH", `/Users/${id}`, { raw: '{"Operations": [' }), 400, "invalidSyntax");
+    expectError(await server.call("PATCH", `/Groups/${gid}`, { raw: "}{" }), 400, "invalidSyntax");
+    expectError(await server.call("POST", "/Groups", { raw: "[" }), 400, "invalidSyntax");
+    expectError(await server.call("POST", "/Users/.search", { raw: "{filter:" }), 400, "invalidSyntax");
   });
 
   test("an empty body and a body of spaces on POST: 400 invalidSyntax", async () => {
-    expectFast4xx(await server.call("POST", "/Users", { raw: "", contentType: "application/json" }), 400, "invalidSyntax");
-    expectFast4xx(await server.call("POST", "/Users", { raw: "   \n " }), 400, "invalidSyntax");
+    expectError(await server.call("POST", "/Users", { raw: "", contentType: "application/json" }), 400, "invalidSyntax");
+    expectError(await server.call("POST", "/Users", { raw: "   \n " }), 400, "invalidSyntax");
   });
 
   test("a body that is not UTF-8 JSON (binary) is a 400", async () => {
@@ -97,35 +91,35 @@ describe("malformed JSON", () => {
 
 describe("arrays and scalars where objects belong", () => {
   test.each([["[]"], ["[{}]"], ['"a string"'], ["42"], ["true"], ["null"]])("POST /Users and /Groups with %s: 400 invalidSyntax", async (raw) => {
-    expectFast4xx(await server.call("POST", "/Users", { raw }), 400, "invalidSyntax");
-    expectFast4xx(await server.call("POST", "/Groups", { raw }), 400, "invalidSyntax");
+    expectError(await server.call("POST", "/Users", { raw }), 400, "invalidSyntax");
+    expectError(await server.call("POST", "/Groups", { raw }), 400, "invalidSyntax");
   });
 
   test.each([["[]"], ['[{"op":"replace","path":"active","value":false}]'], ['"x"'], ["null"], ["7"]])("PATCH body %s: 400 invalidSyntax", async (raw) => {
     const id = await newUser();
-    expectFast4xx(await server.call("PATCH", `/Users/${id}`, { raw }), 400, "invalidSyntax");
+    expectError(await server.call("PATCH", `/Users/${id}`, { raw }), 400, "invalidSyntax");
   });
 
   test("Operations not an array, or operations not objects: 400 invalidSyntax", async () => {
     const id = await newUser();
     for (const Operations of [{ op: "replace", path: "active", value: false }, "replace", 5, null, [null], [[]], ["replace"], [1]]) {
-      expectFast4xx(await server.call("PATCH", `/Users/${id}`, { body: { schemas: [PATCH_OP], Operations } }), 400, "invalidSyntax");
+      expectError(await server.call("PATCH", `/Users/${id}`, { body: { schemas: [PATCH_OP], Operations } }), 400, "invalidSyntax");
     }
-    expectFast4xx(await server.call("PATCH", `/Users/${id}`, { body: { schemas: [PATCH_OP] } }), 400, "invalidSyntax");
+    expectError(await server.call("PATCH", `/Users/${id}`, { body: { schemas: [PATCH_OP] } }), 400, "invalidSyntax");
   });
 
   test("PUT with an array or a string: 400 invalidSyntax, and the user is unchanged", async () => {
     const id = await newUser();
     const before = (await server.call("GET", `/Users/${id}`)).body;
-    expectFast4xx(await server.call("PUT", `/Users/${id}`, { raw: "[]" }), 400, "invalidSyntax");
-    expectFast4xx(await server.call("PUT", `/Users/${id}`, { raw: '"x"' }), 400, "invalidSyntax");
+    expectError(await server.call("PUT", `/Users/${id}`, { raw: "[]" }), 400, "invalidSyntax");
+    expectError(await server.call("PUT", `/Users/${id}`, { raw: '"x"' }), 400, "invalidSyntax");
     expect((await server.call("GET", `/Users/${id}`)).body.meta.version).toBe(before.meta.version);
   });
 
   test(".search with an array body, or a filter that is not a string: 400", async () => {
-    expectFast4xx(await server.call("POST", "/Users/.search", { raw: "[]" }), 400, "invalidSyntax");
-    expectFast4xx(await server.call("POST", "/Users/.search", { body: { filter: { userName: "x" } } }), 400, "invalidValue");
-    expectFast4xx(await server.call("POST", "/Users/.search", { body: { attributes: 5 } }), 400, "invalidValue");
+    expectError(await server.call("POST", "/Users/.search", { raw: "[]" }), 400, "invalidSyntax");
+    expectError(await server.call("POST", "/Users/.search", { body: { filter: { userName: "x" } } }), 400, "invalidValue");
+    expectError(await server.call("POST", "/Users/.search", { body: { attributes: 5 } }), 400, "invalidValue");
   });
 });
 
@@ -144,7 +138,7 @@ describe("wrong types everywhere", () => {
     ["manager as a list of two", { [ENTERPRISE]: { manager: [{ value: "a" }, { value: "b" }] } }],
   ])("POST /Users with %s: 400 invalidValue naming the attribute", async (_label, extra) => {
     const x = await server.call("POST", "/Users", { body: { ...oktaUser(`types${++seq}@example.com`), ...extra } });
-    expectFast4xx(x, 400, "invalidValue");
+    expectError(x, 400, "invalidValue");
     expect(x.body.detail.length).toBeLessThan(500);
   });
 
@@ -158,26 +152,26 @@ describe("wrong types everywhere", () => {
     const x = await server.call("POST", "/Users", { body: { schemas: [USER_SCHEMA], userName: 12345 } });
     expectResource(x, 201, USER_SCHEMA);
     expect(x.body.userName).toBe("12345");
-    expectFast4xx(await server.call("POST", "/Users", { body: { schemas: [USER_SCHEMA], userName: null } }), 400, "invalidValue");
-    expectFast4xx(await server.call("POST", "/Users", { body: { schemas: [USER_SCHEMA], userName: "" } }), 400, "invalidValue");
-    expectFast4xx(await server.call("POST", "/Groups", { body: { schemas: [GROUP_SCHEMA], displayName: null } }), 400, "invalidValue");
+    expectError(await server.call("POST", "/Users", { body: { schemas: [USER_SCHEMA], userName: null } }), 400, "invalidValue");
+    expectError(await server.call("POST", "/Users", { body: { schemas: [USER_SCHEMA], userName: "" } }), 400, "invalidValue");
+    expectError(await server.call("POST", "/Groups", { body: { schemas: [GROUP_SCHEMA], displayName: null } }), 400, "invalidValue");
   });
 
   test("PATCH op, path and value of the wrong type", async () => {
     const id = await newUser();
-    expectFast4xx(await server.call("PATCH", `/Users/${id}`, { body: patchOps({ op: 5, path: "active", value: false }) }), 400, "invalidSyntax");
-    expectFast4xx(await server.call("PATCH", `/Users/${id}`, { body: patchOps({ op: "delete", path: "active" }) }), 400, "invalidSyntax");
-    expectFast4xx(await server.call("PATCH", `/Users/${id}`, { body: patchOps({ op: ["add"], path: "active", value: false }) }), 400, "invalidSyntax");
-    expectFast4xx(await server.call("PATCH", `/Users/${id}`, { body: patchOps({ op: "replace", path: 5, value: false }) }), 400, "invalidPath");
-    expectFast4xx(await server.call("PATCH", `/Users/${id}`, { body: patchOps({ op: "replace", path: ["active"], value: false }) }), 400, "invalidPath");
-    expectFast4xx(await server.call("PATCH", `/Users/${id}`, { body: patchOps({ op: "replace", path: "active", value: { x: 1 } }) }), 400, "invalidValue");
-    expectFast4xx(await server.call("PATCH", `/Users/${id}`, { body: patchOps({ op: "replace", path: "active" }) }), 400, "invalidValue");
-    expectFast4xx(await server.call("PATCH", `/Users/${id}`, { body: patchOps({ op: "replace", value: "not an object" }) }), 400);
-    expectFast4xx(await server.call("PATCH", `/Users/${id}`, { body: patchOps({ op: "replace", value: ["a"] }) }), 400);
-    expectFast4xx(await server.call("PATCH", `/Users/${id}`, { body: patchOps({ op: "remove" }) }), 400, "noTarget");
-    expectFast4xx(await server.call("PATCH", `/Users/${id}`, { body: patchOps({ op: "replace", path: "id", value: "x" }) }), 400, "mutability");
-    expectFast4xx(await server.call("PATCH", `/Users/${id}`, { body: patchOps({ op: "replace", path: "shoeSize", value: "9" }) }), 400, "invalidPath");
-    expectFast4xx(await server.call("PATCH", `/Users/${id}`, { body: patchOps({ op: "replace", path: 'emails[type eq]', value: "x" }) }), 400, "invalidPath");
+    expectError(await server.call("PATCH", `/Users/${id}`, { body: patchOps({ op: 5, path: "active", value: false }) }), 400, "invalidSyntax");
+    expectError(await server.call("PATCH", `/Users/${id}`, { body: patchOps({ op: "delete", path: "active" }) }), 400, "invalidSyntax");
+    expectError(await server.call("PATCH", `/Users/${id}`, { body: patchOps({ op: ["add"], path: "active", value: false }) }), 400, "invalidSyntax");
+    expectError(await server.call("PATCH", `/Users/${id}`, { body: patchOps({ op: "replace", path: 5, value: false }) }), 400, "invalidPath");
+    expectError(await server.call("PATCH", `/Users/${id}`, { body: patchOps({ op: "replace", path: ["active"], value: false }) }), 400, "invalidPath");
+    expectError(await server.call("PATCH", `/Users/${id}`, { body: patchOps({ op: "replace", path: "active", value: { x: 1 } }) }), 400, "invalidValue");
+    expectError(await server.call("PATCH", `/Users/${id}`, { body: patchOps({ op: "replace", path: "active" }) }), 400, "invalidValue");
+    expectError(await server.call("PATCH", `/Users/${id}`, { body: patchOps({ op: "replace", value: "not an object" }) }), 400);
+    expectError(await server.call("PATCH", `/Users/${id}`, { body: patchOps({ op: "replace", value: ["a"] }) }), 400);
+    expectError(await server.call("PATCH", `/Users/${id}`, { body: patchOps({ op: "remove" }) }), 400, "noTarget");
+    expectError(await server.call("PATCH", `/Users/${id}`, { body: patchOps({ op: "replace", path: "id", value: "x" }) }), 400, "mutability");
+    expectError(await server.call("PATCH", `/Users/${id}`, { body: patchOps({ op: "replace", path: "shoeSize", value: "9" }) }), 400, "invalidPath");
+    expectError(await server.call("PATCH", `/Users/${id}`, { body: patchOps({ op: "replace", path: 'emails[type eq]', value: "x" }) }), 400, "invalidPath");
     expect((await server.call("GET", `/Users/${id}`)).body.active).toBe(true);
   });
 
@@ -190,15 +184,15 @@ describe("wrong types everywhere", () => {
     try {
       for (const members of ["x", 5, [5], [{ value: { id: a } }], [{ value: a, type: "Robot" }], [[a]]]) {
         const x = await strict.call("PUT", `/Groups/${gid}`, { body: { schemas: [GROUP_SCHEMA], displayName: "m", members } });
-        expectFast4xx(x, 400, "invalidValue");
+        expectError(x, 400, "invalidValue");
         const p = await strict.call("PATCH", `/Groups/${gid}`, { body: patchOps({ op: "add", path: "members", value: members }) });
-        expectFast4xx(p, 400, "invalidValue");
+        expectError(p, 400, "invalidValue");
       }
     } finally {
       await strict.close();
     }
     for (const members of [[{ value: { id: a } }], [{ value: a, type: "Robot" }], [[a]], [{ value: null }]]) {
-      expectFast4xx(await server.call("PATCH", `/Groups/${gid}`, { body: patchOps({ op: "add", path: "members", value: members }) }), 400, "invalidValue");
+      expectError(await server.call("PATCH", `/Groups/${gid}`, { body: patchOps({ op: "add", path: "members", value: members }) }), 400, "invalidValue");
     }
     for (const members of ["x", 5, [5]]) {
       expect((await server.call("PATCH", `/Groups/${gid}`, { body: patchOps({ op: "add", path: "members", value: members }) })).status).toBe(204);
@@ -215,7 +209,7 @@ describe("wrong types everywhere", () => {
     const gid = await newGroup([a]);
     for (const members of [[{ value: null }], [{ value: "" }], [{ display: "someone" }]]) {
       const x = await server.call("PUT", `/Groups/${gid}`, { body: { schemas: [GROUP_SCHEMA], displayName: `keep ${gid}`, members } });
-      expectFast4xx(x, 400, "invalidValue");
+      expectError(x, 400, "invalidValue");
     }
     const g = (await server.call("GET", `/Groups/${gid}`)).body;
     expect(g.members.map((m: { value: string }) => m.value)).toEqual([a]);
@@ -223,7 +217,7 @@ describe("wrong types everywhere", () => {
 
   test("query parameters of the wrong type: 400 invalidValue", async () => {
     for (const q of ["count=lots", "startIndex=first", "count=1e999", "sortOrder=sideways&sortBy=userName", "sortBy=name"]) {
-      expectFast4xx(await server.call("GET", `/Users?${q}`), 400, "invalidValue");
+      expectError(await server.call("GET", `/Users?${q}`), 400, "invalidValue");
     }
   });
 
@@ -235,22 +229,22 @@ describe("wrong types everywhere", () => {
     const list = await server.call("GET", `/Users?attributes=shoeSize&${filterQuery(`id eq "${id}"`)}`);
     expectList(list, 1);
     expect(list.body.Resources[0]).toEqual({ schemas: [USER_SCHEMA], id });
-    expectFast4xx(await server.call("GET", `/Users?attributes=${Array.from({ length: 101 }, (_, i) => `a${i}`).join(",")}`), 400, "invalidValue");
+    expectError(await server.call("GET", `/Users?attributes=${Array.from({ length: 101 }, (_, i) => `a${i}`).join(",")}`), 400, "invalidValue");
   });
 
   test("If-Match junk is a 412, never a 500", async () => {
     const id = await newUser();
     const x = await server.call("PUT", `/Users/${id}`, { body: oktaUser(`ifmatch${seq}@example.com`), headers: { "If-Match": 'W/"\u00e9junk", ,,' } });
-    expectFast4xx(x, 412);
+    expectError(x, 412);
   });
 });
 
 describe("huge input", () => {
-  test("a body over the limit is 413, quickly", async () => {
+  test("a body over the limit is 413", async () => {
     const small = await liveServer({ limits: { bodyBytes: 64 * 1024 } });
     try {
       const x = await small.call("POST", "/Users", { body: oktaUser("huge@example.com", { title: "x".repeat(200_000) }) });
-      expectFast4xx(x, 413);
+      expectError(x, 413);
     } finally {
       await small.close();
     }
@@ -262,40 +256,40 @@ describe("huge input", () => {
     expect(x.body.title).toHaveLength(1_000_000);
     const list = await server.call("GET", `/Users?${filterQuery('title sw "ttt"')}&attributes=userName`);
     expectList(list, 1);
-    expect(list.ms).toBeLessThan(HANG_GUARD_MS);
+    // The megabyte is not carried into an answer that did not ask for it.
+    expect(list.body.Resources[0].title).toBeUndefined();
+    expect(list.text.length).toBeLessThan(10_000);
   });
 
-  test("huge filters, paths and attribute lists: 400 with a short detail, quickly", async () => {
+  test("huge filters, paths and attribute lists: 400 with a short detail", async () => {
     const long = "a".repeat(100_000);
     // Under the 64 kB SearchRequest body limit, so the filter's own limits answer.
     const filter = await server.call("POST", "/Users/.search", { body: { filter: `userName eq "${long.slice(0, 50_000)}"` } });
-    expectFast4xx(filter, 400, "invalidFilter");
+    expectError(filter, 400, "invalidFilter");
     expect(filter.body.detail.length).toBeLessThan(1000);
     const ors = Array.from({ length: 2500 }, (_, i) => `userName eq "u${i}"`).join(" or ");
-    expectFast4xx(await server.call("POST", "/Users/.search", { body: { filter: ors } }), 400, "invalidFilter");
+    expectError(await server.call("POST", "/Users/.search", { body: { filter: ors } }), 400, "invalidFilter");
     // Over it, the body limit answers first.
     const oversized = await server.call("POST", "/Users/.search", { body: { filter: `userName eq "${long}"` } });
-    expectFast4xx(oversized, 413);
+    expectError(oversized, 413);
     const id = await newUser();
     const path = await server.call("PATCH", `/Users/${id}`, { body: patchOps({ op: "replace", path: `${long}`, value: "x" }) });
-    expectFast4xx(path, 400);
+    expectError(path, 400);
     expect(path.body.detail.length).toBeLessThan(1000);
     const attrs = await server.call("POST", "/Users/.search", { body: { attributes: Array.from({ length: 20_000 }, () => "userName") } });
     expect([200, 400, 413]).toContain(attrs.status);
-    expect(attrs.ms).toBeLessThan(HANG_GUARD_MS);
   });
 
   test("a long URL (16 kB query) is answered, not dropped", async () => {
     const x = await server.call("GET", `/Users?${filterQuery(`userName eq "${"q".repeat(16_000)}"`)}`);
     expect(x.status).toBeGreaterThanOrEqual(400);
     expect(x.status).toBeLessThan(500);
-    expect(x.ms).toBeLessThan(HANG_GUARD_MS);
   });
 
   test("a PATCH with more operations than allowed is 400 tooMany", async () => {
     const id = await newUser();
     const many = Array.from({ length: 1001 }, () => ({ op: "replace", path: "title", value: "x" }));
-    expectFast4xx(await server.call("PATCH", `/Users/${id}`, { body: { schemas: [PATCH_OP], Operations: many } }), 400, "tooMany");
+    expectError(await server.call("PATCH", `/Users/${id}`, { body: { schemas: [PATCH_OP], Operations: many } }), 400, "tooMany");
   });
 });
 
@@ -303,30 +297,30 @@ describe("filters that froze other SCIM servers", () => {
   test("30 raw newlines after an unterminated string: 400 invalidFilter in milliseconds", async () => {
     const filter = `userName eq "${"\n".repeat(30)}`;
     const x = await server.call("GET", `/Users?${filterQuery(filter)}`);
-    expectFast4xx(x, 400, "invalidFilter");
+    expectError(x, 400, "invalidFilter");
     const search = await server.call("POST", "/Users/.search", { body: { filter: `userName eq "x${"\n".repeat(40)}` } });
-    expectFast4xx(search, 400, "invalidFilter");
+    expectError(search, 400, "invalidFilter");
     const crlf = await server.call("GET", `/Groups?${filterQuery(`displayName eq "${"\r\n".repeat(30)}`)}`);
-    expectFast4xx(crlf, 400, "invalidFilter");
+    expectError(crlf, 400, "invalidFilter");
   });
 
-  test("deeply nested parentheses and brackets: 400 invalidFilter, quickly", async () => {
+  test("deeply nested parentheses and brackets: 400 invalidFilter", async () => {
     for (const filter of ["(".repeat(20_000) + 'userName eq "x"' + ")".repeat(20_000), "emails[".repeat(5000) + 'value eq "x"' + "]".repeat(5000), "not (".repeat(3000) + 'userName pr' + ")".repeat(3000)]) {
       const x = await server.call("POST", "/Users/.search", { body: { filter } });
-      expectFast4xx(x, 400, "invalidFilter");
+      expectError(x, 400, "invalidFilter");
     }
   });
 
-  test("a PATCH path with raw newlines or nested brackets: 400 invalidPath, quickly", async () => {
+  test("a PATCH path with raw newlines or nested brackets: 400 invalidPath", async () => {
     const id = await newUser();
     for (const path of [`emails[value eq "${"\n".repeat(30)}`, `emails[${"(".repeat(10_000)}`, "emails[type eq \"work\"]]]"]) {
-      expectFast4xx(await server.call("PATCH", `/Users/${id}`, { body: patchOps({ op: "replace", path, value: "x" }) }), 400, "invalidPath");
+      expectError(await server.call("PATCH", `/Users/${id}`, { body: patchOps({ op: "replace", path, value: "x" }) }), 400, "invalidPath");
     }
   });
 
   test("nonsense filters: 400 invalidFilter", async () => {
     for (const filter of ["userName", "eq", '"x"', "userName eq", "userName zz \"x\"", "and", "userName eq \"x\" and", "))((", "userName eq \"\\u12\"", "\u0000", "__proto__ eq \"x\"", "constructor.prototype pr"]) {
-      expectFast4xx(await server.call("GET", `/Users?${filterQuery(filter)}`), 400, "invalidFilter");
+      expectError(await server.call("GET", `/Users?${filterQuery(filter)}`), 400, "invalidFilter");
     }
   });
 
@@ -356,9 +350,9 @@ describe("deep nesting in bodies", () => {
     const deep = "{\"a\":".repeat(100_000) + "1" + "}".repeat(100_000);
     const raw = `{"schemas":["${USER_SCHEMA}"],"userName":"deep${++seq}@example.com","title":${deep}}`;
     const x = await server.call("POST", "/Users", { raw });
-    expectFast4xx(x, 400);
+    expectError(x, 400);
     const arr = `{"schemas":["${USER_SCHEMA}"],"userName":"deeparr${seq}@example.com","emails":${nestedArray(100_000)}}`;
-    expectFast4xx(await server.call("POST", "/Users", { raw: arr }), 400);
+    expectError(await server.call("POST", "/Users", { raw: arr }), 400);
   });
 
   test("5,000 levels under unknown, known and extension attributes, and in PATCH values", async () => {
@@ -368,21 +362,21 @@ describe("deep nesting in bodies", () => {
     expectResource(ok, 201, USER_SCHEMA);
     expect(ok.body.junk).toBeUndefined();
     expect(ok.body.name).toBeUndefined();
-    expectFast4xx(await server.call("POST", "/Users", { raw: user(`,"displayName":${deep(5000)}`) }), 400, "invalidValue");
+    expectError(await server.call("POST", "/Users", { raw: user(`,"displayName":${deep(5000)}`) }), 400, "invalidValue");
     const manager = await server.call("POST", "/Users", { raw: user(`,"${ENTERPRISE}":{"manager":${deep(5000)},"department":"D"}`) });
     expectResource(manager, 201, USER_SCHEMA);
     expect(manager.body[ENTERPRISE]).toEqual({ department: "D" });
     const id = ok.body.id;
     const patch = (op: string) => server.call("PATCH", `/Users/${id}`, { raw: `{"schemas":["${PATCH_OP}"],"Operations":[${op}]}` });
-    expectFast4xx(await patch(`{"op":"replace","path":"title","value":${deep(5000)}}`), 400, "invalidValue");
-    expectFast4xx(await patch(`{"op":${deep(5000)},"path":"title","value":"x"}`), 400, "invalidSyntax");
-    expectFast4xx(await patch(`{"op":"add","value":{"title":${deep(5000)}}}`), 400, "invalidValue");
+    expectError(await patch(`{"op":"replace","path":"title","value":${deep(5000)}}`), 400, "invalidValue");
+    expectError(await patch(`{"op":${deep(5000)},"path":"title","value":"x"}`), 400, "invalidSyntax");
+    expectError(await patch(`{"op":"add","value":{"title":${deep(5000)}}}`), 400, "invalidValue");
     const ignored = await patch(`{"op":"add","value":{"junk":${deep(5000)}, "nickName":"N"}}`);
     expectResource(ignored, 200, USER_SCHEMA);
     expect(ignored.body.nickName).toBe("N");
     const gid = await newGroup();
     const members = await server.call("PATCH", `/Groups/${gid}`, { raw: `{"schemas":["${PATCH_OP}"],"Operations":[{"op":"add","path":"members","value":[{"value":${deep(5000)}}]}]}` });
-    expectFast4xx(members, 400, "invalidValue");
+    expectError(members, 400, "invalidValue");
   });
 });
 
@@ -440,7 +434,7 @@ describe("__proto__, constructor and prototype", () => {
     const version = (await server.call("GET", `/Users/${id}`)).body.meta.version;
     for (const path of ["__proto__", "__proto__.polluted", "constructor.prototype", "prototype", "name.__proto__", "constructor", `${ENTERPRISE}:__proto__`, 'emails[__proto__ eq "x"].value', "emails.__proto__"]) {
       const x = await server.call("PATCH", `/Users/${id}`, { body: patchOps({ op: "add", path, value: { polluted: "yes" } }) });
-      expectFast4xx(x, 400);
+      expectError(x, 400);
       expect(["invalidPath", "invalidFilter", "invalidValue"]).toContain(x.body.scimType);
     }
     expect((await server.call("GET", `/Users/${id}`)).body.meta.version).toBe(version);
@@ -475,13 +469,13 @@ describe("__proto__, constructor and prototype", () => {
     noProtoKeys(after.body);
     expect(after.body.members.map((m: { value: string }) => m.value)).toEqual([a]);
     for (const id of ["__proto__", "constructor", "prototype", "hasOwnProperty", "toString"]) {
-      expectFast4xx(await server.call("GET", `/Users/${id}`), 404);
-      expectFast4xx(await server.call("GET", `/Groups/${id}`), 404);
-      expectFast4xx(await server.call("PATCH", `/Users/${id}`, { body: patchOps({ op: "replace", path: "title", value: "x" }) }), 404);
-      expectFast4xx(await server.call("DELETE", `/Groups/${id}`), 404);
+      expectError(await server.call("GET", `/Users/${id}`), 404);
+      expectError(await server.call("GET", `/Groups/${id}`), 404);
+      expectError(await server.call("PATCH", `/Users/${id}`, { body: patchOps({ op: "replace", path: "title", value: "x" }) }), 404);
+      expectError(await server.call("DELETE", `/Groups/${id}`), 404);
     }
-    expectFast4xx(await server.call("GET", "/Schemas/__proto__"), 404);
-    expectFast4xx(await server.call("GET", "/ResourceTypes/constructor"), 404);
+    expectError(await server.call("GET", "/Schemas/__proto__"), 404);
+    expectError(await server.call("GET", "/ResourceTypes/constructor"), 404);
   });
 
   test("as query parameter names and attribute lists", async () => {
@@ -489,7 +483,7 @@ describe("__proto__, constructor and prototype", () => {
     const ignored = await server.call("GET", "/Users?attributes=__proto__,constructor&excludedAttributes=prototype&count=1");
     expectList(ignored);
     for (const r of ignored.body.Resources) expect(Object.keys(r).sort()).toEqual(["id", "schemas"]);
-    expectFast4xx(await server.call("GET", "/Users?sortBy=constructor"), 400, "invalidValue");
+    expectError(await server.call("GET", "/Users?sortBy=constructor"), 400, "invalidValue");
   });
 });
 
@@ -497,7 +491,7 @@ describe("ids that are not plain strings", () => {
   test("numeric, unicode, encoded and very long ids in URLs: 404 with a detail", async () => {
     for (const id of ["123", "0", "-1", "1e3", "null", "undefined", "true", "%F0%9F%98%80", "%00", "a%2Fb", "x".repeat(5000)]) {
       const x = await server.call("GET", `/Users/${id}`);
-      expectFast4xx(x, 404);
+      expectError(x, 404);
       expect(x.body.detail.length).toBeLessThan(6000);
     }
   });
@@ -550,7 +544,7 @@ describe("unicode", () => {
     else expectResource(x, 201, USER_SCHEMA);
     const esc = await server.call("GET", `/Users?${filterQuery('userName eq "\\u0041\\"\\\\"')}`);
     expectList(esc, 0);
-    expectFast4xx(await server.call("GET", `/Users?${filterQuery('userName eq "\\ud83d"x')}`), 400, "invalidFilter");
+    expectError(await server.call("GET", `/Users?${filterQuery('userName eq "\\ud83d"x')}`), 400, "invalidFilter");
   });
 
   test("a BOM before the JSON body is tolerated or a clean 400", async () => {
@@ -563,17 +557,17 @@ describe("unicode", () => {
     const x = await server.call("POST", "/Users", { body: { ...oktaUser(`uk${++seq}@example.com`), "名前": "x", "ü.ber": 1 } });
     expectResource(x, 201, USER_SCHEMA);
     expect(x.body["名前"]).toBeUndefined();
-    expectFast4xx(await server.call("PATCH", `/Users/${x.body.id}`, { body: patchOps({ op: "add", path: "名前", value: "x" }) }), 400, "invalidPath");
+    expectError(await server.call("PATCH", `/Users/${x.body.id}`, { body: patchOps({ op: "add", path: "名前", value: "x" }) }), 400, "invalidPath");
   });
 });
 
 describe("HTTP-level oddities", () => {
   test("unknown methods and endpoints: 405 / 404 in the SCIM format", async () => {
-    expectFast4xx(await server.call("POST", "/ServiceProviderConfig", { raw: "not json" }), 405);
-    expectFast4xx(await server.call("POST", "/Schemas", { raw: "{{{" }), 405);
-    expectFast4xx(await server.call("PUT", "/Users", { body: {} }), 405);
-    expectFast4xx(await server.call("GET", "/Bulk"), 404);
-    expectFast4xx(await server.call("GET", "/Users/a/b"), 404);
+    expectError(await server.call("POST", "/ServiceProviderConfig", { raw: "not json" }), 405);
+    expectError(await server.call("POST", "/Schemas", { raw: "{{{" }), 405);
+    expectError(await server.call("PUT", "/Users", { body: {} }), 405);
+    expectError(await server.call("GET", "/Bulk"), 404);
+    expectError(await server.call("GET", "/Users/a/b"), 404);
   });
 
   test("a wrong Content-Type with a JSON body is read or refused cleanly", async () => {
@@ -582,9 +576,8 @@ describe("HTTP-level oddities", () => {
     if (x.status !== 201) expectError(x, x.status);
   });
 
-  test("a filter naming no attribute on a fresh random id after all the above: still 200 and fast", async () => {
+  test("a filter naming no attribute on a fresh random id after all the above: still 200", async () => {
     const x = await server.call("GET", `/Users?${filterQuery(`id eq "${randomUUID()}"`)}`);
     expectList(x, 0);
-    expect(x.ms).toBeLessThan(HANG_GUARD_MS);
   });
 });

@@ -2,13 +2,13 @@
  * Property-based tests of the HTTP layer: random methods, paths, query strings, headers and
  * bodies against a real listening server. Whatever arrives, the answer is never a 5xx, every
  * error is in the SCIM error format with the SCIM content type, every non-empty success is
- * SCIM JSON, and every request is answered quickly.
+ * SCIM JSON, and every request is answered (a hang fails by jest's timeout; nothing is timed,
+ * so a loaded machine cannot fail it).
  */
 import fc from "fast-check";
 import { memoryStore } from "../../lib";
 import { GROUP_SCHEMA, TOKEN, live, mustCreate, oktaUser, scimErrorProblems, type Live, type RawResponse } from "./harness";
 
-const HANG_MS = 5_000;
 /** PROOF_RUNS_SCALE=10 for a longer hunt; the default keeps the file around 5 s. */
 const SCALE = Number(process.env.PROOF_RUNS_SCALE || 1);
 let l: Live;
@@ -26,7 +26,6 @@ afterAll(() => l.close());
 /** The invariant every answer must satisfy. Returns a description of what is wrong, or null. */
 function verdict(res: RawResponse, method: string): string | null {
   if (res.status >= 500) return `HTTP ${res.status}: ${res.text.slice(0, 300)}`;
-  if (res.ms > HANG_MS) return `took ${res.ms} ms`;
   // HEAD answers carry a GET's headers and no body (RFC 9110 9.3.2).
   if (method === "HEAD") return res.status < 400 || res.headers["content-type"] === "application/scim+json; charset=utf-8" ? null : `HEAD error with content-type ${String(res.headers["content-type"])}`;
   if (res.status >= 400) {
@@ -47,7 +46,7 @@ afterAll(() => {
 });
 
 async function check(req: Parameters<Live["send"]>[0]): Promise<void> {
-  const res = await l.send({ ...req, timeoutMs: HANG_MS });
+  const res = await l.send(req);
   const key = `${req.method} ${res.status}${res.body?.scimType ? ` ${res.body.scimType}` : ""}`;
   seen[key] = (seen[key] ?? 0) + 1;
   const bad = verdict(res, req.method);

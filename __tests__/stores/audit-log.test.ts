@@ -43,9 +43,19 @@ test("the memory ring keeps only the newest records", async () => {
 
 test("a router writes its audit trail into the SQLite store", async () => {
   const store = sqliteStore({ filename: ":memory:", migrate: true });
-  const h = host({ store, audit: store.audit });
+  // The record is written once the response is out: wait for that write, not for a time.
+  let written!: () => void;
+  const appended = new Promise<void>((resolve) => (written = resolve));
+  const audit: AuditLog = {
+    list: (q) => store.audit.list(q),
+    append: async (r) => {
+      await store.audit.append(r);
+      written();
+    },
+  };
+  const h = host({ store, audit });
   await createUser(h, "audited@example.com");
-  await new Promise((r) => setTimeout(r, 50));
+  await appended;
   const { items } = await store.audit.list({ tenant: "default" });
   expect(items[0]).toMatchObject({ method: "POST", resource: "Users", status: 201, outcome: "success" });
   await store.close();

@@ -1,7 +1,8 @@
 /**
  * Shared set-up for the PostgreSQL suites: the database named by DATABASE_URL, one schema per
- * test file (random name, dropped afterwards). Without DATABASE_URL the suites are skipped, and
- * say so: CI (.ci/run) always sets it, so CI never skips silently.
+ * test file (random name, dropped afterwards). Without DATABASE_URL the suites are skipped;
+ * `npm test` (scripts/test.js) lists what was skipped once, at the end, and CI (.ci/run) always
+ * sets it, so CI never skips.
  */
 import { randomBytes } from "node:crypto";
 import { Pool } from "pg";
@@ -9,15 +10,9 @@ import { postgresStore, type PostgresStore } from "../../lib/stores/postgres";
 
 export const DATABASE_URL = process.env.DATABASE_URL;
 
-/** `describe`, or `describe.skip` with a printed reason when there is no database. */
+/** `describe`, or `describe.skip` when there is no database (jest reports it as skipped). */
 export function describePostgres(name: string, fn: () => void): void {
-  if (!DATABASE_URL) {
-    // eslint-disable-next-line no-console
-    console.warn(`SKIPPED "${name}": set DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/test) to run the PostgreSQL suites.`);
-    describe.skip(name, fn);
-    return;
-  }
-  describe(name, fn);
+  (DATABASE_URL ? describe : describe.skip)(name, fn);
 }
 
 /** A fresh schema, migrated, for one test file; `drop()` removes it with everything in it. */
