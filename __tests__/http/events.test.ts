@@ -1,30 +1,18 @@
 import createDebug from "debug";
 import request from "supertest";
 import { memoryAuditLog, ScimError, type ScimEvent, type ScimOptions } from "../../lib";
+import { EVENT_TYPES } from "../../lib/events/types";
+import { GROUP_SCHEMA, PATCH_OP, TOKEN, createUser, expectScimError, host, oktaUser } from "./app";
 
 const afterTest: (() => void)[] = [];
 afterEach(() => afterTest.splice(0).forEach((fn) => fn()));
-import { GROUP_SCHEMA, PATCH_OP, TOKEN, createUser, expectScimError, host, oktaUser } from "./app";
-
-const ALL_EVENTS = [
-  "user.created",
-  "user.updated",
-  "user.deactivated",
-  "user.reactivated",
-  "user.deleted",
-  "group.created",
-  "group.updated",
-  "group.deleted",
-  "group.members.added",
-  "group.members.removed",
-] as const;
 
 /** A host recording every event, audit record and log line it is given. */
 function recorded(extra: Partial<ScimOptions> = {}) {
   const events: ScimEvent[] = [];
   const logs: unknown[] = [];
   const audit = memoryAuditLog();
-  const listeners = Object.fromEntries(ALL_EVENTS.map((t) => [t, (e: ScimEvent) => void events.push(e)]));
+  const listeners = Object.fromEntries(EVENT_TYPES.map((t) => [t, (e: ScimEvent) => void events.push(e)]));
   const h = host({ events: listeners, audit, logger: { error: (obj) => logs.push(obj) }, ...extra });
   return { h, events, logs, audit, names: () => events.map((e) => e.type) };
 }
