@@ -93,6 +93,7 @@ function candidates() {
     [`${substrings} x name.familyName co`, `filter=${many(substrings, (i) => `name.familyName co "zz${i}"`)}`],
     ["sortBy=name.familyName", "sortBy=name.familyName"],
     ['emails[type eq "work"].value eq (Entra)', 'filter=emails[type eq "work"].value eq "user4242@example.com"'],
+    ["emails.value eq (OneLogin)", 'filter=emails.value eq "user4242@example.com"'],
     [`${expansions} x emails.value co`, `filter=${many(Math.max(1, expansions), (i) => `emails.value co "zz${i}"`)}`],
   ];
   return list.map(([label, query]) => [label, query.replace(/^filter=(.*)$/, (_, f) => `filter=${encodeURIComponent(f)}`) + "&count=100"]);

@@ -82,41 +82,53 @@ function samePath(a: readonly string[], b: readonly string[]): boolean {
 }
 
 /**
- * How identity providers match one user or group: equality terms joined by `and` (Entra:
- * `emails[type eq "work"].value eq "x"`; OneLogin: `emails.value eq "x"`; Okta Governance:
- * `members.value eq "id"`). Refusing one fails provisioning outright, and it costs a single scan
- * with few terms, so it is admitted at any size even where no index narrows it.
+ * How identity providers match one user or group (clients.md): a few equality terms joined by
+ * `and`, on the attributes they match on. Okta and Entra `userName`, `externalId` and a group's
+ * `displayName`; Entra `emails[type eq "work"].value eq "x"`; OneLogin `emails.value eq "x"`; Okta
+ * Governance and AWS `members.value eq "id"` (the groups of a user). Refusing one fails
+ * provisioning outright (a 4xx is final to Okta and Entra), and it costs one scan with few terms,
+ * so it is admitted at any size even where no index narrows it. Read on the SCIM filter, before
+ * any mapping renames its attributes.
  */
-export const MAX_LOOKUP_TERMS = 3;
+export const MAX_MATCH_TERMS = 3;
+const MATCH_PATHS = new Set(["id", "userName", "externalId", "displayName", "emails.value", "emails.type", "emails.primary", "members.value"]);
 
-function equalityTerms(filter: ResolvedFilter): number {
-  switch (filter.op) {
-    case "and":
-      return filter.filters.reduce((n, f) => n + equalityTerms(f), 0);
-    case "valuePath":
-      return equalityTerms(filter.filter);
-    case "eq":
-      return 1;
-    default:
-      return Infinity;
-  }
+/** Whether a (SCIM-terms) filter is such a match. */
+export function isIdentityMatch(filter: ResolvedFilter): boolean {
+  const terms = (f: ResolvedFilter, prefix: readonly string[]): number => {
+    switch (f.op) {
+      case "and":
+        return f.filters.reduce((n, part) => n + terms(part, prefix), 0);
+      case "valuePath":
+        return terms(f.filter, [...prefix, ...f.attrPath.path]);
+      case "eq": {
+        const path = [...prefix, ...f.attrPath.path].join(".");
+        return [...MATCH_PATHS].some((m) => m.toLowerCase() === path.toLowerCase()) ? 1 : Infinity;
+      }
+      default:
+        return Infinity;
+    }
+  };
+  return terms(filter, []) <= MAX_MATCH_TERMS;
 }
 
 export interface Budgeted {
   filter?: ResolvedFilter;
   sort?: SortSpec;
+  /** The request is an identity provider's match (isIdentityMatch on its SCIM filter). */
+  identityMatch?: boolean;
 }
 
 /**
  * Throws 400 tooMany when the query would cost more than `budget`. A lookup an index narrows
- * is always within budget, and so is an identity provider's equality match (MAX_LOOKUP_TERMS);
+ * is always within budget, and so is an identity provider's match (isIdentityMatch);
  * so is a plain page without filter or sort (read in insertion order).
  */
 export async function checkBudget(store: Store, kind: "users" | "groups", ctx: StoreContext, q: Budgeted, budget: number, noun: string): Promise<void> {
   if (!q.filter && !q.sort) return;
   const filter = q.filter ? priceFilter(q.filter, store.costs?.indexed(kind) ?? []) : { perRecord: 0, narrowed: false };
   if (filter.narrowed) return;
-  if (q.filter && !q.sort && equalityTerms(q.filter) <= MAX_LOOKUP_TERMS) return;
+  if (q.identityMatch && !q.sort) return;
   const sort = q.sort ? (q.sort.multiValued ? WEIGHTS.expansion : 0) + WEIGHTS.sortKey : 0;
   const perRecord = (store.costs?.recordCost ?? WEIGHTS.record) + filter.perRecord + sort;
   // Too costly even for the smallest priced tenant: refused without asking the store to count.

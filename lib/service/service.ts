@@ -18,7 +18,7 @@ import { normalizeResource } from "../schema/normalize";
 import { MAX_INDEXED_LENGTH, overLong, unstorable } from "../values/text";
 import type { ResourceTypeDef } from "../schema/types";
 import type { AppRecord, Member, ResourceStore, Store, Stored } from "../stores/types";
-import { checkBudget } from "./budget";
+import { checkBudget, isIdentityMatch } from "./budget";
 import type { Limits, ServiceContext } from "./context";
 import { parseListRequest, parseProjection, type ListRequest, type ReadParams } from "./queries";
 import { render, type Related } from "./render";
@@ -161,7 +161,8 @@ export abstract class ResourceService {
       count: request.paging.count,
     };
     // Priced before any store runs it (issue 13): over the budget is 400 tooMany.
-    await checkBudget(this.options.store, this.kind, ctx, query, this.options.limits.queryBudget, this.rt.name);
+    const identityMatch = !!request.filter && isIdentityMatch(request.filter);
+    await checkBudget(this.options.store, this.kind, ctx, { ...query, identityMatch }, this.options.limits.queryBudget, this.rt.name);
     return this.table.query(ctx, query);
   }
 
