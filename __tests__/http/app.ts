@@ -149,6 +149,7 @@ export async function replayStore(): Promise<ReplayStore> {
     const { postgresStore } = await import("../../lib/stores/postgres");
     const { Pool } = await import("pg");
     const { randomUUID } = await import("crypto");
+    const { fold } = await import("../../lib/values/fold");
     const schema = `scim_replay_${Math.random().toString(16).slice(2, 10)}`;
     const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
     const store = postgresStore({ pool, schema, migrate: true });
@@ -159,10 +160,10 @@ export async function replayStore(): Promise<ReplayStore> {
       await store.migrate();
       const ids = userNames.map(() => randomUUID());
       await pool.query(
-        `INSERT INTO "${schema}".users (tenant, id, version, created, last_modified, record, user_name, display)
-         SELECT $1, u.id, 1, now(), now(), jsonb_build_object('userName', u.name), u.name, u.name
-         FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS u(id, name, n) ORDER BY u.n`,
-        [ctx.tenant, ids, userNames],
+        `INSERT INTO "${schema}".users (tenant, id, version, created, last_modified, record, user_name, user_name_fold, display)
+         SELECT $1, u.id, 1, now(), now(), jsonb_build_object('userName', u.name), u.name, u.folded, u.name
+         FROM unnest($2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS u(id, name, folded, n) ORDER BY u.n`,
+        [ctx.tenant, ids, userNames, userNames.map(fold)],
       );
       const first = ids.length ? await store.users.get(ctx, ids[0]!) : null;
       if (ids.length && first?.record.userName !== userNames[0]) throw new Error(`seedUsers: the store does not read back what was seeded (${JSON.stringify(first)})`);
