@@ -71,8 +71,9 @@ async function postgres() {
     const rows = [];
     for (let i = from; i < Math.min(USERS, from + 20_000); i++) rows.push(JSON.stringify(record(i)));
     await pool.query(
-      `INSERT INTO "${schema}".users (tenant, id, version, created, last_modified, record, user_name, external_id, display)
-       SELECT $1, gen_random_uuid()::text, 1, now(), now(), r, r->>'userName', r->>'externalId', r->>'displayName' FROM unnest($2::jsonb[]) r`,
+      `INSERT INTO "${schema}".users (tenant, id, version, created, last_modified, record, user_name, user_name_fold, external_id, display)
+       SELECT $1, gen_random_uuid()::text, 1, now(), now(), r, r->>'userName', "${schema}".scim_fold(r->>'userName'), r->>'externalId', r->>'displayName'
+       FROM unnest($2::jsonb[]) r`,
       [TENANT, rows],
     );
   }
