@@ -109,7 +109,8 @@ const STORED_DATES = [
   "",
 ];
 
-const boolish = fc.constantFrom<unknown>(true, false, "True", "False", "TRUE", "yes");
+// Padded spellings too: every store reads them with lib/values/boolean.ts (trimmed, any case).
+const boolish = fc.constantFrom<unknown>(true, false, "True", "False", "TRUE", "yes", " True", "False\n", "\u00a0true\u3000");
 
 const email = (f: Flavour) =>
   fc.record(

@@ -9,6 +9,7 @@ import type { AppRecord } from "../stores/types";
 import { cloneJson as clone } from "../protocol/json";
 import { getPath, setPath } from "./app-path";
 import type { Group, Model } from "./model";
+import { readBoolean } from "../values/boolean";
 import type { CompiledPair } from "./pairs";
 
 export function toRecord(model: Model, resource: Record<string, unknown>): AppRecord {
@@ -108,12 +109,8 @@ function read(record: AppRecord, pair: CompiledPair): unknown {
 
 /** `active` <-> `blocked`. Entra's "True"/"False" strings count; anything else is not a boolean and is dropped. */
 function flip(value: unknown): boolean | undefined {
-  if (typeof value === "boolean") return !value;
-  if (typeof value === "string") {
-    const lower = value.toLowerCase();
-    if (lower === "true" || lower === "false") return lower !== "true";
-  }
-  return undefined;
+  const bool = readBoolean(value);
+  return bool === undefined ? undefined : !bool;
 }
 
 function own(o: Record<string, unknown>, key: string): unknown {

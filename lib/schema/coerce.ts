@@ -8,6 +8,8 @@
 import { badRequest, preview } from "../protocol/errors";
 import { findAttribute } from "./resolve";
 import type { AttributeDef } from "./types";
+import { readBoolean } from "../values/boolean";
+import { isWritableDateTime } from "../values/datetime";
 
 export type JsonObject = Record<string, unknown>;
 
@@ -83,12 +85,8 @@ function coerceString(value: unknown, where: string): string {
 
 /** Entra sends `"False"` / `"True"` in any case, even on POST. */
 function coerceBoolean(value: unknown, where: string): boolean {
-  if (typeof value === "boolean") return value;
-  if (typeof value === "string") {
-    const text = value.trim().toLowerCase();
-    if (text === "true") return true;
-    if (text === "false") return false;
-  }
+  const read = readBoolean(value);
+  if (read !== undefined) return read;
   throw invalid(where, `must be a boolean, got ${show(value)}`);
 }
 
@@ -105,11 +103,10 @@ function coerceNumber(value: unknown, type: "integer" | "decimal", where: string
 }
 
 /** RFC 7643 2.3.5: xsd:dateTime, e.g. 2008-01-23T04:56:22Z. The client's spelling is kept. */
-const DATE_TIME = /^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/;
 
 function coerceDateTime(value: unknown, where: string): string {
   if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString();
-  if (typeof value === "string" && DATE_TIME.test(value.trim()) && !Number.isNaN(Date.parse(value.trim()))) {
+  if (typeof value === "string" && isWritableDateTime(value.trim())) {
     return value.trim();
   }
   throw invalid(where, `must be an xsd:dateTime such as "2024-01-31T12:00:00Z", got ${show(value)}`);

@@ -25,6 +25,7 @@ import {
   type PatchPath,
 } from "./ast";
 import { checkInput, isJsonNumber, shown, tokenize, type Token } from "./lexer";
+import { readBoolean } from "../../values/boolean";
 
 const COMPARE_OPS: ReadonlySet<string> = new Set(["eq", "ne", "co", "sw", "ew", "gt", "ge", "lt", "le"]);
 
@@ -280,10 +281,9 @@ class Parser {
     const tok = this.next();
     if (tok.kind === "string") return tok.value ?? "";
     if (tok.kind !== "word") return this.fail(`Expected a value after "${op}", found ${this.describe(tok)}`);
-    const lower = tok.text.toLowerCase();
-    if (lower === "true") return true;
-    if (lower === "false") return false;
-    if (lower === "null") return null;
+    const bool = readBoolean(tok.text);
+    if (bool !== undefined) return bool;
+    if (tok.text.toLowerCase() === "null") return null;
     if (isJsonNumber(tok.text)) {
       const n = Number(tok.text);
       if (!Number.isFinite(n)) this.fail(`Number out of range: ${shown(tok.text)}`);

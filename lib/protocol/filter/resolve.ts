@@ -11,7 +11,8 @@ import type { AttributeDef, AttributeType, ResourceTypeDef } from "../../schema/
 import { findAttribute, findSchema, isExtension, locateAttribute, type LocatedAttribute } from "../../schema/resolve";
 import type { AttrPath, CompareOp, Filter, Literal, ResolvedAttr, ResolvedFilter } from "./ast";
 import { isJsonNumber, shown as quoteShort } from "./lexer";
-import { parseInstant } from "./evaluate";
+import { parseInstant } from "../../values/datetime";
+import { readBoolean } from "../../values/boolean";
 import { printAttrPath } from "./print";
 
 const invalid = (detail: string) => new ScimError(400, "invalidFilter", detail);
@@ -204,10 +205,9 @@ export function coerceLiteral(value: string | number | boolean, type: AttributeT
   const bad = () => invalid(`${quoteShort(String(value))} is not a valid ${type} value for "${shown}"`);
   switch (type) {
     case "boolean": {
-      if (typeof value === "boolean") return value;
-      const lower = typeof value === "string" ? value.toLowerCase() : "";
-      if (lower === "true" || lower === "false") return lower === "true";
-      throw bad();
+      const bool = readBoolean(value);
+      if (bool === undefined) throw bad();
+      return bool;
     }
     case "integer":
     case "decimal": {

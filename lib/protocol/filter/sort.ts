@@ -7,7 +7,9 @@ import type { ResourceTypeDef } from "../../schema/types";
 import { findAttribute, locateAttribute, type LocatedAttribute } from "../../schema/resolve";
 import { GROUP_SCHEMA, USER_SCHEMA } from "../../schema/urns";
 import type { SortSpec } from "../../stores/types";
-import { childOf, parseInstant } from "./evaluate";
+import { childOf } from "./evaluate";
+import { parseInstant } from "../../values/datetime";
+import { readBoolean } from "../../values/boolean";
 import { splitAttrPath } from "./parse";
 import { fold } from "../../values/fold";
 
@@ -115,7 +117,7 @@ function pickElement(value: unknown): unknown {
 }
 
 /** Entra writes `"primary": "True"`. */
-const isTrue = (v: unknown) => v === true || (typeof v === "string" && v.toLowerCase() === "true");
+const isTrue = (v: unknown) => readBoolean(v) === true;
 
 function toKey(value: unknown, caseExact: boolean): SortKey | undefined {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value.getTime();

@@ -2,9 +2,14 @@
 import type { StoreDialect } from "../sql/driver";
 import { Params } from "../sql/params";
 import { fold } from "../../values/fold";
+import { FALSE_WORD, PADDING_CODE_POINTS, TRUE_WORD } from "../../values/boolean";
 
 // evaluate's toNumber accepts decimal strings; anything else must not reach a cast.
 const NUMBER_TEXT = String.raw`'^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$'`;
+// readBoolean (lib/values/boolean.ts) in SQL: trim what String.prototype.trim trims, compare in
+// lower case with the same words. The padding comes from that module, so the two cannot drift.
+const PADDING = PADDING_CODE_POINTS.map((cp) => `chr(${cp})`).join(" || ");
+const booleanWord = (text: string) => `lower(btrim(${text}, ${PADDING}))`;
 // evaluate's isPresent: some leaf that is a number, a boolean or a non-empty string.
 const PRESENT_PATH = `'lax $.** ? (@.type() == "number" || @.type() == "boolean" || (@.type() == "string" && @ != ""))'`;
 
@@ -43,13 +48,13 @@ export function postgresDialect(schema: string): StoreDialect {
       ` WHEN 'string' THEN CASE WHEN (${v} #>> '{}') ~ ${NUMBER_TEXT} THEN (${v} #>> '{}')::numeric END END)`,
     boolean: (v) =>
       `(CASE jsonb_typeof(${v}) WHEN 'boolean' THEN (${v} #>> '{}')::boolean` +
-      ` WHEN 'string' THEN CASE lower(${v} #>> '{}') WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END END)`,
+      ` WHEN 'string' THEN CASE ${booleanWord(`${v} #>> '{}'`)} WHEN '${TRUE_WORD}' THEN TRUE WHEN '${FALSE_WORD}' THEN FALSE END END)`,
     instant: (v) => `(CASE WHEN jsonb_typeof(${v}) = 'string' THEN ${S}.scim_instant(${v} #>> '{}') END)`,
     instantOfText: (t) => `${S}.scim_instant(${t})`,
     present: (v) => `jsonb_path_exists(${v}, ${PRESENT_PATH})`,
     pickElement: (v, a) => {
       const elements = `jsonb_array_elements(${v}) WITH ORDINALITY ${a}(e, i)`;
-      const primary = `(SELECT ${a}.e FROM ${elements} WHERE jsonb_typeof(${a}.e) = 'object' AND lower(${a}.e ->> 'primary') = 'true' ORDER BY ${a}.i LIMIT 1)`;
+      const primary = `(SELECT ${a}.e FROM ${elements} WHERE jsonb_typeof(${a}.e) = 'object' AND ${booleanWord(`${a}.e ->> 'primary'`)} = '${TRUE_WORD}' ORDER BY ${a}.i LIMIT 1)`;
       const first = `(SELECT ${a}.e FROM ${elements} WHERE ${a}.e NOT IN ('null'::jsonb, '""'::jsonb) ORDER BY ${a}.i LIMIT 1)`;
       return `(CASE WHEN jsonb_typeof(${v}) = 'array' THEN COALESCE(${primary}, ${first}) ELSE ${v} END)`;
     },

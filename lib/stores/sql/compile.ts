@@ -14,7 +14,7 @@
  */
 import { ScimError, preview } from "../../protocol/errors";
 import type { CompareOp, Literal, ResolvedAttr, ResolvedFilter } from "../../protocol/filter/ast";
-import { parseInstant } from "../../protocol/filter/evaluate";
+import { parseInstant } from "../../values/datetime";
 import type { SortSpec } from "../types";
 import { isSafeKey, type Dialect } from "./dialect";
 import type { Params } from "./params";

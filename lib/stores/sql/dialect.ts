@@ -30,7 +30,7 @@ export interface Dialect {
   text(value: string): string;
   /** evaluate's toNumber. */
   number(value: string): string;
-  /** evaluate's toBoolean, as an SQL boolean (PostgreSQL) or 1/0 (SQLite). */
+  /** readBoolean (lib/values/boolean.ts), as an SQL boolean (PostgreSQL) or 1/0 (SQLite). */
   boolean(value: string): string;
   /** evaluate's parseInstant for J, as milliseconds since the epoch. */
   instant(value: string): string;

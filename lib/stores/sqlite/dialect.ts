@@ -6,6 +6,13 @@
 import type { StoreDialect } from "../sql/driver";
 import { Params } from "../sql/params";
 import { fold } from "../../values/fold";
+import { FALSE_WORD, PADDING_CODE_POINTS, TRUE_WORD } from "../../values/boolean";
+
+/**
+ * readBoolean (lib/values/boolean.ts) in SQL: trim what String.prototype.trim trims, compare in
+ * lower case with the same words. The padding comes from that module, so the two cannot drift.
+ */
+const booleanWord = (text: string) => `scim_lower(trim(${text}, char(${PADDING_CODE_POINTS.join(", ")})))`;
 
 /** A JSON path for SQLite from validated keys: `$."a"."b"` (keys never contain `"`). */
 export const jsonPath = (keys: readonly string[]) => `$${keys.map((k) => `."${k}"`).join("")}`;
@@ -38,7 +45,7 @@ export function sqliteDialect(): StoreDialect {
     number: (v) => `scim_number(${v})`,
     boolean: (v) =>
       `(CASE json_type(${v}) WHEN 'true' THEN 1 WHEN 'false' THEN 0` +
-      ` WHEN 'text' THEN CASE scim_lower(${v} ->> '$') WHEN 'true' THEN 1 WHEN 'false' THEN 0 END END)`,
+      ` WHEN 'text' THEN CASE ${booleanWord(`${v} ->> '$'`)} WHEN '${TRUE_WORD}' THEN 1 WHEN '${FALSE_WORD}' THEN 0 END END)`,
     instant: (v) => `(CASE WHEN json_type(${v}) = 'text' THEN scim_instant(${v} ->> '$') END)`,
     instantOfText: (t) => `scim_instant(${t})`,
     present: (v) => `EXISTS (SELECT 1 FROM json_tree(${v}) pt WHERE pt.type IN ('integer', 'real', 'true', 'false') OR (pt.type = 'text' AND pt.atom <> ''))`,
@@ -46,7 +53,7 @@ export function sqliteDialect(): StoreDialect {
       const primaryType = `json_type(${a}.value, '$.primary')`;
       const primary =
         `(SELECT ${elementJson(a)} FROM json_each(${v}) ${a} WHERE ${a}.type = 'object'` +
-        ` AND (${primaryType} = 'true' OR (${primaryType} = 'text' AND scim_lower(${a}.value ->> '$.primary') = 'true')) ORDER BY ${a}.key LIMIT 1)`;
+        ` AND (${primaryType} = 'true' OR (${primaryType} = 'text' AND ${booleanWord(`${a}.value ->> '$.primary'`)} = '${TRUE_WORD}')) ORDER BY ${a}.key LIMIT 1)`;
       const first = `(SELECT ${elementJson(a)} FROM json_each(${v}) ${a} WHERE ${a}.type <> 'null' AND NOT (${a}.type = 'text' AND ${a}.atom = '') ORDER BY ${a}.key LIMIT 1)`;
       return `(CASE WHEN json_type(${v}) = 'array' THEN COALESCE(${primary}, ${first}) ELSE ${v} END)`;
     },

@@ -4,7 +4,7 @@
  * for RFC 3339 instants. All are deterministic and NULL-safe.
  */
 import type Database from "better-sqlite3";
-import { parseInstant } from "../../protocol/filter/evaluate";
+import { parseInstant } from "../../values/datetime";
 import { fold } from "../../values/fold";
 
 export function registerFunctions(db: Database.Database): void {
