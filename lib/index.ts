@@ -24,6 +24,21 @@ export type {
   IndexedPath,
 } from "./stores/types";
 export { ScimError, type ScimType } from "./protocol/errors";
+/** Named ScimError constructors for stores and hooks: the same statuses and texts as the built-in stores. */
+export {
+  badRequest,
+  invalidValue,
+  invalidSyntax,
+  invalidFilter,
+  tooMany,
+  notFound,
+  resourceNotFound,
+  uniqueness,
+  conflict,
+  preconditionFailed,
+  unknownMembers,
+  unavailable,
+} from "./protocol/errors";
 export type { Filter, ResolvedFilter, ResolvedAttr, AttrPath, CompareOp, Literal, FilterLimits, PatchPath } from "./protocol/filter/ast";
 export type { Principal } from "./auth/principal";
 export type { TokenConfig } from "./auth/tokens";

@@ -9,7 +9,7 @@ import type { TokenConfig } from "./auth/tokens";
 import type { RateLimitOptions } from "./limits/rate-limit";
 import type { AuditLog } from "./audit/types";
 import { EVENT_TYPES, type EventListeners } from "./events/types";
-import type { Hooks } from "./hooks/types";
+import { HOOK_NAMES, type Hooks } from "./hooks/types";
 import type { MetricsHook } from "./http/observe";
 import type { SetupOptions } from "./service/setup";
 import { DEFAULT_FILTER_LIMITS, type FilterLimits } from "./protocol/filter/ast";
@@ -66,7 +66,11 @@ export interface ResolvedLimits extends Limits {
   searchBodyBytes: number;
 }
 
-export const DEFAULT_LIMITS: ResolvedLimits = {
+/**
+ * The defaults of `limits`, deeply frozen: changing them would change every router built
+ * afterwards, so a host passes `limits` instead. resolveLimits copies them.
+ */
+export const DEFAULT_LIMITS: Readonly<Omit<ResolvedLimits, "filter">> & { readonly filter: Readonly<FilterLimits> } = Object.freeze({
   defaultCount: 100,
   maxCount: 1000,
   // Okta's custom SAML apps push up to 10,000 members in one PUT; Auth0 allows 1,000 per PATCH.
@@ -81,8 +85,12 @@ export const DEFAULT_LIMITS: ResolvedLimits = {
   // on unindexed attributes; Entra's `emails[type eq "work"].value eq` up to 26,000 users.
   // Tuned so SQLite (which scans on the event loop) stays near 100 ms: docs/benchmarks.md.
   queryBudget: 600_000,
-  filter: DEFAULT_FILTER_LIMITS,
-};
+  filter: Object.freeze({ ...DEFAULT_FILTER_LIMITS }),
+});
+
+/** The option keys of `limits` and `limits.filter`, read from the defaults (every limit has one). */
+const LIMIT_KEYS = Object.keys(DEFAULT_LIMITS) as (keyof ResolvedLimits)[];
+const FILTER_LIMIT_KEYS = Object.keys(DEFAULT_LIMITS.filter) as (keyof FilterLimits)[];
 
 const consoleLogger: Logger = {
   error: (obj, msg) => process.stderr.write(`express-scim: ${msg ?? "error"} ${formatError(obj)}\n`),
@@ -105,12 +113,10 @@ function positiveInteger(name: string, value: number): number {
 }
 
 export function resolveLimits(given: ScimOptions["limits"] = {}): ResolvedLimits {
-  const filter = { ...DEFAULT_FILTER_LIMITS, ...given.filter };
-  const limits = { ...DEFAULT_LIMITS, ...given, filter };
-  for (const key of ["defaultCount", "maxCount", "maxMembersPerRequest", "maxOperations", "bodyBytes", "userBodyBytes", "searchBodyBytes", "queryBudget"] as const) {
-    positiveInteger(key, limits[key]);
-  }
-  for (const key of ["maxLength", "maxDepth", "maxTerms"] as const) positiveInteger(`filter.${key}`, filter[key]);
+  const filter: FilterLimits = { ...DEFAULT_LIMITS.filter, ...given.filter };
+  const limits: ResolvedLimits = { ...DEFAULT_LIMITS, ...given, filter };
+  for (const key of LIMIT_KEYS) if (key !== "filter") positiveInteger(key, limits[key]);
+  for (const key of FILTER_LIMIT_KEYS) positiveInteger(`filter.${key}`, filter[key]);
   if (limits.defaultCount > limits.maxCount) throw new TypeError("express-scim: limits.defaultCount must not exceed limits.maxCount.");
   return limits;
 }
@@ -141,7 +147,7 @@ export function checkCallbacks(options: ScimOptions): void {
   for (const kind of ["users", "groups"] as const) {
     const hooks = options.hooks?.[kind] as Record<string, unknown> | undefined;
     for (const [name, hook] of Object.entries(hooks ?? {})) {
-      if (!["beforeCreate", "beforeReplace", "beforePatch", "beforeDelete"].includes(name) || !fn(hook)) {
+      if (!(HOOK_NAMES as readonly string[]).includes(name) || !fn(hook)) {
         throw new TypeError(`express-scim: hooks.${kind}.${name} is not a known hook function.`);
       }
     }
@@ -158,8 +164,8 @@ export function checkCallbacks(options: ScimOptions): void {
 
 const KNOWN: Record<string, readonly string[]> = {
   "": ["store", "tokens", "auth", "tenant", "limits", "strictExtensions", "logger", "rateLimit", "hooks", "events", "audit", "metrics", "mapping", "schemas", "userIdentity", "unknownMembers"],
-  limits: ["defaultCount", "maxCount", "maxMembersPerRequest", "maxOperations", "bodyBytes", "userBodyBytes", "searchBodyBytes", "queryBudget", "filter"],
-  "limits.filter": ["maxLength", "maxDepth", "maxTerms"],
+  limits: LIMIT_KEYS,
+  "limits.filter": FILTER_LIMIT_KEYS,
   rateLimit: ["windowMs", "perTenant", "perToken", "store"],
   mapping: ["users", "groups"],
   schemas: ["users", "groups"],

@@ -1,4 +1,5 @@
 /** `limits` set by the host apply everywhere their subject appears, not only where it is most common. */
+import { DEFAULT_LIMITS } from "../../lib";
 import { PATCH_OP, createGroup, createUser, expectScimError, host } from "./app";
 
 describe("limits.filter applies to PATCH paths as well as filters", () => {
@@ -29,5 +30,22 @@ describe("limits.filter applies to PATCH paths as well as filters", () => {
 
   test("the same filter on a list is refused the same way", async () => {
     expectScimError(await h.get(`/Users?filter=${encodeURIComponent('userName eq "a" or userName eq "b" or userName eq "c"')}`), 400, "invalidFilter");
+  });
+});
+
+describe("DEFAULT_LIMITS", () => {
+  // Exported so hosts can read them; a host that wrote to them changed every router built afterwards.
+  test("is frozen: writing to it throws, and a router built afterwards keeps the defaults", async () => {
+    const limits = DEFAULT_LIMITS as { maxCount: number; filter: { maxTerms: number } };
+    expect(() => {
+      limits.filter.maxTerms = 1;
+    }).toThrow(TypeError);
+    expect(() => {
+      limits.maxCount = 1;
+    }).toThrow(TypeError);
+    const h = host();
+    const res = await h.get(`/Users?filter=${encodeURIComponent('userName eq "a" or userName eq "b"')}`);
+    expect(res.status).toBe(200);
+    expect(DEFAULT_LIMITS.filter.maxTerms).toBe(256);
   });
 });

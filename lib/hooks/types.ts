@@ -36,6 +36,14 @@ export interface ResourceHooks {
   beforeDelete?: DeleteHook;
 }
 
+/** Every hook name, in one list: the option check reads it; the compiler keeps it in step with ResourceHooks. */
+export const HOOK_NAMES = ["beforeCreate", "beforeReplace", "beforePatch", "beforeDelete"] as const satisfies readonly (keyof ResourceHooks)[];
+
+// Fails to compile when ResourceHooks gains a hook that HOOK_NAMES does not list.
+type Unlisted = Exclude<keyof ResourceHooks, (typeof HOOK_NAMES)[number]>;
+const everyHookListed: [Unlisted] extends [never] ? true : never = true;
+void everyHookListed;
+
 export interface Hooks {
   users?: ResourceHooks;
   groups?: ResourceHooks;

@@ -5,13 +5,13 @@
 import type { Request } from "express";
 import type { Principal } from "../auth/principal";
 import type { Scope } from "../auth/scopes";
-import { ScimError } from "../protocol/errors";
+import { ScimError, notAuthenticated, forbidden } from "../protocol/errors";
 
 const REALM = 'Bearer realm="SCIM"';
 
 export function unauthorized(detail: string, invalidToken: boolean): ScimError {
   const challenge = invalidToken ? `${REALM}, error="invalid_token"` : REALM;
-  return new ScimError(401, undefined, detail, { "WWW-Authenticate": challenge });
+  return notAuthenticated(detail, challenge);
 }
 
 export function bearerToken(req: Request): string | undefined {
@@ -24,16 +24,15 @@ export function bearerToken(req: Request): string | undefined {
 
 export function requireScope(principal: Principal, scope: Scope): void {
   if (principal.scopes.includes(scope)) return;
-  throw new ScimError(403, undefined, `insufficient_scope: this token lacks the "${scope}" scope.`, {
-    "WWW-Authenticate": `${REALM}, error="insufficient_scope", scope="${scope}"`,
-  });
+  throw forbidden(`insufficient_scope: this token lacks the "${scope}" scope.`, `${REALM}, error="insufficient_scope", scope="${scope}"`);
 }
 
 /** The scopes of `wanted` the principal holds; 403 naming them all when it holds none. */
 export function requireAnyScope(principal: Principal, wanted: readonly Scope[]): Scope[] {
   const held = wanted.filter((s) => principal.scopes.includes(s));
   if (held.length > 0) return held;
-  throw new ScimError(403, undefined, `insufficient_scope: this token has none of the scopes ${wanted.map((s) => `"${s}"`).join(", ")}.`, {
-    "WWW-Authenticate": `${REALM}, error="insufficient_scope", scope="${wanted.join(" ")}"`,
-  });
+  throw forbidden(
+    `insufficient_scope: this token has none of the scopes ${wanted.map((s) => `"${s}"`).join(", ")}.`,
+    `${REALM}, error="insufficient_scope", scope="${wanted.join(" ")}"`,
+  );
 }

@@ -11,7 +11,7 @@
 import type { Request } from "express";
 import type { Transform } from "node:stream";
 import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
-import { ScimError } from "../protocol/errors";
+import { invalidValue, invalidSyntax, payloadTooLarge, unsupportedMediaType } from "../protocol/errors";
 import { findUnstorable } from "../values/text";
 
 /** body-parser marks what it has consumed; the stream is then empty and `req.body` holds the result. */
@@ -30,11 +30,11 @@ function fromHostParser(body: unknown): unknown {
 }
 
 export function parseJson(text: string): unknown {
-  if (text.trim() === "") throw new ScimError(400, "invalidSyntax", "The request body is empty; a JSON object was expected.");
+  if (text.trim() === "") throw invalidSyntax("The request body is empty; a JSON object was expected.");
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new ScimError(400, "invalidSyntax", `The request body is not valid JSON: ${(error as Error).message}`);
+    throw invalidSyntax(`The request body is not valid JSON: ${(error as Error).message}`);
   }
 }
 
@@ -43,7 +43,7 @@ function utf8(bytes: Buffer): string {
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
-    throw new ScimError(400, "invalidSyntax", "The request body is not valid UTF-8.");
+    throw invalidSyntax("The request body is not valid UTF-8.");
   }
 }
 
@@ -55,7 +55,7 @@ function storable(value: unknown): unknown {
   const found = findUnstorable(value);
   if (found) {
     const where = found.at === "" ? "The request body" : `The value at ${JSON.stringify(found.at)}`;
-    throw new ScimError(400, "invalidValue", `${where} ${found.reason}; no store can keep it.`);
+    throw invalidValue(`${where} ${found.reason}; no store can keep it.`);
   }
   return value;
 }
@@ -69,7 +69,7 @@ function checkCharset(req: Request): void {
   const match = typeof type === "string" ? /;\s*charset\s*=\s*"?([^";\s]*)"?/i.exec(type) : null;
   // An empty `charset=` says nothing; read it as UTF-8, as no charset is.
   if (match && match[1] !== "" && !CHARSETS.has(match[1].toLowerCase())) {
-    throw new ScimError(415, undefined, `The charset ${JSON.stringify(match[1].slice(0, 40))} is not supported: send JSON as UTF-8.`);
+    throw unsupportedMediaType(`The charset ${JSON.stringify(match[1].slice(0, 40))} is not supported: send JSON as UTF-8.`);
   }
 }
 
@@ -81,7 +81,7 @@ function decodersFor(req: Request): { name: string; make: () => Transform }[] {
   return names.reverse().map((name) => {
     const make = Object.prototype.hasOwnProperty.call(DECODERS, name) ? DECODERS[name] : undefined;
     if (!make) {
-      throw new ScimError(415, undefined, `The Content-Encoding ${JSON.stringify(name.slice(0, 40))} is not supported; send identity, gzip, deflate or br.`, {
+      throw unsupportedMediaType(`The Content-Encoding ${JSON.stringify(name.slice(0, 40))} is not supported; send identity, gzip, deflate or br.`, {
         "Accept-Encoding": "gzip, deflate, br",
       });
     }
@@ -126,7 +126,7 @@ function readRaw(req: Request, limitBytes: number): Promise<Buffer> {
     let out: NodeJS.ReadableStream = req;
     for (const d of decoders) {
       out = out.pipe(d.stream);
-      d.stream.on("error", () => done(new ScimError(400, "invalidSyntax", `The request body is not valid ${d.name} data.`)));
+      d.stream.on("error", () => done(invalidSyntax(`The request body is not valid ${d.name} data.`)));
     }
     if (decoders.length > 0) req.on("data", onRaw);
     out.on("data", (chunk: Buffer) => {
@@ -136,8 +136,8 @@ function readRaw(req: Request, limitBytes: number): Promise<Buffer> {
       else chunks.push(chunk);
     });
     out.on("end", () => done());
-    req.on("error", () => done(new ScimError(400, "invalidSyntax", "The request body could not be read.")));
+    req.on("error", () => done(invalidSyntax("The request body could not be read.")));
   });
 }
 
-const tooLarge = (limit: number) => new ScimError(413, undefined, `The request body exceeds the limit of ${limit} bytes.`);
+const tooLarge = payloadTooLarge;

@@ -1,6 +1,6 @@
 /** RFC 7644 section 4: /ServiceProviderConfig, /Schemas and /ResourceTypes; read-only, no scope needed. */
 import type { Router } from "express";
-import { ScimError, clip } from "../protocol/errors";
+import { clip, notFound } from "../protocol/errors";
 import { listResponse } from "../protocol/list";
 import { resourceTypeResource, schemaResource, serviceProviderConfig } from "../schema/discovery";
 import type { ResourceTypeDef, SchemaDef } from "../schema/types";
@@ -29,7 +29,7 @@ export function mountDiscoveryRoutes(router: Router, route: RouteFactory, { reso
     "/Schemas/:urn",
     open(async (req, res, ctx) => {
       const schema = byName(schemas, (s) => s.id, param(req, "urn"));
-      if (!schema) throw new ScimError(404, undefined, `Schema ${clip(param(req, "urn"))} not found.`);
+      if (!schema) throw notFound(`Schema ${clip(param(req, "urn"))} not found.`);
       send(res, 200, schemaResource(schema, ctx.baseUrl));
     }),
   );
@@ -40,7 +40,7 @@ export function mountDiscoveryRoutes(router: Router, route: RouteFactory, { reso
     "/ResourceTypes/:name",
     open(async (req, res, ctx) => {
       const rt = byName(resourceTypes, (r) => r.name, param(req, "name"));
-      if (!rt) throw new ScimError(404, undefined, `Resource type ${clip(param(req, "name"))} not found.`);
+      if (!rt) throw notFound(`Resource type ${clip(param(req, "name"))} not found.`);
       send(res, 200, resourceTypeResource(rt, ctx.baseUrl));
     }),
   );

@@ -5,7 +5,7 @@ import type { TokenConfig } from "../auth/tokens";
 import { isTokenRegistry, type TokenRegistry } from "../auth/registry";
 import { registryTokens, staticTokens } from "../auth/tokens";
 import type { ScimOptions } from "../options";
-import { ScimError } from "../protocol/errors";
+import { notFound, notAuthenticated } from "../protocol/errors";
 import { bearerToken, unauthorized } from "./authenticate";
 import { debugAuth } from "../debug";
 import { unusableTenant } from "../values/text";
@@ -60,10 +60,10 @@ function withTenant(principal: Principal, fromRequest: string | undefined): Prin
     throw unauthorized("The bearer token is invalid or expired.", true);
   }
   const tenant = principal.tenant ?? fromRequest ?? "default";
-  if (tenant === "") throw new ScimError(401, undefined, "No tenant could be determined for this request.");
+  if (tenant === "") throw notAuthenticated("No tenant could be determined for this request.");
   // A tenant name no store can hold (U+0000, over 128 characters) names no tenant: like an unknown id, 404.
   const unusable = unusableTenant(tenant);
-  if (unusable) throw new ScimError(404, undefined, `No such tenant: its name ${unusable}.`);
+  if (unusable) throw notFound(`No such tenant: its name ${unusable}.`);
   return { ...principal, tenant };
 }
 

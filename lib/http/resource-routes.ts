@@ -1,7 +1,7 @@
 /** /Users and /Groups: list, .search, create, get, replace, patch, delete (RFC 7644 3.2-3.6). */
 import type { Router } from "express";
 import { requiredScope, type Noun, type Verb } from "../auth/scopes";
-import { ScimError } from "../protocol/errors";
+import { invalidSyntax } from "../protocol/errors";
 import { listPageJson } from "../protocol/list";
 import type { ResolvedLimits } from "../options";
 import type { GroupService } from "../service/groups";
@@ -17,7 +17,7 @@ import { mount, param, type RouteFactory } from "./route";
 /** RFC 7644 3.4.3: a SearchRequest carries the query parameters in its body. */
 export function searchParams(body: unknown): ReadParams {
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    throw new ScimError(400, "invalidSyntax", "A SearchRequest body must be a JSON object.");
+    throw invalidSyntax("A SearchRequest body must be a JSON object.");
   }
   const { filter, sortBy, sortOrder, startIndex, count, attributes, excludedAttributes } = body as Record<string, unknown>;
   return { filter, sortBy, sortOrder, startIndex, count, attributes, excludedAttributes };

@@ -1,7 +1,7 @@
 /** What every route module shares: the route wrapper's shape, how a path is mounted, small request helpers. */
 import type { Request, RequestHandler, Response, Router } from "express";
 import type { Scope, Verb } from "../auth/scopes";
-import { ScimError } from "../protocol/errors";
+import { methodNotAllowed as notAllowed } from "../protocol/errors";
 import type { ServiceContext } from "../service/context";
 
 export type Handler = (req: Request, res: Response, ctx: ServiceContext) => Promise<void>;
@@ -35,7 +35,7 @@ export function mount(router: Router, route: RouteFactory, path: string, endpoin
 }
 
 export function methodNotAllowed(...allowed: string[]): RequestHandler {
-  return (req, _res, next) => next(new ScimError(405, undefined, `${req.method} is not supported here.`, { Allow: allowed.join(", ") }));
+  return (req, _res, next) => next(notAllowed(req.method, allowed));
 }
 
 export function param(req: Request, name = "id"): string {

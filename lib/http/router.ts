@@ -10,7 +10,7 @@ import { emitAll } from "../events/emit";
 import { rateLimiter, type Verdict } from "../limits/rate-limit";
 import type { ScimOptions } from "../options";
 import { checkCallbacks, checkKnownKeys, checkStore, loggerOf, resolveLimits, warnWith } from "../options";
-import { ScimError, clip } from "../protocol/errors";
+import { ScimError, clip, notFound, rateLimited, clientError, internalError } from "../protocol/errors";
 import type { ServiceContext } from "../service/context";
 import { GroupService } from "../service/groups";
 import { setupResources } from "../service/setup";
@@ -108,7 +108,7 @@ export function scim(options: ScimOptions): Router {
   mountDiscoveryRoutes(router, route, { ...setup.discovery, maxResults: limits.maxCount });
   mountRootRoutes(router, route, { users, groups, limits, audit: options.audit, logger });
 
-  router.use((req, _res, next) => next(new ScimError(404, undefined, `No SCIM endpoint at ${clip(req.path)}.`)));
+  router.use((req, _res, next) => next(notFound(`No SCIM endpoint at ${clip(req.path)}.`)));
   router.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     sendError(res, asScimError(error, (err) => logger.error({ err, method: req.method, path: pathOf(req) }, "unexpected error")));
   });
@@ -121,7 +121,7 @@ const pathOf = (req: Request) => req.originalUrl.split("?")[0];
 /** clients.md: Okta and Entra both back off on 429 and retry after the advertised delay. */
 function allowedBy(verdict: Verdict): void {
   if (verdict.allowed) return;
-  throw new ScimError(429, undefined, `Too many requests; retry in ${verdict.retryAfter} s.`, { "Retry-After": String(verdict.retryAfter) });
+  throw rateLimited(verdict.retryAfter);
 }
 
 /**
@@ -133,9 +133,9 @@ function asScimError(error: unknown, log: (err: unknown) => void): ScimError {
   if (error instanceof ScimError) return error;
   const status = (error as { status?: unknown })?.status;
   if (typeof status === "number" && status >= 400 && status < 500) {
-    return new ScimError(status, undefined, "The request could not be understood.");
+    return clientError(status);
   }
   debugStore("unexpected %s: %s", (error as Error)?.name ?? typeof error, (error as Error)?.message ?? String(error));
   log(error);
-  return new ScimError(500, undefined, "An internal error occurred; it has been logged.");
+  return internalError();
 }

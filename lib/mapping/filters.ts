@@ -8,7 +8,7 @@
  * stored at an app path, or absent (also a constant). An element exists when one of its readable
  * values is present, so `emails[not (value eq "x")]` also asks that the element exists.
  */
-import { ScimError } from "../protocol/errors";
+import { ScimError, invalidFilter } from "../protocol/errors";
 import { evaluate } from "../protocol/filter/evaluate";
 import type { CompareOp, Literal, ResolvedAttr, ResolvedFilter } from "../protocol/filter/ast";
 import type { AttributeMap, Group, Model } from "./model";
@@ -19,7 +19,7 @@ export type Folded = ResolvedFilter | boolean;
 type Leaf = Extract<ResolvedFilter, { attrPath: ResolvedAttr }> & { op: CompareOp | "pr" };
 type ValuePath = Extract<ResolvedFilter, { op: "valuePath" }>;
 
-const invalid = (detail: string) => new ScimError(400, "invalidFilter", detail);
+const invalid = invalidFilter;
 
 export function mapFilter(model: Model, filter: ResolvedFilter): Folded {
   switch (filter.op) {

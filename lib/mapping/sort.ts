@@ -1,12 +1,11 @@
 /** Sort keys and unique keys through a compiled mapping (see filters.ts for the same targets). */
-import { ScimError } from "../protocol/errors";
+import { invalidValue } from "../protocol/errors";
 import type { SortSpec } from "../stores/types";
 import type { Group, Model } from "./model";
 import { transformed, type CompiledPair } from "./pairs";
 import { fieldSource, locate, showPath, subPair } from "./targets";
 
-// The same code resolveSort answers for a bad sortBy: it is a query parameter, not a filter.
-const invalidValue = (detail: string) => new ScimError(400, "invalidValue", detail);
+// A bad sortBy is invalidValue, as resolveSort answers: it is a query parameter, not a filter.
 
 export function mapSort(model: Model, spec: SortSpec): SortSpec {
   const target = locate(model, spec.path);

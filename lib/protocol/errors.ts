@@ -89,5 +89,61 @@ export function errorBody(error: ScimError): ScimErrorBody {
   return body;
 }
 
+/*
+ * Named constructors: the one home of each status and of the texts more than one module throws.
+ * Store authors and hooks use them too (exported from the main entry), so a store's 404 reads
+ * like the built-in stores'.
+ */
+
+/** 400 with the given `scimType` (RFC 7644 3.12). */
 export const badRequest = (scimType: ScimType, detail: string) => new ScimError(400, scimType, detail);
+/** 400 invalidValue: a value the server cannot accept. */
+export const invalidValue = (detail: string) => badRequest("invalidValue", detail);
+/** 400 invalidSyntax: a body or request that does not parse. */
+export const invalidSyntax = (detail: string) => badRequest("invalidSyntax", detail);
+/** 400 invalidFilter: a filter the server cannot evaluate. */
+export const invalidFilter = (detail: string) => badRequest("invalidFilter", detail);
+/** 400 tooMany: more results, members or work than the server allows in one request. */
+export const tooMany = (detail: string) => badRequest("tooMany", detail);
+/** 404 with the given detail. */
 export const notFound = (detail: string) => new ScimError(404, undefined, detail);
+/** 404 for a resource id a store does not hold. */
+export const resourceNotFound = (id: string) => notFound(`Resource ${clip(id)} not found.`);
+/** 409 uniqueness (RFC 7644 3.3) with the given detail. */
+export const uniqueness = (detail: string) => new ScimError(409, "uniqueness", detail);
+/** 409 uniqueness from a store: `what` (a column or attribute path) is already taken; the router retells it in SCIM's terms. */
+export const conflict = (what: string) => uniqueness(`${what} is already taken.`);
+/** 412 (RFC 7644 3.14): the resource is not at the version the client named in If-Match. */
+export const preconditionFailed = (detail = "The resource has changed since the version given in If-Match.") =>
+  new ScimError(412, undefined, detail);
+/** 400 invalidValue naming (the first five of) the member ids that are no user or group of the tenant. */
+export function unknownMembers(ids: readonly string[]): ScimError {
+  const shown = ids.slice(0, 5).map((id) => clip(id)).join(", ");
+  const more = ids.length > 5 ? ` and ${ids.length - 5} more` : "";
+  return invalidValue(`Unknown member ids: ${shown}${more}.`);
+}
+/** 503 with Retry-After: a transient failure (a busy database) the client should retry. */
+export const unavailable = (detail: string, retryAfterSeconds: number) =>
+  new ScimError(503, undefined, detail, { "Retry-After": String(retryAfterSeconds) });
+
+// HTTP-level errors: the router's, kept here so every status has one home.
+
+/** 401 with its WWW-Authenticate challenge (RFC 6750 3) when there is one. */
+export const notAuthenticated = (detail: string, challenge?: string) =>
+  new ScimError(401, undefined, detail, challenge === undefined ? {} : { "WWW-Authenticate": challenge });
+/** 403 with its WWW-Authenticate challenge (RFC 6750 3.1: insufficient_scope). */
+export const forbidden = (detail: string, challenge: string) => new ScimError(403, undefined, detail, { "WWW-Authenticate": challenge });
+/** 405 with the Allow header (RFC 9110 15.5.6). */
+export const methodNotAllowed = (method: string, allowed: readonly string[]) =>
+  new ScimError(405, undefined, `${method} is not supported here.`, { Allow: allowed.join(", ") });
+/** 413: the request body is over `limit` bytes. */
+export const payloadTooLarge = (limit: number) => new ScimError(413, undefined, `The request body exceeds the limit of ${limit} bytes.`);
+/** 415, with headers that say what is accepted. */
+export const unsupportedMediaType = (detail: string, headers: Record<string, string> = {}) => new ScimError(415, undefined, detail, headers);
+/** 429 with Retry-After. */
+export const rateLimited = (retryAfterSeconds: number) =>
+  new ScimError(429, undefined, `Too many requests; retry in ${retryAfterSeconds} s.`, { "Retry-After": String(retryAfterSeconds) });
+/** Another 4xx (Express's own, e.g. a malformed %-escape), told nothing more. */
+export const clientError = (status: number) => new ScimError(status, undefined, "The request could not be understood.");
+/** 500: the generic answer to a bug or a store failure, which tells the client nothing about the internals. */
+export const internalError = () => new ScimError(500, undefined, "An internal error occurred; it has been logged.");

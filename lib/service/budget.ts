@@ -5,7 +5,7 @@
  * calculate or process"). The model is coarse on purpose: it only has to tell a lookup from a
  * scan, and a scan with a few terms from one with hundreds.
  */
-import { ScimError } from "../protocol/errors";
+import { ScimError, tooMany } from "../protocol/errors";
 import type { ResolvedAttr, ResolvedFilter } from "../protocol/filter/ast";
 import type { IndexedPath, SortSpec, Store, StoreContext } from "../stores/types";
 
@@ -139,9 +139,7 @@ export async function checkBudget(store: Store, kind: "users" | "groups", ctx: S
 
 function refused(perRecord: number, records: number, budget: number, noun: string): ScimError {
   const cost = perRecord * records;
-  return new ScimError(
-    400,
-    "tooMany",
+  return tooMany(
     `This ${noun} query would cost ${cost.toLocaleString("en-US")} work units (${perRecord} per record over ${records.toLocaleString("en-US")} records), ` +
       `more than limits.queryBudget (${budget.toLocaleString("en-US")}) allows. Use fewer terms, fewer substring (co, sw, ew) ` +
       "or multi-valued comparisons, or add an eq on id or an indexed attribute (userName, externalId, displayName).",

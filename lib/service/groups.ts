@@ -2,7 +2,7 @@
  * Groups: members live in the member store, never inside the record, so a group of 200,000
  * members is renamed, or gains one member, without its member list being read or written.
  */
-import { ScimError } from "../protocol/errors";
+import { ScimError, tooMany } from "../protocol/errors";
 import type { ResolvedFilter } from "../protocol/filter/ast";
 import { applyPatch, netMemberChange, parsePatchRequest, type NetMemberChange } from "../protocol/patch";
 import { project, type Projection } from "../protocol/projection";
@@ -231,7 +231,7 @@ export class GroupService extends ResourceService {
   private checkMemberCount(members: Member[]): void {
     const max = this.options.limits.maxMembersPerRequest;
     if (members.length > max) {
-      throw new ScimError(400, "tooMany", `At most ${max} members may be added in one request.`);
+      throw tooMany(`At most ${max} members may be added in one request.`);
     }
   }
 }

@@ -10,7 +10,7 @@
  *   last ascending, first descending), ties broken by resource type (Users first), then by each
  *   type's own order. A type that does not define the attribute has it missing everywhere.
  */
-import { ScimError, badRequest } from "../protocol/errors";
+import { badRequest, invalidFilter, tooMany } from "../protocol/errors";
 import type { Filter } from "../protocol/filter/ast";
 import { attrPathsOf, narrowFilter } from "../protocol/filter/narrow";
 import { parseFilter, splitAttrPath } from "../protocol/filter/parse";
@@ -72,7 +72,7 @@ function partRequest(rt: ResourceTypeDef, filter: Filter | undefined, sortBy: st
 function checkKnownSomewhere(filter: Filter, served: readonly ResourceTypeDef[]): void {
   for (const attrPath of attrPathsOf(filter)) {
     if (!served.some((rt) => knowsAttrPath(rt, attrPath))) {
-      throw new ScimError(400, "invalidFilter", `Unknown attribute "${printAttrPath(attrPath)}" for any resource type`);
+      throw invalidFilter(`Unknown attribute "${printAttrPath(attrPath)}" for any resource type`);
     }
   }
 }
@@ -106,9 +106,7 @@ async function concatenated(ctx: ServiceContext, parts: Part[], paging: Paging):
 async function merged(ctx: ServiceContext, parts: Part[], paging: Paging, limits: Limits): Promise<ListResponse<Record<string, unknown>>> {
   const window = paging.startIndex - 1 + paging.count;
   if (paging.count > 0 && window > limits.maxCount) {
-    throw new ScimError(
-      400,
-      "tooMany",
+    throw tooMany(
       `A sorted search from the service root reaches at most the first ${limits.maxCount} results; narrow the filter, or search /Users and /Groups separately.`,
     );
   }

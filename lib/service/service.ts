@@ -7,7 +7,7 @@ import type { HookContext, Hooks, ResourceHooks } from "../hooks/types";
 import { debugFilter, debugPatch, filterForDebug, patchPathForDebug } from "../debug";
 import type { ResourceMapping } from "../mapping/types";
 import type { Logger } from "../options";
-import { ScimError, clip, notFound } from "../protocol/errors";
+import { ScimError, clip, notFound, invalidValue, tooMany, uniqueness, preconditionFailed } from "../protocol/errors";
 import { changedAttributes } from "../protocol/changes";
 import { memberOf } from "../protocol/json";
 import { listPage, type ListPage } from "../protocol/list";
@@ -200,7 +200,7 @@ export abstract class ResourceService {
     } catch (error) {
       if (!(error instanceof ScimError) || error.scimType !== "uniqueness") throw error;
       const keys = this.kind === "groups" ? ["displayName"] : ["userName", ...(this.options.identity === "externalId" ? ["externalId"] : [])];
-      throw new ScimError(409, "uniqueness", `A ${this.rt.name} with this ${keys.join(" or ")} already exists.`);
+      throw uniqueness(`A ${this.rt.name} with this ${keys.join(" or ")} already exists.`);
     }
   }
 
@@ -240,7 +240,7 @@ export abstract class ResourceService {
     return this.guarded(
       (store) =>
         body(store, async (version) => {
-          if (version !== approved) throw new ScimError(412, undefined, "The resource changed while the request was processed.");
+          if (version !== approved) throw preconditionFailed("The resource changed while the request was processed.");
         }),
       true,
     );
@@ -296,11 +296,9 @@ export abstract class ResourceService {
     const raw = typeof body === "object" && body !== null && !Array.isArray(body) ? memberOf(body as Record<string, unknown>, "members") : undefined;
     if (raw === null) return [];
     if (raw === undefined) return undefined;
-    if (!Array.isArray(raw)) throw new ScimError(400, "invalidValue", "members must be an array.");
+    if (!Array.isArray(raw)) throw invalidValue("members must be an array.");
     if (raw.length > this.options.limits.maxMembersPerRequest) {
-      throw new ScimError(
-        400,
-        "tooMany",
+      throw tooMany(
         `At most ${this.options.limits.maxMembersPerRequest} members may be written in one request; use PATCH for more.`,
       );
     }
@@ -320,7 +318,7 @@ export abstract class ResourceService {
 function indexable(resource: Record<string, unknown>): Record<string, unknown> {
   const long = overLong(resource);
   if (long) {
-    throw new ScimError(400, "invalidValue", `${long.attribute} is ${long.length} characters long; the limit is ${MAX_INDEXED_LENGTH}.`);
+    throw invalidValue(`${long.attribute} is ${long.length} characters long; the limit is ${MAX_INDEXED_LENGTH}.`);
   }
   return resource;
 }

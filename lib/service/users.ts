@@ -1,5 +1,5 @@
 /** Users: the only resource whose representation includes computed memberships (User.groups). */
-import { ScimError } from "../protocol/errors";
+import { invalidValue } from "../protocol/errors";
 import { applyPatch, parsePatchRequest } from "../protocol/patch";
 import { project, type Projection } from "../protocol/projection";
 import type { ResourceTypeDef } from "../schema/types";
@@ -85,7 +85,7 @@ export class UserService extends ResourceService {
   /** With `userIdentity: "externalId"` (OIDC-style connections) every user must carry one. */
   private identified(resource: Record<string, unknown>): Record<string, unknown> {
     if (this.options.identity === "externalId" && (typeof resource.externalId !== "string" || resource.externalId === "")) {
-      throw new ScimError(400, "invalidValue", "externalId is required: this server identifies users by externalId.");
+      throw invalidValue("externalId is required: this server identifies users by externalId.");
     }
     return resource;
   }

@@ -1,5 +1,5 @@
 /** RFC 7644 3.14: versions travel as weak ETags; If-Match and If-None-Match compare them. */
-import { ScimError } from "../protocol/errors";
+import { preconditionFailed } from "../protocol/errors";
 
 export const etagOf = (version: string) => `W/"${version}"`;
 
@@ -21,7 +21,7 @@ export function requiredVersion(ifMatch: string | undefined, current?: string): 
   const wanted = versions(ifMatch);
   if (wanted.includes("*")) return undefined;
   if (current !== undefined && !wanted.includes(current)) {
-    throw new ScimError(412, undefined, "The resource has changed since the version given in If-Match.");
+    throw preconditionFailed();
   }
   return current ?? wanted[0];
 }

@@ -3,7 +3,7 @@
  * lists a stable order across pages. Every mutation hands an undo step to `journal`, so a
  * transaction can roll back.
  */
-import { ScimError } from "../../protocol/errors";
+import { resourceNotFound, conflict } from "../../protocol/errors";
 import type { AppRecord, UniqueKey } from "../types";
 import { LookupIndex, UniqueIndex, pathKey } from "./indexes";
 
@@ -34,7 +34,7 @@ export class Table {
     for (const index of this.unique) {
       const owner = index.owner(record);
       if (owner !== undefined && owner !== selfId) {
-        throw new ScimError(409, "uniqueness", `${index.key.path.join(".")} is already taken.`);
+        throw conflict(index.key.path.join("."));
       }
     }
   }
@@ -59,7 +59,7 @@ export class Table {
   /** Swaps a row for a new version of itself; the caller built `next` from the current row. */
   update(next: Row, journal: Journal): void {
     const previous = this.rows.get(next.id);
-    if (!previous) throw new ScimError(404, undefined, `Resource ${next.id} not found.`);
+    if (!previous) throw resourceNotFound(next.id);
     this.assertUnique(next.record, next.id);
     this.unindex(previous);
     this.rows.set(next.id, next);

@@ -1,6 +1,6 @@
 /** Everything the memory store keeps for one tenant, and the synchronous operations on it. */
 import { randomUUID } from "node:crypto";
-import { ScimError, clip } from "../../protocol/errors";
+import { resourceNotFound, preconditionFailed, unknownMembers } from "../../protocol/errors";
 import { evaluate } from "../../protocol/filter/evaluate";
 import { compareRecords } from "../../protocol/filter/sort";
 import type { AppRecord, Member, Query, RecordWriteOptions, Stored, UniqueKey, WriteOptions } from "../types";
@@ -67,9 +67,9 @@ export class TenantData {
 
   private row(kind: Kind, id: string, opts?: WriteOptions): Row {
     const row = this.tables[kind].rows.get(id);
-    if (!row) throw new ScimError(404, undefined, `Resource ${clip(id)} not found.`);
+    if (!row) throw resourceNotFound(id);
     if (opts?.ifVersion !== undefined && opts.ifVersion !== String(row.version)) {
-      throw new ScimError(412, undefined, "The resource has changed since the version given in If-Match.");
+      throw preconditionFailed();
     }
     return row;
   }
@@ -185,11 +185,7 @@ export class TenantData {
   /** Checked before any write, so a bad id leaves nothing half-done. */
   private assertMembersExist(members: Member[]): void {
     const missing = members.filter((m) => !this.tables[m.type === "Group" ? "groups" : "users"].rows.has(m.value));
-    if (missing.length > 0) {
-      const shown = missing.slice(0, 5).map((m) => clip(m.value)).join(", ");
-      const more = missing.length > 5 ? ` and ${missing.length - 5} more` : "";
-      throw new ScimError(400, "invalidValue", `Unknown member ids: ${shown}${more}.`);
-    }
+    if (missing.length > 0) throw unknownMembers(missing.map((m) => m.value));
   }
 }
 

@@ -12,7 +12,7 @@
  *   (EXISTS over jsonb_array_elements / json_each), so a value path holds for ONE element.
  * - A node that cannot be compiled throws ScimError 400 invalidFilter: never a silent scan.
  */
-import { ScimError, preview } from "../../protocol/errors";
+import { preview, invalidValue, invalidFilter } from "../../protocol/errors";
 import type { CompareOp, Literal, ResolvedAttr, ResolvedFilter } from "../../protocol/filter/ast";
 import { parseInstant } from "../../values/datetime";
 import type { SortSpec } from "../types";
@@ -44,7 +44,7 @@ interface Scope {
   elements(attr: ResolvedAttr): { from?: string; where?: string; scope: Scope };
 }
 
-const invalid = (detail: string) => new ScimError(400, "invalidFilter", detail);
+const invalid = invalidFilter;
 const TRUE = "(1 = 1)";
 const FALSE = "(1 = 0)";
 
@@ -347,7 +347,7 @@ class Compiler {
     const { alias, kind } = this.o;
     const path = this.keys(spec.path);
     const fold = (t: string) => (spec.caseExact ? t : this.d.fold(t));
-    if (kind === "groups" && path[0] === "members") throw new ScimError(400, "invalidValue", "Groups cannot be sorted by members");
+    if (kind === "groups" && path[0] === "members") throw invalidValue("Groups cannot be sorted by members");
     const column = this.column(path);
     if (column?.kind === "missing") return { num: "NULL", txt: "NULL" };
     if (column?.kind === "one") {

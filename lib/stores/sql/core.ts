@@ -12,7 +12,7 @@
  *  - every multi-statement operation runs in a transaction (a savepoint inside a caller's).
  */
 import { randomUUID } from "node:crypto";
-import { ScimError, clip } from "../../protocol/errors";
+import { ScimError, resourceNotFound, conflict, preconditionFailed, unknownMembers } from "../../protocol/errors";
 import { fold } from "../../values/fold";
 import type { AppRecord, Member, Query, RecordWriteOptions, Store, StoreContext, Stored, UniqueKey, WriteOptions } from "../types";
 import { compileFilter, compileSortKeys, orderBy, type Kind } from "./compile";
@@ -134,7 +134,7 @@ class Operations {
 
   private uniqueness<T>(kind: Kind, promise: Promise<T>): Promise<T> {
     return promise.catch((error: unknown) => {
-      if (this.d.isUniqueViolation(error)) throw new ScimError(409, "uniqueness", `${SUPPORTED_KEYS[kind]} is already taken.`);
+      if (this.d.isUniqueViolation(error)) throw conflict(SUPPORTED_KEYS[kind]);
       throw error;
     });
   }
@@ -259,8 +259,8 @@ class Operations {
     const p = this.d.params();
     const rows = await c.all(`SELECT 1 AS x FROM ${this.table(kind)} t WHERE t.tenant = ${p.add(ctx.tenant)} AND t.id = ${p.add(id)}`, p);
     return rows.length === 0
-      ? new ScimError(404, undefined, `Resource ${clip(id)} not found.`)
-      : new ScimError(412, undefined, "The resource has changed since the version given in If-Match.");
+      ? resourceNotFound(id)
+      : preconditionFailed();
   }
 
   /** New version of a group (and a lock on its row until the transaction ends). */
@@ -335,11 +335,7 @@ class Operations {
       for (const row of await c.all(sql, p)) found.add(String(row.id));
     }
     const missing = list.filter((m) => !found.has(m.value));
-    if (missing.length > 0) {
-      const shown = missing.slice(0, 5).map((m) => clip(m.value)).join(", ");
-      const more = missing.length > 5 ? ` and ${missing.length - 5} more` : "";
-      throw new ScimError(400, "invalidValue", `Unknown member ids: ${shown}${more}.`);
-    }
+    if (missing.length > 0) throw unknownMembers(missing.map((m) => m.value));
   }
 
   async groupsOf(c: Conn, ctx: StoreContext, memberId: string): Promise<{ id: string; display?: string }[]> {

@@ -7,7 +7,7 @@
  * Entra retry 5xx, and Retry-After tells them when.
  */
 import { debugStore } from "../../debug";
-import { ScimError } from "../../protocol/errors";
+import { unavailable } from "../../protocol/errors";
 
 export interface RetryPolicy {
   /** Retries after the first attempt. */
@@ -36,9 +36,7 @@ export class Restart extends Error {
   }
 }
 
-export function unavailable(): ScimError {
-  return new ScimError(503, undefined, "The database is busy; retry later.", { "Retry-After": String(RETRY_AFTER_SECONDS) });
-}
+const busy = () => unavailable("The database is busy; retry later.", RETRY_AFTER_SECONDS);
 
 const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -55,7 +53,7 @@ export async function retrying<T>(policy: RetryPolicy, classify: (error: unknown
       const spent = i >= policy.retries || (policy.budgetMs !== undefined && waited + delay > policy.budgetMs);
       if (kind === "unavailable" || spent) {
         debugStore("transient failure, answering 503 after %d attempt(s): %s", i + 1, (error as Error)?.message ?? String(error));
-        throw unavailable();
+        throw busy();
       }
       debugStore("transient failure, retry %d in %dms: %s", i + 1, Math.round(delay), (error as Error)?.message ?? String(error));
       waited += delay;
