@@ -91,7 +91,8 @@ function samePath(a: readonly string[], b: readonly string[]): boolean {
  * any mapping renames its attributes.
  */
 export const MAX_MATCH_TERMS = 3;
-const MATCH_PATHS = new Set(["id", "userName", "externalId", "displayName", "emails.value", "emails.type", "emails.primary", "members.value"]);
+/** Lower-cased: attribute names are case-insensitive (RFC 7643 2.1). */
+const MATCH_PATHS = new Set(["id", "username", "externalid", "displayname", "emails.value", "emails.type", "emails.primary", "members.value"]);
 
 /** Whether a (SCIM-terms) filter is such a match. */
 export function isIdentityMatch(filter: ResolvedFilter): boolean {
@@ -103,7 +104,7 @@ export function isIdentityMatch(filter: ResolvedFilter): boolean {
         return terms(f.filter, [...prefix, ...f.attrPath.path]);
       case "eq": {
         const path = [...prefix, ...f.attrPath.path].join(".");
-        return [...MATCH_PATHS].some((m) => m.toLowerCase() === path.toLowerCase()) ? 1 : Infinity;
+        return MATCH_PATHS.has(path.toLowerCase()) ? 1 : Infinity;
       }
       default:
         return Infinity;
