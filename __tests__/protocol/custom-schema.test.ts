@@ -4,7 +4,8 @@ import { groupResourceType, userResourceType } from "../../lib/schema/core";
 import { declareSchema, withExtensions, type AttributeDeclaration, type SchemaDeclaration } from "../../lib/schema/custom";
 import { normalizeResource } from "../../lib/schema/normalize";
 import { ENTERPRISE_USER_SCHEMA, GROUP_SCHEMA, USER_SCHEMA } from "../../lib/schema/urns";
-import { scimError, typeError } from "./mapping-fixtures";
+import { typeError } from "./mapping-fixtures";
+import { scimErrorOf } from "./scim-error";
 
 const ACME = "urn:example:params:scim:schemas:extension:acme:2.0:User";
 
@@ -94,7 +95,7 @@ describe("withExtensions", () => {
     const strict = withExtensions(userResourceType, [acme], [ACME, ENTERPRISE_USER_SCHEMA]);
     expect(strict.extensions.every((e) => e.required)).toBe(true);
     expect(userResourceType.extensions[0].required).toBe(false);
-    expect(scimError(() => normalizeResource(strict, { userName: "u", [ENTERPRISE_USER_SCHEMA]: { department: "x" } })).detail).toContain(ACME);
+    expect(scimErrorOf(() => normalizeResource(strict, { userName: "u", [ENTERPRISE_USER_SCHEMA]: { department: "x" } })).detail).toContain(ACME);
   });
 
   test.each<[string, () => unknown, string]>([
@@ -121,7 +122,7 @@ describe("withExtensions", () => {
       clearance: { level: 3 },
       homepage: "https://example.com/u",
     });
-    const error = scimError(() => normalizeResource(users, { userName: "u", [ACME]: { badgeNumber: "forty" } }));
+    const error = scimErrorOf(() => normalizeResource(users, { userName: "u", [ACME]: { badgeNumber: "forty" } }));
     expect(error.scimType).toBe("invalidValue");
     expect(error.detail).toContain(`${ACME}:badgeNumber`);
   });
@@ -141,8 +142,8 @@ describe("withExtensions", () => {
     expect(matches(`${ACME}:clearance.level ge 3`)).toBe(true);
     expect(matches(`${ACME} pr`)).toBe(true);
     expect(matches(`schemas eq "${ACME}"`)).toBe(true);
-    expect(scimError(() => resolveFilter(users, parseFilter("contractor gt true"))).scimType).toBe("invalidFilter");
-    expect(scimError(() => resolveFilter(users, parseFilter(`${ACME}:shoeSize eq 1`))).scimType).toBe("invalidFilter");
+    expect(scimErrorOf(() => resolveFilter(users, parseFilter("contractor gt true"))).scimType).toBe("invalidFilter");
+    expect(scimErrorOf(() => resolveFilter(users, parseFilter(`${ACME}:shoeSize eq 1`))).scimType).toBe("invalidFilter");
     expect(resolveSort(users, `${ACME}:badgeNumber`, undefined)?.path).toEqual([ACME, "badgeNumber"]);
   });
 

@@ -1,22 +1,13 @@
 import { parseFilter, parsePatchPath, printFilter, type Filter } from "../../lib/protocol/filter";
 import { ScimError } from "../../lib/protocol/errors";
 import { linearReads, measureWork } from "./work-meter";
+import { scimErrorOf } from "./scim-error";
 
 const ENT = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 const CORE = "urn:ietf:params:scim:schemas:core:2.0:User";
 
 const eq = (name: string, compValue: string | number | boolean | null, more: object = {}) =>
   ({ op: "eq", attrPath: { name, ...more }, compValue }) as Filter;
-
-function scimErrorOf(fn: () => unknown): ScimError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ScimError) return e;
-    throw new Error(`expected a ScimError, got ${String(e)}`);
-  }
-  throw new Error("expected a ScimError, nothing was thrown");
-}
 
 describe("RFC 7644 3.4.2.2 example filters parse", () => {
   const examples = [

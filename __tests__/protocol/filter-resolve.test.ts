@@ -1,21 +1,11 @@
 import { parseFilter, resolveAttrPath, resolveFilter, resolveValueFilter, type ResolvedFilter } from "../../lib/protocol/filter";
-import { ScimError } from "../../lib/protocol/errors";
 import { groupResourceType, userResourceType } from "../../lib/schema/core";
 import { locateAttribute } from "../../lib/schema/resolve";
+import { scimErrorOf } from "./scim-error";
 
 const ENT = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 const user = (text: string) => resolveFilter(userResourceType, parseFilter(text));
 const group = (text: string) => resolveFilter(groupResourceType, parseFilter(text));
-
-function scimErrorOf(fn: () => unknown): ScimError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ScimError) return e;
-    throw new Error(`expected a ScimError, got ${String(e)}`);
-  }
-  throw new Error("expected a ScimError, nothing was thrown");
-}
 
 const str = (path: string[], multiValued = false, caseExact = false) => ({ path, type: "string" as const, caseExact, multiValued });
 

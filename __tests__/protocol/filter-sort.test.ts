@@ -1,18 +1,8 @@
 import { compareRecords, resolveSort } from "../../lib/protocol/filter";
-import { ScimError } from "../../lib/protocol/errors";
 import { groupResourceType, userResourceType } from "../../lib/schema/core";
+import { scimErrorOf } from "./scim-error";
 
 const ENT = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
-
-function scimErrorOf(fn: () => unknown): ScimError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ScimError) return e;
-    throw new Error(`expected a ScimError, got ${String(e)}`);
-  }
-  throw new Error("expected a ScimError, nothing was thrown");
-}
 
 describe("resolveSort", () => {
   test.each([

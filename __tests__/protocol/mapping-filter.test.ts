@@ -4,7 +4,8 @@ import type { MappingPair, ResourceMapping } from "../../lib/mapping/types";
 import { compareRecords, evaluate, parseFilter, resolveFilter, resolveSort, type ResolvedFilter } from "../../lib/protocol/filter";
 import { groupResourceType, userResourceType } from "../../lib/schema/core";
 import type { ResourceTypeDef } from "../../lib/schema/types";
-import { auth0Pairs, ENT, hostPairs, scimError } from "./mapping-fixtures";
+import { auth0Pairs, ENT, hostPairs } from "./mapping-fixtures";
+import { scimErrorOf } from "./scim-error";
 
 const host = compileMapping(userResourceType, hostPairs);
 const auth0 = compileMapping(userResourceType, auth0Pairs);
@@ -69,7 +70,7 @@ describe("mapFilter: what Entra and Okta send", () => {
     [`${ENT}:costCenter eq "x"`, `${ENT}:costCenter`],
     ['ims.value eq "x"', "ims.value"],
   ])("unmapped: %s is 400 invalidFilter naming %s", (text, named) => {
-    const error = scimError(() => mapped(host, text));
+    const error = scimErrorOf(() => mapped(host, text));
     expect(error.status).toBe(400);
     expect(error.scimType).toBe("invalidFilter");
     expect(error.detail).toContain(`"${named}"`);
@@ -102,7 +103,7 @@ describe("mapFilter: transforms and directions", () => {
     ['displayName eq "x"', "write-only"],
     ["displayName pr", "write-only"],
   ])("%s is 400 (%s)", (text, why) => {
-    const error = scimError(() => mapped(mapping, text));
+    const error = scimErrorOf(() => mapped(mapping, text));
     expect(error.scimType).toBe("invalidFilter");
     expect(error.detail).toContain(why);
   });
@@ -423,7 +424,7 @@ describe("mapSort", () => {
     ["phoneNumbers", "primary"],
     ["active", "transformed"],
   ])("%s is 400 invalidValue (%s)", (sortBy, why) => {
-    const error = scimError(() => host.mapSort(spec(sortBy)));
+    const error = scimErrorOf(() => host.mapSort(spec(sortBy)));
     expect(error.scimType).toBe("invalidValue");
     expect(error.detail).toContain(why);
   });

@@ -1,5 +1,4 @@
 /** Mappings and client bodies shared by the mapping-*.test.ts suites. */
-import { ScimError } from "../../lib/protocol/errors";
 import type { MappingPair } from "../../lib/mapping/types";
 import { ENTERPRISE_USER_SCHEMA as ENT } from "../../lib/schema/urns";
 
@@ -77,15 +76,6 @@ export const entraCreate = {
   [ENT]: { employeeNumber: "701984", department: "Tour Operations", manager: "26118915" },
 };
 
-export function scimError(fn: () => unknown): ScimError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ScimError) return e;
-    throw e;
-  }
-  throw new Error("expected a ScimError");
-}
 
 export function typeError(fn: () => unknown): string {
   try {

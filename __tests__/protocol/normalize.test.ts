@@ -3,18 +3,10 @@ import { groupResourceType, userResourceType } from "../../lib/schema/core";
 import { coerceValue, normalizeResource, resolveKey } from "../../lib/schema/normalize";
 import { findAttribute } from "../../lib/schema/resolve";
 import { ENTERPRISE_USER_SCHEMA as ENT, USER_SCHEMA } from "../../lib/schema/urns";
+import { scimErrorOf } from "./scim-error";
 
 const user = (body: Record<string, unknown>, opts = {}) => normalizeResource(userResourceType, { userName: "bjensen", ...body }, opts);
 
-function scimError(fn: () => unknown): ScimError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ScimError) return e;
-    throw e;
-  }
-  throw new Error("expected a ScimError");
-}
 
 describe("normalizeResource: shape", () => {
   test("Okta's create body: schemas, groups, id, meta dropped; password kept; names canonical", () => {
@@ -117,7 +109,7 @@ describe("normalizeResource: coercion", () => {
     ["two primaries on POST/PUT", { emails: [{ value: "a@x", primary: true }, { value: "b@x", primary: true }] }, "emails"],
     ["dotted key into a multi-valued attribute", { "emails.value": "a@x" }, "emails.value"],
   ])("400 invalidValue: %s", (_name, body, attr) => {
-    const error = scimError(() => user(body));
+    const error = scimErrorOf(() => user(body));
     expect(error.status).toBe(400);
     expect(error.scimType).toBe("invalidValue");
     expect(error.detail).toContain(attr);
@@ -155,7 +147,7 @@ describe("normalizeResource: errors", () => {
     ["missing userName", { displayName: "x" }, "invalidValue"],
     ["userName null", { userName: null }, "invalidValue"],
   ])("%s -> %s", (_name, body, scimType) => {
-    const error = scimError(() => normalizeResource(userResourceType, body));
+    const error = scimErrorOf(() => normalizeResource(userResourceType, body));
     expect([error.status, error.scimType]).toEqual([400, scimType]);
   });
 
@@ -165,20 +157,20 @@ describe("normalizeResource: errors", () => {
     let deepList: unknown = [];
     for (let i = 0; i < 100_000; i++) deepList = [deepList];
     for (const body of [{ title: deep }, { active: deep }, { name: { givenName: deep } }, { title: { big: "b".repeat(1_000_000) } }, { active: [deepList] }]) {
-      const error = scimError(() => user(body));
+      const error = scimErrorOf(() => user(body));
       expect([error.status, error.scimType]).toEqual([400, "invalidValue"]);
       expect(error.detail.length).toBeLessThan(200);
     }
-    const error = scimError(() => user({ title: deep }));
+    const error = scimErrorOf(() => user({ title: deep }));
     expect(error.detail).toBe(`Attribute 'title' must be a string, got {"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"...`);
   });
 
   test("required detail names the attribute", () => {
-    expect(scimError(() => normalizeResource(groupResourceType, { members: [] })).detail).toContain("displayName");
+    expect(scimErrorOf(() => normalizeResource(groupResourceType, { members: [] })).detail).toContain("displayName");
   });
 
   test("strictExtensions rejects unknown URNs, naming them", () => {
-    const error = scimError(() => user({ "urn:example:custom:1.0:User": { x: 1 } }, { strictExtensions: true }));
+    const error = scimErrorOf(() => user({ "urn:example:custom:1.0:User": { x: 1 } }, { strictExtensions: true }));
     expect([error.status, error.scimType]).toEqual([400, "invalidValue"]);
     expect(error.detail).toContain("urn:example:custom:1.0:User");
   });

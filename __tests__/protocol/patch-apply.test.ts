@@ -1,7 +1,8 @@
 import { applyPatch, parsePatchRequest } from "../../lib/protocol/patch";
 import { userResourceType } from "../../lib/schema/core";
 import { USER_SCHEMA } from "../../lib/schema/urns";
-import { barbara, ENT, patchOp, patchUser, scimError } from "./patch-helpers";
+import { barbara, ENT, patchOp, patchUser } from "./patch-helpers";
+import { scimErrorOf } from "./scim-error";
 
 type Row = [string, unknown[], (before: Record<string, unknown>) => Record<string, unknown>, string[]];
 
@@ -252,7 +253,7 @@ describe("applyPatch errors", () => {
     ["pathless value not an object", [{ op: "replace", value: "x" }], "invalidValue", "path"],
     ["filter with no match that describes nothing", [{ op: "add", path: 'emails[type eq "pager" or type eq "fax"].display', value: "d" }], "noTarget", "emails"],
   ])("%s -> 400 %s", (_name, ops, scimType, named) => {
-    const error = scimError(() => patchUser(barbara(), ...ops));
+    const error = scimErrorOf(() => patchUser(barbara(), ...ops));
     expect([error.status, error.scimType]).toEqual([400, scimType]);
     expect(error.detail).toContain(named);
   });
@@ -269,14 +270,14 @@ describe("applyPatch errors", () => {
     const set = applyPatch(rt, { userName: "b" }, ops("B1"));
     expect(set.resource.badge).toBe("B1");
     expect(applyPatch(rt, set.resource, ops("B1")).changed).toEqual([]);
-    const error = scimError(() => applyPatch(rt, set.resource, ops("B2")));
+    const error = scimErrorOf(() => applyPatch(rt, set.resource, ops("B2")));
     expect([error.status, error.scimType]).toEqual([400, "mutability"]);
     expect(error.detail).toContain("badge");
   });
 
   test("atomicity: a failing third operation leaves the input untouched", () => {
     const before = barbara();
-    const error = scimError(() =>
+    const error = scimErrorOf(() =>
       patchUser(
         before,
         { op: "replace", path: "displayName", value: "Changed" },
@@ -289,7 +290,7 @@ describe("applyPatch errors", () => {
   });
 
   test("applyPatch accepts ops built by hand, and rejects a pathless remove", () => {
-    expect(scimError(() => applyPatch(userResourceType, barbara(), [{ op: "remove" }])).scimType).toBe("noTarget");
+    expect(scimErrorOf(() => applyPatch(userResourceType, barbara(), [{ op: "remove" }])).scimType).toBe("noTarget");
   });
 
   test("a bad membersAttribute is a configuration TypeError", () => {

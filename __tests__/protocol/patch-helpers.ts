@@ -1,5 +1,4 @@
-/** Shared by the patch-*.test.ts files: build ops from raw PatchOp shapes, catch ScimErrors. */
-import { ScimError } from "../../lib/protocol/errors";
+/** Shared by the patch-*.test.ts files: build ops from raw PatchOp shapes. */
 import { applyPatch, parsePatchRequest } from "../../lib/protocol/patch";
 import { groupResourceType, userResourceType } from "../../lib/schema/core";
 import { PATCH_OP_SCHEMA } from "../../lib/schema/urns";
@@ -16,15 +15,6 @@ export function patchGroup(resource: Record<string, unknown>, ...ops: unknown[])
   return applyPatch(groupResourceType, resource, parsePatchRequest(patchOp(...ops)));
 }
 
-export function scimError(fn: () => unknown): ScimError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ScimError) return e;
-    throw e;
-  }
-  throw new Error("expected a ScimError");
-}
 
 /** A stored user as the service would hand it over. */
 export const barbara = () => ({

@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { netMemberChange, type MemberDelta } from "../../lib/protocol/patch";
 import type { Member } from "../../lib/stores/types";
-import { patchGroup, scimError } from "./patch-helpers";
+import { patchGroup } from "./patch-helpers";
+import { scimErrorOf } from "./scim-error";
 
 const group = () => ({ id: "g1", displayName: "Engineering", meta: { resourceType: "Group" } });
 const u = (value: string): Member => ({ value, type: "User" });
@@ -81,7 +82,7 @@ describe("member operations become deltas", () => {
     ["a list of lists", [{ op: "add", path: "members", value: [["x"]] }], "invalidValue", "list of lists"],
     ["group displayName is required", [{ op: "remove", path: "displayName" }], "mutability", "displayName"],
   ])("%s -> 400 %s", (_name, ops, scimType, named) => {
-    const error = scimError(() => patchGroup(group(), ...ops));
+    const error = scimErrorOf(() => patchGroup(group(), ...ops));
     expect([error.status, error.scimType]).toEqual([400, scimType]);
     expect(error.detail).toContain(named);
   });
@@ -101,7 +102,7 @@ describe("error details stay short whatever the client sent", () => {
     ["a 100,000-level op", [{ op: deep(100_000), path: "displayName", value: "x" }], "invalidSyntax"],
     ["a megabyte op", [{ op: "o".repeat(1_000_000), path: "displayName", value: "x" }], "invalidSyntax"],
   ])("%s: 400 %s, no stack overflow, a short detail", (_name, ops, scimType) => {
-    const error = scimError(() => patchGroup(group(), ...ops));
+    const error = scimErrorOf(() => patchGroup(group(), ...ops));
     expect([error.status, error.scimType]).toEqual([400, scimType]);
     expect(error.detail.length).toBeLessThan(300);
   });

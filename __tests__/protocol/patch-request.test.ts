@@ -1,6 +1,7 @@
 import { parsePatchRequest, DEFAULT_MAX_OPERATIONS } from "../../lib/protocol/patch";
 import { PATCH_OP_SCHEMA } from "../../lib/schema/urns";
-import { patchOp, scimError } from "./patch-helpers";
+import { patchOp } from "./patch-helpers";
+import { scimErrorOf } from "./scim-error";
 
 describe("parsePatchRequest", () => {
   test("RFC 7644 3.5.2 example body", () => {
@@ -63,7 +64,7 @@ describe("parsePatchRequest", () => {
     ["path not a string", patchOp({ op: "add", path: 7, value: "x" }), 400, "invalidPath"],
     ["malformed path", patchOp({ op: "add", path: "emails[type eq", value: "x" }), 400, "invalidPath"],
   ])("%s -> %s %s", (_name, body, status, scimType) => {
-    const error = scimError(() => parsePatchRequest(body));
+    const error = scimErrorOf(() => parsePatchRequest(body));
     expect([error.status, error.scimType]).toEqual([status, scimType]);
     expect(error.detail.length).toBeGreaterThan(0);
   });
@@ -71,8 +72,8 @@ describe("parsePatchRequest", () => {
   test("more operations than the limit is 400 tooMany", () => {
     const ops = Array.from({ length: DEFAULT_MAX_OPERATIONS + 1 }, () => ({ op: "add", path: "title", value: "x" }));
     expect(parsePatchRequest(patchOp(...ops.slice(1)))).toHaveLength(DEFAULT_MAX_OPERATIONS);
-    const error = scimError(() => parsePatchRequest(patchOp(...ops)));
+    const error = scimErrorOf(() => parsePatchRequest(patchOp(...ops)));
     expect([error.status, error.scimType]).toEqual([400, "tooMany"]);
-    expect(scimError(() => parsePatchRequest(patchOp(...ops.slice(0, 3)), { maxOperations: 2 })).scimType).toBe("tooMany");
+    expect(scimErrorOf(() => parsePatchRequest(patchOp(...ops.slice(0, 3)), { maxOperations: 2 })).scimType).toBe("tooMany");
   });
 });

@@ -3,24 +3,15 @@
  * takes (write, filter literal, filter evaluation, sort, mapping). Each row goes through every
  * path; a path that reads it differently from the others fails the row.
  */
-import { ScimError } from "../../lib/protocol/errors";
 import { evaluate, parseFilter, parseInstant, resolveFilter, resolveSort, compareRecords } from "../../lib/protocol/filter";
 import { coerceValue } from "../../lib/schema/coerce";
 import { userResourceType } from "../../lib/schema/core";
 import { PADDING_CODE_POINTS, readBoolean } from "../../lib/values/boolean";
+import { scimErrorOf } from "./scim-error";
 
 const bool = { name: "active", type: "boolean", multiValued: false, required: false, caseExact: false, mutability: "readWrite", returned: "default", uniqueness: "none" } as const;
 const when = { ...bool, name: "when", type: "dateTime" } as const;
 
-function scimError(fn: () => unknown): ScimError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ScimError) return e;
-    throw e;
-  }
-  throw new Error("expected a ScimError");
-}
 
 describe("a SCIM boolean read from a string: the same answer on every path", () => {
   // Entra sends "True"/"False"; the write path always trimmed, the filter paths did not.
@@ -39,12 +30,12 @@ describe("a SCIM boolean read from a string: the same answer on every path", () 
   test.each(rows)("%j reads as %s", (text, expected) => {
     expect(readBoolean(text)).toBe(expected);
     // write (RFC 7643 2.3.2 through the schema's coercion)
-    if (expected === undefined) expect(scimError(() => coerceValue(bool, text, "active")).scimType).toBe("invalidValue");
+    if (expected === undefined) expect(scimErrorOf(() => coerceValue(bool, text, "active")).scimType).toBe("invalidValue");
     else expect(coerceValue(bool, text, "active")).toBe(expected);
     // a filter literal on a boolean attribute
     const filter = () => resolveFilter(userResourceType, parseFilter(`active eq ${JSON.stringify(text)}`));
     if (expected === undefined) {
-      expect(scimError(filter).scimType).toBe("invalidFilter");
+      expect(scimErrorOf(filter).scimType).toBe("invalidFilter");
       return;
     }
     // a stored string (a host's own record, or one written before coercion) matched by a filter
@@ -74,7 +65,7 @@ describe("dateTime: one grammar for write, filter and sort", () => {
 
   test.each(impossible)("%s is refused on write (400 invalidValue naming the attribute), as no filter can read it", (text) => {
     expect(parseInstant(text)).toBeUndefined();
-    const err = scimError(() => coerceValue(when, text, "when"));
+    const err = scimErrorOf(() => coerceValue(when, text, "when"));
     expect(err.status).toBe(400);
     expect(err.scimType).toBe("invalidValue");
     expect(err.message).toMatch(/'when'/);
@@ -90,7 +81,7 @@ describe("dateTime: one grammar for write, filter and sort", () => {
 
   test("the write form stays xsd:dateTime: seconds required, no leap second, no date alone", () => {
     for (const text of ["2024-01-31T12:00Z", "2016-12-31T23:59:60Z", "2024-01-31", "2024-01-31 12:00:00Z"]) {
-      expect(scimError(() => coerceValue(when, text, "when")).scimType).toBe("invalidValue");
+      expect(scimErrorOf(() => coerceValue(when, text, "when")).scimType).toBe("invalidValue");
     }
   });
 });
