@@ -2,7 +2,7 @@
 // the memory, SQLite and PostgreSQL stores, sends the costliest filters of each kind that the
 // default limits.queryBudget admits, over HTTP, and reports the slowest one: its latency and the
 // event-loop delay (p99, max) while it runs. Targets: < 250 ms, < 100 ms.
-"use strict";
+
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
@@ -26,13 +26,19 @@ function record(i) {
     active: i % 10 !== 0,
     title: `Title ${i % 50}`,
     name: { givenName: `Given${i}`, familyName: `Family${i % 1000}` },
-    emails: [{ value: userName, type: "work", primary: true }, { value: `u${i}@home.example`, type: "home" }],
+    emails: [
+      { value: userName, type: "work", primary: true },
+      { value: `u${i}@home.example`, type: "home" },
+    ],
   };
 }
 
 async function memory() {
   const store = memoryStore();
-  store.configure({ users: [{ path: ["userName"], caseExact: false }], groups: [{ path: ["displayName"], caseExact: false }] });
+  store.configure({
+    users: [{ path: ["userName"], caseExact: false }],
+    groups: [{ path: ["displayName"], caseExact: false }],
+  });
   for (let i = 0; i < USERS; i++) await store.users.create({ tenant: TENANT }, record(i));
   return { store, close: async () => undefined };
 }
@@ -52,7 +58,17 @@ async function sqlite() {
     const now = Date.now();
     for (let i = 0; i < USERS; i++) {
       const r = record(i);
-      insert.run(TENANT, randomUUID(), now, now, JSON.stringify(r), r.userName, r.userName.toLowerCase(), r.externalId, r.displayName);
+      insert.run(
+        TENANT,
+        randomUUID(),
+        now,
+        now,
+        JSON.stringify(r),
+        r.userName,
+        r.userName.toLowerCase(),
+        r.externalId,
+        r.displayName,
+      );
     }
   })();
   db.exec("ANALYZE");
@@ -97,7 +113,10 @@ function candidates() {
     ["emails.value eq (OneLogin)", 'filter=emails.value eq "user4242@example.com"'],
     [`${expansions} x emails.value co`, `filter=${many(Math.max(1, expansions), (i) => `emails.value co "zz${i}"`)}`],
   ];
-  return list.map(([label, query]) => [label, query.replace(/^filter=(.*)$/, (_, f) => `filter=${encodeURIComponent(f)}`) + "&count=100"]);
+  return list.map(([label, query]) => [
+    label,
+    `${query.replace(/^filter=(.*)$/, (_, f) => `filter=${encodeURIComponent(f)}`)}&count=100`,
+  ]);
 }
 
 async function measure(label, setup) {
@@ -126,8 +145,16 @@ async function measure(label, setup) {
     await new Promise((resolve) => setTimeout(resolve, 20));
     delay.disable();
     samples.sort((a, b) => a - b);
-    results.push({ name, status: 200, median: samples[Math.floor(samples.length / 2)], p99: delay.percentile(99) / 1e6, max: delay.max / 1e6 });
-    process.stdout.write(`  ${label}: ${name}: ${samples[Math.floor(samples.length / 2)].toFixed(1)} ms, loop max ${(delay.max / 1e6).toFixed(1)} ms\n`);
+    results.push({
+      name,
+      status: 200,
+      median: samples[Math.floor(samples.length / 2)],
+      p99: delay.percentile(99) / 1e6,
+      max: delay.max / 1e6,
+    });
+    process.stdout.write(
+      `  ${label}: ${name}: ${samples[Math.floor(samples.length / 2)].toFixed(1)} ms, loop max ${(delay.max / 1e6).toFixed(1)} ms\n`,
+    );
   }
   host.server.close();
   await loaded.close();
@@ -149,10 +176,34 @@ module.exports = async function budget() {
     const loop = admitted.reduce((a, b) => (b.max > a.max ? b : a));
     // The machine's load average, since a shared machine can make every number several times worse.
     const load = os.loadavg()[0].toFixed(1);
-    rows.push({ name: `${label}, ${count} users: slowest admitted filter (${slowest.name})`, value: slowest.median, unit: "ms", spread: `median of ${RUNS}, load ${load} on ${os.cpus().length} cores`, target: "< 250 ms" });
-    rows.push({ name: `${label}, ${count} users: event-loop delay while it runs`, value: slowest.max, unit: "ms max", spread: `p99 ${slowest.p99.toFixed(1)}`, target: "< 100 ms" });
-    if (loop !== slowest) rows.push({ name: `${label}: largest event-loop delay (${loop.name})`, value: loop.max, unit: "ms max", spread: `p99 ${loop.p99.toFixed(1)}`, target: "< 100 ms" });
-    rows.push({ name: `${label}: refused with 400 tooMany`, value: refused.length, unit: "filters", spread: refused.join("; ") });
+    rows.push({
+      name: `${label}, ${count} users: slowest admitted filter (${slowest.name})`,
+      value: slowest.median,
+      unit: "ms",
+      spread: `median of ${RUNS}, load ${load} on ${os.cpus().length} cores`,
+      target: "< 250 ms",
+    });
+    rows.push({
+      name: `${label}, ${count} users: event-loop delay while it runs`,
+      value: slowest.max,
+      unit: "ms max",
+      spread: `p99 ${slowest.p99.toFixed(1)}`,
+      target: "< 100 ms",
+    });
+    if (loop !== slowest)
+      rows.push({
+        name: `${label}: largest event-loop delay (${loop.name})`,
+        value: loop.max,
+        unit: "ms max",
+        spread: `p99 ${loop.p99.toFixed(1)}`,
+        target: "< 100 ms",
+      });
+    rows.push({
+      name: `${label}: refused with 400 tooMany`,
+      value: refused.length,
+      unit: "filters",
+      spread: refused.join("; "),
+    });
   }
   return rows;
 };

@@ -2,7 +2,7 @@
 // 10,000 members with and without members, the live heap while it is written, and
 // `members.value eq` over those groups (answered from the membership index). Live heap needs
 // `global.gc`: without it the measurement runs in a child `node --expose-gc` (as memory.js does).
-"use strict";
+
 const { execFileSync } = require("node:child_process");
 const { memoryStore } = require("../dist/cjs");
 const { HEADERS, startHost, timeIt } = require("./util");
@@ -44,7 +44,8 @@ async function run() {
   try {
     const ctx = { tenant: "default" };
     const users = [];
-    for (let i = 0; i < MEMBERS; i++) users.push((await store.users.create(ctx, { userName: `user${i}@example.com`, displayName: `User ${i}` })).id);
+    for (let i = 0; i < MEMBERS; i++)
+      users.push((await store.users.create(ctx, { userName: `user${i}@example.com`, displayName: `User ${i}` })).id);
     const members = users.map((value) => ({ value, type: "User" }));
     for (let g = 0; g < GROUPS; g++) await store.groups.create(ctx, { displayName: `group ${g}` }, { members });
     const page = `${host.scim}/Groups?startIndex=1&count=${GROUPS}`;
@@ -55,10 +56,26 @@ async function run() {
     const label = `${GROUPS} groups x ${MEMBERS} members`;
     const mb = (n) => n / 2 ** 20;
     return [
-      { name: `GET /Groups?count=${GROUPS}, ${label}`, value: full.time.median, unit: "ms", spread: `p10 ${full.time.p10.toFixed(0)} / p90 ${full.time.p90.toFixed(0)}` },
+      {
+        name: `GET /Groups?count=${GROUPS}, ${label}`,
+        value: full.time.median,
+        unit: "ms",
+        spread: `p10 ${full.time.p10.toFixed(0)} / p90 ${full.time.p90.toFixed(0)}`,
+      },
       { name: `  its body`, value: mb(full.bytes), unit: "MiB" },
-      { name: `  live heap growth while it is written (sampled)`, value: mb(full.peak), unit: "MiB", ratio: full.peak / full.bytes, target: "ratio to body well below 1" },
-      { name: `same with excludedAttributes=members`, value: lean.time.median, unit: "ms", ratio: lean.time.median / full.time.median },
+      {
+        name: `  live heap growth while it is written (sampled)`,
+        value: mb(full.peak),
+        unit: "MiB",
+        ratio: full.peak / full.bytes,
+        target: "ratio to body well below 1",
+      },
+      {
+        name: `same with excludedAttributes=members`,
+        value: lean.time.median,
+        unit: "ms",
+        ratio: lean.time.median / full.time.median,
+      },
       { name: `members.value eq "id" over ${label}`, value: lookup.time.median, unit: "ms" },
     ];
   } finally {
@@ -68,7 +85,11 @@ async function run() {
 
 module.exports = async function groupLists() {
   if (typeof global.gc === "function") return run();
-  const out = execFileSync(process.execPath, ["--expose-gc", __filename, "--child"], { encoding: "utf8", env: process.env, maxBuffer: 1 << 20 });
+  const out = execFileSync(process.execPath, ["--expose-gc", __filename, "--child"], {
+    encoding: "utf8",
+    env: process.env,
+    maxBuffer: 1 << 20,
+  });
   return JSON.parse(out.trim().split("\n").at(-1));
 };
 

@@ -3,7 +3,7 @@
 // (BENCH_LOAD_SECONDS to shorten, BENCH_LOAD_RATE to change the rate). Open loop: request i
 // leaves at t0 + i/rate whether or not earlier ones have answered, as Okta's workers do, so a
 // slow server shows up as latency, not as a politely lower rate.
-"use strict";
+
 const path = require("node:path");
 const { memoryStore } = require("../dist/cjs");
 const { createApp } = require(path.join(__dirname, "..", "examples", "basic", "server.js"));
@@ -55,7 +55,10 @@ async function seed(store) {
   const groups = [];
   for (let g = 0; g < GROUPS; g++) {
     const members = ids.slice(g * 50, g * 50 + 50).map((value) => ({ value, type: "User" }));
-    groups.push({ id: (await store.groups.create(ctx, { displayName: `Group ${g}` }, { members })).id, name: `Group ${g}` });
+    groups.push({
+      id: (await store.groups.create(ctx, { displayName: `Group ${g}` }, { members })).id,
+      name: `Group ${g}`,
+    });
   }
   return { ids, groups };
 }
@@ -92,17 +95,29 @@ module.exports = async function load() {
       case "GET user by id":
         return fetch(`${base}/Users/${id}`, { headers });
       case "POST user":
-        return fetch(`${base}/Users`, { method: "POST", headers, body: JSON.stringify(oktaUser(`load${process.pid}-${created++}@example.com`)) });
+        return fetch(`${base}/Users`, {
+          method: "POST",
+          headers,
+          body: JSON.stringify(oktaUser(`load${process.pid}-${created++}@example.com`)),
+        });
       case "PUT user": {
         // Okta's profile push: the whole user back, with id, meta, groups and a password.
-        const body = { ...oktaUser(`seed${ids.indexOf(id)}@example.com`), id, meta: { created: "04-12-2018 00:00:00" }, title: `t${rand(1000)}` };
+        const body = {
+          ...oktaUser(`seed${ids.indexOf(id)}@example.com`),
+          id,
+          meta: { created: "04-12-2018 00:00:00" },
+          title: `t${rand(1000)}`,
+        };
         return fetch(`${base}/Users/${id}`, { method: "PUT", headers, body: JSON.stringify(body) });
       }
       case "PATCH deactivate/reactivate":
         return fetch(`${base}/Users/${id}`, {
           method: "PATCH",
           headers,
-          body: JSON.stringify({ schemas: [PATCH_OP], Operations: [{ op: "replace", value: { active: rand(2) === 0 } }] }),
+          body: JSON.stringify({
+            schemas: [PATCH_OP],
+            Operations: [{ op: "replace", value: { active: rand(2) === 0 } }],
+          }),
         });
       case "PATCH group membership": {
         const g = groups[rand(groups.length)];
@@ -160,10 +175,27 @@ module.exports = async function load() {
   if (failures.length) process.stderr.write(`load: first failures:\n  ${failures.join("\n  ")}\n`);
   const label = `Okta mix, ${RATE}/s for ${SECONDS} s, example app, rate limit on`;
   return [
-    { name: `${label}: achieved rate`, value: latencies.length / elapsed, unit: "req/s", spread: `${latencies.length} answered in ${elapsed.toFixed(1)} s`, target: `>= ${RATE}` },
-    { name: `${label}: latency p50`, value: percentile(sorted, 0.5), unit: "ms", spread: `p90 ${percentile(sorted, 0.9).toFixed(2)}, max ${sorted.at(-1)?.toFixed(2)}` },
+    {
+      name: `${label}: achieved rate`,
+      value: latencies.length / elapsed,
+      unit: "req/s",
+      spread: `${latencies.length} answered in ${elapsed.toFixed(1)} s`,
+      target: `>= ${RATE}`,
+    },
+    {
+      name: `${label}: latency p50`,
+      value: percentile(sorted, 0.5),
+      unit: "ms",
+      spread: `p90 ${percentile(sorted, 0.9).toFixed(2)}, max ${sorted.at(-1)?.toFixed(2)}`,
+    },
     { name: `${label}: latency p99`, value: percentile(sorted, 0.99), unit: "ms", target: "< 1000" },
-    { name: `${label}: non-2xx answers`, value: non2xx, unit: "responses", spread: JSON.stringify(statuses), target: "0" },
+    {
+      name: `${label}: non-2xx answers`,
+      value: non2xx,
+      unit: "responses",
+      spread: JSON.stringify(statuses),
+      target: "0",
+    },
     { name: `${label}: transport errors`, value: errors, unit: "requests", target: "0" },
   ];
 };
@@ -171,7 +203,10 @@ module.exports = async function load() {
 if (require.main === module) {
   module.exports().then(
     (rows) => {
-      for (const r of rows) process.stdout.write(`${r.name}: ${typeof r.value === "number" ? r.value.toFixed(2) : r.value} ${r.unit}${r.spread ? ` (${r.spread})` : ""}\n`);
+      for (const r of rows)
+        process.stdout.write(
+          `${r.name}: ${typeof r.value === "number" ? r.value.toFixed(2) : r.value} ${r.unit}${r.spread ? ` (${r.spread})` : ""}\n`,
+        );
     },
     (error) => {
       process.stderr.write(`${error.stack}\n`);

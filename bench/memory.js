@@ -1,14 +1,17 @@
 // Issue 9: heap bytes per stored user and per group membership on the memory store. Needs
 // `global.gc` for honest numbers; without it (plain `node scripts/bench.js`) the measurement
 // runs in a child `node --expose-gc` and its rows come back as JSON on stdout.
-"use strict";
+
 const { execFileSync } = require("node:child_process");
 const { memoryStore } = require("../dist/cjs");
 
 const USERS = Number(process.env.BENCH_MEMORY_USERS || 20_000);
 const MEMBERSHIPS = Number(process.env.BENCH_MEMORY_MEMBERSHIPS || 200_000);
 const REPEATS = 3;
-const UNIQUE = { users: [{ path: ["userName"], caseExact: false }], groups: [{ path: ["displayName"], caseExact: false }] };
+const UNIQUE = {
+  users: [{ path: ["userName"], caseExact: false }],
+  groups: [{ path: ["displayName"], caseExact: false }],
+};
 
 /** What Okta's create-user body becomes once stored (schemas, groups and password dropped). */
 const record = (i) => ({
@@ -53,7 +56,11 @@ async function perMembership() {
   const before = heap();
   for (const g of groups) {
     for (let i = 0; i < ids.length; i += 1000) {
-      await store.groups.addMembers(ctx, g, ids.slice(i, i + 1000).map((value) => ({ value, type: "User" })));
+      await store.groups.addMembers(
+        ctx,
+        g,
+        ids.slice(i, i + 1000).map((value) => ({ value, type: "User" })),
+      );
     }
   }
   const after = heap();
@@ -70,9 +77,15 @@ async function measure() {
     members.push(await perMembership());
   }
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  const spread = (xs) => `min ${Math.min(...xs).toFixed(0)} .. max ${Math.max(...xs).toFixed(0)} over ${xs.length} runs`;
+  const spread = (xs) =>
+    `min ${Math.min(...xs).toFixed(0)} .. max ${Math.max(...xs).toFixed(0)} over ${xs.length} runs`;
   return [
-    { name: `memory store: heap per user (Okta-shaped record, ${USERS.toLocaleString("en")} users)`, value: median(users), unit: "bytes", spread: spread(users) },
+    {
+      name: `memory store: heap per user (Okta-shaped record, ${USERS.toLocaleString("en")} users)`,
+      value: median(users),
+      unit: "bytes",
+      spread: spread(users),
+    },
     {
       name: `memory store: heap per membership (${(Math.ceil(MEMBERSHIPS / 10) * 10).toLocaleString("en")} in 10 groups)`,
       value: median(members),
@@ -84,7 +97,11 @@ async function measure() {
 
 module.exports = async function memory() {
   if (typeof global.gc === "function") return measure();
-  const out = execFileSync(process.execPath, ["--expose-gc", __filename, "--child"], { encoding: "utf8", env: process.env, maxBuffer: 1 << 20 });
+  const out = execFileSync(process.execPath, ["--expose-gc", __filename, "--child"], {
+    encoding: "utf8",
+    env: process.env,
+    maxBuffer: 1 << 20,
+  });
   return JSON.parse(out.trim().split("\n").at(-1));
 };
 

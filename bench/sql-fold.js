@@ -4,7 +4,7 @@
 // whose titles are ASCII, then of one whose titles are accented Latin and Greek; the ratio is
 // accented / ASCII. `userName eq` reads the indexed,
 // JavaScript-folded column and is given for comparison.
-"use strict";
+
 const { randomBytes } = require("node:crypto");
 const { timeEach } = require("./sql-util");
 
@@ -12,7 +12,11 @@ const USERS = Number(process.env.BENCH_FOLD_USERS || 20_000);
 const RUNS = Number(process.env.BENCH_FOLD_RUNS || 20);
 const DATABASE_URL = process.env.DATABASE_URL || "postgres://postgres@127.0.0.1:5432/test";
 
-const filterOf = (path, op, value) => ({ op, attrPath: { path, type: "string", caseExact: false, multiValued: false }, compValue: value });
+const filterOf = (path, op, value) => ({
+  op,
+  attrPath: { path, type: "string", caseExact: false, multiValued: false },
+  compValue: value,
+});
 
 module.exports = async function sqlFold() {
   const { Pool } = require("pg");
@@ -34,15 +38,32 @@ module.exports = async function sqlFold() {
       );
     }
     await pool.query(`ANALYZE "${schema}".users`);
-    const run = (tenant, filter) => timeEach(RUNS, () => store.users.query({ tenant }, { filter, startIndex: 1, count: 10 }));
+    const run = (tenant, filter) =>
+      timeEach(RUNS, () => store.users.query({ tenant }, { filter, startIndex: 1, count: 10 }));
     const ascii = await run("ascii", filterOf(["title"], "co", "ENGINEER 7"));
     const accented = await run("accented", filterOf(["title"], "co", "ŁÓDŹ ΕΛΛΆΔΑ 7"));
     const indexed = await run("accented", filterOf(["userName"], "eq", "U777"));
     const count = USERS.toLocaleString("en");
     return [
-      { name: `postgres: title co over ${count} users, ASCII titles`, value: ascii.median, unit: "ms", spread: `p99 ${ascii.p99.toFixed(2)}` },
-      { name: `postgres: title co over ${count} users, accented Latin and Greek titles`, value: accented.median, unit: "ms", spread: `p99 ${accented.p99.toFixed(2)}`, ratio: accented.median / ascii.median },
-      { name: "postgres: userName eq (indexed, folded in JavaScript)", value: indexed.median, unit: "ms", spread: `p99 ${indexed.p99.toFixed(2)}` },
+      {
+        name: `postgres: title co over ${count} users, ASCII titles`,
+        value: ascii.median,
+        unit: "ms",
+        spread: `p99 ${ascii.p99.toFixed(2)}`,
+      },
+      {
+        name: `postgres: title co over ${count} users, accented Latin and Greek titles`,
+        value: accented.median,
+        unit: "ms",
+        spread: `p99 ${accented.p99.toFixed(2)}`,
+        ratio: accented.median / ascii.median,
+      },
+      {
+        name: "postgres: userName eq (indexed, folded in JavaScript)",
+        value: indexed.median,
+        unit: "ms",
+        spread: `p99 ${indexed.p99.toFixed(2)}`,
+      },
     ];
   } finally {
     await pool.query(`DROP SCHEMA "${schema}" CASCADE`);

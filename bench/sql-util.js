@@ -1,6 +1,6 @@
 // Shared set-up for the SQL store benchmarks: stores with many users loaded in bulk (batched
 // multi-row INSERTs straight into the tables, so a million rows take seconds, not an hour).
-"use strict";
+
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
@@ -13,9 +13,13 @@ const name = (i) => `user${i}@example.com`;
 
 async function memoryWithUsers(count) {
   const store = memoryStore();
-  store.configure({ users: [{ path: ["userName"], caseExact: false }], groups: [{ path: ["displayName"], caseExact: false }] });
+  store.configure({
+    users: [{ path: ["userName"], caseExact: false }],
+    groups: [{ path: ["displayName"], caseExact: false }],
+  });
   const ids = [];
-  for (let i = 0; i < count; i++) ids.push((await store.users.create({ tenant: TENANT }, { userName: name(i), active: true })).id);
+  for (let i = 0; i < count; i++)
+    ids.push((await store.users.create({ tenant: TENANT }, { userName: name(i), active: true })).id);
   return { store, ids, close: async () => undefined };
 }
 

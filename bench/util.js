@@ -1,5 +1,5 @@
 // Shared helpers for the benchmarks: a listening host app, timing, and statistics.
-"use strict";
+
 const express = require("express");
 const { scim, memoryStore, ALL_SCOPES } = require("../dist/cjs");
 
@@ -8,7 +8,9 @@ const HEADERS = { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application
 
 async function listen(app) {
   return new Promise((resolve) => {
-    const server = app.listen(0, "127.0.0.1", () => resolve({ server, base: `http://127.0.0.1:${server.address().port}` }));
+    const server = app.listen(0, "127.0.0.1", () =>
+      resolve({ server, base: `http://127.0.0.1:${server.address().port}` }),
+    );
   });
 }
 
@@ -16,13 +18,25 @@ async function listen(app) {
 async function startHost(store = memoryStore()) {
   const app = express();
   app.get("/hello", (_req, res) => res.json({ hello: "world" }));
-  app.use("/scim/v2", scim({ store, tokens: [{ token: TOKEN, scopes: [...ALL_SCOPES] }], limits: { maxMembersPerRequest: 200_000, bodyBytes: 64 * 1024 * 1024 }, rateLimit: false }));
+  app.use(
+    "/scim/v2",
+    scim({
+      store,
+      tokens: [{ token: TOKEN, scopes: [...ALL_SCOPES] }],
+      limits: { maxMembersPerRequest: 200_000, bodyBytes: 64 * 1024 * 1024 },
+      rateLimit: false,
+    }),
+  );
   const { server, base } = await listen(app);
   return { store, server, base: `${base}`, scim: `${base}/scim/v2` };
 }
 
 async function call(method, url, body) {
-  const res = await fetch(url, { method, headers: HEADERS, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(url, {
+    method,
+    headers: HEADERS,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await res.text();
   if (res.status >= 400) throw new Error(`${method} ${url} -> ${res.status} ${text.slice(0, 200)}`);
   return text ? JSON.parse(text) : undefined;

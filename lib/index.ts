@@ -39,7 +39,16 @@ export {
   unknownMembers,
   unavailable,
 } from "./protocol/errors";
-export type { Filter, ResolvedFilter, ResolvedAttr, AttrPath, CompareOp, Literal, FilterLimits, PatchPath } from "./protocol/filter/ast";
+export type {
+  Filter,
+  ResolvedFilter,
+  ResolvedAttr,
+  AttrPath,
+  CompareOp,
+  Literal,
+  FilterLimits,
+  PatchPath,
+} from "./protocol/filter/ast";
 export type { Principal } from "./auth/principal";
 export type { TokenConfig } from "./auth/tokens";
 export { ALL_SCOPES, type Scope, type Verb, type Noun } from "./auth/scopes";

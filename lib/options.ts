@@ -55,7 +55,10 @@ interface CommonOptions extends SetupOptions {
 
 /** Either static tokens or your own authentication, never both: the compiler rejects the mix. */
 export type ScimOptions = CommonOptions &
-  ({ tokens: readonly (TokenConfig | TokenRegistry)[] | TokenRegistry; auth?: never } | { auth: AuthFunction; tokens?: never });
+  (
+    | { tokens: readonly (TokenConfig | TokenRegistry)[] | TokenRegistry; auth?: never }
+    | { auth: AuthFunction; tokens?: never }
+  );
 
 export interface ResolvedLimits extends Limits {
   /** Largest request body on any route (group POST/PUT carry up to 10,000 members). */
@@ -70,23 +73,24 @@ export interface ResolvedLimits extends Limits {
  * The defaults of `limits`, deeply frozen: changing them would change every router built
  * afterwards, so a host passes `limits` instead. resolveLimits copies them.
  */
-export const DEFAULT_LIMITS: Readonly<Omit<ResolvedLimits, "filter">> & { readonly filter: Readonly<FilterLimits> } = Object.freeze({
-  defaultCount: 100,
-  maxCount: 1000,
-  // Okta's custom SAML apps push up to 10,000 members in one PUT; Auth0 allows 1,000 per PATCH.
-  maxMembersPerRequest: 10_000,
-  maxOperations: 1_000,
-  // A 10,000-member body with $refs and display names is about 1.5 MB.
-  bodyBytes: 5 * 1024 * 1024,
-  // A user, even with every attribute Okta and Entra send, is a few KB.
-  userBodyBytes: 1024 * 1024,
-  searchBodyBytes: 64 * 1024,
-  // Every indexed lookup, at any size; over 100,000 users two substring terms or five equalities
-  // on unindexed attributes; Entra's `emails[type eq "work"].value eq` up to 26,000 users.
-  // Tuned so SQLite (which scans on the event loop) stays near 100 ms: docs/benchmarks.md.
-  queryBudget: 600_000,
-  filter: Object.freeze({ ...DEFAULT_FILTER_LIMITS }),
-});
+export const DEFAULT_LIMITS: Readonly<Omit<ResolvedLimits, "filter">> & { readonly filter: Readonly<FilterLimits> } =
+  Object.freeze({
+    defaultCount: 100,
+    maxCount: 1000,
+    // Okta's custom SAML apps push up to 10,000 members in one PUT; Auth0 allows 1,000 per PATCH.
+    maxMembersPerRequest: 10_000,
+    maxOperations: 1_000,
+    // A 10,000-member body with $refs and display names is about 1.5 MB.
+    bodyBytes: 5 * 1024 * 1024,
+    // A user, even with every attribute Okta and Entra send, is a few KB.
+    userBodyBytes: 1024 * 1024,
+    searchBodyBytes: 64 * 1024,
+    // Every indexed lookup, at any size; over 100,000 users two substring terms or five equalities
+    // on unindexed attributes; Entra's `emails[type eq "work"].value eq` up to 26,000 users.
+    // Tuned so SQLite (which scans on the event loop) stays near 100 ms: docs/benchmarks.md.
+    queryBudget: 600_000,
+    filter: Object.freeze({ ...DEFAULT_FILTER_LIMITS }),
+  });
 
 /** The option keys of `limits` and `limits.filter`, read from the defaults (every limit has one). */
 const LIMIT_KEYS = Object.keys(DEFAULT_LIMITS) as (keyof ResolvedLimits)[];
@@ -108,7 +112,8 @@ function formatError(obj: object): string {
 }
 
 function positiveInteger(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) throw new TypeError(`express-scim: limits.${name} must be a positive integer.`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new TypeError(`express-scim: limits.${name} must be a positive integer.`);
   return value;
 }
 
@@ -117,7 +122,8 @@ export function resolveLimits(given: ScimOptions["limits"] = {}): ResolvedLimits
   const limits: ResolvedLimits = { ...DEFAULT_LIMITS, ...given, filter };
   for (const key of LIMIT_KEYS) if (key !== "filter") positiveInteger(key, limits[key]);
   for (const key of FILTER_LIMIT_KEYS) positiveInteger(`filter.${key}`, filter[key]);
-  if (limits.defaultCount > limits.maxCount) throw new TypeError("express-scim: limits.defaultCount must not exceed limits.maxCount.");
+  if (limits.defaultCount > limits.maxCount)
+    throw new TypeError("express-scim: limits.defaultCount must not exceed limits.maxCount.");
   return limits;
 }
 
@@ -127,7 +133,9 @@ export function checkStore(store: unknown): Store {
   const ok =
     !!s &&
     methods.every((m) => typeof s.users?.[m] === "function" && typeof s.groups?.[m] === "function") &&
-    (["addMembers", "removeMembers", "replaceMembers", "groupsOf"] as const).every((m) => typeof s.groups[m] === "function");
+    (["addMembers", "removeMembers", "replaceMembers", "groupsOf"] as const).every(
+      (m) => typeof s.groups[m] === "function",
+    );
   if (!ok) throw new TypeError("express-scim: `store` must implement the Store interface, e.g. memoryStore().");
   return s;
 }
@@ -136,7 +144,9 @@ export function loggerOf(options: CommonOptions): Logger {
   const logger = options.logger;
   if (logger === undefined) return consoleLogger;
   if (typeof logger?.error !== "function" || (logger.warn !== undefined && typeof logger.warn !== "function")) {
-    throw new TypeError("express-scim: logger must have an error(obj, msg) method (and optionally warn), e.g. a pino or console-like logger.");
+    throw new TypeError(
+      "express-scim: logger must have an error(obj, msg) method (and optionally warn), e.g. a pino or console-like logger.",
+    );
   }
   return logger;
 }
@@ -154,16 +164,37 @@ export function checkCallbacks(options: ScimOptions): void {
   }
   const known: readonly string[] = EVENT_TYPES;
   for (const [name, listener] of Object.entries(options.events ?? {})) {
-    if (!known.includes(name) || !fn(listener)) throw new TypeError(`express-scim: events["${name}"] is not a known event listener; known: ${known.join(", ")}.`);
+    if (!known.includes(name) || !fn(listener))
+      throw new TypeError(`express-scim: events["${name}"] is not a known event listener; known: ${known.join(", ")}.`);
   }
-  if (options.audit !== undefined && (typeof options.audit.append !== "function" || typeof options.audit.list !== "function")) {
+  if (
+    options.audit !== undefined &&
+    (typeof options.audit.append !== "function" || typeof options.audit.list !== "function")
+  ) {
     throw new TypeError("express-scim: audit must have append() and list(), e.g. memoryAuditLog().");
   }
   if (!fn(options.metrics)) throw new TypeError("express-scim: metrics must be a function.");
 }
 
 const KNOWN: Record<string, readonly string[]> = {
-  "": ["store", "tokens", "auth", "tenant", "limits", "strictExtensions", "logger", "rateLimit", "hooks", "events", "audit", "metrics", "mapping", "schemas", "userIdentity", "unknownMembers"],
+  "": [
+    "store",
+    "tokens",
+    "auth",
+    "tenant",
+    "limits",
+    "strictExtensions",
+    "logger",
+    "rateLimit",
+    "hooks",
+    "events",
+    "audit",
+    "metrics",
+    "mapping",
+    "schemas",
+    "userIdentity",
+    "unknownMembers",
+  ],
   limits: LIMIT_KEYS,
   "limits.filter": FILTER_LIMIT_KEYS,
   rateLimit: ["windowMs", "perTenant", "perToken", "store"],
@@ -175,12 +206,17 @@ const KNOWN: Record<string, readonly string[]> = {
 /** A misspelt option (`rateLimits`, `limits.maxMembers`) is a start-up error, not a silent default. */
 export function checkKnownKeys(options: ScimOptions): void {
   for (const [where, known] of Object.entries(KNOWN)) {
-    const value = where === "" ? options : where.split(".").reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], options);
+    const value =
+      where === ""
+        ? options
+        : where.split(".").reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], options);
     if (typeof value !== "object" || value === null || Array.isArray(value)) continue;
     for (const key of Object.keys(value)) {
       if (!known.includes(key)) {
         const name = where ? `${where}.${key}` : key;
-        throw new TypeError(`express-scim: unknown option "${name}"; known${where ? ` in ${where}` : ""}: ${known.join(", ")}.`);
+        throw new TypeError(
+          `express-scim: unknown option "${name}"; known${where ? ` in ${where}` : ""}: ${known.join(", ")}.`,
+        );
       }
     }
   }

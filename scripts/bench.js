@@ -3,7 +3,7 @@
 // memory`), and prints each one as it starts and ends, then a table of numbers and ratios.
 // `npm run bench -- --write` also writes the table, with the machine's description, to
 // docs/benchmarks.md; without it the tracked file is left alone.
-"use strict";
+
 const { execFileSync } = require("node:child_process");
 const fs = require("node:fs");
 const os = require("node:os");
@@ -51,7 +51,10 @@ const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
   process.stdout.write("Building dist/ ...\n");
   execFileSync(process.execPath, [path.join(__dirname, "build.js")], { stdio: "inherit" });
   const chosen = suites.filter(([, file]) => !only.length || only.includes(file));
-  const lines = ["| benchmark | median / mean | unit | spread | ratio | target |", "| --- | ---: | --- | --- | ---: | --- |"];
+  const lines = [
+    "| benchmark | median / mean | unit | spread | ratio | target |",
+    "| --- | ---: | --- | --- | ---: | --- |",
+  ];
   const runStarted = Date.now();
   for (const [i, [title, file]] of chosen.entries()) {
     process.stdout.write(`\n== [${i + 1}/${chosen.length}] ${title} (bench/${file}.js): started ${clock()}\n`);
@@ -59,12 +62,16 @@ const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
     const rows = await require(path.join(root, "bench", file))();
     for (const r of rows) {
       const line = `| ${r.name} | ${format(r.value)} | ${r.unit} | ${r.spread ?? ""} | ${r.ratio === undefined ? "" : format(r.ratio)} | ${r.target ?? ""} |`;
-      process.stdout.write(`${r.name}: ${format(r.value)} ${r.unit}${r.ratio === undefined ? "" : `, ratio ${format(r.ratio)}`}${r.target ? ` (target ${r.target})` : ""}\n`);
+      process.stdout.write(
+        `${r.name}: ${format(r.value)} ${r.unit}${r.ratio === undefined ? "" : `, ratio ${format(r.ratio)}`}${r.target ? ` (target ${r.target})` : ""}\n`,
+      );
       lines.push(line);
     }
     process.stdout.write(`== ${title}: done in ${seconds(Date.now() - started)}\n`);
   }
-  process.stdout.write(`\n${lines.join("\n")}\n\nAll ${chosen.length} benchmark(s) in ${seconds(Date.now() - runStarted)}.\n`);
+  process.stdout.write(
+    `\n${lines.join("\n")}\n\nAll ${chosen.length} benchmark(s) in ${seconds(Date.now() - runStarted)}.\n`,
+  );
   if (write) {
     const machine = `${os.cpus().length} x ${os.cpus()[0]?.model ?? "cpu"}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`;
     const doc = [

@@ -3,7 +3,7 @@
 // `import` and `require` share one module instance (no dual-package hazard). No source maps: tsc
 // output for ES2022 is the source minus its types, and a map would point at lib/, which does
 // not ship.
-"use strict";
+
 const { execFileSync } = require("node:child_process");
 const fs = require("node:fs");
 const path = require("node:path");
@@ -38,7 +38,7 @@ for (const [entry, cjsPath] of [
     mjs.push(`export default cjs.${defaultName};`);
     dmts.push(`import { ${defaultName} } from "${cjsPath}";`, `export default ${defaultName};`);
   }
-  fs.writeFileSync(path.join(esm, `${entry}.mjs`), mjs.join("\n") + "\n");
-  fs.writeFileSync(path.join(esm, `${entry}.d.mts`), dmts.join("\n") + "\n");
+  fs.writeFileSync(path.join(esm, `${entry}.mjs`), `${mjs.join("\n")}\n`);
+  fs.writeFileSync(path.join(esm, `${entry}.d.mts`), `${dmts.join("\n")}\n`);
 }
-fs.writeFileSync(path.join(dist, "BUILD_STAMP"), new Date().toISOString() + "\n");
+fs.writeFileSync(path.join(dist, "BUILD_STAMP"), `${new Date().toISOString()}\n`);

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm start`: build the library if the build is missing or older than its sources, then run
 // the basic example (which loads the package by its own name, as a user's app would).
-"use strict";
+
 const { execFileSync } = require("node:child_process");
 const fs = require("node:fs");
 const path = require("node:path");

@@ -5,7 +5,7 @@
 //
 //   npm run test:stress                      # 5 runs, one CPU burner, DATABASE_URL or the local server
 //   npm run test:stress -- --runs 1 --burners 2
-"use strict";
+
 const { spawn } = require("node:child_process");
 const fs = require("node:fs");
 const path = require("node:path");
@@ -27,13 +27,17 @@ try {
   fail(error.message);
 }
 if (options.help) {
-  process.stdout.write("Usage: npm run test:stress -- [--runs N (default 5)] [--burners N (CPU-busy processes, default 1)]\n");
+  process.stdout.write(
+    "Usage: npm run test:stress -- [--runs N (default 5)] [--burners N (CPU-busy processes, default 1)]\n",
+  );
   process.exit(0);
 }
 const runs = Number(options.runs);
 const burners = Number(options.burners);
-if (!Number.isInteger(runs) || runs < 1) fail(`--runs must be a positive integer, not ${JSON.stringify(options.runs)}.`);
-if (!Number.isInteger(burners) || burners < 0) fail(`--burners must be a whole number, not ${JSON.stringify(options.burners)}.`);
+if (!Number.isInteger(runs) || runs < 1)
+  fail(`--runs must be a positive integer, not ${JSON.stringify(options.runs)}.`);
+if (!Number.isInteger(burners) || burners < 0)
+  fail(`--burners must be a whole number, not ${JSON.stringify(options.burners)}.`);
 
 function fail(message) {
   process.stderr.write(`test:stress: ${message}\n`);
@@ -53,7 +57,9 @@ async function databaseReachable() {
     await client.query("SELECT 1");
     return true;
   } catch (error) {
-    process.stderr.write(`test:stress: PostgreSQL is not reachable at DATABASE_URL=${env.DATABASE_URL}: ${error.message}\n`);
+    process.stderr.write(
+      `test:stress: PostgreSQL is not reachable at DATABASE_URL=${env.DATABASE_URL}: ${error.message}\n`,
+    );
     return false;
   } finally {
     await client.end().catch(() => undefined);
@@ -70,7 +76,11 @@ function npmTest(n) {
   const log = path.join(logs, `run-${n}.log`);
   const out = fs.openSync(log, "w");
   const started = Date.now();
-  const child = spawn(process.execPath, [path.join(__dirname, "test.js")], { cwd: root, env, stdio: ["ignore", out, out] });
+  const child = spawn(process.execPath, [path.join(__dirname, "test.js")], {
+    cwd: root,
+    env,
+    stdio: ["ignore", out, out],
+  });
   return new Promise((resolve) => {
     child.on("close", (code) => {
       fs.closeSync(out);
@@ -78,7 +88,15 @@ function npmTest(n) {
       const at = text.lastIndexOf("== summary");
       const summary = at >= 0 ? text.slice(at).trim() : "(no summary: the runner stopped early; see the log)";
       const counts = /^(\d+) passed, (\d+) failed$/m.exec(summary.split("\n").at(-1) ?? "");
-      resolve({ n, ok: code === 0, code, ms: Date.now() - started, log: path.relative(root, log), summary, counts: counts ? counts[0] : "no count" });
+      resolve({
+        n,
+        ok: code === 0,
+        code,
+        ms: Date.now() - started,
+        log: path.relative(root, log),
+        summary,
+        counts: counts ? counts[0] : "no count",
+      });
     });
   });
 }
@@ -92,14 +110,18 @@ function npmTest(n) {
     stop();
     process.exit(130);
   });
-  process.stdout.write(`npm test x ${runs} with PostgreSQL (${env.DATABASE_URL}) while ${burners} CPU burner(s) run; logs in ${path.relative(root, logs)}/\n`);
+  process.stdout.write(
+    `npm test x ${runs} with PostgreSQL (${env.DATABASE_URL}) while ${burners} CPU burner(s) run; logs in ${path.relative(root, logs)}/\n`,
+  );
   const results = [];
   try {
     for (let n = 1; n <= runs; n++) {
       process.stdout.write(`run ${n}/${runs}: started ${new Date().toISOString().slice(11, 19)}\n`);
       const r = await npmTest(n);
       results.push(r);
-      process.stdout.write(`run ${n}/${runs}: ${r.ok ? "passed" : `FAILED (exit ${r.code})`}, ${r.counts}, ${seconds(r.ms)}\n`);
+      process.stdout.write(
+        `run ${n}/${runs}: ${r.ok ? "passed" : `FAILED (exit ${r.code})`}, ${r.counts}, ${seconds(r.ms)}\n`,
+      );
     }
   } finally {
     stop();
@@ -107,7 +129,9 @@ function npmTest(n) {
   const failed = results.filter((r) => !r.ok);
   for (const r of failed) process.stdout.write(`\n-- run ${r.n} failed (${r.log}):\n${r.summary}\n`);
   const slowest = Math.max(...results.map((r) => r.ms));
-  process.stdout.write(`\n${runs - failed.length}/${runs} runs passed${failed.length ? `; failed: ${failed.map((r) => `run ${r.n}`).join(", ")}` : ""}. Slowest run ${seconds(slowest)}.\n`);
+  process.stdout.write(
+    `\n${runs - failed.length}/${runs} runs passed${failed.length ? `; failed: ${failed.map((r) => `run ${r.n}`).join(", ")}` : ""}. Slowest run ${seconds(slowest)}.\n`,
+  );
   process.exit(failed.length ? 1 : 0);
 })().catch((error) => {
   process.stderr.write(`${error.stack}\n`);

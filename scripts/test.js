@@ -5,7 +5,7 @@
 //
 // Every phase runs even when one before it failed; the summary at the end gives each phase's
 // result and time, what was skipped, the slowest test files, and `N passed, N failed`.
-"use strict";
+
 const { spawnSync } = require("node:child_process");
 const fs = require("node:fs");
 const os = require("node:os");
@@ -23,7 +23,12 @@ const phases = [
   { label: "tests on Express 5", config: "jest.config.js" },
   { label: "HTTP tests on Express 4", config: "jest.express4.config.js" },
   { label: "client replays on the SQLite store", config: "jest.replay.config.js", env: { REPLAY_STORE: "sqlite" } },
-  { label: "client replays on the PostgreSQL store", config: "jest.replay.config.js", env: { REPLAY_STORE: "postgres" }, needsDatabase: true },
+  {
+    label: "client replays on the PostgreSQL store",
+    config: "jest.replay.config.js",
+    env: { REPLAY_STORE: "postgres" },
+    needsDatabase: true,
+  },
 ];
 
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
@@ -40,27 +45,71 @@ function runPhase(phase, index) {
     const result = spawnSync(process.execPath, [phase.script], { cwd: root, stdio: "inherit" });
     const ok = result.status === 0;
     // A phase without tests counts as one failure when it fails, so the total never hides it.
-    return { phase, ok, ms: Date.now() - started, passed: 0, failed: ok ? 0 : 1, pending: 0, files: [], pendingTests: [] };
+    return {
+      phase,
+      ok,
+      ms: Date.now() - started,
+      passed: 0,
+      failed: ok ? 0 : 1,
+      pending: 0,
+      files: [],
+      pendingTests: [],
+    };
   }
   const outputFile = path.join(reports, `phase-${index}.json`);
-  const jestArgs = ["-c", phase.config, "--json", `--outputFile=${outputFile}`, ...(args.length ? ["--passWithNoTests"] : []), ...args];
-  const result = spawnSync(process.execPath, [jest, ...jestArgs], { cwd: root, stdio: "inherit", env: { ...process.env, ...phase.env } });
+  const jestArgs = [
+    "-c",
+    phase.config,
+    "--json",
+    `--outputFile=${outputFile}`,
+    ...(args.length ? ["--passWithNoTests"] : []),
+    ...args,
+  ];
+  const result = spawnSync(process.execPath, [jest, ...jestArgs], {
+    cwd: root,
+    stdio: "inherit",
+    env: { ...process.env, ...phase.env },
+  });
   const ms = Date.now() - started;
   let report;
   try {
     report = JSON.parse(fs.readFileSync(outputFile, "utf8"));
   } catch {
-    return { phase, ok: false, ms, passed: 0, failed: 1, pending: 0, files: [], pendingTests: [], note: "jest wrote no report" };
+    return {
+      phase,
+      ok: false,
+      ms,
+      passed: 0,
+      failed: 1,
+      pending: 0,
+      files: [],
+      pendingTests: [],
+      note: "jest wrote no report",
+    };
   }
   // A file that failed to run (a syntax error, a failing beforeAll) may have no failed test: count it once.
-  const brokenFiles = report.testResults.filter((f) => f.status === "failed" && !f.assertionResults.some((a) => a.status === "failed")).length;
-  const files = report.testResults.map((f) => ({ name: relative(f.name), ms: f.endTime - f.startTime, phase: phase.label }));
+  const brokenFiles = report.testResults.filter(
+    (f) => f.status === "failed" && !f.assertionResults.some((a) => a.status === "failed"),
+  ).length;
+  const files = report.testResults.map((f) => ({
+    name: relative(f.name),
+    ms: f.endTime - f.startTime,
+    phase: phase.label,
+  }));
   const failures = report.testResults.flatMap((f) => {
-    const failedTests = f.assertionResults.filter((a) => a.status === "failed").map((a) => `${relative(f.name)}: ${a.fullName}`);
-    return failedTests.length || f.status !== "failed" ? failedTests : [`${relative(f.name)}: did not run (${(f.message.split("\n").find((l) => l.trim() && !l.includes("●")) ?? "").trim().slice(0, 160)})`];
+    const failedTests = f.assertionResults
+      .filter((a) => a.status === "failed")
+      .map((a) => `${relative(f.name)}: ${a.fullName}`);
+    return failedTests.length || f.status !== "failed"
+      ? failedTests
+      : [
+          `${relative(f.name)}: did not run (${(f.message.split("\n").find((l) => l.trim() && !l.includes("●")) ?? "").trim().slice(0, 160)})`,
+        ];
   });
   const pendingTests = report.testResults.flatMap((f) =>
-    f.assertionResults.filter((a) => a.status === "pending" || a.status === "skipped" || a.status === "todo").map((a) => ({ file: relative(f.name), suite: a.ancestorTitles[0] ?? a.title })),
+    f.assertionResults
+      .filter((a) => a.status === "pending" || a.status === "skipped" || a.status === "todo")
+      .map((a) => ({ file: relative(f.name), suite: a.ancestorTitles[0] ?? a.title })),
   );
   const ok = result.status === 0 && report.success;
   return {
@@ -85,7 +134,10 @@ const out = [];
 out.push("", "== summary", "");
 for (const r of results) {
   const verdict = r.skipped ? "skipped" : r.ok ? "ok" : "FAILED";
-  const counts = r.phase.config && !r.skipped ? `: ${r.passed} passed, ${r.failed} failed${r.pending ? `, ${r.pending} skipped` : ""}` : "";
+  const counts =
+    r.phase.config && !r.skipped
+      ? `: ${r.passed} passed, ${r.failed} failed${r.pending ? `, ${r.pending} skipped` : ""}`
+      : "";
   const note = r.note ? ` (${r.note})` : "";
   out.push(`${verdict.padEnd(8)}${r.phase.label}${counts}${note}${r.skipped ? "" : `, ${seconds(r.ms)}`}`);
 }
@@ -95,12 +147,18 @@ if (failures.length) out.push("", "Failed:", ...failures);
 
 // Skipped tests, said once, grouped by file and top-level describe (no per-file warnings).
 const skipped = new Map();
-for (const r of results) for (const t of r.pendingTests) skipped.set(`${t.suite} (${t.file})`, (skipped.get(`${t.suite} (${t.file})`) ?? 0) + 1);
-const skippedLines = [...skipped].sort(([a], [b]) => a.localeCompare(b)).map(([name, n]) => `  ${name}: ${n} test${n === 1 ? "" : "s"}`);
+for (const r of results)
+  for (const t of r.pendingTests)
+    skipped.set(`${t.suite} (${t.file})`, (skipped.get(`${t.suite} (${t.file})`) ?? 0) + 1);
+const skippedLines = [...skipped]
+  .sort(([a], [b]) => a.localeCompare(b))
+  .map(([name, n]) => `  ${name}: ${n} test${n === 1 ? "" : "s"}`);
 if (!hasDatabase) {
   out.push("", "Skipped, because DATABASE_URL is not set (the PostgreSQL suites need it):");
   out.push(`  the phase "client replays on the PostgreSQL store"`, ...skippedLines);
-  out.push("To run them: DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm test (any database you may write to; see CONTRIBUTING.md).");
+  out.push(
+    "To run them: DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm test (any database you may write to; see CONTRIBUTING.md).",
+  );
 } else if (skippedLines.length) {
   out.push("", "Skipped:", ...skippedLines);
 }

@@ -16,7 +16,11 @@ import { DATABASE_URL, describePostgres, testSchema } from "../stores/postgres-h
 async function cli(...argv: string[]) {
   let out = "";
   let err = "";
-  const code = await main(argv, (t) => void (out += t), (t) => void (err += t));
+  const code = await main(
+    argv,
+    (t) => void (out += t),
+    (t) => void (err += t),
+  );
   return { code, out, err };
 }
 
@@ -34,7 +38,18 @@ describe("express-scim CLI on SQLite", () => {
 
   test("migrate, create, list without secrets, revoke; the router agrees at each step", async () => {
     expect((await cli("migrate", "--sqlite", file)).out).toMatch(/Schema at version \d+/);
-    const created = await cli("token", "create", "--sqlite", file, "--preset", "entra", "--expires", "90d", "--label", "entra-prod");
+    const created = await cli(
+      "token",
+      "create",
+      "--sqlite",
+      file,
+      "--preset",
+      "entra",
+      "--expires",
+      "90d",
+      "--label",
+      "entra-prod",
+    );
     expect(created.code).toBe(0);
     const secret = secretOf(created.out);
     expect(secret).toMatch(/^scim_/);
@@ -64,16 +79,30 @@ describe("express-scim CLI on SQLite", () => {
   });
 
   test("mistakes are explained, with a non-zero exit", async () => {
-    expect(await cli("token", "create", "--sqlite", file, "--scopes", "read:users")).toMatchObject({ code: 2, err: expect.stringContaining("unknown: read:users") });
-    expect(await cli("token", "create", "--sqlite", file, "--scopes", "get:users", "--expires", "5m")).toMatchObject({ code: 1, err: expect.stringContaining("15 minutes") });
-    expect(await cli("token", "revoke", "no-such-id", "--sqlite", file)).toMatchObject({ code: 1, err: expect.stringContaining("No token") });
-    const noStore = await main(["token", "list"], () => {}, () => {});
+    expect(await cli("token", "create", "--sqlite", file, "--scopes", "read:users")).toMatchObject({
+      code: 2,
+      err: expect.stringContaining("unknown: read:users"),
+    });
+    expect(await cli("token", "create", "--sqlite", file, "--scopes", "get:users", "--expires", "5m")).toMatchObject({
+      code: 1,
+      err: expect.stringContaining("15 minutes"),
+    });
+    expect(await cli("token", "revoke", "no-such-id", "--sqlite", file)).toMatchObject({
+      code: 1,
+      err: expect.stringContaining("No token"),
+    });
+    const noStore = await main(
+      ["token", "list"],
+      () => {},
+      () => {},
+    );
     expect(DATABASE_URL ? [0, 1] : [1]).toContain(noStore);
     expect((await cli("frobnicate", "--sqlite", file)).code).toBe(2);
   });
 
   /** How many tokens the file holds: a refused command must leave it unchanged. */
-  const tokenCount = async () => (JSON.parse((await cli("token", "list", "--sqlite", file, "--json")).out) as unknown[]).length;
+  const tokenCount = async () =>
+    (JSON.parse((await cli("token", "list", "--sqlite", file, "--json")).out) as unknown[]).length;
 
   test("unknown and conflicting flags are refused before anything is written", async () => {
     await cli("migrate", "--sqlite", file);
@@ -82,7 +111,11 @@ describe("express-scim CLI on SQLite", () => {
     expect(typo).toMatchObject({ code: 2, out: "" });
     expect(typo.err).toContain("--expire");
     const both = await cli("token", "create", "--sqlite", file, "--preset", "entra", "--scopes", "get:users");
-    expect(both).toMatchObject({ code: 2, out: "", err: expect.stringContaining("--scopes and --preset cannot be used together") });
+    expect(both).toMatchObject({
+      code: 2,
+      out: "",
+      err: expect.stringContaining("--scopes and --preset cannot be used together"),
+    });
     expect((await cli("token", "list", "--sqlite", file, "--frob")).code).toBe(2);
     expect((await cli("token", "revoke", "--sqlite", file)).err).toContain("takes ID");
     expect((await cli("migrate", "extra", "--sqlite", file)).code).toBe(2);
@@ -122,7 +155,9 @@ describe("express-scim CLI on SQLite", () => {
     expect(one.out).toContain("--expires VALUE");
     expect((await cli("token", "create", "--help")).out).toBe(one.out);
     expect((await cli("help", "nope")).code).toBe(2);
-    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "package.json"), "utf8")) as { version: string };
+    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "package.json"), "utf8")) as {
+      version: string;
+    };
     expect(await cli("--version")).toMatchObject({ code: 0, out: `${pkg.version}\n` });
     const failed = await cli("token", "create", "--sqlite", file, "--scopes", "get:users", "--expires", "5m");
     expect(failed.err).toMatch(/^express-scim: a token must live/);

@@ -52,12 +52,16 @@ describe("examples/basic", () => {
     const token = "example-test-token-0123456789";
     const { child } = await start({ PORT: String(port), SCIM_TOKEN: token });
     children.push(child);
-    const res = await fetch(`http://127.0.0.1:${port}/scim/v2/Users?startIndex=1&count=2`, { headers: { Authorization: `Bearer ${token}` } });
+    const res = await fetch(`http://127.0.0.1:${port}/scim/v2/Users?startIndex=1&count=2`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("application/scim+json; charset=utf-8");
     const body = (await res.json()) as { totalResults: number };
     expect(body.totalResults).toBe(1);
-    const denied = await fetch(`http://127.0.0.1:${port}/scim/v2/Users`, { headers: { Authorization: "Bearer wrong-token-000000000" } });
+    const denied = await fetch(`http://127.0.0.1:${port}/scim/v2/Users`, {
+      headers: { Authorization: "Bearer wrong-token-000000000" },
+    });
     expect(denied.status).toBe(401);
   });
 
@@ -76,13 +80,21 @@ describe("examples/basic", () => {
     const { id } = (await created.json()) as { id: string };
     await fetch(`${base}/demo/sessions/${id}`, { method: "POST", headers });
     await fetch(`${base}/demo/sessions/${id}`, { method: "POST", headers });
-    const deactivate = { schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: [{ op: "replace", value: { active: false } }] };
-    expect((await fetch(`${base}/scim/v2/Users/${id}`, { method: "PATCH", headers, body: JSON.stringify(deactivate) })).status).toBe(200);
+    const deactivate = {
+      schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+      Operations: [{ op: "replace", value: { active: false } }],
+    };
+    expect(
+      (await fetch(`${base}/scim/v2/Users/${id}`, { method: "PATCH", headers, body: JSON.stringify(deactivate) }))
+        .status,
+    ).toBe(200);
     expect(await (await fetch(`${base}/demo/sessions/${id}`, { headers })).json()).toEqual({ sessions: 0 });
     // The child logs it on its stdout, which may reach us after the HTTP answers.
     await untilPrinted(child, output, "example", new RegExp(`user\\.deactivated ${id}: .*\\n`));
     expect(output()).toContain(`user.deactivated ${id}: ended 2 session(s)`);
-    const audit = (await (await fetch(`${base}/admin/audit?count=5`, { headers })).json()) as { items: { method: string; id?: string }[] };
+    const audit = (await (await fetch(`${base}/admin/audit?count=5`, { headers })).json()) as {
+      items: { method: string; id?: string }[];
+    };
     expect(audit.items[0]).toMatchObject({ method: "PATCH", id, outcome: "success", changed: ["active"] });
   });
 
@@ -96,7 +108,7 @@ describe("examples/basic", () => {
     const { child } = await start({ PORT: String(port), SCIM_TOKEN: token, SCIM_SEED: "0" });
     children.push(child);
     const base = `http://127.0.0.1:${port}`;
-    for (const presented of [token, token.slice(0, -1) + "2", "short", ""]) {
+    for (const presented of [token, `${token.slice(0, -1)}2`, "short", ""]) {
       const res = await fetch(`${base}/admin/audit`, { headers: { Authorization: `Bearer ${presented}` } });
       expect([presented, res.status]).toEqual([presented, presented === token ? 200 : 401]);
     }
@@ -121,7 +133,9 @@ describe("examples/basic", () => {
     const port2 = await freePort();
     const second = await start({ PORT: String(port2), SCIM_TOKEN: token, SCIM_DATA_DIR: dataDir });
     children.push(second.child);
-    const found = await fetch(`http://127.0.0.1:${port2}/scim/v2/Groups?filter=displayName%20eq%20%22Survivors%22`, { headers });
+    const found = await fetch(`http://127.0.0.1:${port2}/scim/v2/Groups?filter=displayName%20eq%20%22Survivors%22`, {
+      headers,
+    });
     expect(((await found.json()) as { totalResults: number }).totalResults).toBe(1);
   });
 
@@ -161,7 +175,9 @@ describe("examples/basic", () => {
     await untilPrinted(child, output, "example", /Bearer token.*\n/);
     const token = /Bearer token \(generated[^)]*\): (\S+)/.exec(output())?.[1];
     expect(token).toMatch(/^scim_/);
-    const res = await fetch(`http://127.0.0.1:${port}/scim/v2/ServiceProviderConfig`, { headers: { Authorization: `Bearer ${token}` } });
+    const res = await fetch(`http://127.0.0.1:${port}/scim/v2/ServiceProviderConfig`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
     expect(res.status).toBe(200);
   });
 });

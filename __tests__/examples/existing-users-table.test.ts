@@ -6,7 +6,14 @@
 import { randomBytes } from "node:crypto";
 import { Pool } from "pg";
 import { ENT, entraCreate, oktaCreate } from "../protocol/mapping-fixtures";
-import { GROUP_SCHEMA as GROUP, PATCH_SCHEMA as PATCH_OP, USER_SCHEMA as USER, scimRequest, startExample, type RunningExample } from "./start-example";
+import {
+  GROUP_SCHEMA as GROUP,
+  PATCH_SCHEMA as PATCH_OP,
+  USER_SCHEMA as USER,
+  scimRequest,
+  startExample,
+  type RunningExample,
+} from "./start-example";
 
 const DATABASE_URL = process.env.DATABASE_URL;
 
@@ -20,7 +27,12 @@ function okta(tag: string): Json {
 /** Entra's create body ("active": "True" and all), likewise. */
 function entra(tag: string): Json {
   const userName = `${tag}_${entraCreate.userName}`;
-  return { ...entraCreate, userName, externalId: `${tag}-${entraCreate.externalId}`, emails: [{ ...entraCreate.emails[0], value: userName }] };
+  return {
+    ...entraCreate,
+    userName,
+    externalId: `${tag}-${entraCreate.externalId}`,
+    emails: [{ ...entraCreate.emails[0], value: userName }],
+  };
 }
 
 // It provisions into PostgreSQL: skipped without DATABASE_URL (`npm test` lists what it skipped, once).
@@ -34,7 +46,11 @@ describeWithDb("examples/existing-users-table", () => {
 
   beforeAll(async () => {
     db = new Pool({ connectionString: DATABASE_URL });
-    example = await startExample("existing-users-table", { DATABASE_URL: DATABASE_URL!, APP_SCHEMA: schema, SCIM_TOKEN: token });
+    example = await startExample("existing-users-table", {
+      DATABASE_URL: DATABASE_URL!,
+      APP_SCHEMA: schema,
+      SCIM_TOKEN: token,
+    });
   });
 
   afterAll(async () => {
@@ -55,7 +71,8 @@ describeWithDb("examples/existing-users-table", () => {
   const filter = (f: string) => `/Users?filter=${encodeURIComponent(f)}`;
   const ids = async (f: string) => ((await call("GET", filter(f))).body.Resources as Json[]).map((r) => r.id);
   /** The host's own row, as the host's code would read it. */
-  const row = async (table: string, id: string) => (await db.query(`SELECT * FROM "${schema}".${table} WHERE id = $1`, [id])).rows[0];
+  const row = async (table: string, id: string) =>
+    (await db.query(`SELECT * FROM "${schema}".${table} WHERE id = $1`, [id])).rows[0];
 
   test("Okta's create lands in the host's own columns, and reads back as what Okta sent", async () => {
     const body = okta("okta1");
@@ -188,16 +205,35 @@ describeWithDb("examples/existing-users-table", () => {
     const body = okta("own");
     const id = await create("/Users", body);
     await db.query(`UPDATE "${schema}".app_users SET password_hash = 'argon2id$v=19$...' WHERE id = $1`, [id]);
-    expect((await call("PUT", `/Users/${id}`, { schemas: [USER], userName: body.userName, title: "CTO" })).status).toBe(200);
-    expect(await row("app_users", id)).toMatchObject({ password_hash: "argon2id$v=19$...", job_title: "CTO", first_name: null });
+    expect((await call("PUT", `/Users/${id}`, { schemas: [USER], userName: body.userName, title: "CTO" })).status).toBe(
+      200,
+    );
+    expect(await row("app_users", id)).toMatchObject({
+      password_hash: "argon2id$v=19$...",
+      job_title: "CTO",
+      first_name: null,
+    });
   });
 
   test("a group push lands in the host's teams and team members", async () => {
     const [a, b] = [await create("/Users", okta("team")), await create("/Users", entra("team"))];
-    const teamId = await create("/Groups", { schemas: [GROUP], displayName: "Engineering", externalId: "okta-grp-1", members: [{ value: a }] });
-    expect(await row("app_teams", teamId)).toMatchObject({ name: "Engineering", idp_group_id: "okta-grp-1", tenant: "default" });
+    const teamId = await create("/Groups", {
+      schemas: [GROUP],
+      displayName: "Engineering",
+      externalId: "okta-grp-1",
+      members: [{ value: a }],
+    });
+    expect(await row("app_teams", teamId)).toMatchObject({
+      name: "Engineering",
+      idp_group_id: "okta-grp-1",
+      tenant: "default",
+    });
     const members = async () =>
-      (await db.query(`SELECT user_id FROM "${schema}".app_team_members WHERE team_id = $1 ORDER BY joined_at`, [teamId])).rows.map((r) => r.user_id);
+      (
+        await db.query(`SELECT user_id FROM "${schema}".app_team_members WHERE team_id = $1 ORDER BY joined_at`, [
+          teamId,
+        ])
+      ).rows.map((r) => r.user_id);
     expect(await members()).toEqual([a]);
     // Okta's push: a rename, an add and a `members[value eq "x"]` remove in one PATCH.
     const push = {
@@ -211,7 +247,9 @@ describeWithDb("examples/existing-users-table", () => {
     expect([204, 200]).toContain((await call("PATCH", `/Groups/${teamId}`, push)).status);
     expect(await members()).toEqual([b]);
     expect((await row("app_teams", teamId)).name).toBe("Engineering (all)");
-    expect((await call("GET", `/Users/${b}`)).body.groups).toEqual([expect.objectContaining({ value: teamId, display: "Engineering (all)" })]);
+    expect((await call("GET", `/Users/${b}`)).body.groups).toEqual([
+      expect.objectContaining({ value: teamId, display: "Engineering (all)" }),
+    ]);
     const group = (await call("GET", `/Groups/${teamId}`)).body;
     expect(group.members).toEqual([expect.objectContaining({ value: b, display: "Test User" })]);
     // Deleting the group deletes the team and its memberships; the users stay.

@@ -28,10 +28,20 @@ describe("the guides, followed in order", () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `express-scim-${guide}-`));
     const app = await startExample("basic", { ...env, SCIM_DATA_DIR: dataDir, DATABASE_URL: "", SCIM_STORE: "" });
     try {
-      const script = steps.join("\n").replaceAll("http://localhost:3000", `http://127.0.0.1:${app.port}`).replaceAll(env.SCIM_DATA_DIR!, dataDir);
-      const run = spawnSync("bash", ["-e", "-o", "pipefail", "-c", script], { cwd: root, encoding: "utf8", env: { ...process.env, DATABASE_URL: "" } });
+      const script = steps
+        .join("\n")
+        .replaceAll("http://localhost:3000", `http://127.0.0.1:${app.port}`)
+        .replaceAll(env.SCIM_DATA_DIR!, dataDir);
+      const run = spawnSync("bash", ["-e", "-o", "pipefail", "-c", script], {
+        cwd: root,
+        encoding: "utf8",
+        env: { ...process.env, DATABASE_URL: "" },
+      });
       const output = `${run.stdout}\n${run.stderr}`;
-      expect({ status: run.status, output }).toEqual({ status: 0, output: expect.not.stringMatching(/undefined|"status":\s*"(404|409|5\d\d)"/) });
+      expect({ status: run.status, output }).toEqual({
+        status: 0,
+        output: expect.not.stringMatching(/undefined|"status":\s*"(404|409|5\d\d)"/),
+      });
     } finally {
       await app.stop();
     }

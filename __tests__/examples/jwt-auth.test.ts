@@ -1,12 +1,23 @@
 /** examples/jwt-auth, started as its README says: JWT bearer tokens through `auth`, over real HTTP. */
 import { createHmac } from "node:crypto";
-import { PATCH_SCHEMA, USER_SCHEMA, provisionUserAndGroup, scimRequest, startExample, type RunningExample } from "./start-example";
+import {
+  PATCH_SCHEMA,
+  USER_SCHEMA,
+  provisionUserAndGroup,
+  scimRequest,
+  startExample,
+  type RunningExample,
+} from "./start-example";
 
 const SECRET = "jwt-example-test-secret-0123456789";
 const ALL = ["get", "post", "put", "patch", "delete"].flatMap((v) => [`${v}:users`, `${v}:groups`]).join(" ");
 
 /** Signed here, independently of the example, so the test checks interoperability, not itself. */
-function sign(claims: Record<string, unknown>, secret = SECRET, header: Record<string, unknown> = { alg: "HS256", typ: "JWT" }): string {
+function sign(
+  claims: Record<string, unknown>,
+  secret = SECRET,
+  header: Record<string, unknown> = { alg: "HS256", typ: "JWT" },
+): string {
   const now = Math.floor(Date.now() / 1000);
   const enc = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
   const head = enc(header);
@@ -37,13 +48,18 @@ describe("examples/jwt-auth", () => {
     // The oktaTemplate preset has no delete:users.
     const denied = await scimRequest(`${scimBase}/Users/${userId}`, demo!, "DELETE");
     expect(denied.status).toBe(403);
-    expect(denied.headers.get("www-authenticate")).toBe('Bearer realm="SCIM", error="insufficient_scope", scope="delete:users"');
+    expect(denied.headers.get("www-authenticate")).toBe(
+      'Bearer realm="SCIM", error="insufficient_scope", scope="delete:users"',
+    );
   });
 
   test("tokens signed elsewhere with the same secret work; their tenant claim keeps tenants apart", async () => {
     const acme = sign({ sub: "acme-okta", scope: ALL, tenant: "acme" });
     const globex = sign({ sub: "globex-entra", scope: ALL, tenant: "globex" });
-    const created = await scimRequest(`${scimBase}/Users`, acme, "POST", { schemas: [USER_SCHEMA], userName: "only-in-acme@example.com" });
+    const created = await scimRequest(`${scimBase}/Users`, acme, "POST", {
+      schemas: [USER_SCHEMA],
+      userName: "only-in-acme@example.com",
+    });
     expect(created.status).toBe(201);
     expect((await scimRequest(`${scimBase}/Users/${created.body.id}`, acme)).status).toBe(200);
     expect((await scimRequest(`${scimBase}/Users/${created.body.id}`, globex)).status).toBe(404);

@@ -1,5 +1,12 @@
 /** examples/multi-tenant, started as its README says, answered over real HTTP. */
-import { GROUP_SCHEMA, PATCH_SCHEMA, provisionUserAndGroup, scimRequest, startExample, type RunningExample } from "./start-example";
+import {
+  GROUP_SCHEMA,
+  PATCH_SCHEMA,
+  provisionUserAndGroup,
+  scimRequest,
+  startExample,
+  type RunningExample,
+} from "./start-example";
 
 const ACME = "acme-example-token-0123456789";
 const GLOBEX = "globex-example-token-012345678";
@@ -7,7 +14,11 @@ const GLOBEX = "globex-example-token-012345678";
 describe("examples/multi-tenant", () => {
   let example: RunningExample;
   beforeAll(async () => {
-    example = await startExample("multi-tenant", { TENANTS: "acme,globex", SCIM_TOKEN_ACME: ACME, SCIM_TOKEN_GLOBEX: GLOBEX });
+    example = await startExample("multi-tenant", {
+      TENANTS: "acme,globex",
+      SCIM_TOKEN_ACME: ACME,
+      SCIM_TOKEN_GLOBEX: GLOBEX,
+    });
   });
   afterAll(() => example?.stop());
 
@@ -37,7 +48,14 @@ describe("examples/multi-tenant", () => {
     expect(onB.headers.get("www-authenticate")).toBe('Bearer realm="SCIM", error="invalid_token"');
     expect(onB.body).toEqual(unknown.body);
     // Nor can it write there, or reach a tenant that does not exist.
-    expect((await scimRequest(`${example.base}/scim/v2/globex/Groups`, ACME, "POST", { schemas: [GROUP_SCHEMA], displayName: "Intruders" })).status).toBe(401);
+    expect(
+      (
+        await scimRequest(`${example.base}/scim/v2/globex/Groups`, ACME, "POST", {
+          schemas: [GROUP_SCHEMA],
+          displayName: "Intruders",
+        })
+      ).status,
+    ).toBe(401);
     expect((await scimRequest(`${example.base}/scim/v2/initech/Users`, ACME)).status).toBe(401);
     // B's own list holds only what B created.
     const list = await scimRequest(`${example.base}/scim/v2/globex/Groups`, GLOBEX);
@@ -45,7 +63,11 @@ describe("examples/multi-tenant", () => {
   });
 
   test("without SCIM_TOKEN_<NAME> each tenant gets a generated token, printed once", async () => {
-    const other = await startExample("multi-tenant", { TENANTS: "north,south", SCIM_TOKEN_NORTH: "", SCIM_TOKEN_SOUTH: "" });
+    const other = await startExample("multi-tenant", {
+      TENANTS: "north,south",
+      SCIM_TOKEN_NORTH: "",
+      SCIM_TOKEN_SOUTH: "",
+    });
     try {
       await other.printed(/Tenant north: .*\n/);
       const token = /Tenant north: \S+\s+token: (\S+)/.exec(other.output())?.[1];

@@ -54,7 +54,11 @@ describe("examples refuse a port that is taken", () => {
   ])("examples/%s", async (name, schemaVariable) => {
     const schema = `scim_port_${randomBytes(4).toString("hex")}`;
     try {
-      const { code, output } = await runToExit(name, { DATABASE_URL: DATABASE_URL!, [schemaVariable]: schema, PORT: String(port) });
+      const { code, output } = await runToExit(name, {
+        DATABASE_URL: DATABASE_URL!,
+        [schemaVariable]: schema,
+        PORT: String(port),
+      });
       expect(code).not.toBe(0);
       expect(output).toContain("EADDRINUSE");
       expect(output).not.toContain("listening");

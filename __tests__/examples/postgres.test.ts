@@ -17,7 +17,11 @@ describePg("examples/postgres", () => {
   const token = "postgres-example-token-0123456789";
   const running: RunningExample[] = [];
   const start = async () => {
-    const example = await startExample("postgres", { DATABASE_URL: DATABASE_URL!, SCIM_PG_SCHEMA: schema, SCIM_TOKEN: token });
+    const example = await startExample("postgres", {
+      DATABASE_URL: DATABASE_URL!,
+      SCIM_PG_SCHEMA: schema,
+      SCIM_TOKEN: token,
+    });
     running.push(example);
     return example;
   };
@@ -38,22 +42,46 @@ describePg("examples/postgres", () => {
 
   test("a token issued into the database with the CLI works, and a second instance sees the same data", async () => {
     const cli = path.join(root, "dist", "cjs", "cli", "index.js");
-    const printed = execFileSync(process.execPath, [cli, "token", "create", "--preset", "entra", "--label", "entra", "--schema", schema, "--database-url", DATABASE_URL!], {
-      encoding: "utf8",
-    });
+    const printed = execFileSync(
+      process.execPath,
+      [
+        cli,
+        "token",
+        "create",
+        "--preset",
+        "entra",
+        "--label",
+        "entra",
+        "--schema",
+        schema,
+        "--database-url",
+        DATABASE_URL!,
+      ],
+      {
+        encoding: "utf8",
+      },
+    );
     const issued = /Token \(shown once[^)]*\): (\S+)/.exec(printed)?.[1];
     expect(issued).toMatch(/^scim_/);
     const first = await start();
     await provisionUserAndGroup(`${first.base}/scim/v2`, issued!, "grace@example.com", "Navy");
     const second = await start();
-    const found = await scimRequest(`${second.base}/scim/v2/Users?filter=${encodeURIComponent('userName eq "GRACE@example.com"')}`, issued!);
+    const found = await scimRequest(
+      `${second.base}/scim/v2/Users?filter=${encodeURIComponent('userName eq "GRACE@example.com"')}`,
+      issued!,
+    );
     expect(found.status).toBe(200);
     expect(found.body.totalResults).toBe(1);
-    const groups = await scimRequest(`${second.base}/scim/v2/Groups?filter=${encodeURIComponent('displayName eq "navy"')}`, issued!);
+    const groups = await scimRequest(
+      `${second.base}/scim/v2/Groups?filter=${encodeURIComponent('displayName eq "navy"')}`,
+      issued!,
+    );
     expect(groups.body.totalResults).toBe(1);
     // The entra preset has no put:users: 403 naming it.
     const id = (found.body.Resources as { id: string }[])[0].id;
-    const put = await scimRequest(`${second.base}/scim/v2/Users/${id}`, issued!, "PUT", { userName: "grace@example.com" });
+    const put = await scimRequest(`${second.base}/scim/v2/Users/${id}`, issued!, "PUT", {
+      userName: "grace@example.com",
+    });
     expect(put.status).toBe(403);
     expect(put.body.detail).toContain("put:users");
   });

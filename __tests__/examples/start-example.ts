@@ -36,7 +36,12 @@ export interface RunningExample {
  * it printed if it ends first. No deadline of its own: a start that never ends is jest's
  * timeout, however slow the machine.
  */
-export function untilPrinted(child: ChildProcess, output: () => string, label: string, wanted: RegExp = /listening/): Promise<void> {
+export function untilPrinted(
+  child: ChildProcess,
+  output: () => string,
+  label: string,
+  wanted: RegExp = /listening/,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     let done = false;
     const settle = (error?: Error) => {
@@ -114,7 +119,11 @@ export async function provisionUserAndGroup(scimBase: string, token: string, use
   const found = await scimRequest(`${scimBase}/Users?filter=${encodeURIComponent(`userName eq "${userName}"`)}`, token);
   expect(found.status).toBe(200);
   expect(found.body.totalResults).toBe(1);
-  const group = await scimRequest(`${scimBase}/Groups`, token, "POST", { schemas: [GROUP_SCHEMA], displayName, members: [{ value: user.body.id }] });
+  const group = await scimRequest(`${scimBase}/Groups`, token, "POST", {
+    schemas: [GROUP_SCHEMA],
+    displayName,
+    members: [{ value: user.body.id }],
+  });
   expect(group.status).toBe(201);
   const withGroups = await scimRequest(`${scimBase}/Users/${user.body.id}`, token);
   expect(withGroups.body.groups).toEqual([expect.objectContaining({ value: group.body.id, display: displayName })]);

@@ -7,7 +7,12 @@ import request from "supertest";
 import { scim, memoryStore, ALL_SCOPES, type ScimOptions, type Store } from "../../lib";
 
 export const TOKEN = "test-token-with-every-scope-0001";
-export { USER_SCHEMA, GROUP_SCHEMA, ENTERPRISE_USER_SCHEMA as ENTERPRISE, PATCH_OP_SCHEMA as PATCH_OP } from "../../lib/schema/urns";
+export {
+  USER_SCHEMA,
+  GROUP_SCHEMA,
+  ENTERPRISE_USER_SCHEMA as ENTERPRISE,
+  PATCH_OP_SCHEMA as PATCH_OP,
+} from "../../lib/schema/urns";
 export { ERROR_SCHEMA } from "../../lib/protocol/errors";
 import { ERROR_SCHEMA } from "../../lib/protocol/errors";
 import { GROUP_SCHEMA, USER_SCHEMA } from "../../lib/schema/urns";
@@ -148,7 +153,7 @@ export async function replayStore(): Promise<ReplayStore> {
   if (kind === "postgres") {
     const { postgresStore } = await import("../../lib/stores/postgres");
     const { Pool } = await import("pg");
-    const { randomUUID } = await import("crypto");
+    const { randomUUID } = await import("node:crypto");
     const { fold } = await import("../../lib/values/fold");
     const schema = `scim_replay_${Math.random().toString(16).slice(2, 10)}`;
     const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
@@ -166,7 +171,8 @@ export async function replayStore(): Promise<ReplayStore> {
         [ctx.tenant, ids, userNames, userNames.map(fold)],
       );
       const first = ids.length ? await store.users.get(ctx, ids[0]!) : null;
-      if (ids.length && first?.record.userName !== userNames[0]) throw new Error(`seedUsers: the store does not read back what was seeded (${JSON.stringify(first)})`);
+      if (ids.length && first?.record.userName !== userNames[0])
+        throw new Error(`seedUsers: the store does not read back what was seeded (${JSON.stringify(first)})`);
       return ids;
     };
     return {
@@ -205,7 +211,8 @@ export async function liveServer(overrides: Partial<ScimOptions> = {}, mount = "
     if (token !== null) headers.Authorization = `Bearer ${token}`;
     const payload = o.raw ?? (o.body === undefined ? undefined : JSON.stringify(o.body));
     const contentType = o.contentType === undefined ? SCIM_CONTENT_TYPE : o.contentType;
-    if (contentType !== null && (payload !== undefined || o.contentType !== undefined)) headers["Content-Type"] = contentType;
+    if (contentType !== null && (payload !== undefined || o.contentType !== undefined))
+      headers["Content-Type"] = contentType;
     // A Uint8Array body goes out without the text/plain type fetch gives strings.
     const res = await fetch(base + path, {
       method,
@@ -241,7 +248,10 @@ export async function liveServer(overrides: Partial<ScimOptions> = {}, mount = "
 
 /** A SCIM error as clients read it: status, content type, error schema, string status, a detail. */
 export function expectError(x: Exchange, status: number, scimType?: string): void {
-  expect({ status: x.status, body: x.body }).toMatchObject({ status, body: { schemas: [ERROR_SCHEMA], status: String(status) } });
+  expect({ status: x.status, body: x.body }).toMatchObject({
+    status,
+    body: { schemas: [ERROR_SCHEMA], status: String(status) },
+  });
   expect(x.headers.get("content-type")).toBe(SCIM_CONTENT_TYPE);
   expect(typeof x.body.detail).toBe("string");
   expect(x.body.detail.trim().length).toBeGreaterThan(0);
@@ -291,8 +301,13 @@ export const filterQuery = (filter: string) => `filter=${encodeURIComponent(filt
  * Sends one request exactly as written (raw spaces and quotes in the query, odd headers), over a
  * plain socket, for what fetch would re-encode. Answers the status, headers and parsed body.
  */
-export async function rawRequest(server: LiveServer, method: string, pathAndQuery: string, body?: string): Promise<Exchange> {
-  const net = await import("net");
+export async function rawRequest(
+  server: LiveServer,
+  method: string,
+  pathAndQuery: string,
+  body?: string,
+): Promise<Exchange> {
+  const net = await import("node:net");
   const url = new URL(server.base);
   const target = url.pathname + pathAndQuery;
   const lines = [
@@ -303,7 +318,9 @@ export async function rawRequest(server: LiveServer, method: string, pathAndQuer
     ...(body === undefined ? [] : [`Content-Type: ${SCIM_CONTENT_TYPE}`, `Content-Length: ${Buffer.byteLength(body)}`]),
   ];
   const response = await new Promise<Buffer>((resolve, reject) => {
-    const socket = net.connect(Number(url.port), url.hostname, () => socket.end(`${lines.join("\r\n")}\r\n\r\n${body ?? ""}`));
+    const socket = net.connect(Number(url.port), url.hostname, () =>
+      socket.end(`${lines.join("\r\n")}\r\n\r\n${body ?? ""}`),
+    );
     const chunks: Buffer[] = [];
     socket.on("data", (c: Buffer) => chunks.push(c));
     socket.on("end", () => resolve(Buffer.concat(chunks)));

@@ -39,7 +39,10 @@ describe("bearer tokens and scopes", () => {
 
   test(".search is a read: it needs get:, not post:", async () => {
     await as(READER, request(h.app).post("/scim/v2/Users/.search").send({ filter: 'userName eq "x"' })).expect(200);
-    expectScimError(await as("writer-token-post-users-only", request(h.app).post("/scim/v2/Users/.search").send({})), 403);
+    expectScimError(
+      await as("writer-token-post-users-only", request(h.app).post("/scim/v2/Users/.search").send({})),
+      403,
+    );
   });
 
   test("the scheme name is case-insensitive", async () => {
@@ -65,7 +68,14 @@ describe("bring your own auth", () => {
 test("a short static token works, with a warning at start-up", async () => {
   const warnings: string[] = [];
   const app = express();
-  app.use("/scim", scim({ store: memoryStore(), tokens: [{ token: "secret", scopes: ["get:users"] }], logger: { error: () => {}, warn: (_o, m) => void warnings.push(String(m)) } }));
+  app.use(
+    "/scim",
+    scim({
+      store: memoryStore(),
+      tokens: [{ token: "secret", scopes: ["get:users"] }],
+      logger: { error: () => {}, warn: (_o, m) => void warnings.push(String(m)) },
+    }),
+  );
   expect(warnings).toEqual([expect.stringContaining("use at least 16")]);
   await request(app).get("/scim/Users").set("Authorization", "Bearer secret").expect(200);
 });
@@ -74,20 +84,30 @@ describe("configuration mistakes fail at start-up with a TypeError", () => {
   const store = memoryStore();
   test.each<[string, unknown]>([
     ["no tokens and no auth", { store }],
-    ["an empty token (an unset environment variable)", { store, tokens: [{ token: undefined, scopes: ["get:users"] }] }],
+    [
+      "an empty token (an unset environment variable)",
+      { store, tokens: [{ token: undefined, scopes: ["get:users"] }] },
+    ],
     ["an unknown scope", { store, tokens: [{ token: "long-enough-token-000", scopes: ["read:users"] }] }],
     ["tokens and auth together", { store, tokens: [{ token: "long-enough-token-000", scopes: [] }], auth: () => null }],
     ["no store", { tokens: [{ token: "long-enough-token-000", scopes: [] }] }],
     ["a bad limit", { store, tokens: [{ token: "long-enough-token-000", scopes: [] }], limits: { maxCount: 0 } }],
     ["a misspelt option", { store, tokens: [{ token: "long-enough-token-000", scopes: [] }], rateLimits: false }],
-    ["a misspelt limit", { store, tokens: [{ token: "long-enough-token-000", scopes: [] }], limits: { maxMembers: 5 } }],
+    [
+      "a misspelt limit",
+      { store, tokens: [{ token: "long-enough-token-000", scopes: [] }], limits: { maxMembers: 5 } },
+    ],
   ])("%s", (_name, options) => {
     expect(() => scim(options as ScimOptions)).toThrow(TypeError);
   });
 
   // JavaScript users get no compiler: each of these used to start a router that did something else.
   test.each<[string, unknown, RegExp]>([
-    ["a misspelt expiry in a token entry (it never expired)", { expires: new Date("2020-01-01") }, /tokens\[0\] has unknown key "expires"; known: token, scopes, expiresAt/],
+    [
+      "a misspelt expiry in a token entry (it never expired)",
+      { expires: new Date("2020-01-01") },
+      /tokens\[0\] has unknown key "expires"; known: token, scopes, expiresAt/,
+    ],
     ["a misspelt scopes key", { scope: ["get:users"] }, /tokens\[0\] has unknown key "scope"/],
     ["scopes as a string", { scopes: "get:users" }, /tokens\[0\]\.scopes must be an array/],
   ])("%s", (_name, entry, message) => {
@@ -107,7 +127,9 @@ describe("configuration mistakes fail at start-up with a TypeError", () => {
   test("a logger without error() is refused", () => {
     const tokens = [{ token: "long-enough-token-000", scopes: ["get:users" as const] }];
     expect(() => scim({ store, tokens, logger: { info: () => {} } as never })).toThrow(/logger must have an error/);
-    expect(() => scim({ store, tokens, logger: { error: () => {}, warn: "loud" } as never })).toThrow(/logger must have an error/);
+    expect(() => scim({ store, tokens, logger: { error: () => {}, warn: "loud" } as never })).toThrow(
+      /logger must have an error/,
+    );
   });
 
   test("a token with no scopes works for discovery, with a warning at start-up", async () => {
@@ -116,6 +138,9 @@ describe("configuration mistakes fail at start-up with a TypeError", () => {
     const app = express();
     app.use("/scim", scim({ store: memoryStore(), tokens: [{ token: "long-enough-token-000", scopes: [] }], logger }));
     expect(warnings).toEqual([expect.stringContaining("tokens[0].scopes is empty")]);
-    await request(app).get("/scim/ServiceProviderConfig").set("Authorization", "Bearer long-enough-token-000").expect(200);
+    await request(app)
+      .get("/scim/ServiceProviderConfig")
+      .set("Authorization", "Bearer long-enough-token-000")
+      .expect(200);
   });
 });

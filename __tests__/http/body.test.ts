@@ -7,14 +7,17 @@ import { TOKEN, USER_SCHEMA, expectScimError, host } from "./app";
 const user = (userName: string) => JSON.stringify({ schemas: [USER_SCHEMA], userName });
 
 describe("request bodies", () => {
-  test.each([["application/scim+json; charset=utf-8"], ["application/json"], [undefined]])("Content-Type %s is read as JSON", async (type) => {
-    const h = host();
-    let t = request(h.app).post("/scim/v2/Users").set("Authorization", `Bearer ${TOKEN}`);
-    const body = user(`ct-${type ?? "none"}@example.com`);
-    // A Buffer goes out as raw bytes with no Content-Type; a string keeps the one set.
-    const res = await (type ? t.set("Content-Type", type).send(body) : t.send(Buffer.from(body)));
-    expect(res.status).toBe(201);
-  });
+  test.each([["application/scim+json; charset=utf-8"], ["application/json"], [undefined]])(
+    "Content-Type %s is read as JSON",
+    async (type) => {
+      const h = host();
+      const t = request(h.app).post("/scim/v2/Users").set("Authorization", `Bearer ${TOKEN}`);
+      const body = user(`ct-${type ?? "none"}@example.com`);
+      // A Buffer goes out as raw bytes with no Content-Type; a string keeps the one set.
+      const res = await (type ? t.set("Content-Type", type).send(body) : t.send(Buffer.from(body)));
+      expect(res.status).toBe(201);
+    },
+  );
 
   test("Okta's Content-Type on GET and DELETE is harmless", async () => {
     const h = host();
@@ -32,7 +35,11 @@ describe("request bodies", () => {
     const big = "x".repeat(2 * 1024 * 1024);
     expectScimError(await h.post("/Users", { schemas: [USER_SCHEMA], userName: "huge", title: big }), 413);
     // (Not in externalId: indexed values are at most 512 characters, docs/stores.md.)
-    const group = await h.post("/Groups", { schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"], displayName: "Huge", description: big });
+    const group = await h.post("/Groups", {
+      schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+      displayName: "Huge",
+      description: big,
+    });
     expect(group.status).toBe(201);
     expectScimError(await h.post("/Users/.search", { filter: `userName eq "${"y".repeat(70 * 1024)}"` }), 413);
   });
@@ -58,7 +65,11 @@ describe("request bodies", () => {
 });
 
 /** Bytes sent as they are, with headers of our choosing (supertest serialises a Buffer under a JSON type). */
-async function rawPost(h: ReturnType<typeof host>, bytes: Buffer, headers: Record<string, string>): Promise<request.Response> {
+async function rawPost(
+  h: ReturnType<typeof host>,
+  bytes: Buffer,
+  headers: Record<string, string>,
+): Promise<request.Response> {
   const server = h.app.listen(0, "127.0.0.1");
   await new Promise((resolve) => server.once("listening", resolve));
   try {
@@ -69,7 +80,11 @@ async function rawPost(h: ReturnType<typeof host>, bytes: Buffer, headers: Recor
       body: new Uint8Array(bytes),
     });
     const text = await res.text();
-    return { status: res.status, headers: Object.fromEntries(res.headers), body: JSON.parse(text) } as unknown as request.Response;
+    return {
+      status: res.status,
+      headers: Object.fromEntries(res.headers),
+      body: JSON.parse(text),
+    } as unknown as request.Response;
   } finally {
     server.closeAllConnections();
     server.close();
@@ -79,7 +94,11 @@ async function rawPost(h: ReturnType<typeof host>, bytes: Buffer, headers: Recor
 describe("bodies are read exactly or refused (issue 14)", () => {
   test("bytes that are not UTF-8 are 400 invalidSyntax, never stored as U+FFFD", async () => {
     const h = host();
-    const bytes = Buffer.concat([Buffer.from(`{"schemas":["${USER_SCHEMA}"],"userName":"bad`), Buffer.from([0xff, 0xc3]), Buffer.from('"}')]);
+    const bytes = Buffer.concat([
+      Buffer.from(`{"schemas":["${USER_SCHEMA}"],"userName":"bad`),
+      Buffer.from([0xff, 0xc3]),
+      Buffer.from('"}'),
+    ]);
     expectScimError(await rawPost(h, bytes, {}), 400, "invalidSyntax");
     expect((await h.get("/Users")).body.totalResults).toBe(0);
   });
@@ -88,7 +107,9 @@ describe("bodies are read exactly or refused (issue 14)", () => {
     const h = host();
     const latin1 = Buffer.from(JSON.stringify({ schemas: [USER_SCHEMA], userName: "zoë" }), "latin1");
     expectScimError(await rawPost(h, latin1, { "Content-Type": "application/scim+json; charset=ISO-8859-1" }), 415);
-    expect((await rawPost(h, Buffer.from(user("zoë")), { "Content-Type": "application/json; charset=\"UTF-8\"" })).status).toBe(201);
+    expect(
+      (await rawPost(h, Buffer.from(user("zoë")), { "Content-Type": 'application/json; charset="UTF-8"' })).status,
+    ).toBe(201);
     expect((await h.get("/Users")).body.Resources.map((u: { userName: string }) => u.userName)).toEqual(["zoë"]);
   });
 
@@ -106,7 +127,13 @@ describe("bodies are read exactly or refused (issue 14)", () => {
   test("the size limit counts decoded bytes: a gzip bomb stops at the limit with 413", async () => {
     const h = host({ limits: { bodyBytes: 64 * 1024 } });
     // 4 MB of spaces inside a valid body, a few KB on the wire.
-    const bomb = gzipSync(Buffer.concat([Buffer.from(`{"schemas":["${USER_SCHEMA}"],"userName":"bomb"`), Buffer.alloc(4 * 1024 * 1024, 0x20), Buffer.from("}")]));
+    const bomb = gzipSync(
+      Buffer.concat([
+        Buffer.from(`{"schemas":["${USER_SCHEMA}"],"userName":"bomb"`),
+        Buffer.alloc(4 * 1024 * 1024, 0x20),
+        Buffer.from("}"),
+      ]),
+    );
     expect(bomb.length).toBeLessThan(64 * 1024);
     expectScimError(await rawPost(h, bomb, { "Content-Encoding": "gzip" }), 413);
   });
@@ -115,7 +142,9 @@ describe("bodies are read exactly or refused (issue 14)", () => {
     const h = host();
     expectScimError(await rawPost(h, Buffer.from(user("c")), { "Content-Encoding": "compress" }), 415);
     const corrupt = gzipSync(Buffer.from(user("c"))).subarray(0, 20);
-    const res = await rawPost(h, Buffer.concat([corrupt, Buffer.from([0xff, 0x00, 0x13])]), { "Content-Encoding": "gzip" });
+    const res = await rawPost(h, Buffer.concat([corrupt, Buffer.from([0xff, 0x00, 0x13])]), {
+      "Content-Encoding": "gzip",
+    });
     expectScimError(res, 400, "invalidSyntax");
     expect(res.body.detail).toMatch(/^[\x20-\x7e]+$/);
   });
@@ -133,7 +162,15 @@ describe("unexpected failures", () => {
   test("a store that throws gives a 500 that exposes nothing, and the error reaches the logger", async () => {
     const base = memoryStore();
     const logged: unknown[] = [];
-    const broken: Store = { ...base, users: { ...base.users, query: async () => { throw new Error("connection refused at 10.0.0.5:5432 password=hunter2"); } } };
+    const broken: Store = {
+      ...base,
+      users: {
+        ...base.users,
+        query: async () => {
+          throw new Error("connection refused at 10.0.0.5:5432 password=hunter2");
+        },
+      },
+    };
     const h = host({ store: broken, logger: { error: (obj) => logged.push(obj) } });
     const res = await h.get("/Users");
     expectScimError(res, 500);

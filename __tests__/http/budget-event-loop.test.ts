@@ -32,8 +32,27 @@ beforeAll(() => {
     const now = Date.now();
     for (let i = 0; i < USERS; i++) {
       const userName = `user${i}@example.com`;
-      const record = { userName, externalId: `ext-${i}`, displayName: `User ${i}`, active: true, name: { givenName: `G${i}`, familyName: `F${i}` }, emails: [{ value: userName, type: "work", primary: true }, { value: `u${i}@home.example`, type: "home" }] };
-      insert.run(randomUUID(), now, now, JSON.stringify(record), userName, userName, record.externalId, record.displayName);
+      const record = {
+        userName,
+        externalId: `ext-${i}`,
+        displayName: `User ${i}`,
+        active: true,
+        name: { givenName: `G${i}`, familyName: `F${i}` },
+        emails: [
+          { value: userName, type: "work", primary: true },
+          { value: `u${i}@home.example`, type: "home" },
+        ],
+      };
+      insert.run(
+        randomUUID(),
+        now,
+        now,
+        JSON.stringify(record),
+        userName,
+        userName,
+        record.externalId,
+        record.displayName,
+      );
     }
   })();
   db.close();
@@ -46,7 +65,9 @@ afterAll(async () => {
 });
 
 /** The most `emails.value co` terms the default budget admits over this directory. */
-const admitted = Math.floor((DEFAULT_LIMITS.queryBudget / USERS - WEIGHTS.record) / (WEIGHTS.expansion + WEIGHTS.substring));
+const admitted = Math.floor(
+  (DEFAULT_LIMITS.queryBudget / USERS - WEIGHTS.record) / (WEIGHTS.expansion + WEIGHTS.substring),
+);
 const emailsCo = (n: number) => Array.from({ length: n }, (_, i) => `emails.value co "zz${i}"`).join(" or ");
 
 test("the costliest admitted filter is the limit: one term more is refused", async () => {

@@ -9,7 +9,8 @@ import { createGroup, createUser, expectScimError, host, type TestHost } from ".
 
 const terms = (n: number, make: (i: number) => string) => Array.from({ length: n }, (_, i) => make(i)).join(" or ");
 const emailsCo = (n: number) => terms(n, (i) => `emails.value co "${i}"`);
-const list = (h: TestHost, resource: string, filter: string, more = "") => h.get(`/${resource}?filter=${encodeURIComponent(filter)}${more}`);
+const list = (h: TestHost, resource: string, filter: string, more = "") =>
+  h.get(`/${resource}?filter=${encodeURIComponent(filter)}${more}`);
 
 /** A store priced like the SQL ones (a record read costs 1) that says it holds `records` records per kind. */
 function sized(records: number): Store {
@@ -32,10 +33,21 @@ describe("filters that would scan too much are refused before they run", () => {
 
   test("POST /Users/.search and /Groups are priced the same way", async () => {
     const h = host();
-    const search = await h.post("/Users/.search", { schemas: ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"], filter: emailsCo(256) });
+    const search = await h.post("/Users/.search", {
+      schemas: ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
+      filter: emailsCo(256),
+    });
     expectScimError(search, 400, "tooMany");
     expect(search.body.detail).toContain("limits.queryBudget");
-    expectScimError(await list(h, "Groups", terms(64, (i) => `members.value eq "m${i}"`)), 400, "tooMany");
+    expectScimError(
+      await list(
+        h,
+        "Groups",
+        terms(64, (i) => `members.value eq "m${i}"`),
+      ),
+      400,
+      "tooMany",
+    );
   });
 
   test("a refused query never reaches the store", async () => {
@@ -67,7 +79,9 @@ describe("filters that would scan too much are refused before they run", () => {
 
   test("a sort is work too: sorting 1,000,000 records is refused, 50,000 by userName is not", async () => {
     expectScimError(await host({ store: sized(1_000_000) }).get("/Users?sortBy=userName"), 400, "tooMany");
-    await host({ store: sized(50_000) }).get("/Users?sortBy=userName&count=1").expect(200);
+    await host({ store: sized(50_000) })
+      .get("/Users?sortBy=userName&count=1")
+      .expect(200);
   });
 });
 
@@ -134,7 +148,11 @@ describe("what identity providers send stays within the default budget", () => {
   test("lookups an index answers are free, however large the directory", async () => {
     const h = host({ store: sized(100_000_000) });
     const id = await createUser(h, "ada@example.com");
-    const found = await list(h, "Users", `userName eq "ADA@example.com" or externalId eq "00u15abc" or id eq "${id}"`).expect(200);
+    const found = await list(
+      h,
+      "Users",
+      `userName eq "ADA@example.com" or externalId eq "00u15abc" or id eq "${id}"`,
+    ).expect(200);
     expect(found.body.totalResults).toBe(1);
     await createGroup(h, "Sales", [id]);
     await list(h, "Groups", 'displayName eq "Sales"').expect(200);

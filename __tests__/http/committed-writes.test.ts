@@ -51,14 +51,21 @@ describe("a committed write whose read-after fails", () => {
     expect(res.body.groups).toBeUndefined();
     expect(events.map((e) => e.type)).toEqual(["user.deactivated"]);
     expect(logged).toHaveLength(1);
-    await h.get(`/Users/${id}?attributes=active`).expect(200).expect((r) => expect(r.body.active).toBe(false));
+    await h
+      .get(`/Users/${id}?attributes=active`)
+      .expect(200)
+      .expect((r) => expect(r.body.active).toBe(false));
   });
 
   test("PUT /Users: 200 from the write, user.updated emitted", async () => {
     const { h, events, failReads } = setup();
     const id = await createUser(h, "bob@example.com");
     failReads((call) => call.method === "groupsOf");
-    const res = await h.put(`/Users/${id}`, { schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"], userName: "bob@example.com", title: "Boss" });
+    const res = await h.put(`/Users/${id}`, {
+      schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"],
+      userName: "bob@example.com",
+      title: "Boss",
+    });
     expect(res.status).toBe(200);
     expect(res.body.title).toBe("Boss");
     expect(events.map((e) => e.type)).toEqual(["user.updated"]);
@@ -83,7 +90,11 @@ describe("a committed write whose read-after fails", () => {
     const gid = await createGroup(h, "Eng", [ada]);
     // The read inside the transaction is the write's own; the one after it fails.
     failReads((call) => call.resource === "groups" && call.method === "get" && !call.inTransaction);
-    const res = await h.put(`/Groups/${gid}`, { schemas: [GROUP_SCHEMA], displayName: "Eng", members: [{ value: bob }] });
+    const res = await h.put(`/Groups/${gid}`, {
+      schemas: [GROUP_SCHEMA],
+      displayName: "Eng",
+      members: [{ value: bob }],
+    });
     expect(res.status).toBe(200);
     expect(res.body.members.map((m: { value: string }) => m.value)).toEqual([bob]);
     expect(events.map((e) => e.type).sort()).toEqual(["group.members.added", "group.members.removed"]);
@@ -94,7 +105,10 @@ describe("a committed write whose read-after fails", () => {
     const ada = await createUser(h, "ada@example.com");
     const gid = await createGroup(h, "Eng");
     failReads((call) => call.resource === "groups" && call.method === "get" && !call.inTransaction);
-    const res = await h.patch(`/Groups/${gid}?attributes=members`, patch({ op: "add", path: "members", value: [{ value: ada }] }));
+    const res = await h.patch(
+      `/Groups/${gid}?attributes=members`,
+      patch({ op: "add", path: "members", value: [{ value: ada }] }),
+    );
     expect(res.status).toBe(204);
     expect(events.map((e) => e.type)).toEqual(["group.members.added"]);
   });

@@ -18,7 +18,9 @@ describe("discovery endpoints", () => {
   test("Schemas lists User, EnterpriseUser and Group, each also served by its URN", async () => {
     const res = await h.get("/Schemas").expect(200);
     expect(res.body.totalResults).toBe(3);
-    expect(res.body.Resources.map((s: { id: string }) => s.id).sort()).toEqual([ENTERPRISE, GROUP_SCHEMA, USER_SCHEMA].sort());
+    expect(res.body.Resources.map((s: { id: string }) => s.id).sort()).toEqual(
+      [ENTERPRISE, GROUP_SCHEMA, USER_SCHEMA].sort(),
+    );
     const user = await h.get(`/Schemas/${USER_SCHEMA}`).expect(200);
     const userName = user.body.attributes.find((a: { name: string }) => a.name === "userName");
     expect(userName).toMatchObject({ type: "string", required: true, caseExact: false, uniqueness: "server" });
@@ -28,7 +30,11 @@ describe("discovery endpoints", () => {
   test("ResourceTypes names the endpoints and the enterprise extension", async () => {
     const res = await h.get("/ResourceTypes").expect(200);
     const user = res.body.Resources.find((r: { id: string }) => r.id === "User");
-    expect(user).toMatchObject({ endpoint: "/Users", schema: USER_SCHEMA, schemaExtensions: [{ schema: ENTERPRISE, required: false }] });
+    expect(user).toMatchObject({
+      endpoint: "/Users",
+      schema: USER_SCHEMA,
+      schemaExtensions: [{ schema: ENTERPRISE, required: false }],
+    });
     expect((await h.get("/ResourceTypes/Group").expect(200)).body.endpoint).toBe("/Groups");
     expectScimError(await h.get("/ResourceTypes/Device"), 404);
   });
@@ -49,7 +55,10 @@ describe("discovery endpoints", () => {
   test("discovery needs a valid token but no scope", async () => {
     expectScimError(await request(h.app).get("/scim/v2/ServiceProviderConfig"), 401);
     const scopeless = host({ tokens: [{ token: "a-token-without-any-scope", scopes: [] }] });
-    await request(scopeless.app).get("/scim/v2/Schemas").set("Authorization", "Bearer a-token-without-any-scope").expect(200);
+    await request(scopeless.app)
+      .get("/scim/v2/Schemas")
+      .set("Authorization", "Bearer a-token-without-any-scope")
+      .expect(200);
   });
 
   test("unknown paths under the mount are SCIM 404s; paths outside it are the host's", async () => {

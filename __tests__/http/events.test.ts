@@ -33,7 +33,12 @@ describe("events", () => {
   test("a profile update is one user.updated naming the changed attributes", async () => {
     const { h, events, names } = recorded();
     const id = await createUser(h, "p@example.com");
-    await h.patch(`/Users/${id}`, patch({ op: "replace", path: "title", value: "CTO" }, { op: "replace", path: "active", value: false })).expect(200);
+    await h
+      .patch(
+        `/Users/${id}`,
+        patch({ op: "replace", path: "title", value: "CTO" }, { op: "replace", path: "active", value: false }),
+      )
+      .expect(200);
     expect(names()).toEqual(["user.created", "user.updated", "user.deactivated"]);
     expect(events[1]).toMatchObject({ type: "user.updated", changed: ["title"] });
   });
@@ -42,11 +47,23 @@ describe("events", () => {
     const { h, events, names } = recorded();
     const [a, b, c] = [await createUser(h, "a@x.com"), await createUser(h, "b@x.com"), await createUser(h, "c@x.com")];
     events.length = 0;
-    const gid = (await h.post("/Groups", { schemas: [GROUP_SCHEMA], displayName: "Push", members: [] }).expect(201)).body.id;
+    const gid = (await h.post("/Groups", { schemas: [GROUP_SCHEMA], displayName: "Push", members: [] }).expect(201))
+      .body.id;
     const rename = { op: "replace", value: { id: gid, displayName: "Pushed" } };
     await h.patch(`/Groups/${gid}`, patch(rename)).expect(204);
-    await h.patch(`/Groups/${gid}`, patch(rename, { op: "add", path: "members", value: [{ value: a }, { value: b }] })).expect(204);
-    await h.patch(`/Groups/${gid}`, patch(rename, { op: "remove", path: `members[value eq "${a}"]` }, { op: "add", path: "members", value: [{ value: c }] })).expect(204);
+    await h
+      .patch(`/Groups/${gid}`, patch(rename, { op: "add", path: "members", value: [{ value: a }, { value: b }] }))
+      .expect(204);
+    await h
+      .patch(
+        `/Groups/${gid}`,
+        patch(
+          rename,
+          { op: "remove", path: `members[value eq "${a}"]` },
+          { op: "add", path: "members", value: [{ value: c }] },
+        ),
+      )
+      .expect(204);
     await h.delete(`/Groups/${gid}`).expect(204);
     expect(names()).toEqual([
       "group.created",
@@ -65,9 +82,12 @@ describe("events", () => {
   test("PUT of a whole group reports who joined and who left", async () => {
     const { h, events, names } = recorded();
     const [a, b] = [await createUser(h, "a@x.com"), await createUser(h, "b@x.com")];
-    const gid = (await h.post("/Groups", { schemas: [GROUP_SCHEMA], displayName: "Saml", members: [{ value: a }] })).body.id;
+    const gid = (await h.post("/Groups", { schemas: [GROUP_SCHEMA], displayName: "Saml", members: [{ value: a }] }))
+      .body.id;
     events.length = 0;
-    await h.put(`/Groups/${gid}`, { schemas: [GROUP_SCHEMA], displayName: "Saml", members: [{ value: b }] }).expect(200);
+    await h
+      .put(`/Groups/${gid}`, { schemas: [GROUP_SCHEMA], displayName: "Saml", members: [{ value: b }] })
+      .expect(200);
     expect(names()).toEqual(["group.members.removed", "group.members.added"]);
     expect(events.map((e) => ("members" in e ? e.members : []))).toEqual([[a], [b]]);
   });
@@ -104,7 +124,8 @@ describe("events", () => {
     await h.patch(`/Users/${id}`, patch({ op: "replace", path: "password", value: "Th1rdS3cret!" })).expect(200);
     await request(h.app).get("/scim/v2/Users").set("Authorization", "Bearer a-real-looking-secret-sent-wrongly");
     const everything = JSON.stringify([events, logs, (await audit.list({})).items, debugLines]);
-    for (const secret of ["Sup3rS3cret", "An0therS3cret", "Th1rdS3cret", TOKEN, "a-real-looking-secret-sent-wrongly"]) expect(everything).not.toContain(secret);
+    for (const secret of ["Sup3rS3cret", "An0therS3cret", "Th1rdS3cret", TOKEN, "a-real-looking-secret-sent-wrongly"])
+      expect(everything).not.toContain(secret);
     expect(debugLines.some((l) => l.includes("express-scim:patch") && l.includes("replace password"))).toBe(true);
     expect(debugLines.some((l) => l.includes("express-scim:auth"))).toBe(true);
   });
@@ -118,7 +139,8 @@ describe("hooks", () => {
         users: {
           beforeCreate: ({ resource, principal, tenant }) => {
             seen.push({ userName: resource.userName, label: principal.label, tenant });
-            if (String(resource.userName).endsWith("@blocked.example")) throw new ScimError(400, "invalidValue", "This domain is not provisioned here.");
+            if (String(resource.userName).endsWith("@blocked.example"))
+              throw new ScimError(400, "invalidValue", "This domain is not provisioned here.");
           },
         },
       },
@@ -136,7 +158,8 @@ describe("hooks", () => {
 
   test("beforePatch and beforeReplace see the current resource and the incoming one", async () => {
     const calls: { current: unknown; resource: unknown }[] = [];
-    const record = ({ current, resource }: { current: Record<string, unknown>; resource: Record<string, unknown> }) => void calls.push({ current: current.active, resource: resource.active });
+    const record = ({ current, resource }: { current: Record<string, unknown>; resource: Record<string, unknown> }) =>
+      void calls.push({ current: current.active, resource: resource.active });
     const h = host({ hooks: { users: { beforePatch: record, beforeReplace: record } } });
     const id = await createUser(h, "hooked@example.com");
     await h.patch(`/Users/${id}`, patch({ op: "replace", value: { active: false } })).expect(200);
@@ -148,7 +171,15 @@ describe("hooks", () => {
   });
 
   test("beforeDelete can refuse, and the group stays", async () => {
-    const h = host({ hooks: { groups: { beforeDelete: () => { throw new ScimError(409, undefined, "Group is in use."); } } } });
+    const h = host({
+      hooks: {
+        groups: {
+          beforeDelete: () => {
+            throw new ScimError(409, undefined, "Group is in use.");
+          },
+        },
+      },
+    });
     const gid = (await h.post("/Groups", { schemas: [GROUP_SCHEMA], displayName: "Keep" })).body.id;
     expectScimError(await h.delete(`/Groups/${gid}`), 409);
     await h.get(`/Groups/${gid}`).expect(200);
@@ -194,7 +225,14 @@ describe("audit log and metrics", () => {
       ["GET", 200, "success"],
     ]);
     const patchRecord = (await audit.list({ startIndex: 3, count: 1 })).items[0];
-    expect(patchRecord).toMatchObject({ method: "PATCH", resource: "Users", id, changed: ["displayName"], actor: "token #1", tenant: "default" });
+    expect(patchRecord).toMatchObject({
+      method: "PATCH",
+      resource: "Users",
+      id,
+      changed: ["displayName"],
+      actor: "token #1",
+      tenant: "default",
+    });
     expect(JSON.stringify(patchRecord)).not.toContain("Renamed");
   });
 

@@ -46,37 +46,63 @@ function rig(inner: Store, logged: unknown[] = []): Rig {
     }) as typeof res.end;
     next();
   });
-  app.use("/scim/v2", scim({ store, tokens: [{ token: TOKEN, scopes: [...ALL_SCOPES] }], rateLimit: false, logger: { error: (obj) => logged.push(obj) } }));
+  app.use(
+    "/scim/v2",
+    scim({
+      store,
+      tokens: [{ token: TOKEN, scopes: [...ALL_SCOPES] }],
+      rateLimit: false,
+      logger: { error: (obj) => logged.push(obj) },
+    }),
+  );
   const auth = (t: request.Test) => t.set("Authorization", `Bearer ${TOKEN}`);
   return {
     store,
     app,
     written: () => written,
     get: (p) => auth(request(app).get(`/scim/v2${p}`)),
-    post: (p, body) => auth(request(app).post(`/scim/v2${p}`)).set("Content-Type", "application/scim+json").send(JSON.stringify(body)),
+    post: (p, body) =>
+      auth(request(app).post(`/scim/v2${p}`))
+        .set("Content-Type", "application/scim+json")
+        .send(JSON.stringify(body)),
   };
 }
 
 /** `groups` groups, each holding the same `members` users, created through the store in one transaction. */
 function seed(store: Store, groups: number, members: number, label: string): Promise<string[]> {
-  return store.transaction ? store.transaction((tx) => seedIn(tx, groups, members, label)) : seedIn(store, groups, members, label);
+  return store.transaction
+    ? store.transaction((tx) => seedIn(tx, groups, members, label))
+    : seedIn(store, groups, members, label);
 }
 
 async function seedIn(store: Store, groups: number, members: number, label: string): Promise<string[]> {
   const users = [];
   for (let i = 0; i < members; i++) {
     const n = String(i).padStart(6, "0");
-    users.push(await store.users.create(ctx, { userName: `${label}-user-${n}@example.com`, displayName: `Member number ${n} of the ${label} directory` }));
+    users.push(
+      await store.users.create(ctx, {
+        userName: `${label}-user-${n}@example.com`,
+        displayName: `Member number ${n} of the ${label} directory`,
+      }),
+    );
   }
   const list = users.map((u) => ({ value: u.id, type: "User" as const }));
   const ids = [];
-  for (let g = 0; g < groups; g++) ids.push((await store.groups.create(ctx, { displayName: `${label} group ${g}` }, { members: list })).id);
+  for (let g = 0; g < groups; g++)
+    ids.push((await store.groups.create(ctx, { displayName: `${label} group ${g}` }, { members: list })).id);
   return ids;
 }
 
-const memberReads = (store: FaultyStore) => store.calls.filter((c) => c.resource === "groups" && c.method === "get" && (c.args[2] as { members?: boolean } | undefined)?.members);
+const memberReads = (store: FaultyStore) =>
+  store.calls.filter(
+    (c) => c.resource === "groups" && c.method === "get" && (c.args[2] as { members?: boolean } | undefined)?.members,
+  );
 
-function groupListSuite(name: string, makeStore: () => Store, closeStore: (store: Store) => Promise<void> | void = () => {}) {
+function groupListSuite(
+  name: string,
+  makeStore: () => Store,
+  closeStore: (store: Store) => Promise<void> | void = () => {},
+) {
   describe(name, () => {
     let inner: Store;
     beforeEach(() => {
@@ -169,7 +195,9 @@ function groupListSuite(name: string, makeStore: () => Store, closeStore: (store
     test("an empty page is the same envelope as before", async () => {
       const r = rig(inner);
       const res = await r.get("/Groups?filter=displayName%20eq%20%22nobody%22").expect(200);
-      expect(res.text).toBe('{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":0,"startIndex":1,"itemsPerPage":0,"Resources":[]}');
+      expect(res.text).toBe(
+        '{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":0,"startIndex":1,"itemsPerPage":0,"Resources":[]}',
+      );
       expect(res.headers["content-length"]).toBe(String(res.text.length));
     });
   });
@@ -188,7 +216,15 @@ describePostgres("postgres store", () => {
   beforeAll(() => db.migrate());
   afterAll(() => db.drop());
   // One schema for the file: each test starts from an empty tenant.
-  groupListSuite("postgres", () => db.store(), async () => {
-    await db.pool().query(`DELETE FROM "${db.schema}".memberships; DELETE FROM "${db.schema}".groups; DELETE FROM "${db.schema}".users`);
-  });
+  groupListSuite(
+    "postgres",
+    () => db.store(),
+    async () => {
+      await db
+        .pool()
+        .query(
+          `DELETE FROM "${db.schema}".memberships; DELETE FROM "${db.schema}".groups; DELETE FROM "${db.schema}".users`,
+        );
+    },
+  );
 });

@@ -45,7 +45,11 @@ function suite(name: string, makeStore: () => Store, done: (store: Store) => Pro
       await slow.started;
       // Served while the hook still runs (before the fix these waited for it: a deadlock).
       await h.get(`/Users/${ada}`).expect(200);
-      const other = await h.put(`/Groups/${await createGroup(h, "Other")}`, { schemas: [GROUP_SCHEMA], displayName: "Other 2", members: [{ value: bob }] });
+      const other = await h.put(`/Groups/${await createGroup(h, "Other")}`, {
+        schemas: [GROUP_SCHEMA],
+        displayName: "Other 2",
+        members: [{ value: bob }],
+      });
       expect(other.status).toBe(200);
       slow.release();
       const res = await waiting;
@@ -60,12 +64,18 @@ function suite(name: string, makeStore: () => Store, done: (store: Store) => Pro
       const ada = await createUser(h, "ada@example.com");
       const eng = await createGroup(h, "Engineering");
       const ops = await createGroup(h, "Ops");
-      const p = h.patch(`/Groups/${eng}`, patch({ op: "add", path: "members", value: [{ value: ada }] })).then((r) => r);
+      const p = h
+        .patch(`/Groups/${eng}`, patch({ op: "add", path: "members", value: [{ value: ada }] }))
+        .then((r) => r);
       await patching.started;
-      const r = h.put(`/Groups/${ops}`, { schemas: [GROUP_SCHEMA], displayName: "Ops", members: [{ value: ada }] }).then((res) => res);
+      const r = h
+        .put(`/Groups/${ops}`, { schemas: [GROUP_SCHEMA], displayName: "Ops", members: [{ value: ada }] })
+        .then((res) => res);
       await replacing.started;
       await h.get(`/Groups/${eng}`).expect(200);
-      await h.post("/Users", { schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"], userName: "carl@example.com" }).expect(201);
+      await h
+        .post("/Users", { schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"], userName: "carl@example.com" })
+        .expect(201);
       patching.release();
       replacing.release();
       expect((await p).status).toBe(204);
@@ -112,7 +122,11 @@ function suite(name: string, makeStore: () => Store, done: (store: Store) => Pro
 }
 
 suite("memory", () => memoryStore());
-suite("sqlite", () => sqliteStore({ filename: ":memory:", migrate: true }), (store) => (store as SqliteStore).close());
+suite(
+  "sqlite",
+  () => sqliteStore({ filename: ":memory:", migrate: true }),
+  (store) => (store as SqliteStore).close(),
+);
 describePostgres("hooks outside transactions on postgres", () => {
   beforeAll(() => db.migrate());
   afterAll(() => db.drop());

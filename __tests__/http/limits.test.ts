@@ -17,7 +17,11 @@ describe("limits.filter applies to PATCH paths as well as filters", () => {
 
   test("a path with more terms than limits.filter.maxTerms is 400 invalidPath", async () => {
     const id = await createUser(h, "limits2@example.com");
-    expectScimError(await h.patch(`/Users/${id}`, patch({ op: "replace", path: threeTerms, value: "x" })), 400, "invalidPath");
+    expectScimError(
+      await h.patch(`/Users/${id}`, patch({ op: "replace", path: threeTerms, value: "x" })),
+      400,
+      "invalidPath",
+    );
     const gid = await createGroup(h, "limits group");
     const members = 'members[value eq "a" or value eq "b" or value eq "c"]';
     expectScimError(await h.patch(`/Groups/${gid}`, patch({ op: "remove", path: members })), 400, "invalidPath");
@@ -25,11 +29,19 @@ describe("limits.filter applies to PATCH paths as well as filters", () => {
 
   test("so is a key of a pathless value that is a path", async () => {
     const id = await createUser(h, "limits3@example.com");
-    expectScimError(await h.patch(`/Users/${id}`, patch({ op: "add", value: { [threeTerms]: "x" } })), 400, "invalidPath");
+    expectScimError(
+      await h.patch(`/Users/${id}`, patch({ op: "add", value: { [threeTerms]: "x" } })),
+      400,
+      "invalidPath",
+    );
   });
 
   test("the same filter on a list is refused the same way", async () => {
-    expectScimError(await h.get(`/Users?filter=${encodeURIComponent('userName eq "a" or userName eq "b" or userName eq "c"')}`), 400, "invalidFilter");
+    expectScimError(
+      await h.get(`/Users?filter=${encodeURIComponent('userName eq "a" or userName eq "b" or userName eq "c"')}`),
+      400,
+      "invalidFilter",
+    );
   });
 });
 

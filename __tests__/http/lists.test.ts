@@ -17,7 +17,8 @@ describe("ListResponse and paging", () => {
   test("1-based pages in a stable order cover every user once", async () => {
     const h = host();
     const names = [];
-    for (let i = 0; i < 7; i++) names.push(await createUser(h, `user${i}@example.com`).then(() => `user${i}@example.com`));
+    for (let i = 0; i < 7; i++)
+      names.push(await createUser(h, `user${i}@example.com`).then(() => `user${i}@example.com`));
     const seen: string[] = [];
     for (let start = 1; start <= 7; start += 3) {
       const res = await h.get(`/Users?startIndex=${start}&count=3`).expect(200);
@@ -43,7 +44,10 @@ describe("ListResponse and paging", () => {
   test("Okta's lookup before create: case-insensitive userName filter, + and %20 encodings", async () => {
     const h = host();
     await createUser(h, "Match.Me@example.com");
-    for (const query of ['filter=userName+eq+"match.me@example.com"', "filter=userName%20eq%20%22MATCH.ME%40example.com%22"]) {
+    for (const query of [
+      'filter=userName+eq+"match.me@example.com"',
+      "filter=userName%20eq%20%22MATCH.ME%40example.com%22",
+    ]) {
       const res = await h.get(`/Users?${query}&startIndex=1&count=100`).expect(200);
       expect(res.body.totalResults).toBe(1);
     }
@@ -60,7 +64,7 @@ describe("ListResponse and paging", () => {
 
   test("a bad filter is 400 invalidFilter; an unknown attribute too", async () => {
     const h = host();
-    expectScimError(await h.get('/Users?filter=userName+eq'), 400, "invalidFilter");
+    expectScimError(await h.get("/Users?filter=userName+eq"), 400, "invalidFilter");
     expectScimError(await h.get('/Users?filter=shoeSize+eq+"9"'), 400, "invalidFilter");
   });
 

@@ -55,10 +55,22 @@ describe("attribute mapping", () => {
     const { h, stored } = mapped();
     const id = (await h.post("/Users", entraCreate).expect(201)).body.id;
     const email = (entraCreate as { emails: { value: string }[] }).emails[0]!.value;
-    for (const filter of [`userName eq "${entraCreate.userName}"`, `externalId eq "${entraCreate.externalId}"`, `emails[type eq "work"].value eq "${email}"`]) {
+    for (const filter of [
+      `userName eq "${entraCreate.userName}"`,
+      `externalId eq "${entraCreate.externalId}"`,
+      `emails[type eq "work"].value eq "${email}"`,
+    ]) {
       expect((await h.get(q(filter)).expect(200)).body.Resources.map((u: { id: string }) => u.id)).toEqual([id]);
     }
-    await h.patch(`/Users/${id}`, { schemas: [PATCH_OP], Operations: [{ op: "Replace", path: "active", value: "False" }, { op: "Add", path: "title", value: "Lead" }] }).expect(200);
+    await h
+      .patch(`/Users/${id}`, {
+        schemas: [PATCH_OP],
+        Operations: [
+          { op: "Replace", path: "active", value: "False" },
+          { op: "Add", path: "title", value: "Lead" },
+        ],
+      })
+      .expect(200);
     expect(await stored(id)).toMatchObject({ disabled: true, job_title: "Lead" });
     expect((await h.get(q("active eq false")).expect(200)).body.totalResults).toBe(1);
   });
@@ -78,18 +90,38 @@ describe("attribute mapping", () => {
     const current = (await store.users.get(ctx, id))!;
     await store.users.replace(ctx, id, { ...current.record, internal_notes: "VIP", plan: "enterprise" });
     await h.put(`/Users/${id}`, { schemas: [USER_SCHEMA], userName: oktaCreate.userName, title: "CTO" }).expect(200);
-    expect(await stored(id)).toEqual({ login: oktaCreate.userName, job_title: "CTO", internal_notes: "VIP", plan: "enterprise" });
+    expect(await stored(id)).toEqual({
+      login: oktaCreate.userName,
+      job_title: "CTO",
+      internal_notes: "VIP",
+      plan: "enterprise",
+    });
   });
 
   test("/Schemas shows exactly the mapped attributes", async () => {
     const { h } = mapped();
     const user = (await h.get(`/Schemas/${USER_SCHEMA}`).expect(200)).body;
     const names = user.attributes.map((a: { name: string }) => a.name);
-    expect(names).toEqual(expect.arrayContaining(["userName", "name", "displayName", "title", "active", "emails", "phoneNumbers", "addresses"]));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        "userName",
+        "name",
+        "displayName",
+        "title",
+        "active",
+        "emails",
+        "phoneNumbers",
+        "addresses",
+      ]),
+    );
     expect(names).not.toContain("nickName");
     expect(names).not.toContain("x509Certificates");
     const ent = (await h.get(`/Schemas/${ENT}`).expect(200)).body;
-    expect(ent.attributes.map((a: { name: string }) => a.name).sort()).toEqual(["department", "employeeNumber", "manager"]);
+    expect(ent.attributes.map((a: { name: string }) => a.name).sort()).toEqual([
+      "department",
+      "employeeNumber",
+      "manager",
+    ]);
   });
 
   test("a uniqueness clash names the SCIM attribute, never the app's column", async () => {
@@ -102,7 +134,16 @@ describe("attribute mapping", () => {
 
   test("mapping mistakes fail at start-up", () => {
     expect(() => host({ mapping: { users: [{ scim: "nickName", app: "nick" }] } })).toThrow(TypeError);
-    expect(() => host({ mapping: { users: [{ scim: "userName", app: "login" }, { scim: "shoeSize", app: "shoe" }] } })).toThrow(TypeError);
+    expect(() =>
+      host({
+        mapping: {
+          users: [
+            { scim: "userName", app: "login" },
+            { scim: "shoeSize", app: "shoe" },
+          ],
+        },
+      }),
+    ).toThrow(TypeError);
   });
 });
 
@@ -122,14 +163,30 @@ describe("custom extension schemas", () => {
 
   test("declared attributes are stored, returned, filterable and discoverable", async () => {
     const h = host({ schemas });
-    const res = await h.post("/Users", { schemas: [USER_SCHEMA, CUSTOM], userName: "c@example.com", [CUSTOM]: { badgeNumber: "B-7", clearance: "3" } }).expect(201);
+    const res = await h
+      .post("/Users", {
+        schemas: [USER_SCHEMA, CUSTOM],
+        userName: "c@example.com",
+        [CUSTOM]: { badgeNumber: "B-7", clearance: "3" },
+      })
+      .expect(201);
     expect(res.body[CUSTOM]).toEqual({ badgeNumber: "B-7", clearance: 3 });
     expect(res.body.schemas).toEqual([USER_SCHEMA, CUSTOM]);
     expect((await h.get(q(`${CUSTOM}:clearance gt 2`)).expect(200)).body.totalResults).toBe(1);
-    expectScimError(await h.post("/Users", { schemas: [USER_SCHEMA, CUSTOM], userName: "d@example.com", [CUSTOM]: { clearance: "high" } }), 400, "invalidValue");
+    expectScimError(
+      await h.post("/Users", {
+        schemas: [USER_SCHEMA, CUSTOM],
+        userName: "d@example.com",
+        [CUSTOM]: { clearance: "high" },
+      }),
+      400,
+      "invalidValue",
+    );
     const rt = (await h.get("/ResourceTypes/User").expect(200)).body;
     expect(rt.schemaExtensions.map((e: { schema: string }) => e.schema)).toContain(CUSTOM);
-    expect((await h.get(`/Schemas/${CUSTOM}`).expect(200)).body.attributes.map((a: { name: string }) => a.name)).toEqual(["badgeNumber", "clearance"]);
+    expect(
+      (await h.get(`/Schemas/${CUSTOM}`).expect(200)).body.attributes.map((a: { name: string }) => a.name),
+    ).toEqual(["badgeNumber", "clearance"]);
   });
 
   test("without the declaration the same extension is ignored, or refused with strictExtensions", async () => {
@@ -144,7 +201,11 @@ describe("userIdentity: externalId", () => {
     const h = host({ userIdentity: "externalId" });
     expectScimError(await h.post("/Users", { schemas: [USER_SCHEMA], userName: "a@example.com" }), 400, "invalidValue");
     await h.post("/Users", { schemas: [USER_SCHEMA], userName: "a@example.com", externalId: "sub-1" }).expect(201);
-    expectScimError(await h.post("/Users", { schemas: [USER_SCHEMA], userName: "b@example.com", externalId: "sub-1" }), 409, "uniqueness");
+    expectScimError(
+      await h.post("/Users", { schemas: [USER_SCHEMA], userName: "b@example.com", externalId: "sub-1" }),
+      409,
+      "uniqueness",
+    );
     await h.post("/Users", { schemas: [USER_SCHEMA], userName: "c@example.com", externalId: "SUB-1" }).expect(201);
   });
 

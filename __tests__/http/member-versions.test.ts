@@ -34,7 +34,13 @@ function suite(name: string, makeStore: () => Store, done: (store: Store) => Pro
 
     test("deleting a member group changes its parent's ETag", async () => {
       const inner = await createGroup(h, "Inner");
-      const res = await h.post("/Groups", { schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"], displayName: "Outer", members: [{ value: inner, type: "Group" }] }).expect(201);
+      const res = await h
+        .post("/Groups", {
+          schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+          displayName: "Outer",
+          members: [{ value: inner, type: "Group" }],
+        })
+        .expect(201);
       const outer = res.body.id as string;
       const before = await h.get(`/Groups/${outer}`).expect(200);
       await h.delete(`/Groups/${inner}`).expect(204);
@@ -55,7 +61,11 @@ function suite(name: string, makeStore: () => Store, done: (store: Store) => Pro
 }
 
 suite("memory", () => memoryStore());
-suite("sqlite", () => sqliteStore({ filename: ":memory:", migrate: true }), (store) => (store as SqliteStore).close());
+suite(
+  "sqlite",
+  () => sqliteStore({ filename: ":memory:", migrate: true }),
+  (store) => (store as SqliteStore).close(),
+);
 
 describePostgres("group versions follow deletes (postgres)", () => {
   beforeAll(() => db.migrate());
@@ -104,7 +114,10 @@ async function waitForLockWait(schema: string): Promise<void> {
   for (;;) {
     const { rows } = await db
       .pool()
-      .query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND position($1 in query) > 0", [schema]);
+      .query(
+        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND position($1 in query) > 0",
+        [schema],
+      );
     if (rows[0].n > 0) return;
     await new Promise((resolve) => setImmediate(resolve));
   }

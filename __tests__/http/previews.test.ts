@@ -20,10 +20,17 @@ beforeAll(async () => {
     strictExtensions: true,
     // Unknown member ids are echoed in the 400 of "reject"; "skip" (the default) only logs previews.
     unknownMembers: "reject",
-    hooks: { groups: { beforeDelete: () => { throw new ScimError(409, undefined, `A host's own detail: ${long("h", 20_000)}`); } } },
+    hooks: {
+      groups: {
+        beforeDelete: () => {
+          throw new ScimError(409, undefined, `A host's own detail: ${long("h", 20_000)}`);
+        },
+      },
+    },
   });
   user = (await server.call("POST", "/Users", { body: oktaUser("preview@example.com") })).body.id;
-  group = (await server.call("POST", "/Groups", { body: { schemas: [GROUP_SCHEMA], displayName: "previews" } })).body.id;
+  group = (await server.call("POST", "/Groups", { body: { schemas: [GROUP_SCHEMA], displayName: "previews" } })).body
+    .id;
 });
 afterAll(() => server.close());
 
@@ -35,15 +42,53 @@ const cases: [string, string, () => string, unknown?][] = [
   ["a 10 KB schema URN", "GET", () => `/Schemas/urn:${TEN_KB}`],
   ["a 10 KB resource type", "GET", () => `/ResourceTypes/${TEN_KB}`],
   ["a long unknown filter attribute", "GET", () => `/Users?filter=${UNDER_FILTER_LIMIT}%20eq%20%22a%22`],
-  ["a long unknown sub-attribute in a value filter", "GET", () => `/Users?filter=emails[${UNDER_FILTER_LIMIT}%20eq%20%22a%22]`],
+  [
+    "a long unknown sub-attribute in a value filter",
+    "GET",
+    () => `/Users?filter=emails[${UNDER_FILTER_LIMIT}%20eq%20%22a%22]`,
+  ],
   ["a long sortBy", "GET", () => `/Users?sortBy=${long("z", 1000)}`],
   ["a long sortOrder", "GET", () => `/Users?sortOrder=${TEN_KB}`],
-  ["a long unknown PATCH path", "PATCH", () => `/Users/${user}`, patch({ op: "replace", path: UNDER_FILTER_LIMIT, value: 1 })],
-  ["a long PATCH path on members", "PATCH", () => `/Groups/${group}`, patch({ op: "add", path: `members[value eq "${UNDER_FILTER_LIMIT}"].display`, value: 1 })],
-  ["a long filtered key in a pathless PATCH", "PATCH", () => `/Users/${user}`, patch({ op: "add", value: { [`${UNDER_FILTER_LIMIT}[a eq "b"]`]: 1 } })],
-  ["a 2 MB member id", "PATCH", () => `/Groups/${group}`, patch({ op: "add", path: "members", value: [{ value: long("m", 2_000_000) }] })],
-  ["six long member ids on POST", "POST", () => "/Groups", { schemas: [GROUP_SCHEMA], displayName: "many", members: [1, 2, 3, 4, 5, 6].map((i) => ({ value: `${i}${TEN_KB}` })) }],
-  ["a long unknown extension URN", "POST", () => "/Users", { ...oktaUser("ext@example.com"), schemas: [USER_SCHEMA, `urn:x:${TEN_KB}`], [`urn:x:${TEN_KB}`]: {} }],
+  [
+    "a long unknown PATCH path",
+    "PATCH",
+    () => `/Users/${user}`,
+    patch({ op: "replace", path: UNDER_FILTER_LIMIT, value: 1 }),
+  ],
+  [
+    "a long PATCH path on members",
+    "PATCH",
+    () => `/Groups/${group}`,
+    patch({ op: "add", path: `members[value eq "${UNDER_FILTER_LIMIT}"].display`, value: 1 }),
+  ],
+  [
+    "a long filtered key in a pathless PATCH",
+    "PATCH",
+    () => `/Users/${user}`,
+    patch({ op: "add", value: { [`${UNDER_FILTER_LIMIT}[a eq "b"]`]: 1 } }),
+  ],
+  [
+    "a 2 MB member id",
+    "PATCH",
+    () => `/Groups/${group}`,
+    patch({ op: "add", path: "members", value: [{ value: long("m", 2_000_000) }] }),
+  ],
+  [
+    "six long member ids on POST",
+    "POST",
+    () => "/Groups",
+    {
+      schemas: [GROUP_SCHEMA],
+      displayName: "many",
+      members: [1, 2, 3, 4, 5, 6].map((i) => ({ value: `${i}${TEN_KB}` })),
+    },
+  ],
+  [
+    "a long unknown extension URN",
+    "POST",
+    () => "/Users",
+    { ...oktaUser("ext@example.com"), schemas: [USER_SCHEMA, `urn:x:${TEN_KB}`], [`urn:x:${TEN_KB}`]: {} },
+  ],
   ["a long op", "PATCH", () => `/Users/${user}`, patch({ op: TEN_KB, path: "displayName", value: "x" })],
 ];
 

@@ -64,7 +64,8 @@ describe("who pays for a request", () => {
         ],
       }),
     );
-    return (token: string, tenant: string, path = "/Users") => request(app).get(`/scim/${tenant}/v2${path}`).set("Authorization", `Bearer ${token}`);
+    return (token: string, tenant: string, path = "/Users") =>
+      request(app).get(`/scim/${tenant}/v2${path}`).set("Authorization", `Bearer ${token}`);
   }
 
   test("the per-token limit holds across tenants", async () => {

@@ -9,7 +9,19 @@
  */
 import type { AuditRecord } from "../../lib";
 import { memoryAuditLog } from "../../lib";
-import { GROUP_SCHEMA, PATCH_OP, USER_SCHEMA, expectError, expectList, expectResource, filterQuery, liveServer, oktaUser, type Exchange, type LiveServer } from "./app";
+import {
+  GROUP_SCHEMA,
+  PATCH_OP,
+  USER_SCHEMA,
+  expectError,
+  expectList,
+  expectResource,
+  filterQuery,
+  liveServer,
+  oktaUser,
+  type Exchange,
+  type LiveServer,
+} from "./app";
 
 const patchBody = (...Operations: unknown[]) => ({ schemas: [PATCH_OP], Operations });
 const memberIds = (body: { members?: { value: string }[] }) => (body.members ?? []).map((m) => m.value).sort();
@@ -43,7 +55,9 @@ async function newUser(): Promise<string> {
 }
 
 async function newGroup(displayName: string, members: string[] = []): Promise<string> {
-  const x = await server.call("POST", "/Groups", { body: { schemas: [GROUP_SCHEMA], displayName, members: members.map((value) => ({ value })) } });
+  const x = await server.call("POST", "/Groups", {
+    body: { schemas: [GROUP_SCHEMA], displayName, members: members.map((value) => ({ value })) },
+  });
   expectResource(x, 201, GROUP_SCHEMA);
   return x.body.id;
 }
@@ -64,7 +78,11 @@ describe("Okta group push with a stale member id (default unknownMembers: skip)"
   test("POST with members: the known ones are written, the stale one is dropped and reported", async () => {
     const [a, b] = [await newUser(), await newUser()];
     const x = await server.call("POST", "/Groups", {
-      body: { schemas: [GROUP_SCHEMA], displayName: "Stale POST", members: [{ value: a, display: "a" }, { value: STALE[0] }, { value: b, display: "b" }] },
+      body: {
+        schemas: [GROUP_SCHEMA],
+        displayName: "Stale POST",
+        members: [{ value: a, display: "a" }, { value: STALE[0] }, { value: b, display: "b" }],
+      },
     });
     expectResource(x, 201, GROUP_SCHEMA);
     expect(memberIds(x.body)).toEqual([a, b].sort());
@@ -91,15 +109,26 @@ describe("Okta group push with a stale member id (default unknownMembers: skip)"
   test("PATCH add and replace with stale ids: 204/200, the known members land", async () => {
     const [a, b] = [await newUser(), await newUser()];
     const id = await newGroup("Stale PATCH");
-    expectGroupPatchOk(await server.call("PATCH", `/Groups/${id}`, { body: patchBody({ op: "add", path: "members", value: [{ value: STALE[1] }, { value: a }] }) }));
+    expectGroupPatchOk(
+      await server.call("PATCH", `/Groups/${id}`, {
+        body: patchBody({ op: "add", path: "members", value: [{ value: STALE[1] }, { value: a }] }),
+      }),
+    );
     expect(await members(id)).toEqual([a]);
     expectGroupPatchOk(
       await server.call("PATCH", `/Groups/${id}`, {
-        body: patchBody({ op: "remove", path: `members[value eq "${a}"]` }, { op: "add", path: "members", value: [{ value: b }, { value: STALE[0] }] }),
+        body: patchBody(
+          { op: "remove", path: `members[value eq "${a}"]` },
+          { op: "add", path: "members", value: [{ value: b }, { value: STALE[0] }] },
+        ),
       }),
     );
     expect(await members(id)).toEqual([b]);
-    expectGroupPatchOk(await server.call("PATCH", `/Groups/${id}`, { body: patchBody({ op: "replace", path: "members", value: [{ value: STALE[0] }, { value: a }] }) }));
+    expectGroupPatchOk(
+      await server.call("PATCH", `/Groups/${id}`, {
+        body: patchBody({ op: "replace", path: "members", value: [{ value: STALE[0] }, { value: a }] }),
+      }),
+    );
     expect(await members(id)).toEqual([a]);
   });
 });
@@ -114,14 +143,30 @@ describe('unknownMembers: "reject" (opt-in): one stale id fails the whole push, 
   test("POST, PUT and PATCH answer 400 invalidValue naming the id; the group is unchanged", async () => {
     const u = await strict.call("POST", "/Users", { body: oktaUser("strict.member@example.com") });
     const a = u.body.id as string;
-    const refused = await strict.call("POST", "/Groups", { body: { schemas: [GROUP_SCHEMA], displayName: "Strict", members: [{ value: a }, { value: STALE[0] }] } });
+    const refused = await strict.call("POST", "/Groups", {
+      body: { schemas: [GROUP_SCHEMA], displayName: "Strict", members: [{ value: a }, { value: STALE[0] }] },
+    });
     expectError(refused, 400, "invalidValue");
     expect(refused.body.detail).toContain(STALE[0]);
     expectList(await strict.call("GET", `/Groups?${filterQuery('displayName eq "Strict"')}`), 0);
-    const g = await strict.call("POST", "/Groups", { body: { schemas: [GROUP_SCHEMA], displayName: "Strict", members: [{ value: a }] } });
+    const g = await strict.call("POST", "/Groups", {
+      body: { schemas: [GROUP_SCHEMA], displayName: "Strict", members: [{ value: a }] },
+    });
     const id = g.body.id as string;
-    expectError(await strict.call("PUT", `/Groups/${id}`, { body: { schemas: [GROUP_SCHEMA], displayName: "Strict", members: [{ value: STALE[1] }] } }), 400, "invalidValue");
-    expectError(await strict.call("PATCH", `/Groups/${id}`, { body: patchBody({ op: "add", path: "members", value: [{ value: STALE[0] }] }) }), 400, "invalidValue");
+    expectError(
+      await strict.call("PUT", `/Groups/${id}`, {
+        body: { schemas: [GROUP_SCHEMA], displayName: "Strict", members: [{ value: STALE[1] }] },
+      }),
+      400,
+      "invalidValue",
+    );
+    expectError(
+      await strict.call("PATCH", `/Groups/${id}`, {
+        body: patchBody({ op: "add", path: "members", value: [{ value: STALE[0] }] }),
+      }),
+      400,
+      "invalidValue",
+    );
     expect(memberIds((await strict.call("GET", `/Groups/${id}`)).body)).toEqual([a]);
   });
 });
@@ -130,22 +175,39 @@ describe("Okta custom SAML app: memberships in POST and PUT bodies", () => {
   test("POST with members; PUT with a new list; PUT without members empties the group (RFC 7644 3.5.1)", async () => {
     const [a, b, c] = [await newUser(), await newUser(), await newUser()];
     const created = await server.call("POST", "/Groups", {
-      body: { schemas: [GROUP_SCHEMA], displayName: "SAML Bodies", members: [{ value: a, display: "a" }, { value: b, display: "b" }] },
+      body: {
+        schemas: [GROUP_SCHEMA],
+        displayName: "SAML Bodies",
+        members: [
+          { value: a, display: "a" },
+          { value: b, display: "b" },
+        ],
+      },
     });
     expectResource(created, 201, GROUP_SCHEMA);
     expect(memberIds(created.body)).toEqual([a, b].sort());
     const id = created.body.id;
-    expect((await server.call("GET", `/Users/${a}`)).body.groups).toEqual([expect.objectContaining({ value: id, display: "SAML Bodies" })]);
+    expect((await server.call("GET", `/Users/${a}`)).body.groups).toEqual([
+      expect.objectContaining({ value: id, display: "SAML Bodies" }),
+    ]);
 
     const put = await server.call("PUT", `/Groups/${id}`, {
-      body: { schemas: [GROUP_SCHEMA], id, meta: { resourceType: "Group", created: "04-12-2018 00:00:00" }, displayName: "SAML Bodies", members: [{ value: b }, { value: c, display: "c" }] },
+      body: {
+        schemas: [GROUP_SCHEMA],
+        id,
+        meta: { resourceType: "Group", created: "04-12-2018 00:00:00" },
+        displayName: "SAML Bodies",
+        members: [{ value: b }, { value: c, display: "c" }],
+      },
     });
     expectResource(put, 200, GROUP_SCHEMA);
     expect(memberIds(put.body)).toEqual([b, c].sort());
     expect(await members(id)).toEqual([b, c].sort());
     expect((await server.call("GET", `/Users/${a}`)).body.groups).toEqual([]);
 
-    const bare = await server.call("PUT", `/Groups/${id}`, { body: { schemas: [GROUP_SCHEMA], displayName: "SAML Bodies" } });
+    const bare = await server.call("PUT", `/Groups/${id}`, {
+      body: { schemas: [GROUP_SCHEMA], displayName: "SAML Bodies" },
+    });
     expectResource(bare, 200, GROUP_SCHEMA);
     expect(await members(id)).toEqual([]);
   });
@@ -156,7 +218,9 @@ describe('Okta clears a group with a pathless replace of {"members": []}', () =>
     const [a, b] = [await newUser(), await newUser()];
     const id = await newGroup("Cleared", [a, b]);
     const before = (await server.call("GET", `/Groups/${id}`)).body;
-    expectGroupPatchOk(await server.call("PATCH", `/Groups/${id}`, { body: patchBody({ op: "replace", value: { members: [] } }) }));
+    expectGroupPatchOk(
+      await server.call("PATCH", `/Groups/${id}`, { body: patchBody({ op: "replace", value: { members: [] } }) }),
+    );
     const after = await server.call("GET", `/Groups/${id}`);
     expectResource(after, 200, GROUP_SCHEMA);
     expect(after.body.displayName).toBe("Cleared");
@@ -165,7 +229,9 @@ describe('Okta clears a group with a pathless replace of {"members": []}', () =>
     expect((await server.call("GET", `/Users/${a}`)).body.groups).toEqual([]);
     expectList(await server.call("GET", `/Groups?${filterQuery(`members.value eq "${b}"`)}`), 0);
     // Sent again, it is a no-op, not an error.
-    expectGroupPatchOk(await server.call("PATCH", `/Groups/${id}`, { body: patchBody({ op: "replace", value: { members: [] } }) }));
+    expectGroupPatchOk(
+      await server.call("PATCH", `/Groups/${id}`, { body: patchBody({ op: "replace", value: { members: [] } }) }),
+    );
   });
 
   test("with the rename Okta sends alongside (id and displayName in the same value)", async () => {
@@ -178,7 +244,11 @@ describe('Okta clears a group with a pathless replace of {"members": []}', () =>
     expect(x.body).toMatchObject({ id, displayName: "Cleared Renamed" });
     expect(x.body.members ?? []).toEqual([]);
     // And a pathless replace with a list sets exactly that list.
-    expectGroupPatchOk(await server.call("PATCH", `/Groups/${id}`, { body: patchBody({ op: "replace", value: { members: [{ value: b }] } }) }));
+    expectGroupPatchOk(
+      await server.call("PATCH", `/Groups/${id}`, {
+        body: patchBody({ op: "replace", value: { members: [{ value: b }] } }),
+      }),
+    );
     expect(await members(id)).toEqual([b]);
   });
 });
@@ -196,7 +266,10 @@ describe('AWS-style membership lookups: GET /Groups?filter=members.value eq "use
   });
 
   test("lists exactly the groups containing the user, with or without their members", async () => {
-    const x = await server.call("GET", `/Groups?${filterQuery(`members.value eq "${a}"`)}&excludedAttributes=members&startIndex=1&count=100`);
+    const x = await server.call(
+      "GET",
+      `/Groups?${filterQuery(`members.value eq "${a}"`)}&excludedAttributes=members&startIndex=1&count=100`,
+    );
     expectList(x, 2);
     expect(ids(x)).toEqual([onlyA, both].sort());
     for (const g of x.body.Resources) expect(g.members).toBeUndefined();
@@ -208,7 +281,10 @@ describe('AWS-style membership lookups: GET /Groups?filter=members.value eq "use
 
   test("the shorthand members eq, combined with displayName or id; pages; no match is an empty 200", async () => {
     expect(ids(await server.call("GET", `/Groups?${filterQuery(`members eq "${a}"`)}`))).toEqual([onlyA, both].sort());
-    const named = await server.call("GET", `/Groups?${filterQuery(`displayName eq "AWS Both" and members.value eq "${a}"`)}`);
+    const named = await server.call(
+      "GET",
+      `/Groups?${filterQuery(`displayName eq "AWS Both" and members.value eq "${a}"`)}`,
+    );
     expectList(named, 1);
     expectList(await server.call("GET", `/Groups?${filterQuery(`id eq "${onlyA}" and members.value eq "${b}"`)}`), 0);
     const page1 = await server.call("GET", `/Groups?${filterQuery(`members.value eq "${a}"`)}&startIndex=1&count=1`);
@@ -220,7 +296,11 @@ describe('AWS-style membership lookups: GET /Groups?filter=members.value eq "use
   });
 
   test("membership changes show up in the lookup at once", async () => {
-    expectGroupPatchOk(await server.call("PATCH", `/Groups/${both}`, { body: patchBody({ op: "remove", path: `members[value eq "${a}"]` }) }));
+    expectGroupPatchOk(
+      await server.call("PATCH", `/Groups/${both}`, {
+        body: patchBody({ op: "remove", path: `members[value eq "${a}"]` }),
+      }),
+    );
     expect(ids(await server.call("GET", `/Groups?${filterQuery(`members.value eq "${a}"`)}`))).toEqual([onlyA]);
   });
 });

@@ -56,13 +56,23 @@ describe("Okta CRUD Test: create, profile update, deactivate, reactivate", () =>
   let groupId: string;
 
   test("1. lookup before create finds nothing; create answers 201 with the full resource", async () => {
-    expectList(await server.call("GET", `/Users?${filterQuery(`userName eq "${userName}"`)}&startIndex=1&count=100`), 0);
+    expectList(
+      await server.call("GET", `/Users?${filterQuery(`userName eq "${userName}"`)}&startIndex=1&count=100`),
+      0,
+    );
     const x = await server.call("POST", "/Users", { body: oktaUser(userName) });
     expectResource(x, 201, USER_SCHEMA);
-    expect(x.body).toMatchObject({ userName, active: true, groups: [], name: { givenName: "Ada", familyName: "Lovelace" } });
+    expect(x.body).toMatchObject({
+      userName,
+      active: true,
+      groups: [],
+      name: { givenName: "Ada", familyName: "Lovelace" },
+    });
     id = x.body.id;
     // Membership made by group push, so we can check it survives everything below.
-    const g = await server.call("POST", "/Groups", { body: { schemas: [GROUP_SCHEMA], displayName: "CRUD Team", members: [{ value: id }] } });
+    const g = await server.call("POST", "/Groups", {
+      body: { schemas: [GROUP_SCHEMA], displayName: "CRUD Team", members: [{ value: id }] },
+    });
     expectResource(g, 201, GROUP_SCHEMA);
     groupId = g.body.id;
   });
@@ -80,7 +90,13 @@ describe("Okta CRUD Test: create, profile update, deactivate, reactivate", () =>
     };
     const x = await server.call("PUT", `/Users/${id}`, { body });
     expectResource(x, 200, USER_SCHEMA);
-    expect(x.body).toMatchObject({ id, userName, displayName: "Augusta King", title: "Countess", name: { givenName: "Augusta", familyName: "King" } });
+    expect(x.body).toMatchObject({
+      id,
+      userName,
+      displayName: "Augusta King",
+      title: "Countess",
+      name: { givenName: "Augusta", familyName: "King" },
+    });
     expect(x.body.meta.created).toBe(current.body.meta.created);
     expect(x.body.meta.version).not.toBe(current.body.meta.version);
     expect(x.body.groups).toEqual([expect.objectContaining({ value: groupId, display: "CRUD Team" })]);
@@ -88,7 +104,9 @@ describe("Okta CRUD Test: create, profile update, deactivate, reactivate", () =>
   });
 
   test("3. deactivate (OIN app): pathless PATCH replace {active:false}: 200 with the user", async () => {
-    const x = await server.call("PATCH", `/Users/${id}`, { body: patchBody({ op: "replace", value: { active: false } }) });
+    const x = await server.call("PATCH", `/Users/${id}`, {
+      body: patchBody({ op: "replace", value: { active: false } }),
+    });
     expectResource(x, 200, USER_SCHEMA);
     expect(x.body.active).toBe(false);
     expect(x.body.displayName).toBe("Augusta King");
@@ -105,7 +123,9 @@ describe("Okta CRUD Test: create, profile update, deactivate, reactivate", () =>
   });
 
   test("5. reactivate by pathless PATCH {active:true}", async () => {
-    const x = await server.call("PATCH", `/Users/${id}`, { body: patchBody({ op: "replace", value: { active: true } }) });
+    const x = await server.call("PATCH", `/Users/${id}`, {
+      body: patchBody({ op: "replace", value: { active: true } }),
+    });
     expectResource(x, 200, USER_SCHEMA);
     expect(x.body.active).toBe(true);
   });
@@ -115,7 +135,11 @@ describe("Okta CRUD Test: create, profile update, deactivate, reactivate", () =>
     const off = await server.call("PUT", `/Users/${id}`, { body: { ...current, active: false, password: "p" } });
     expectResource(off, 200, USER_SCHEMA);
     expect(off.body.active).toBe(false);
-    expect(await userByName(userName)).toMatchObject({ id, active: false, groups: [expect.objectContaining({ value: groupId })] });
+    expect(await userByName(userName)).toMatchObject({
+      id,
+      active: false,
+      groups: [expect.objectContaining({ value: groupId })],
+    });
     const on = await server.call("PUT", `/Users/${id}`, { body: { ...off.body, active: true } });
     expectResource(on, 200, USER_SCHEMA);
     expect(on.body).toMatchObject({ active: true, title: "Countess" });
@@ -137,8 +161,13 @@ describe("Okta group push", () => {
   });
 
   test("1. lookup by displayName finds nothing; POST {displayName, members: []} is 201", async () => {
-    expectList(await server.call("GET", `/Groups?${filterQuery('displayName eq "Push Engineering"')}&startIndex=1&count=100`), 0);
-    const x = await server.call("POST", "/Groups", { body: { schemas: [GROUP_SCHEMA], displayName: "Push Engineering", members: [] } });
+    expectList(
+      await server.call("GET", `/Groups?${filterQuery('displayName eq "Push Engineering"')}&startIndex=1&count=100`),
+      0,
+    );
+    const x = await server.call("POST", "/Groups", {
+      body: { schemas: [GROUP_SCHEMA], displayName: "Push Engineering", members: [] },
+    });
     expectResource(x, 201, GROUP_SCHEMA);
     expect(x.body.displayName).toBe("Push Engineering");
     expect(x.body.members ?? []).toEqual([]);
@@ -191,7 +220,9 @@ describe("Okta group push", () => {
     expectGroupPatchOk(x);
     expect(memberIds((await server.call("GET", `/Groups/${groupId}`)).body)).toEqual([bob, carol].sort());
     expect((await server.call("GET", `/Users/${alice}`)).body.groups).toEqual([]);
-    expect((await server.call("GET", `/Users/${carol}`)).body.groups).toEqual([expect.objectContaining({ value: groupId, display: "Push Eng" })]);
+    expect((await server.call("GET", `/Users/${carol}`)).body.groups).toEqual([
+      expect.objectContaining({ value: groupId, display: "Push Eng" }),
+    ]);
   });
 
   test("6. rename and membership in the same PATCH", async () => {
@@ -209,20 +240,31 @@ describe("Okta group push", () => {
 
   test("7. full replace of members", async () => {
     const x = await server.call("PATCH", `/Groups/${groupId}`, {
-      body: patchBody({ op: "replace", path: "members", value: [{ value: alice, display: "a" }, { value: bob, display: "b" }] }),
+      body: patchBody({
+        op: "replace",
+        path: "members",
+        value: [
+          { value: alice, display: "a" },
+          { value: bob, display: "b" },
+        ],
+      }),
     });
     expectGroupPatchOk(x);
     expect(memberIds((await server.call("GET", `/Groups/${groupId}`)).body)).toEqual([alice, bob].sort());
   });
 
   test("8. removing a member that is not there is a no-op, not an error", async () => {
-    const x = await server.call("PATCH", `/Groups/${groupId}`, { body: patchBody({ op: "remove", path: `members[value eq "${carol}"]` }) });
+    const x = await server.call("PATCH", `/Groups/${groupId}`, {
+      body: patchBody({ op: "remove", path: `members[value eq "${carol}"]` }),
+    });
     expectGroupPatchOk(x);
     expect(memberIds((await server.call("GET", `/Groups/${groupId}`)).body)).toEqual([alice, bob].sort());
   });
 
   test("9. a group PATCH answers 200 with the group when attributes are asked for", async () => {
-    const x = await server.call("PATCH", `/Groups/${groupId}?attributes=displayName,members`, { body: rename("Push Engineering") });
+    const x = await server.call("PATCH", `/Groups/${groupId}?attributes=displayName,members`, {
+      body: rename("Push Engineering"),
+    });
     expect(x.status).toBe(200);
     expect(x.headers.get("content-type")).toBe(SCIM_CONTENT_TYPE);
     expect(x.body).toMatchObject({ schemas: [GROUP_SCHEMA], id: groupId, displayName: "Push Engineering" });
@@ -244,7 +286,11 @@ describe("Okta custom SAML app: whole groups by POST and PUT", () => {
     const a = await newUser("saml.a@example.com");
     const b = await newUser("saml.b@example.com");
     const created = await server.call("POST", "/Groups", {
-      body: { schemas: [GROUP_SCHEMA], displayName: "SAML Group", members: [{ value: a, display: "saml.a@example.com" }] },
+      body: {
+        schemas: [GROUP_SCHEMA],
+        displayName: "SAML Group",
+        members: [{ value: a, display: "saml.a@example.com" }],
+      },
     });
     expectResource(created, 201, GROUP_SCHEMA);
     expect(memberIds(created.body)).toEqual([a]);
@@ -265,7 +311,9 @@ describe("Okta custom SAML app: whole groups by POST and PUT", () => {
     expect(memberIds(put.body)).toEqual([a, b].sort());
     expect(put.body.meta.created).toBe(created.body.meta.created);
 
-    const emptied = await server.call("PUT", `/Groups/${id}`, { body: { schemas: [GROUP_SCHEMA], id, displayName: "SAML Group", members: [] } });
+    const emptied = await server.call("PUT", `/Groups/${id}`, {
+      body: { schemas: [GROUP_SCHEMA], id, displayName: "SAML Group", members: [] },
+    });
     expectResource(emptied, 200, GROUP_SCHEMA);
     expect(emptied.body.members ?? []).toEqual([]);
     expect((await server.call("GET", `/Users/${b}`)).body.groups).toEqual([]);
@@ -274,9 +322,17 @@ describe("Okta custom SAML app: whole groups by POST and PUT", () => {
   test("PUT with an unknown member id: 200, the known members are written and the unknown one dropped (Okta never retries a 400)", async () => {
     const a = await newUser("saml.c@example.com");
     const b = await newUser("saml.d@example.com");
-    const created = await server.call("POST", "/Groups", { body: { schemas: [GROUP_SCHEMA], displayName: "SAML Lenient", members: [{ value: a }] } });
+    const created = await server.call("POST", "/Groups", {
+      body: { schemas: [GROUP_SCHEMA], displayName: "SAML Lenient", members: [{ value: a }] },
+    });
     const id = created.body.id;
-    const x = await server.call("PUT", `/Groups/${id}`, { body: { schemas: [GROUP_SCHEMA], displayName: "SAML Lenient", members: [{ value: "no-such-user" }, { value: b }] } });
+    const x = await server.call("PUT", `/Groups/${id}`, {
+      body: {
+        schemas: [GROUP_SCHEMA],
+        displayName: "SAML Lenient",
+        members: [{ value: "no-such-user" }, { value: b }],
+      },
+    });
     expectResource(x, 200, GROUP_SCHEMA);
     expect(memberIds((await server.call("GET", `/Groups/${id}`)).body)).toEqual([b]);
   });
@@ -302,25 +358,52 @@ describe("Okta at scale: 10,000 members per body, more through PATCH", () => {
 
   test("custom SAML app: POST and PUT whole groups of 10,000 members; 10,001 is 400 tooMany", async () => {
     const members = ids.slice(0, 10_000).map((value) => ({ value, display: value }));
-    const created = await server.call("POST", "/Groups?excludedAttributes=members", { body: { schemas: [GROUP_SCHEMA], displayName: "Ten Thousand", members } });
+    const created = await server.call("POST", "/Groups?excludedAttributes=members", {
+      body: { schemas: [GROUP_SCHEMA], displayName: "Ten Thousand", members },
+    });
     expectResource(created, 201, GROUP_SCHEMA);
     expect(created.body.members).toBeUndefined();
     const id = created.body.id;
     const full = await server.call("GET", `/Groups/${id}`);
     expect(full.body.members).toHaveLength(10_000);
-    const put = await server.call("PUT", `/Groups/${id}?excludedAttributes=members`, { body: { schemas: [GROUP_SCHEMA], displayName: "Ten Thousand", members: ids.slice(500, 10_500).map((value) => ({ value })) } });
+    const put = await server.call("PUT", `/Groups/${id}?excludedAttributes=members`, {
+      body: {
+        schemas: [GROUP_SCHEMA],
+        displayName: "Ten Thousand",
+        members: ids.slice(500, 10_500).map((value) => ({ value })),
+      },
+    });
     expectResource(put, 200, GROUP_SCHEMA);
     expect((await server.call("GET", `/Groups/${id}`)).body.members).toHaveLength(10_000);
-    const tooMany = ids.slice(0, 10_000).map((value) => ({ value })).concat([{ value: ids[10_400] }, { value: ids[10_401] }]);
-    const refused = await server.call("PUT", `/Groups/${id}`, { body: { schemas: [GROUP_SCHEMA], displayName: "Ten Thousand", members: tooMany.slice(0, 10_001) } });
+    const tooMany = ids
+      .slice(0, 10_000)
+      .map((value) => ({ value }))
+      .concat([{ value: ids[10_400] }, { value: ids[10_401] }]);
+    const refused = await server.call("PUT", `/Groups/${id}`, {
+      body: { schemas: [GROUP_SCHEMA], displayName: "Ten Thousand", members: tooMany.slice(0, 10_001) },
+    });
     expectError(refused, 400, "tooMany");
-    expectError(await server.call("POST", "/Groups", { body: { schemas: [GROUP_SCHEMA], displayName: "Too Many", members: tooMany } }), 400, "tooMany");
+    expectError(
+      await server.call("POST", "/Groups", {
+        body: { schemas: [GROUP_SCHEMA], displayName: "Too Many", members: tooMany },
+      }),
+      400,
+      "tooMany",
+    );
   });
 
   test("Governance template: PATCH grows a group past 10,000 members; member PATCHes answer 204", async () => {
-    const created = await server.call("POST", "/Groups", { body: { schemas: [GROUP_SCHEMA], displayName: "Governed", members: ids.slice(0, 10_000).map((value) => ({ value })) } });
+    const created = await server.call("POST", "/Groups", {
+      body: {
+        schemas: [GROUP_SCHEMA],
+        displayName: "Governed",
+        members: ids.slice(0, 10_000).map((value) => ({ value })),
+      },
+    });
     const id = created.body.id;
-    const add = await server.call("PATCH", `/Groups/${id}`, { body: patchBody({ op: "add", path: "members", value: ids.slice(10_000, 10_500).map((value) => ({ value })) }) });
+    const add = await server.call("PATCH", `/Groups/${id}`, {
+      body: patchBody({ op: "add", path: "members", value: ids.slice(10_000, 10_500).map((value) => ({ value })) }),
+    });
     expect(add.status).toBe(204);
     const count = await server.call("GET", `/Groups?${filterQuery(`id eq "${id}"`)}&excludedAttributes=members`);
     expectList(count, 1);
@@ -334,7 +417,9 @@ describe("Okta at scale: 10,000 members per body, more through PATCH", () => {
     // design.md: a big group is never read, cloned or written whole to remove a member; the
     // store is handed the three ids, so the cost follows them, not the 10,500 members.
     const calls = recorder.calls.filter((c) => c.resource === "groups");
-    expect(calls.filter((c) => c.method === "get").map((c) => c.args[2])).not.toContainEqual(expect.objectContaining({ members: true }));
+    expect(calls.filter((c) => c.method === "get").map((c) => c.args[2])).not.toContainEqual(
+      expect.objectContaining({ members: true }),
+    );
     expect(calls.map((c) => c.method)).not.toContain("replace");
     expect(calls.map((c) => c.method)).not.toContain("replaceMembers");
     expect(calls.filter((c) => c.method === "removeMembers").map((c) => c.args[2])).toEqual([ids.slice(0, 3)]);
@@ -351,32 +436,47 @@ describe("Okta attribute mappings that send odd shapes", () => {
           { primary: false, type: "" },
           { value: "home@example.com", type: "" },
         ],
-        phoneNumbers: [{ type: "", primary: false }, { value: "+1 555 0100", type: "mobile" }],
-        addresses: [{ type: "", primary: false }, { type: "work", locality: "London", country: "GB", primary: true }],
+        phoneNumbers: [
+          { type: "", primary: false },
+          { value: "+1 555 0100", type: "mobile" },
+        ],
+        addresses: [
+          { type: "", primary: false },
+          { type: "work", locality: "London", country: "GB", primary: true },
+        ],
       }),
     });
     expectResource(x, 201, USER_SCHEMA);
     expect(x.body.emails).toEqual(
-      expect.arrayContaining([expect.objectContaining({ value: "odd.types@example.com", primary: true }), expect.objectContaining({ value: "home@example.com" })]),
+      expect.arrayContaining([
+        expect.objectContaining({ value: "odd.types@example.com", primary: true }),
+        expect.objectContaining({ value: "home@example.com" }),
+      ]),
     );
     // Entries with nothing but type/primary carry no data and are not stored.
     for (const e of x.body.emails) expect(typeof e.value).toBe("string");
     expect(x.body.phoneNumbers).toEqual([expect.objectContaining({ value: "+1 555 0100", type: "mobile" })]);
     expect(x.body.addresses).toEqual([expect.objectContaining({ locality: "London", type: "work" })]);
     // The same shapes on a profile update.
-    const put = await server.call("PUT", `/Users/${x.body.id}`, { body: { ...x.body, emails: [{ type: "", primary: true, value: "odd.types@example.com" }, { type: "" }] } });
+    const put = await server.call("PUT", `/Users/${x.body.id}`, {
+      body: { ...x.body, emails: [{ type: "", primary: true, value: "odd.types@example.com" }, { type: "" }] },
+    });
     expectResource(put, 200, USER_SCHEMA);
     expect(put.body.emails).toEqual([expect.objectContaining({ value: "odd.types@example.com" })]);
   });
 
   test("template app roles as plain strings are read as {value}", async () => {
-    const x = await server.call("POST", "/Users", { body: oktaUser("roles.strings@example.com", { roles: ["admin", "auditor"] }) });
+    const x = await server.call("POST", "/Users", {
+      body: oktaUser("roles.strings@example.com", { roles: ["admin", "auditor"] }),
+    });
     expectResource(x, 201, USER_SCHEMA);
     expect(x.body.roles).toEqual([{ value: "admin" }, { value: "auditor" }]);
     const found = await server.call("GET", `/Users?${filterQuery('roles.value eq "auditor"')}`);
     expectList(found, 1);
     expect(found.body.Resources[0].id).toBe(x.body.id);
-    const patched = await server.call("PATCH", `/Users/${x.body.id}`, { body: patchBody({ op: "add", path: "roles", value: ["editor"] }) });
+    const patched = await server.call("PATCH", `/Users/${x.body.id}`, {
+      body: patchBody({ op: "add", path: "roles", value: ["editor"] }),
+    });
     expectResource(patched, 200, USER_SCHEMA);
     expect(patched.body.roles.map((r: { value: string }) => r.value).sort()).toEqual(["admin", "auditor", "editor"]);
   });
@@ -397,21 +497,33 @@ describe("Okta attribute mappings that send odd shapes", () => {
     expectResource(put, 200, USER_SCHEMA);
     expect(put.body.displayName).toBe("Custom");
     const patched = await server.call("PATCH", `/Users/${x.body.id}`, {
-      body: patchBody({ op: "replace", value: { [custom]: { favouriteColour: "red" }, [`${ENTERPRISE}:department`]: "Ops" } }),
+      body: patchBody({
+        op: "replace",
+        value: { [custom]: { favouriteColour: "red" }, [`${ENTERPRISE}:department`]: "Ops" },
+      }),
     });
     expectResource(patched, 200, USER_SCHEMA);
     expect(patched.body[ENTERPRISE]).toEqual({ employeeNumber: "1234", department: "Ops" });
-    const only = await server.call("POST", "/Users", { body: { ...oktaUser("custom.only@example.com"), schemas: [USER_SCHEMA, custom] } });
+    const only = await server.call("POST", "/Users", {
+      body: { ...oktaUser("custom.only@example.com"), schemas: [USER_SCHEMA, custom] },
+    });
     expectResource(only, 201, USER_SCHEMA);
   });
 
   test("the placeholder password is accepted on create, PUT and PATCH and never echoed", async () => {
     const id = await newUser("pw.never@example.com");
-    const put = await server.call("PUT", `/Users/${id}`, { body: oktaUser("pw.never@example.com", { password: "Secr3t!" }) });
+    const put = await server.call("PUT", `/Users/${id}`, {
+      body: oktaUser("pw.never@example.com", { password: "Secr3t!" }),
+    });
     expectResource(put, 200, USER_SCHEMA);
-    const patched = await server.call("PATCH", `/Users/${id}`, { body: patchBody({ op: "replace", path: "password", value: "An0ther!" }) });
+    const patched = await server.call("PATCH", `/Users/${id}`, {
+      body: patchBody({ op: "replace", path: "password", value: "An0ther!" }),
+    });
     expectResource(patched, 200, USER_SCHEMA);
-    const list = await server.call("GET", `/Users?${filterQuery('userName eq "pw.never@example.com"')}&attributes=password,userName`);
+    const list = await server.call(
+      "GET",
+      `/Users?${filterQuery('userName eq "pw.never@example.com"')}&attributes=password,userName`,
+    );
     expectList(list, 1);
     expectNoPassword(list.body);
     expect(list.text).not.toMatch(/Secr3t|An0ther|tempP@ss/);

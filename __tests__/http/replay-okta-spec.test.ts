@@ -3,7 +3,7 @@
  * The steps run in the order Okta runs them and share state as Okta's runner does (the ids it
  * saves between requests); each step asserts the status and the shape Okta checks.
  */
-import { randomUUID } from "crypto";
+import { randomUUID } from "node:crypto";
 import {
   ERROR_SCHEMA,
   GROUP_SCHEMA,
@@ -73,7 +73,11 @@ describe("Okta SCIM 2.0 SPEC Test, replayed", () => {
     expect(Number.isInteger(x.body.bulk.maxPayloadSize)).toBe(true);
     expect(Array.isArray(x.body.authenticationSchemes)).toBe(true);
     expect(x.body.authenticationSchemes.length).toBeGreaterThan(0);
-    expect(x.body.authenticationSchemes[0]).toMatchObject({ type: "oauthbearertoken", name: expect.any(String), description: expect.any(String) });
+    expect(x.body.authenticationSchemes[0]).toMatchObject({
+      type: "oauthbearertoken",
+      name: expect.any(String),
+      description: expect.any(String),
+    });
   });
 
   test("2. connection test: GET /Users?startIndex=1&count=2 is a ListResponse with the seeded user", async () => {
@@ -108,7 +112,9 @@ describe("Okta SCIM 2.0 SPEC Test, replayed", () => {
   });
 
   test("5. list users: GET /Users?count=1&startIndex=1 (with Okta's Content-Type on a GET) and save the first id", async () => {
-    const x = await server.call("GET", "/Users?count=1&startIndex=1", { contentType: "application/scim+json; charset=utf-8" });
+    const x = await server.call("GET", "/Users?count=1&startIndex=1", {
+      contentType: "application/scim+json; charset=utf-8",
+    });
     expectList(x, 1);
     expect(x.body.Resources).toHaveLength(1);
     expect(x.body.Resources[0].id).toBe(seededId);
@@ -117,7 +123,12 @@ describe("Okta SCIM 2.0 SPEC Test, replayed", () => {
   test("6. get a user by id: GET /Users/{id}", async () => {
     const x = await server.call("GET", `/Users/${seededId}`);
     expectResource(x, 200, USER_SCHEMA);
-    expect(x.body).toMatchObject({ id: seededId, userName: "seed.user@example.com", active: true, meta: { location: `${server.base}/Users/${seededId}` } });
+    expect(x.body).toMatchObject({
+      id: seededId,
+      userName: "seed.user@example.com",
+      active: true,
+      meta: { location: `${server.base}/Users/${seededId}` },
+    });
     expect(x.headers.get("etag")).toBe(x.body.meta.version);
   });
 
@@ -204,6 +215,8 @@ describe("Okta SCIM 2.0 SPEC Test, replayed", () => {
     expect(types.body.Resources.map((r: { name: string }) => r.name).sort()).toEqual(["Group", "User"]);
     const schemas = await server.call("GET", "/Schemas");
     expectList(schemas);
-    expect(schemas.body.Resources.map((s: { id: string }) => s.id)).toEqual(expect.arrayContaining([USER_SCHEMA, GROUP_SCHEMA]));
+    expect(schemas.body.Resources.map((s: { id: string }) => s.id)).toEqual(
+      expect.arrayContaining([USER_SCHEMA, GROUP_SCHEMA]),
+    );
   });
 });

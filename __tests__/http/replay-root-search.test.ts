@@ -4,7 +4,17 @@
  * (memory here; SQLite and PostgreSQL under jest.replay.config.js). The data set is this file's
  * own, so the expected orders are written out by hand.
  */
-import { GROUP_SCHEMA, TOKEN, USER_SCHEMA, expectError, expectList, filterQuery, liveServer, type Exchange, type LiveServer } from "./app";
+import {
+  GROUP_SCHEMA,
+  TOKEN,
+  USER_SCHEMA,
+  expectError,
+  expectList,
+  filterQuery,
+  liveServer,
+  type Exchange,
+  type LiveServer,
+} from "./app";
 
 const USERS_ONLY = "root-search-users-only-token-0001";
 const GROUPS_ONLY = "root-search-groups-only-token-001";
@@ -27,8 +37,16 @@ beforeAll(async () => {
     rateLimit: false,
   });
   // Created in this order; creation order is each type's own list order.
-  for (const [userName, displayName] of [["delta@x.com", "Delta"], ["alpha@x.com", "Alpha"], ["golf.user@x.com", "Golf"], ["foxtrot@x.com", "Foxtrot"], ["nameless@x.com", undefined]] as const) {
-    const x = await server.call("POST", "/Users", { body: { schemas: [USER_SCHEMA], userName, ...(displayName ? { displayName } : {}) } });
+  for (const [userName, displayName] of [
+    ["delta@x.com", "Delta"],
+    ["alpha@x.com", "Alpha"],
+    ["golf.user@x.com", "Golf"],
+    ["foxtrot@x.com", "Foxtrot"],
+    ["nameless@x.com", undefined],
+  ] as const) {
+    const x = await server.call("POST", "/Users", {
+      body: { schemas: [USER_SCHEMA], userName, ...(displayName ? { displayName } : {}) },
+    });
     expect(x.status).toBe(201);
     ids[displayName ?? userName] = x.body.id;
   }
@@ -49,13 +67,20 @@ const GROUPS = ["Echo group", "Bravo group", "Golf group", "Charlie group"];
 
 describe("GET / and POST /.search list every resource type", () => {
   test("no filter: every user, then every group, each with its schemas and meta.resourceType", async () => {
-    for (const x of [await server.call("GET", "/"), await server.call("GET", "/?startIndex=1&count=20"), await server.call("POST", "/.search", { body: { schemas: [SEARCH_REQUEST] } })]) {
+    for (const x of [
+      await server.call("GET", "/"),
+      await server.call("GET", "/?startIndex=1&count=20"),
+      await server.call("POST", "/.search", { body: { schemas: [SEARCH_REQUEST] } }),
+    ]) {
       expectList(x, 9);
       expect(names(x)).toEqual([...USERS, ...GROUPS]);
       for (const r of x.body.Resources) {
         const group = GROUPS.includes(names({ ...x, body: { Resources: [r] } })[0]);
         expect(r.schemas).toEqual([group ? GROUP_SCHEMA : USER_SCHEMA]);
-        expect(r.meta).toMatchObject({ resourceType: group ? "Group" : "User", location: expect.stringContaining(group ? "/Groups/" : "/Users/") });
+        expect(r.meta).toMatchObject({
+          resourceType: group ? "Group" : "User",
+          location: expect.stringContaining(group ? "/Groups/" : "/Users/"),
+        });
       }
     }
   });
@@ -66,30 +91,52 @@ describe("GET / and POST /.search list every resource type", () => {
     expect(names(common)).toEqual(["Golf", "Golf group"]);
     // The mount point itself, without the trailing slash, is the root too.
     expect(names(await server.call("GET", `?${filterQuery('displayName eq "golf"')}`))).toEqual(["Golf", "Golf group"]);
-    const users = await server.call("POST", "/.search", { body: { schemas: [SEARCH_REQUEST], filter: 'userName sw "g" or displayName eq "Echo"' } });
+    const users = await server.call("POST", "/.search", {
+      body: { schemas: [SEARCH_REQUEST], filter: 'userName sw "g" or displayName eq "Echo"' },
+    });
     expect(names(users)).toEqual(["Golf", "Echo group"]);
     const members = await server.call("GET", `/?${filterQuery(`members.value eq "${ids.Alpha}"`)}`);
     expect(names(members)).toEqual(["Bravo group"]);
     expect(names(await server.call("GET", `/?${filterQuery(`schemas eq "${GROUP_SCHEMA}"`)}`))).toEqual(GROUPS);
-    expect(names(await server.call("GET", `/?${filterQuery(`id eq "${ids.Charlie + "x"}" or id eq "${ids["Charlie group"]}"`)}`))).toEqual(["Charlie group"]);
+    expect(
+      names(
+        await server.call("GET", `/?${filterQuery(`id eq "${`${ids.Charlie}x`}" or id eq "${ids["Charlie group"]}"`)}`),
+      ),
+    ).toEqual(["Charlie group"]);
   });
 
   test("an attribute a type does not define is unassigned there (RFC 7644 3.4.2.2): not, ne and pr read it so", async () => {
     expect(names(await server.call("GET", `/?${filterQuery("not (userName pr)")}`))).toEqual(GROUPS);
-    expect(names(await server.call("GET", `/?${filterQuery("userName pr and displayName pr")}`))).toEqual(["Delta", "Alpha", "Golf", "Foxtrot"]);
-    expect(names(await server.call("GET", `/?${filterQuery('userName ne "alpha@x.com" and not (displayName pr)')}`))).toEqual(["nameless@x.com"]);
-    expect(names(await server.call("GET", `/?${filterQuery('members pr or userName eq "delta@x.com"')}`))).toEqual(["Delta", "Bravo group"]);
+    expect(names(await server.call("GET", `/?${filterQuery("userName pr and displayName pr")}`))).toEqual([
+      "Delta",
+      "Alpha",
+      "Golf",
+      "Foxtrot",
+    ]);
+    expect(
+      names(await server.call("GET", `/?${filterQuery('userName ne "alpha@x.com" and not (displayName pr)')}`)),
+    ).toEqual(["nameless@x.com"]);
+    expect(names(await server.call("GET", `/?${filterQuery('members pr or userName eq "delta@x.com"')}`))).toEqual([
+      "Delta",
+      "Bravo group",
+    ]);
   });
 
   test("an attribute no type defines is 400 invalidFilter; a bad comparison on a known attribute stays a 400", async () => {
     expectError(await server.call("GET", `/?${filterQuery('nickNamez eq "x"')}`), 400, "invalidFilter");
-    expectError(await server.call("POST", "/.search", { body: { filter: 'displayName eq "x" or frobnicate pr' } }), 400, "invalidFilter");
+    expectError(
+      await server.call("POST", "/.search", { body: { filter: 'displayName eq "x" or frobnicate pr' } }),
+      400,
+      "invalidFilter",
+    );
     expectError(await server.call("GET", `/?${filterQuery("active gt true")}`), 400, "invalidFilter");
     expectError(await server.call("GET", `/?${filterQuery('displayName eq "unterminated')}`), 400, "invalidFilter");
   });
 
   test("attributes and excludedAttributes apply per type; names a type lacks are ignored there", async () => {
-    const x = await server.call("POST", "/.search", { body: { filter: 'displayName eq "Golf"', attributes: ["userName", "displayName"] } });
+    const x = await server.call("POST", "/.search", {
+      body: { filter: 'displayName eq "Golf"', attributes: ["userName", "displayName"] },
+    });
     expect(x.body.Resources).toEqual([
       { schemas: [USER_SCHEMA], id: ids.Golf, userName: "golf.user@x.com", displayName: "Golf" },
       { schemas: [GROUP_SCHEMA], id: ids["Golf group"], displayName: "Golf" },
@@ -100,18 +147,52 @@ describe("GET / and POST /.search list every resource type", () => {
 });
 
 describe("sorting and paging across the union", () => {
-  const ASCENDING = ["Alpha", "Bravo group", "Charlie group", "Delta", "Echo group", "Foxtrot", "Golf", "Golf group", "nameless@x.com"];
+  const ASCENDING = [
+    "Alpha",
+    "Bravo group",
+    "Charlie group",
+    "Delta",
+    "Echo group",
+    "Foxtrot",
+    "Golf",
+    "Golf group",
+    "nameless@x.com",
+  ];
 
   test("sortBy a common attribute merges the types; ties go Users first; missing values last (first when descending)", async () => {
     expect(names(await server.call("GET", "/?sortBy=displayName"))).toEqual(ASCENDING);
     const down = await server.call("POST", "/.search", { body: { sortBy: "displayName", sortOrder: "descending" } });
     expectList(down, 9);
-    expect(names(down)).toEqual(["nameless@x.com", "Golf", "Golf group", "Foxtrot", "Echo group", "Delta", "Charlie group", "Bravo group", "Alpha"]);
+    expect(names(down)).toEqual([
+      "nameless@x.com",
+      "Golf",
+      "Golf group",
+      "Foxtrot",
+      "Echo group",
+      "Delta",
+      "Charlie group",
+      "Bravo group",
+      "Alpha",
+    ]);
   });
 
   test("sortBy an attribute of one type: the other type has it missing everywhere, and keeps its own order", async () => {
-    expect(names(await server.call("GET", "/?sortBy=userName"))).toEqual(["Alpha", "Delta", "Foxtrot", "Golf", "nameless@x.com", ...GROUPS]);
-    expect(names(await server.call("GET", "/?sortBy=userName&sortOrder=descending"))).toEqual([...GROUPS, "nameless@x.com", "Golf", "Foxtrot", "Delta", "Alpha"]);
+    expect(names(await server.call("GET", "/?sortBy=userName"))).toEqual([
+      "Alpha",
+      "Delta",
+      "Foxtrot",
+      "Golf",
+      "nameless@x.com",
+      ...GROUPS,
+    ]);
+    expect(names(await server.call("GET", "/?sortBy=userName&sortOrder=descending"))).toEqual([
+      ...GROUPS,
+      "nameless@x.com",
+      "Golf",
+      "Foxtrot",
+      "Delta",
+      "Alpha",
+    ]);
     expectError(await server.call("GET", "/?sortBy=nickNamez"), 400, "invalidValue");
     expectError(await server.call("GET", "/?sortBy=displayName&sortOrder=sideways"), 400, "invalidValue");
   });
@@ -131,7 +212,10 @@ describe("sorting and paging across the union", () => {
       expectList(none, 9);
       expect(none.body.Resources).toEqual([]);
     }
-    const filtered = await server.call("GET", `/?${filterQuery('displayName sw "g" or userName sw "a"')}&startIndex=2&count=1`);
+    const filtered = await server.call(
+      "GET",
+      `/?${filterQuery('displayName sw "g" or userName sw "a"')}&startIndex=2&count=1`,
+    );
     expectList(filtered, 3);
     expect(names(filtered)).toEqual(["Golf"]);
   });
@@ -153,13 +237,20 @@ describe("scopes: a token sees only the types its get: scopes allow", () => {
     expectList(groups, 4);
     expect(names(groups)).toEqual(GROUPS);
     // A filter on members alone still works for a users-only token: it just matches nothing it may see.
-    expectList(await server.call("GET", `/?${filterQuery(`members.value eq "${ids.Alpha}"`)}`, { token: USERS_ONLY }), 0);
+    expectList(
+      await server.call("GET", `/?${filterQuery(`members.value eq "${ids.Alpha}"`)}`, { token: USERS_ONLY }),
+      0,
+    );
     const refused = await server.call("GET", "/", { token: WRITE_ONLY });
     expectError(refused, 403);
     expect(refused.headers.get("www-authenticate")).toContain("insufficient_scope");
     expectError(await server.call("POST", "/.search", { token: WRITE_ONLY, body: {} }), 403);
     // A request's errors do not depend on which types the token may read.
-    expectError(await server.call("GET", `/?${filterQuery("active gt true")}`, { token: GROUPS_ONLY }), 400, "invalidFilter");
+    expectError(
+      await server.call("GET", `/?${filterQuery("active gt true")}`, { token: GROUPS_ONLY }),
+      400,
+      "invalidFilter",
+    );
     expectError(await server.call("GET", "/", { token: null }), 401);
   });
 });

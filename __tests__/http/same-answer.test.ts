@@ -21,8 +21,14 @@ interface Step {
 }
 
 const user = (userName: string, more: Record<string, unknown> = {}) => ({ schemas: [USER_SCHEMA], userName, ...more });
-const replaceOp = (path: string, value: unknown) => ({ schemas: [PATCH_OP], Operations: [{ op: "replace", path, value }] });
-const addMembers = (...values: string[]) => ({ schemas: [PATCH_OP], Operations: [{ op: "add", path: "members", value: values.map((value) => ({ value })) }] });
+const replaceOp = (path: string, value: unknown) => ({
+  schemas: [PATCH_OP],
+  Operations: [{ op: "replace", path, value }],
+});
+const addMembers = (...values: string[]) => ({
+  schemas: [PATCH_OP],
+  Operations: [{ op: "add", path: "members", value: values.map((value) => ({ value })) }],
+});
 
 /** The script: every request, in order, with what it answered. */
 async function script(l: LiveServer): Promise<Step[]> {
@@ -30,59 +36,125 @@ async function script(l: LiveServer): Promise<Step[]> {
   const note = (name: string, x: Exchange) => {
     const step: Step = { name, status: x.status };
     if (x.body?.scimType) step.scimType = x.body.scimType;
-    if (Array.isArray(x.body?.Resources)) step.rows = x.body.Resources.map((r: { userName?: string; displayName?: string }) => r.userName ?? r.displayName);
+    if (Array.isArray(x.body?.Resources))
+      step.rows = x.body.Resources.map((r: { userName?: string; displayName?: string }) => r.userName ?? r.displayName);
     steps.push(step);
     return x;
   };
-  const call = async (name: string, method: string, path: string, body?: unknown) => note(name, await l.call(method, path, body === undefined ? {} : { body }));
+  const call = async (name: string, method: string, path: string, body?: unknown) =>
+    note(name, await l.call(method, path, body === undefined ? {} : { body }));
 
   const ada = (await call("create a user", "POST", "/Users", user("ada"))).body.id as string;
-  const team = (await call("create a group", "POST", "/Groups", { schemas: [GROUP_SCHEMA], displayName: "Team", members: [{ value: ada }] })).body.id as string;
+  const team = (
+    await call("create a group", "POST", "/Groups", {
+      schemas: [GROUP_SCHEMA],
+      displayName: "Team",
+      members: [{ value: ada }],
+    })
+  ).body.id as string;
 
   // U+0000 and lone surrogates (JSON escapes; JSON.stringify writes "\ud800" for a lone one).
   await call("U+0000 in userName", "POST", "/Users", user("a\u0000b"));
   await call("U+0000 in a sub-attribute", "POST", "/Users", user("nul2", { name: { givenName: "x\u0000" } }));
   await call("U+0000 in an attribute name", "POST", "/Users", user("nul3", { "nick\u0000Name": "x" }));
   await call("lone surrogate in title", "POST", "/Users", user("sur1", { title: "x\ud800y" }));
-  await call("lone surrogate in an extension", "POST", "/Users", user("sur2", { "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": { department: "\udc00" } }));
+  await call(
+    "lone surrogate in an extension",
+    "POST",
+    "/Users",
+    user("sur2", { "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": { department: "\udc00" } }),
+  );
   await call("U+0000 in PUT", "PUT", `/Users/${ada}`, user("ada", { displayName: "\u0000" }));
   await call("U+0000 in PATCH", "PATCH", `/Users/${ada}`, replaceOp("title", "a\u0000"));
   await call("lone surrogate in PATCH", "PATCH", `/Users/${ada}`, replaceOp("displayName", "\ud83d"));
   await call("U+0000 in a group's displayName", "POST", "/Groups", { schemas: [GROUP_SCHEMA], displayName: "\u0000" });
-  await call("U+0000 member id in POST", "POST", "/Groups", { schemas: [GROUP_SCHEMA], displayName: "G0", members: [{ value: "\u0000" }] });
+  await call("U+0000 member id in POST", "POST", "/Groups", {
+    schemas: [GROUP_SCHEMA],
+    displayName: "G0",
+    members: [{ value: "\u0000" }],
+  });
   await call("U+0000 member id in PATCH", "PATCH", `/Groups/${team}`, addMembers(`${ada}\u0000`));
-  await call("lone surrogate member id in PUT", "PUT", `/Groups/${team}`, { schemas: [GROUP_SCHEMA], displayName: "Team", members: [{ value: "\ud800" }] });
+  await call("lone surrogate member id in PUT", "PUT", `/Groups/${team}`, {
+    schemas: [GROUP_SCHEMA],
+    displayName: "Team",
+    members: [{ value: "\ud800" }],
+  });
   await call("U+0000 in a filter", "GET", `/Users?${filterQuery('userName eq "\\u0000"')}`);
   await call("lone surrogate in a filter", "GET", `/Users?${filterQuery('title co "\\udfff"')}`);
-  await call("U+0000 in a search body", "POST", "/Users/.search", { schemas: ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"], filter: 'userName eq "\u0000"' });
-  await call("U+0000 in a PATCH filter path", "PATCH", `/Groups/${team}`, { schemas: [PATCH_OP], Operations: [{ op: "remove", path: 'members[value eq "\\u0000"]' }] });
+  await call("U+0000 in a search body", "POST", "/Users/.search", {
+    schemas: ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
+    filter: 'userName eq "\u0000"',
+  });
+  await call("U+0000 in a PATCH filter path", "PATCH", `/Groups/${team}`, {
+    schemas: [PATCH_OP],
+    Operations: [{ op: "remove", path: 'members[value eq "\\u0000"]' }],
+  });
   for (const method of ["GET", "PUT", "PATCH", "DELETE"]) {
     const body = method === "PUT" ? user("ada") : method === "PATCH" ? replaceOp("title", "x") : undefined;
     await call(`${method} /Users/%00`, method, "/Users/%00", body);
-    await call(`${method} /Groups/a%00b`, method, "/Groups/a%00b", method === "PUT" ? { schemas: [GROUP_SCHEMA], displayName: "x" } : body);
+    await call(
+      `${method} /Groups/a%00b`,
+      method,
+      "/Groups/a%00b",
+      method === "PUT" ? { schemas: [GROUP_SCHEMA], displayName: "x" } : body,
+    );
   }
 
   // Lengths: userName, displayName and externalId are at most MAX_INDEXED_LENGTH characters.
   const widest = "😀".repeat(MAX_INDEXED_LENGTH);
-  await call("userName of the maximum length, widest characters", "POST", "/Users", user(widest, { externalId: widest, displayName: widest }));
+  await call(
+    "userName of the maximum length, widest characters",
+    "POST",
+    "/Users",
+    user(widest, { externalId: widest, displayName: widest }),
+  );
   await call("userName one character over", "POST", "/Users", user(`${widest}x`));
   await call("userName of 3,000 ASCII characters", "POST", "/Users", user("u".repeat(3000)));
   await call("externalId over", "POST", "/Users", user("ext", { externalId: "e".repeat(MAX_INDEXED_LENGTH + 1) }));
   await call("PATCH userName over", "PATCH", `/Users/${ada}`, replaceOp("userName", "p".repeat(4000)));
   await call("group displayName over", "POST", "/Groups", { schemas: [GROUP_SCHEMA], displayName: "g".repeat(3000) });
-  await call("group externalId over", "PUT", `/Groups/${team}`, { schemas: [GROUP_SCHEMA], displayName: "Team", externalId: "g".repeat(3000) });
+  await call("group externalId over", "PUT", `/Groups/${team}`, {
+    schemas: [GROUP_SCHEMA],
+    displayName: "Team",
+    externalId: "g".repeat(3000),
+  });
   await call("a long filter literal is only data", "GET", `/Users?${filterQuery(`userName eq "${"q".repeat(5000)}"`)}`);
   await call("a huge startIndex", "GET", "/Users?startIndex=99999999999999999999&count=5");
-  await call("a huge number literal", "GET", `/Users?${filterQuery("title eq 1e308 or userName gt 99999999999999999999999")}`);
+  await call(
+    "a huge number literal",
+    "GET",
+    `/Users?${filterQuery("title eq 1e308 or userName gt 99999999999999999999999")}`,
+  );
 
   // Case folding: one fold everywhere (lib/values/fold.ts).
-  for (const name of ["İstanbul", "istanbul", "i\u0307stanbul", "ISTANBUL", "ΟΔΟΣ", "οδοσ", "οδος", "Straße", "STRASSE", "STRAẞE", "Ａｄａ", "ａｄａ", "ADA", "Σα", "ǅemal", "ǆemal"]) {
+  for (const name of [
+    "İstanbul",
+    "istanbul",
+    "i\u0307stanbul",
+    "ISTANBUL",
+    "ΟΔΟΣ",
+    "οδοσ",
+    "οδος",
+    "Straße",
+    "STRASSE",
+    "STRAẞE",
+    "Ａｄａ",
+    "ａｄａ",
+    "ADA",
+    "Σα",
+    "ǅemal",
+    "ǆemal",
+  ]) {
     await call(`create ${JSON.stringify(name)}`, "POST", "/Users", user(name));
   }
   await call("eq İ", "GET", `/Users?${filterQuery('userName eq "İSTANBUL"')}`);
   await call("eq final sigma", "GET", `/Users?${filterQuery('userName eq "ΟΔΟς" or userName sw "σ"')}`);
   await call("sorted by userName", "GET", `/Users?sortBy=userName&count=100&attributes=userName`);
-  await call("sorted descending, title unindexed", "GET", `/Users?sortBy=userName&sortOrder=descending&attributes=userName&${filterQuery('userName co "A" or userName co "ß"')}`);
+  await call(
+    "sorted descending, title unindexed",
+    "GET",
+    `/Users?sortBy=userName&sortOrder=descending&attributes=userName&${filterQuery('userName co "A" or userName co "ß"')}`,
+  );
   await call("group names fold alike", "POST", "/Groups", { schemas: [GROUP_SCHEMA], displayName: "TEAM" });
   await call("group İ", "POST", "/Groups", { schemas: [GROUP_SCHEMA], displayName: "İ" });
   await call("group i", "POST", "/Groups", { schemas: [GROUP_SCHEMA], displayName: "i" });
@@ -152,7 +224,11 @@ type Maker = () => Promise<{ store: Store; dispose: () => Promise<void> }>;
 
 async function run(make: Maker, tenants = false): Promise<Step[]> {
   const { store, dispose } = await make();
-  const l = await liveServer(tenants ? { store, tenant: (req) => (typeof req.query.tenant === "string" ? req.query.tenant : undefined) } : { store });
+  const l = await liveServer(
+    tenants
+      ? { store, tenant: (req) => (typeof req.query.tenant === "string" ? req.query.tenant : undefined) }
+      : { store },
+  );
   try {
     return await (tenants ? tenantScript(l) : script(l));
   } finally {
@@ -217,6 +293,8 @@ describePostgres("PostgreSQL answers the same request as the memory store", () =
 test("a configured tenant name no store can keep is refused at start-up, not at the first request", () => {
   const { scim } = jest.requireActual<typeof import("../../lib")>("../../lib");
   for (const tenant of ["a\u0000b", "t".repeat(MAX_TENANT_LENGTH + 1)]) {
-    expect(() => scim({ store: memoryStore(), tokens: [{ token: "x".repeat(32), scopes: ["get:users"] }], tenant })).toThrow(TypeError);
+    expect(() =>
+      scim({ store: memoryStore(), tokens: [{ token: "x".repeat(32), scopes: ["get:users"] }], tenant }),
+    ).toThrow(TypeError);
   }
 });

@@ -27,7 +27,11 @@ function resourceRows(kind: "Users" | "Groups"): Row[] {
   const s = (verb: string) => `${verb}:${noun}` as Scope;
   return [
     { path: `/${kind}`, allowed: { GET: s("get"), HEAD: s("get"), POST: s("post") }, store: true },
-    { path: `/${kind}/:id`, allowed: { GET: s("get"), HEAD: s("get"), PUT: s("put"), PATCH: s("patch"), DELETE: s("delete") }, store: true },
+    {
+      path: `/${kind}/:id`,
+      allowed: { GET: s("get"), HEAD: s("get"), PUT: s("put"), PATCH: s("patch"), DELETE: s("delete") },
+      store: true,
+    },
     // RFC 7644 3.4.3: .search is a read, whatever its method.
     { path: `/${kind}/.search`, allowed: { POST: s("get") }, store: true },
   ];
@@ -50,29 +54,38 @@ const ROWS: Row[] = [
 
 /** No scope, each single scope, all of them; each token is its scope list joined. */
 const GRANTS: Scope[][] = [[], ...ALL_SCOPES.map((s) => [s]), [...ALL_SCOPES]];
-const tokenOf = (scopes: readonly Scope[]) => `scope-table-token:${scopes.length === ALL_SCOPES.length ? "all" : scopes.join(",") || "none"}`;
+const tokenOf = (scopes: readonly Scope[]) =>
+  `scope-table-token:${scopes.length === ALL_SCOPES.length ? "all" : scopes.join(",") || "none"}`;
 
 let storeCalls = 0;
 let server: LiveServer;
 beforeAll(async () => {
   const store = faultyStore(memoryStore(), { onCall: () => void (storeCalls += 1) });
-  server = await liveServer({ store, rateLimit: false, tokens: GRANTS.map((scopes) => ({ token: tokenOf(scopes), scopes })) });
+  server = await liveServer({
+    store,
+    rateLimit: false,
+    tokens: GRANTS.map((scopes) => ({ token: tokenOf(scopes), scopes })),
+  });
   const all = tokenOf(ALL_SCOPES);
   ids.Users = (await server.call("POST", "/Users", { token: all, body: oktaUser("table@example.com") })).body.id;
-  ids.Groups = (await server.call("POST", "/Groups", { token: all, body: { schemas: [GROUP_SCHEMA], displayName: "table" } })).body.id;
+  ids.Groups = (
+    await server.call("POST", "/Groups", { token: all, body: { schemas: [GROUP_SCHEMA], displayName: "table" } })
+  ).body.id;
 });
 afterAll(() => server.close());
 
 let seq = 0;
 /** A body the handler accepts, so a handler that runs always gets as far as the store. */
 function bodyFor(path: string, method: string): unknown {
-  if (method === "PATCH") return { schemas: [PATCH_OP], Operations: [{ op: "replace", path: "displayName", value: `renamed ${++seq}` }] };
-  if (path.endsWith(".search")) return { filter: 'displayName pr' };
+  if (method === "PATCH")
+    return { schemas: [PATCH_OP], Operations: [{ op: "replace", path: "displayName", value: `renamed ${++seq}` }] };
+  if (path.endsWith(".search")) return { filter: "displayName pr" };
   if (path.startsWith("/Groups")) return { schemas: [GROUP_SCHEMA], displayName: `table group ${++seq}` };
   return oktaUser(`table${++seq}@example.com`);
 }
 
-const urlOf = (path: string) => path.replace(/^\/(Users|Groups)\/:id$/, (_m, kind: "Users" | "Groups") => `/${kind}/${ids[kind]}`);
+const urlOf = (path: string) =>
+  path.replace(/^\/(Users|Groups)\/:id$/, (_m, kind: "Users" | "Groups") => `/${kind}/${ids[kind]}`);
 
 describe.each(ROWS)("$path", (row) => {
   test.each(METHODS)("%s x every scope", async (method) => {
@@ -80,12 +93,16 @@ describe.each(ROWS)("$path", (row) => {
     const send = async (token: string | null) => {
       const before = storeCalls;
       const withBody = !["GET", "HEAD", "OPTIONS", "DELETE"].includes(method);
-      const x = await server.call(method, urlOf(row.path), { token, ...(withBody ? { body: bodyFor(row.path, method) } : {}) });
+      const x = await server.call(method, urlOf(row.path), {
+        token,
+        ...(withBody ? { body: bodyFor(row.path, method) } : {}),
+      });
       return { x, ran: storeCalls > before };
     };
 
     const anonymous = await send(null);
-    if (anonymous.x.status !== 401 || anonymous.ran) mismatches.push(`no token: ${anonymous.x.status}${anonymous.ran ? " and the store was called" : ""}`);
+    if (anonymous.x.status !== 401 || anonymous.ran)
+      mismatches.push(`no token: ${anonymous.x.status}${anonymous.ran ? " and the store was called" : ""}`);
 
     for (const scopes of GRANTS) {
       const { x, ran } = await send(tokenOf(scopes));
@@ -95,15 +112,19 @@ describe.each(ROWS)("$path", (row) => {
         if (x.status !== 404 || ran) mismatches.push(`${who}: ${x.status}, expected 404`);
       } else if (needs === undefined) {
         const allow = (x.headers.get("allow") ?? "").split(/,\s*/).sort();
-        if (x.status !== 405 || ran) mismatches.push(`${who}: ${x.status}${ran ? " (store called)" : ""}, expected 405`);
+        if (x.status !== 405 || ran)
+          mismatches.push(`${who}: ${x.status}${ran ? " (store called)" : ""}, expected 405`);
         else if (allow.join() !== Object.keys(row.allowed).sort().join()) mismatches.push(`${who}: Allow "${allow}"`);
       } else if (needs !== null && !scopes.some((s) => (typeof needs === "string" ? [needs] : needs).includes(s))) {
         const named = typeof needs === "string" ? needs : needs.join(" ");
-        if (x.status !== 403 || ran) mismatches.push(`${who}: ${x.status}${ran ? " (store called)" : ""}, expected 403 for ${named}`);
-        else if (!(x.headers.get("www-authenticate") ?? "").includes(`scope="${named}"`)) mismatches.push(`${who}: 403 without scope="${named}"`);
+        if (x.status !== 403 || ran)
+          mismatches.push(`${who}: ${x.status}${ran ? " (store called)" : ""}, expected 403 for ${named}`);
+        else if (!(x.headers.get("www-authenticate") ?? "").includes(`scope="${named}"`))
+          mismatches.push(`${who}: 403 without scope="${named}"`);
         else if (x.headers.get("etag") !== null) mismatches.push(`${who}: 403 with an ETag`);
       } else {
-        if ([401, 403, 405].includes(x.status) || x.status >= 500) mismatches.push(`${who}: ${x.status}, expected the handler to answer`);
+        if ([401, 403, 405].includes(x.status) || x.status >= 500)
+          mismatches.push(`${who}: ${x.status}, expected the handler to answer`);
         if (row.store && !ran) mismatches.push(`${who}: ${x.status} without reaching the store`);
       }
     }

@@ -21,9 +21,21 @@ function twoTenants() {
   );
   const as = (token: string) => ({
     get: (p: string) => request(app).get(`/scim/v2${p}`).set("Authorization", `Bearer ${token}`),
-    post: (p: string, body: unknown) => request(app).post(`/scim/v2${p}`).set("Authorization", `Bearer ${token}`).send(body as object),
-    put: (p: string, body: unknown) => request(app).put(`/scim/v2${p}`).set("Authorization", `Bearer ${token}`).send(body as object),
-    patch: (p: string, body: unknown) => request(app).patch(`/scim/v2${p}`).set("Authorization", `Bearer ${token}`).send(body as object),
+    post: (p: string, body: unknown) =>
+      request(app)
+        .post(`/scim/v2${p}`)
+        .set("Authorization", `Bearer ${token}`)
+        .send(body as object),
+    put: (p: string, body: unknown) =>
+      request(app)
+        .put(`/scim/v2${p}`)
+        .set("Authorization", `Bearer ${token}`)
+        .send(body as object),
+    patch: (p: string, body: unknown) =>
+      request(app)
+        .patch(`/scim/v2${p}`)
+        .set("Authorization", `Bearer ${token}`)
+        .send(body as object),
     delete: (p: string) => request(app).delete(`/scim/v2${p}`).set("Authorization", `Bearer ${token}`),
   });
   return { a: as(TOKEN_A), b: as(TOKEN_B) };
@@ -32,12 +44,16 @@ function twoTenants() {
 describe("tenants never see each other", () => {
   test("the same userName lives in both; each sees only its own", async () => {
     const { a, b } = twoTenants();
-    const ua = await a.post("/Users", { schemas: [USER_SCHEMA], userName: "same@example.com", [ENTERPRISE]: { employeeNumber: "A1" } }).expect(201);
+    const ua = await a
+      .post("/Users", { schemas: [USER_SCHEMA], userName: "same@example.com", [ENTERPRISE]: { employeeNumber: "A1" } })
+      .expect(201);
     await b.post("/Users", { schemas: [USER_SCHEMA], userName: "same@example.com" }).expect(201);
     const listB = (await b.get("/Users").expect(200)).body;
     expect(listB.totalResults).toBe(1);
     expect(listB.Resources[0].id).not.toBe(ua.body.id);
-    expect((await b.get(`/Users?filter=${encodeURIComponent(`${ENTERPRISE}:employeeNumber pr`)}`)).body.totalResults).toBe(0);
+    expect(
+      (await b.get(`/Users?filter=${encodeURIComponent(`${ENTERPRISE}:employeeNumber pr`)}`)).body.totalResults,
+    ).toBe(0);
   });
 
   test("another tenant's id is answered exactly like an id that never existed", async () => {
@@ -54,14 +70,20 @@ describe("tenants never see each other", () => {
       expect(theirs.body.detail.replace(id, "ID")).toBe(nothing.body.detail.replace(never, "ID"));
     }
     expect((await b.put(`/Users/${id}`, { schemas: [USER_SCHEMA], userName: "x@example.com" })).status).toBe(404);
-    expect((await b.patch(`/Users/${id}`, { Operations: [{ op: "replace", value: { active: false } }] })).status).toBe(404);
+    expect((await b.patch(`/Users/${id}`, { Operations: [{ op: "replace", value: { active: false } }] })).status).toBe(
+      404,
+    );
     expect((await b.post("/Users/.search", { filter: `id eq "${id}"` })).body.totalResults).toBe(0);
     expect((await b.post("/.search", { filter: `id eq "${id}"` })).body.totalResults).toBe(0);
     expect((await b.get("/")).body.totalResults).toBe(0);
     expect((await a.get("/")).body.totalResults).toBe(1);
     // A member id of another tenant is skipped exactly like one that never existed (unknownMembers: "skip").
     for (const member of [id, never]) {
-      const g = await b.post("/Groups", { schemas: [GROUP_SCHEMA], displayName: `B team ${member}`, members: [{ value: member }] });
+      const g = await b.post("/Groups", {
+        schemas: [GROUP_SCHEMA],
+        displayName: `B team ${member}`,
+        members: [{ value: member }],
+      });
       expect(g.status).toBe(201);
       expect(g.body.members ?? []).toEqual([]);
     }

@@ -1,6 +1,14 @@
 import express from "express";
 import request from "supertest";
-import { memoryStore, memoryTokenRegistry, scim, SCOPE_PRESETS, tokenManager, TOKEN_PREFIX, ALL_SCOPES } from "../../lib";
+import {
+  memoryStore,
+  memoryTokenRegistry,
+  scim,
+  SCOPE_PRESETS,
+  tokenManager,
+  TOKEN_PREFIX,
+  ALL_SCOPES,
+} from "../../lib";
 import { expectScimError } from "./app";
 
 function setup(clock = () => new Date()) {
@@ -66,7 +74,10 @@ describe("issued tokens", () => {
     const registry = memoryTokenRegistry();
     const manager = tokenManager(registry);
     const app = express();
-    app.use("/scim/:tenant", scim({ store: memoryStore(), tokens: registry, tenant: (req) => String(req.params.tenant) }));
+    app.use(
+      "/scim/:tenant",
+      scim({ store: memoryStore(), tokens: registry, tenant: (req) => String(req.params.tenant) }),
+    );
     const a = await manager.createToken({ scopes: [...ALL_SCOPES], tenant: "acme" });
     await request(app).get("/scim/acme/Users").set("Authorization", `Bearer ${a.token}`).expect(200);
     const res = await request(app).get("/scim/globex/Users").set("Authorization", `Bearer ${a.token}`);
@@ -79,7 +90,10 @@ test("static tokens and a registry together: both kinds are accepted", async () 
   const registry = memoryTokenRegistry();
   const issued = await tokenManager(registry).createToken({ scopes: ["get:users"] });
   const app = express();
-  app.use("/scim/v2", scim({ store: memoryStore(), tokens: [{ token: "static-token-0123456789", scopes: ["get:users"] }, registry] }));
+  app.use(
+    "/scim/v2",
+    scim({ store: memoryStore(), tokens: [{ token: "static-token-0123456789", scopes: ["get:users"] }, registry] }),
+  );
   await request(app).get("/scim/v2/Users").set("Authorization", "Bearer static-token-0123456789").expect(200);
   await request(app).get("/scim/v2/Users").set("Authorization", `Bearer ${issued.token}`).expect(200);
   expectScimError(await request(app).get("/scim/v2/Users").set("Authorization", "Bearer neither-of-them-000000"), 401);

@@ -3,7 +3,9 @@ import { ENTERPRISE, PATCH_OP, USER_SCHEMA, createGroup, createUser, expectScimE
 describe("Users", () => {
   test("Okta's create: 201 with the full resource, Location and ETag; password and readOnly junk dropped", async () => {
     const h = host();
-    const res = await h.post("/Users", { ...oktaUser("ada@example.com"), id: "client-chosen", meta: { created: "junk" } }).expect(201);
+    const res = await h
+      .post("/Users", { ...oktaUser("ada@example.com"), id: "client-chosen", meta: { created: "junk" } })
+      .expect(201);
     expect(res.headers["content-type"]).toBe("application/scim+json; charset=utf-8");
     expect(res.body.id).toEqual(expect.any(String));
     expect(res.body.id).not.toBe("client-chosen");
@@ -56,7 +58,10 @@ describe("Users", () => {
     const id = await createUser(h, "etag@example.com");
     const first = await h.get(`/Users/${id}`).expect(200);
     await h.get(`/Users/${id}`).set("If-None-Match", first.headers.etag).expect(304);
-    await h.put(`/Users/${id}`, oktaUser("etag@example.com", { displayName: "v2" })).set("If-Match", first.headers.etag).expect(200);
+    await h
+      .put(`/Users/${id}`, oktaUser("etag@example.com", { displayName: "v2" }))
+      .set("If-Match", first.headers.etag)
+      .expect(200);
     expectScimError(await h.put(`/Users/${id}`, oktaUser("etag@example.com")).set("If-Match", first.headers.etag), 412);
     expectScimError(await h.delete(`/Users/${id}`).set("If-Match", first.headers.etag), 412);
   });
@@ -65,7 +70,13 @@ describe("Users", () => {
     const h = host();
     const id = await createUser(h, "put@example.com");
     const current = (await h.get(`/Users/${id}`).expect(200)).body;
-    const body = { ...current, meta: { ...current.meta, created: "04-12-2018 00:00:00" }, password: "x", displayName: "Renamed", title: "Dr" };
+    const body = {
+      ...current,
+      meta: { ...current.meta, created: "04-12-2018 00:00:00" },
+      password: "x",
+      displayName: "Renamed",
+      title: "Dr",
+    };
     const res = await h.put(`/Users/${id}`, body).expect(200);
     expect(res.body).toMatchObject({ id, displayName: "Renamed", title: "Dr" });
     expect(res.body.meta.created).toBe(current.meta.created);
@@ -85,7 +96,9 @@ describe("Users", () => {
     const h = host();
     const id = await createUser(h, "leaver@example.com");
     const groupId = await createGroup(h, "Engineering", [id]);
-    const res = await h.patch(`/Users/${id}`, { schemas: [PATCH_OP], Operations: [{ op: "replace", value: { active: false } }] }).expect(200);
+    const res = await h
+      .patch(`/Users/${id}`, { schemas: [PATCH_OP], Operations: [{ op: "replace", value: { active: false } }] })
+      .expect(200);
     expect(res.body.active).toBe(false);
     expect((await h.get(`/Users/${id}`).expect(200)).body.groups).toEqual([
       expect.objectContaining({ value: groupId, display: "Engineering" }),

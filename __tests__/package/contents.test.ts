@@ -11,7 +11,15 @@ beforeAll(() => {
 }, 60000);
 
 test("ships the build, package.json, LICENSE, README and CHANGELOG", () => {
-  for (const file of ["package.json", "LICENSE", "README.md", "CHANGELOG.md", "dist/cjs/index.js", "dist/cjs/index.d.ts", "dist/esm/index.mjs"]) {
+  for (const file of [
+    "package.json",
+    "LICENSE",
+    "README.md",
+    "CHANGELOG.md",
+    "dist/cjs/index.js",
+    "dist/cjs/index.d.ts",
+    "dist/esm/index.mjs",
+  ]) {
     expect(files).toContain(file);
   }
 });
@@ -28,8 +36,14 @@ test("ships no tests, no TypeScript sources, no examples and no source maps", ()
 
 test("every file package.json points at ships", () => {
   const leaves = (value: unknown): string[] =>
-    typeof value === "string" ? [value] : value && typeof value === "object" ? Object.values(value).flatMap(leaves) : [];
-  const targets = [pkg.main, pkg.types, ...leaves(pkg.bin), ...leaves(pkg.exports)].map((t: string) => path.posix.normalize(t));
+    typeof value === "string"
+      ? [value]
+      : value && typeof value === "object"
+        ? Object.values(value).flatMap(leaves)
+        : [];
+  const targets = [pkg.main, pkg.types, ...leaves(pkg.bin), ...leaves(pkg.exports)].map((t: string) =>
+    path.posix.normalize(t),
+  );
   expect(targets.length).toBeGreaterThan(10);
   expect(targets.filter((t) => !files.includes(t))).toEqual([]);
 });

@@ -19,7 +19,10 @@ export function packedFiles(): string[] {
 /** Packs into a scratch directory; returns the tarball's path. */
 export function pack(): { dir: string; tarball: string; cleanup(): void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "express-scim-pack-"));
-  const name = execFileSync("npm", ["pack", "--silent", "--ignore-scripts", "--pack-destination", dir], { cwd: root, encoding: "utf8" })
+  const name = execFileSync("npm", ["pack", "--silent", "--ignore-scripts", "--pack-destination", dir], {
+    cwd: root,
+    encoding: "utf8",
+  })
     .trim()
     .split("\n")
     .pop()!;

@@ -22,8 +22,22 @@ beforeAll(() => {
 afterAll(() => cleanup());
 
 const node = (args: string[], cwd = dir) =>
-  execFileSync(process.execPath, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NODE_PATH: "" } });
-const STRICT_NODE16 = ["--strict", "--module", "node16", "--moduleResolution", "node16", "--esModuleInterop", "--types", "node"];
+  execFileSync(process.execPath, args, {
+    cwd,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, NODE_PATH: "" },
+  });
+const STRICT_NODE16 = [
+  "--strict",
+  "--module",
+  "node16",
+  "--moduleResolution",
+  "node16",
+  "--esModuleInterop",
+  "--types",
+  "node",
+];
 
 test("the tarball holds the build, not the sources or tests", () => {
   const files = execFileSync("tar", ["-tzf", tarball], { encoding: "utf8" });
@@ -33,12 +47,16 @@ test("the tarball holds the build, not the sources or tests", () => {
 });
 
 test("require() from CommonJS", () => {
-  const out = node(["-e", 'const m = require("express-scim"); console.log(typeof m.scim, typeof m.memoryStore, typeof m.ScimError)']);
+  const out = node([
+    "-e",
+    'const m = require("express-scim"); console.log(typeof m.scim, typeof m.memoryStore, typeof m.ScimError)',
+  ]);
   expect(out.trim()).toBe("function function function");
 });
 
 test("import from ESM shares the CommonJS instance", () => {
-  const code = 'import { scim, ScimError } from "express-scim"; import { createRequire } from "node:module"; const r = createRequire(import.meta.url); console.log(typeof scim, ScimError === r("express-scim").ScimError)';
+  const code =
+    'import { scim, ScimError } from "express-scim"; import { createRequire } from "node:module"; const r = createRequire(import.meta.url); console.log(typeof scim, ScimError === r("express-scim").ScimError)';
   expect(node(["--input-type=module", "-e", code]).trim()).toBe("function true");
 });
 
@@ -56,7 +74,7 @@ describe("from TypeScript, under strict", () => {
     'express().use("/scim/v2", scim(options));',
     "void storeConformance;",
     "// @ts-expect-error tokens and auth together are rejected by the compiler",
-    'const bad: ScimOptions = { store: memoryStore(), tokens: [], auth: () => null };',
+    "const bad: ScimOptions = { store: memoryStore(), tokens: [], auth: () => null };",
     "void bad;",
   ].join("\n");
   const defaultImport = [
@@ -88,33 +106,70 @@ describe("from TypeScript, under strict", () => {
   test("node16 resolution, CJS and ESM: the README quickstart unchanged, options, a default import, and it runs", () => {
     // Emitting, with no skipLibCheck: the shipped .d.ts files are checked too.
     const out = path.join(dir, "out");
-    compile(dir, [...STRICT_NODE16, "--outDir", out], Object.keys(sources).filter((f) => !f.includes("/")));
+    compile(
+      dir,
+      [...STRICT_NODE16, "--outDir", out],
+      Object.keys(sources).filter((f) => !f.includes("/")),
+    );
     expect(node([path.join(out, "default.cjs")]).trim()).toBe("function");
     expect(node([path.join(out, "default.mjs")]).trim()).toBe("function");
   });
 
   test("bundler resolution: the README quickstart and a default import", () => {
-    compile(dir, ["--noEmit", "--strict", "--module", "esnext", "--moduleResolution", "bundler", "--esModuleInterop", "--types", "node", "--skipLibCheck"], [
-      "bundler/quickstart.ts",
-      "bundler/default.ts",
-    ]);
+    compile(
+      dir,
+      [
+        "--noEmit",
+        "--strict",
+        "--module",
+        "esnext",
+        "--moduleResolution",
+        "bundler",
+        "--esModuleInterop",
+        "--types",
+        "node",
+        "--skipLibCheck",
+      ],
+      ["bundler/quickstart.ts", "bundler/default.ts"],
+    );
   });
 
   test("classic node resolution (types from package.json's top level): a default import", () => {
-    compile(dir, ["--noEmit", "--strict", "--module", "commonjs", "--moduleResolution", "node10", "--esModuleInterop", "--types", "node", "--skipLibCheck"], [
-      "node10/default.ts",
-    ]);
+    compile(
+      dir,
+      [
+        "--noEmit",
+        "--strict",
+        "--module",
+        "commonjs",
+        "--moduleResolution",
+        "node10",
+        "--esModuleInterop",
+        "--types",
+        "node",
+        "--skipLibCheck",
+      ],
+      ["node10/default.ts"],
+    );
   });
 });
 
 describe("a default import", () => {
   test("is the scim function, from ESM and from CommonJS", () => {
-    expect(node(["--input-type=module", "-e", 'import scim, { scim as named } from "express-scim"; console.log(scim === named)']).trim()).toBe("true");
+    expect(
+      node([
+        "--input-type=module",
+        "-e",
+        'import scim, { scim as named } from "express-scim"; console.log(scim === named)',
+      ]).trim(),
+    ).toBe("true");
     expect(node(["-e", 'const m = require("express-scim"); console.log(m.default === m.scim)']).trim()).toBe("true");
   });
 
   test("of an entry without one fails at run time, as it does in the compiler (no-default.mts above)", () => {
-    expect(() => node(["--input-type=module", "-e", 'import sqlite from "express-scim/sqlite";'])).toThrow(/does not provide an export named 'default'/);
+    expect(() => node(["--input-type=module", "-e", 'import sqlite from "express-scim/sqlite";'])).toThrow(
+      /does not provide an export named 'default'/,
+    );
   });
 });
 
@@ -130,7 +185,9 @@ describe("without @types/express", () => {
   test("it is an optional peer dependency, in a range that includes the version we test with", () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
     expect(pkg.peerDependenciesMeta["@types/express"]).toEqual({ optional: true });
-    const tested = JSON.parse(fs.readFileSync(path.join(root, "node_modules", "@types", "express", "package.json"), "utf8")).version;
+    const tested = JSON.parse(
+      fs.readFileSync(path.join(root, "node_modules", "@types", "express", "package.json"), "utf8"),
+    ).version;
     expect(pkg.peerDependencies["@types/express"]).toContain(`^${tested.split(".")[0]}`);
   });
 
@@ -145,7 +202,12 @@ describe("without @types/express", () => {
         "void scim(options), store;",
       ].join("\n"),
     );
-    expect(() => execFileSync(process.execPath, ["-e", 'require.resolve("@types/express/package.json")'], { cwd: bare, stdio: "ignore" })).toThrow();
+    expect(() =>
+      execFileSync(process.execPath, ["-e", 'require.resolve("@types/express/package.json")'], {
+        cwd: bare,
+        stdio: "ignore",
+      }),
+    ).toThrow();
     compile(bare, ["--noEmit", ...STRICT_NODE16, "--skipLibCheck"], ["app.mts"]);
   });
 });
@@ -167,7 +229,10 @@ describe("a missing SQL driver", () => {
     preload = path.join(dir, "hide-drivers.cjs");
     fs.writeFileSync(preload, hide(["better-sqlite3", "pg"]));
   });
-  const peers = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).peerDependencies as Record<string, string>;
+  const peers = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).peerDependencies as Record<
+    string,
+    string
+  >;
   const major = (name: string) => /\d+/.exec(peers[name])![0];
 
   test.each([

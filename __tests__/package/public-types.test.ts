@@ -19,7 +19,9 @@ test("the types reachable from the public API are exported", () => {
   const target = (s: ts.Symbol) => (s.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(s) : s);
   const ours = (s: ts.Symbol) => (s.declarations ?? []).some((d) => d.getSourceFile().fileName.startsWith(dist));
   const exported = new Set(
-    entries.flatMap((entry) => checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(entry)!)!).map(target)),
+    entries.flatMap((entry) =>
+      checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(entry)!)!).map(target),
+    ),
   );
 
   const missing = new Map<string, string>();

@@ -33,7 +33,12 @@ test("every link in the README works on a registry page: it is absolute, or its 
   const repo = "https://github.com/express-scim/express-scim/";
   const shipped = new Set(packedFiles());
   const slugs = new Set(
-    [...text.matchAll(/^#+ (.+)$/gm)].map(([, title]) => title.toLowerCase().replace(/[^\w\- ]/g, "").replace(/ /g, "-")),
+    [...text.matchAll(/^#+ (.+)$/gm)].map(([, title]) =>
+      title
+        .toLowerCase()
+        .replace(/[^\w\- ]/g, "")
+        .replace(/ /g, "-"),
+    ),
   );
   const links = [...text.matchAll(/\]\(([^)\s]+)\)/g)].map(([, target]) => target);
   expect(links.length).toBeGreaterThan(10);

@@ -2,4 +2,10 @@
 import { memoryStore } from "../../lib";
 import { concurrencySuite } from "./suites/concurrency";
 
-concurrencySuite({ name: "memory store", makeStore: () => memoryStore(), describe, test, callOrderIsCommitOrder: true });
+concurrencySuite({
+  name: "memory store",
+  makeStore: () => memoryStore(),
+  describe,
+  test,
+  callOrderIsCommitOrder: true,
+});

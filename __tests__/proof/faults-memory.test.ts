@@ -23,7 +23,14 @@ test("control: a store without transactions leaves a partial group PATCH, and th
     const g = await mustCreate(l, "/Groups", { schemas: [GROUP_SCHEMA], displayName: "Eng", members: [{ value: a }] });
     const before = await canonical(inner, ctx);
     store.setPlan({ failAt: (call) => call.method === "addMembers" });
-    const res = await l.call("PATCH", `/Groups/${g}`, patchBody({ op: "replace", path: "displayName", value: "Eng 2" }, { op: "add", path: "members", value: [{ value: b }] }));
+    const res = await l.call(
+      "PATCH",
+      `/Groups/${g}`,
+      patchBody(
+        { op: "replace", path: "displayName", value: "Eng 2" },
+        { op: "add", path: "members", value: [{ value: b }] },
+      ),
+    );
     expect(res.status).toBe(500);
     const after = await canonical(inner, ctx);
     expect(after).not.toEqual(before);

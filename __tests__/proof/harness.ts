@@ -14,7 +14,7 @@ export { ERROR_SCHEMA } from "../../lib/protocol/errors";
 export { SCIM_CONTENT_TYPE } from "../../lib/http/respond";
 import { ERROR_SCHEMA } from "../../lib/protocol/errors";
 import { SCIM_CONTENT_TYPE } from "../../lib/http/respond";
-import { GROUP_SCHEMA, PATCH_OP_SCHEMA as PATCH_OP, USER_SCHEMA } from "../../lib/schema/urns";
+import { PATCH_OP_SCHEMA as PATCH_OP, USER_SCHEMA } from "../../lib/schema/urns";
 export const MOUNT = "/scim/v2";
 
 export interface RawResponse {
@@ -44,7 +44,11 @@ export interface Live {
 
 export async function live(options: Partial<ScimOptions> & { store: Store }): Promise<Live> {
   const app = express();
-  const scimOptions = { tokens: [{ token: TOKEN, scopes: [...ALL_SCOPES] }], rateLimit: false, ...options } as ScimOptions;
+  const scimOptions = {
+    tokens: [{ token: TOKEN, scopes: [...ALL_SCOPES] }],
+    rateLimit: false,
+    ...options,
+  } as ScimOptions;
   app.use(MOUNT, scim(scimOptions));
   const server = await new Promise<http.Server>((resolve, reject) => {
     const s = app.listen(0, "127.0.0.1", () => resolve(s));
@@ -61,21 +65,24 @@ export async function live(options: Partial<ScimOptions> & { store: Store }): Pr
     new Promise<RawResponse>((resolve, reject) => {
       const headers = { ...(r.headers ?? {}) };
       if (r.body !== undefined) headers["Content-Length"] = String(Buffer.byteLength(r.body));
-      const req = http.request({ host: "127.0.0.1", port, method: r.method, path: MOUNT + r.path, headers, agent }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => {
-          const text = Buffer.concat(chunks).toString("utf8");
-          let body: unknown;
-          try {
-            body = text === "" ? undefined : JSON.parse(text);
-          } catch {
-            body = undefined;
-          }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, body });
-        });
-        res.on("error", reject);
-      });
+      const req = http.request(
+        { host: "127.0.0.1", port, method: r.method, path: MOUNT + r.path, headers, agent },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () => {
+            const text = Buffer.concat(chunks).toString("utf8");
+            let body: unknown;
+            try {
+              body = text === "" ? undefined : JSON.parse(text);
+            } catch {
+              body = undefined;
+            }
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, text, body });
+          });
+          res.on("error", reject);
+        },
+      );
       req.on("error", reject);
       if (r.body !== undefined) req.write(r.body);
       req.end();
@@ -85,7 +92,11 @@ export async function live(options: Partial<ScimOptions> & { store: Store }): Pr
     send({
       method,
       path,
-      headers: { Authorization: `Bearer ${TOKEN}`, ...(body === undefined ? {} : { "Content-Type": SCIM_CONTENT_TYPE }), ...extra },
+      headers: {
+        Authorization: `Bearer ${TOKEN}`,
+        ...(body === undefined ? {} : { "Content-Type": SCIM_CONTENT_TYPE }),
+        ...extra,
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
 
@@ -101,10 +112,12 @@ export async function live(options: Partial<ScimOptions> & { store: Store }): Pr
 /** What a SCIM client may rely on in an error answer; returns the problems found (none = fine). */
 export function scimErrorProblems(res: RawResponse): string[] {
   const problems: string[] = [];
-  if (res.headers["content-type"] !== SCIM_CONTENT_TYPE) problems.push(`content-type ${String(res.headers["content-type"])}`);
+  if (res.headers["content-type"] !== SCIM_CONTENT_TYPE)
+    problems.push(`content-type ${String(res.headers["content-type"])}`);
   const b = res.body;
   if (!b || typeof b !== "object") return [...problems, `body is not JSON: ${res.text.slice(0, 120)}`];
-  if (JSON.stringify(b.schemas) !== JSON.stringify([ERROR_SCHEMA])) problems.push(`schemas ${JSON.stringify(b.schemas)}`);
+  if (JSON.stringify(b.schemas) !== JSON.stringify([ERROR_SCHEMA]))
+    problems.push(`schemas ${JSON.stringify(b.schemas)}`);
   if (b.status !== String(res.status)) problems.push(`status ${JSON.stringify(b.status)} for HTTP ${res.status}`);
   if (typeof b.detail !== "string" || b.detail.trim() === "") problems.push(`detail ${JSON.stringify(b.detail)}`);
   return problems;
@@ -149,7 +162,11 @@ export async function snapshot(store: Store, ctx: StoreContext = { tenant: "defa
 }
 
 /** Members of a group as a sorted id list, read through the store. */
-export async function memberIds(store: Store, groupId: string, ctx: StoreContext = { tenant: "default" }): Promise<string[]> {
+export async function memberIds(
+  store: Store,
+  groupId: string,
+  ctx: StoreContext = { tenant: "default" },
+): Promise<string[]> {
   const g = await store.groups.get(ctx, groupId, { members: true });
   return (g?.members ?? []).map((m) => m.value).sort();
 }

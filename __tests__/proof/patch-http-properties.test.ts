@@ -26,7 +26,9 @@ afterAll(() => l.close());
 afterEach(() => expect(logged).toEqual([]));
 
 type Op = Record<string, unknown>;
-const text = fc.string({ minLength: 1, maxLength: 12, unit: fc.constantFrom(..."abcdefgh XYZ-_.é") }).filter((s) => s.trim() !== "");
+const text = fc
+  .string({ minLength: 1, maxLength: 12, unit: fc.constantFrom(..."abcdefgh XYZ-_.é") })
+  .filter((s) => s.trim() !== "");
 
 /** Operations that succeed on the users this file creates. */
 const validUserOp: fc.Arbitrary<Op> = fc.oneof(
@@ -34,7 +36,11 @@ const validUserOp: fc.Arbitrary<Op> = fc.oneof(
   text.map((v) => ({ op: "add", path: "title", value: v })),
   fc.constant({ op: "remove", path: "title" }),
   fc.constantFrom(true, false, "False", "TRUE").map((v) => ({ op: "Replace", path: "active", value: v })),
-  text.map((v) => ({ op: "add", path: "emails", value: [{ value: `${v.replace(/\W/g, "")}x@example.com`, type: "other" }] })),
+  text.map((v) => ({
+    op: "add",
+    path: "emails",
+    value: [{ value: `${v.replace(/\W/g, "")}x@example.com`, type: "other" }],
+  })),
   text.map((v) => ({ op: "replace", path: "name.givenName", value: v })),
   text.map((v) => ({ op: "Add", path: 'emails[type eq "home"].value', value: `${v.replace(/\W/g, "")}h@example.com` })),
   fc.integer({ min: 1, max: 99999 }).map((n) => ({ op: "replace", path: `${ENT}:employeeNumber`, value: String(n) })),
@@ -65,7 +71,14 @@ const withOneInvalid = <T>(valid: fc.Arbitrary<T>, invalid: fc.Arbitrary<T>, las
   });
 
 async function newUser(): Promise<string> {
-  return mustCreate(l, "/Users", oktaUser(`user${++serial}@example.com`, { title: "Engineer", phoneNumbers: [{ value: "+1 555 0100", type: "work" }] }));
+  return mustCreate(
+    l,
+    "/Users",
+    oktaUser(`user${++serial}@example.com`, {
+      title: "Engineer",
+      phoneNumbers: [{ value: "+1 555 0100", type: "work" }],
+    }),
+  );
 }
 
 describe("PATCH atomicity over HTTP", () => {
@@ -96,10 +109,16 @@ describe("PATCH atomicity over HTTP", () => {
     const validGroupOp: fc.Arbitrary<Op> = fc.oneof(
       // @GROUP@ becomes the group's id when sent, so renames never collide across runs (409).
       text.map((v) => ({ op: "replace", value: { id: "ignored", displayName: `g ${v} @GROUP@` } })),
-      fc.uniqueArray(member, { minLength: 1, maxLength: 3 }).map((ids) => ({ op: "add", path: "members", value: ids.map((value) => ({ value })) })),
+      fc
+        .uniqueArray(member, { minLength: 1, maxLength: 3 })
+        .map((ids) => ({ op: "add", path: "members", value: ids.map((value) => ({ value })) })),
       member.map((id) => ({ op: "remove", path: `members[value eq "${id}"]` })),
-      fc.uniqueArray(member, { maxLength: 3 }).map((ids) => ({ op: "Remove", path: "members", value: ids.map((value) => ({ value })) })),
-      fc.uniqueArray(member, { maxLength: 4 }).map((ids) => ({ op: "replace", path: "members", value: ids.map((value) => ({ value })) })),
+      fc
+        .uniqueArray(member, { maxLength: 3 })
+        .map((ids) => ({ op: "Remove", path: "members", value: ids.map((value) => ({ value })) })),
+      fc
+        .uniqueArray(member, { maxLength: 4 })
+        .map((ids) => ({ op: "replace", path: "members", value: ids.map((value) => ({ value })) })),
     );
     // Only the store knows these ids do not exist: a rename before them must be rolled back.
     // They go last, as does removing displayName (a later rename in the same request restores it).
@@ -120,15 +139,23 @@ describe("PATCH atomicity over HTTP", () => {
         fc.oneof(withOneInvalid(validGroupOp, invalidGroupOp), withOneInvalid(validGroupOp, invalidLast, true)),
         fc.uniqueArray(member, { maxLength: 4 }),
         async ({ all }, initial) => {
-        const g = await mustCreate(l, "/Groups", { schemas: [GROUP_SCHEMA], displayName: `group ${++serial}`, members: initial.map((value) => ({ value })) });
-        const before = await l.call("GET", `/Groups/${g}`);
-        const stateBefore = await snapshot(store);
-        const res = await l.call("PATCH", `/Groups/${g}`, JSON.parse(JSON.stringify(patchBody(...all)).replaceAll("@GROUP@", g)));
-        expect({ status: res.status, problems: scimErrorProblems(res) }).toEqual({ status: 400, problems: [] });
-        const after = await l.call("GET", `/Groups/${g}`);
-        expect(after.body).toEqual(before.body);
-        expect(after.headers.etag).toBe(before.headers.etag);
-        expect(await snapshot(store)).toEqual(stateBefore);
+          const g = await mustCreate(l, "/Groups", {
+            schemas: [GROUP_SCHEMA],
+            displayName: `group ${++serial}`,
+            members: initial.map((value) => ({ value })),
+          });
+          const before = await l.call("GET", `/Groups/${g}`);
+          const stateBefore = await snapshot(store);
+          const res = await l.call(
+            "PATCH",
+            `/Groups/${g}`,
+            JSON.parse(JSON.stringify(patchBody(...all)).replaceAll("@GROUP@", g)),
+          );
+          expect({ status: res.status, problems: scimErrorProblems(res) }).toEqual({ status: 400, problems: [] });
+          const after = await l.call("GET", `/Groups/${g}`);
+          expect(after.body).toEqual(before.body);
+          expect(after.headers.etag).toBe(before.headers.etag);
+          expect(await snapshot(store)).toEqual(stateBefore);
         },
       ),
       { numRuns: 80 },
@@ -187,25 +214,37 @@ describe("member deltas over HTTP", () => {
       { weight: 1, arbitrary: fc.constant({ kind: "clear" as const }) },
     );
     const members = async (g: string) =>
-      ((await l.call("GET", `/Groups/${g}?attributes=members`)).body.members ?? []).map((m: { value: string }) => m.value).sort();
+      ((await l.call("GET", `/Groups/${g}?attributes=members`)).body.members ?? [])
+        .map((m: { value: string }) => m.value)
+        .sort();
 
     await fc.assert(
-      fc.asyncProperty(fc.uniqueArray(id, { maxLength: 6 }), fc.array(memberOp, { minLength: 1, maxLength: 6 }), async (initial, ops) => {
-        const g = await mustCreate(l, "/Groups", { schemas: [GROUP_SCHEMA], displayName: `deltas ${++serial}`, members: initial.map((value) => ({ value })) });
-        const body = patchBody(...ops.map(toScim));
-        const first = await l.call("PATCH", `/Groups/${g}`, body);
-        expect({ status: first.status, text: first.text }).toEqual({ status: 204, text: "" });
-        const once = await members(g);
-        expect(once).toEqual(model(initial, ops));
-        const second = await l.call("PATCH", `/Groups/${g}`, body);
-        expect(second.status).toBe(204);
-        expect(await members(g)).toEqual(once);
-        // Users see it from their side too (User.groups).
-        for (const u of pool) {
-          const groups = ((await l.call("GET", `/Users/${u}?attributes=groups`)).body.groups ?? []).map((x: { value: string }) => x.value);
-          expect(groups.includes(g)).toBe(once.includes(u));
-        }
-      }),
+      fc.asyncProperty(
+        fc.uniqueArray(id, { maxLength: 6 }),
+        fc.array(memberOp, { minLength: 1, maxLength: 6 }),
+        async (initial, ops) => {
+          const g = await mustCreate(l, "/Groups", {
+            schemas: [GROUP_SCHEMA],
+            displayName: `deltas ${++serial}`,
+            members: initial.map((value) => ({ value })),
+          });
+          const body = patchBody(...ops.map(toScim));
+          const first = await l.call("PATCH", `/Groups/${g}`, body);
+          expect({ status: first.status, text: first.text }).toEqual({ status: 204, text: "" });
+          const once = await members(g);
+          expect(once).toEqual(model(initial, ops));
+          const second = await l.call("PATCH", `/Groups/${g}`, body);
+          expect(second.status).toBe(204);
+          expect(await members(g)).toEqual(once);
+          // Users see it from their side too (User.groups).
+          for (const u of pool) {
+            const groups = ((await l.call("GET", `/Users/${u}?attributes=groups`)).body.groups ?? []).map(
+              (x: { value: string }) => x.value,
+            );
+            expect(groups.includes(g)).toBe(once.includes(u));
+          }
+        },
+      ),
       { numRuns: 80 },
     );
   });

@@ -1,7 +1,12 @@
 import { compileMapping } from "../../lib/mapping/compile";
 import { evaluate, parseFilter, resolveFilter, resolveSort } from "../../lib/protocol/filter";
 import { groupResourceType, userResourceType } from "../../lib/schema/core";
-import { declareSchema, withExtensions, type AttributeDeclaration, type SchemaDeclaration } from "../../lib/schema/custom";
+import {
+  declareSchema,
+  withExtensions,
+  type AttributeDeclaration,
+  type SchemaDeclaration,
+} from "../../lib/schema/custom";
 import { normalizeResource } from "../../lib/schema/normalize";
 import { ENTERPRISE_USER_SCHEMA, GROUP_SCHEMA, USER_SCHEMA } from "../../lib/schema/urns";
 import { typeError } from "./mapping-fixtures";
@@ -18,7 +23,14 @@ const acme = declareSchema({
     { name: "contractor", type: "boolean" },
     { name: "startDate", type: "dateTime" },
     { name: "tags", type: "string", multiValued: true },
-    { name: "clearance", type: "complex", subAttributes: [{ name: "level", type: "integer" }, { name: "grantedBy", type: "string" }] },
+    {
+      name: "clearance",
+      type: "complex",
+      subAttributes: [
+        { name: "level", type: "integer" },
+        { name: "grantedBy", type: "string" },
+      ],
+    },
     { name: "homepage", type: "reference", referenceTypes: ["external"] },
     { name: "auditId", type: "string", mutability: "readOnly", returned: "always" },
   ],
@@ -37,7 +49,11 @@ describe("declareSchema", () => {
       returned: "default",
       uniqueness: "server",
     });
-    expect(acme.attributes[5].subAttributes?.[0]).toMatchObject({ name: "level", type: "integer", mutability: "readWrite" });
+    expect(acme.attributes[5].subAttributes?.[0]).toMatchObject({
+      name: "level",
+      type: "integer",
+      mutability: "readWrite",
+    });
     expect(acme.attributes[7]).toMatchObject({ mutability: "readOnly", returned: "always" });
   });
 
@@ -50,20 +66,47 @@ describe("declareSchema", () => {
     expect(schema.attributes[0].canonicalValues).toEqual(["a"]);
   });
 
-  const attr = (a: Record<string, unknown>) => ({ id: "urn:example:x", attributes: [{ name: "x", type: "string", ...a }] });
+  const attr = (a: Record<string, unknown>) => ({
+    id: "urn:example:x",
+    attributes: [{ name: "x", type: "string", ...a }],
+  });
 
   test.each<[string, unknown, string]>([
     ["not an object", null, "needs { id, attributes }"],
     ["id not a URN", { id: "acme", attributes: [{ name: "x", type: "string" }] }, "must be a URN"],
     ["id with spaces", { id: "urn:acme user", attributes: [{ name: "x", type: "string" }] }, "must be a URN"],
     ["a core schema id", { id: USER_SCHEMA, attributes: [{ name: "x", type: "string" }] }, "standard schemas"],
-    ["the enterprise id in another case", { id: ENTERPRISE_USER_SCHEMA.toUpperCase(), attributes: [{ name: "x", type: "string" }] }, "standard schemas"],
+    [
+      "the enterprise id in another case",
+      { id: ENTERPRISE_USER_SCHEMA.toUpperCase(), attributes: [{ name: "x", type: "string" }] },
+      "standard schemas",
+    ],
     ["no attributes", { id: "urn:example:x", attributes: [] }, "non-empty list"],
     ["name with a colon", attr({ name: "a:b" }), "must start with a letter"],
     ["name with a dot", attr({ name: "a.b" }), "must start with a letter"],
     ["name starting with a digit", attr({ name: "1a" }), "must start with a letter"],
-    ["duplicate names, ignoring case", { id: "urn:example:x", attributes: [{ name: "costCenter", type: "string" }, { name: "CostCenter", type: "string" }] }, "declared twice"],
-    ["duplicate sub-attributes", attr({ type: "complex", subAttributes: [{ name: "a", type: "string" }, { name: "A", type: "string" }] }), "declared twice"],
+    [
+      "duplicate names, ignoring case",
+      {
+        id: "urn:example:x",
+        attributes: [
+          { name: "costCenter", type: "string" },
+          { name: "CostCenter", type: "string" },
+        ],
+      },
+      "declared twice",
+    ],
+    [
+      "duplicate sub-attributes",
+      attr({
+        type: "complex",
+        subAttributes: [
+          { name: "a", type: "string" },
+          { name: "A", type: "string" },
+        ],
+      }),
+      "declared twice",
+    ],
     ["no type", { id: "urn:example:x", attributes: [{ name: "x" }] }, '"type" is required'],
     ["bad type", attr({ type: "text" }), '"type" must be one of'],
     ["bad mutability", attr({ mutability: "readonly" }), '"mutability" must be one of'],
@@ -73,7 +116,14 @@ describe("declareSchema", () => {
     ["canonicalValues not strings", attr({ canonicalValues: [1] }), "list of strings"],
     ["referenceTypes on a string", attr({ referenceTypes: ["User"] }), "only applies to reference"],
     ["complex without subAttributes", attr({ type: "complex" }), 'needs "subAttributes"'],
-    ["nested complex", attr({ type: "complex", subAttributes: [{ name: "inner", type: "complex", subAttributes: [{ name: "z", type: "string" }] }] }), "cannot be complex"],
+    [
+      "nested complex",
+      attr({
+        type: "complex",
+        subAttributes: [{ name: "inner", type: "complex", subAttributes: [{ name: "z", type: "string" }] }],
+      }),
+      "cannot be complex",
+    ],
     ["subAttributes on a string", attr({ subAttributes: [{ name: "z", type: "string" }] }), "only complex attributes"],
     ["an unknown option", attr({ requried: true }), 'unknown option "requried"'],
   ])("%s is a TypeError", (_name, decl, message) => {
@@ -95,14 +145,29 @@ describe("withExtensions", () => {
     const strict = withExtensions(userResourceType, [acme], [ACME, ENTERPRISE_USER_SCHEMA]);
     expect(strict.extensions.every((e) => e.required)).toBe(true);
     expect(userResourceType.extensions[0].required).toBe(false);
-    expect(scimErrorOf(() => normalizeResource(strict, { userName: "u", [ENTERPRISE_USER_SCHEMA]: { department: "x" } })).detail).toContain(ACME);
+    expect(
+      scimErrorOf(() => normalizeResource(strict, { userName: "u", [ENTERPRISE_USER_SCHEMA]: { department: "x" } }))
+        .detail,
+    ).toContain(ACME);
   });
 
   test.each<[string, () => unknown, string]>([
     ["the same extension twice", () => withExtensions(users, [acme]), "already has schema"],
-    ["the core schema as an extension", () => withExtensions(groupResourceType, [{ ...acme, id: GROUP_SCHEMA }]), "already has schema"],
-    ["requiring an unknown extension", () => withExtensions(userResourceType, [acme], ["urn:example:nope"]), 'no extension "urn:example:nope"'],
-    ["a declaration instead of a schema", () => withExtensions(userResourceType, [{ id: ACME } as never]), "declareSchema()"],
+    [
+      "the core schema as an extension",
+      () => withExtensions(groupResourceType, [{ ...acme, id: GROUP_SCHEMA }]),
+      "already has schema",
+    ],
+    [
+      "requiring an unknown extension",
+      () => withExtensions(userResourceType, [acme], ["urn:example:nope"]),
+      'no extension "urn:example:nope"',
+    ],
+    [
+      "a declaration instead of a schema",
+      () => withExtensions(userResourceType, [{ id: ACME } as never]),
+      "declareSchema()",
+    ],
   ])("%s is a TypeError", (_name, fn, message) => {
     expect(typeError(fn)).toContain(message);
   });
@@ -111,7 +176,14 @@ describe("withExtensions", () => {
     const out = normalizeResource(users, {
       schemas: [USER_SCHEMA, ACME],
       userName: "u",
-      [ACME]: { BadgeNumber: "42", costCode: "R&D", contractor: "False", tags: "solo", clearance: { Level: 3 }, auditId: "client-sent" },
+      [ACME]: {
+        BadgeNumber: "42",
+        costCode: "R&D",
+        contractor: "False",
+        tags: "solo",
+        clearance: { Level: 3 },
+        auditId: "client-sent",
+      },
       [`${ACME}:homepage`]: "https://example.com/u",
     });
     expect(out[ACME]).toEqual({
@@ -130,7 +202,14 @@ describe("withExtensions", () => {
   test("resolveFilter and evaluate: custom attributes by URN or plain name, typed literals", () => {
     const record = normalizeResource(users, {
       userName: "u",
-      [ACME]: { badgeNumber: 42, costCode: "R&D", contractor: true, startDate: "2024-01-31T12:00:00Z", tags: ["a", "b"], clearance: { level: 3 } },
+      [ACME]: {
+        badgeNumber: 42,
+        costCode: "R&D",
+        contractor: true,
+        startDate: "2024-01-31T12:00:00Z",
+        tags: ["a", "b"],
+        clearance: { level: 3 },
+      },
     });
     const matches = (text: string) => evaluate(resolveFilter(users, parseFilter(text)), record);
     expect(matches(`${ACME}:badgeNumber gt 40`)).toBe(true);
@@ -143,7 +222,9 @@ describe("withExtensions", () => {
     expect(matches(`${ACME} pr`)).toBe(true);
     expect(matches(`schemas eq "${ACME}"`)).toBe(true);
     expect(scimErrorOf(() => resolveFilter(users, parseFilter("contractor gt true"))).scimType).toBe("invalidFilter");
-    expect(scimErrorOf(() => resolveFilter(users, parseFilter(`${ACME}:shoeSize eq 1`))).scimType).toBe("invalidFilter");
+    expect(scimErrorOf(() => resolveFilter(users, parseFilter(`${ACME}:shoeSize eq 1`))).scimType).toBe(
+      "invalidFilter",
+    );
     expect(resolveSort(users, `${ACME}:badgeNumber`, undefined)?.path).toEqual([ACME, "badgeNumber"]);
   });
 
@@ -154,12 +235,17 @@ describe("withExtensions", () => {
       { scim: `${ACME}:clearance.level`, app: "clearance_level" },
       { scim: `${ACME}:auditId`, app: "audit_id", direction: "toScim" },
     ]);
-    expect(mapping.toRecord({ userName: "u", [ACME]: { badgeNumber: 7, clearance: { level: 2 }, auditId: "x" } })).toEqual({
+    expect(
+      mapping.toRecord({ userName: "u", [ACME]: { badgeNumber: 7, clearance: { level: 2 }, auditId: "x" } }),
+    ).toEqual({
       login: "u",
       badge: 7,
       clearance_level: 2,
     });
-    expect(mapping.fromRecord({ login: "u", badge: 7, audit_id: "a1" })).toEqual({ userName: "u", [ACME]: { badgeNumber: 7, auditId: "a1" } });
+    expect(mapping.fromRecord({ login: "u", badge: 7, audit_id: "a1" })).toEqual({
+      userName: "u",
+      [ACME]: { badgeNumber: 7, auditId: "a1" },
+    });
     expect(mapping.mapFilter(resolveFilter(users, parseFilter("badgeNumber ge 5")))).toEqual({
       op: "ge",
       attrPath: { path: ["badge"], type: "integer", caseExact: false, multiValued: false },

@@ -6,7 +6,12 @@ const ENT = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 const bjensen = {
   id: "2819c223-7f76-453a-919d-413861904646",
   externalId: "bjensen",
-  meta: { resourceType: "User", created: new Date("2026-01-01T00:00:00Z"), lastModified: "2026-03-01T12:00:00.500Z", version: 'W/"3"' },
+  meta: {
+    resourceType: "User",
+    created: new Date("2026-01-01T00:00:00Z"),
+    lastModified: "2026-03-01T12:00:00.500Z",
+    version: 'W/"3"',
+  },
   userName: "bjensen@example.com",
   name: { familyName: "Jensen", givenName: "Barbara", middleName: "" },
   displayName: "Babs Jensen",
@@ -23,7 +28,12 @@ const bjensen = {
 
 const okta = {
   id: "b",
-  meta: { resourceType: "User", created: "2026-02-01T00:00:00Z", lastModified: new Date("2026-02-01T00:00:00Z"), version: "1" },
+  meta: {
+    resourceType: "User",
+    created: "2026-02-01T00:00:00Z",
+    lastModified: new Date("2026-02-01T00:00:00Z"),
+    version: "1",
+  },
   userName: "Test.User@okta.local",
   active: "False",
   title: null,
@@ -34,7 +44,8 @@ const okta = {
   name: {},
 };
 
-const userMatches = (text: string, target: unknown) => evaluate(resolveFilter(userResourceType, parseFilter(text)), target);
+const userMatches = (text: string, target: unknown) =>
+  evaluate(resolveFilter(userResourceType, parseFilter(text)), target);
 
 describe("string comparisons", () => {
   test.each([

@@ -30,13 +30,23 @@ describe("narrowFilter on Groups (which define no userName, title or enterprise 
     ['not (userName eq "a") and displayName eq "b"', 'displayName eq "b"'],
     ['userName ne "a" or displayName eq "b"', true],
     ['(title pr or members pr) and not (displayName sw "x")', 'members pr and not (displayName sw "x")'],
-    [`schemas eq "urn:ietf:params:scim:schemas:core:2.0:User"`, `schemas eq "urn:ietf:params:scim:schemas:core:2.0:User"`],
+    [
+      `schemas eq "urn:ietf:params:scim:schemas:core:2.0:User"`,
+      `schemas eq "urn:ietf:params:scim:schemas:core:2.0:User"`,
+    ],
   ] as const)("%s -> %s", (text, expected) => {
     expect(onGroups(text)).toEqual(expected);
   });
 
   test("a folded constant is what the evaluator answers for a user lacking the attribute", () => {
-    for (const text of ['title eq "a"', 'title ne "a"', "title pr", "not (title pr)", 'title eq null', 'title co "x" or not (title sw "y")']) {
+    for (const text of [
+      'title eq "a"',
+      'title ne "a"',
+      "title pr",
+      "not (title pr)",
+      "title eq null",
+      'title co "x" or not (title sw "y")',
+    ]) {
       const folded = narrowFilter(groupResourceType, parseFilter(text));
       expect(typeof folded).toBe("boolean");
       expect(evaluate(resolveFilter(userResourceType, parseFilter(text)), { id: "1", userName: "u" })).toBe(folded);
@@ -44,6 +54,10 @@ describe("narrowFilter on Groups (which define no userName, title or enterprise 
   });
 
   test("attrPathsOf lists the resource-level paths tested", () => {
-    expect(attrPathsOf(parseFilter('a eq "1" and (not (b pr) or emails[type eq "x"])')).map((p) => p.name)).toEqual(["a", "b", "emails"]);
+    expect(attrPathsOf(parseFilter('a eq "1" and (not (b pr) or emails[type eq "x"])')).map((p) => p.name)).toEqual([
+      "a",
+      "b",
+      "emails",
+    ]);
   });
 });

@@ -27,7 +27,9 @@ const nameChars = [...letters, ..."0123456789-_".split("")];
 // "not" followed by anything but "(" would be a syntax error, so it is no attribute name.
 const attrName = fc
   .oneof(
-    fc.tuple(fc.constantFrom(...letters), fc.string({ unit: fc.constantFrom(...nameChars), maxLength: 8 })).map(([a, b]) => a + b),
+    fc
+      .tuple(fc.constantFrom(...letters), fc.string({ unit: fc.constantFrom(...nameChars), maxLength: 8 }))
+      .map(([a, b]) => a + b),
     fc.constantFrom("$ref", "$REF", "and", "or", "pr", "eq", "true", "null", "userName", "emails"),
   )
   .filter((n) => n.toLowerCase() !== "not");
@@ -38,21 +40,23 @@ const uri = fc.oneof(
     "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User",
     "URN:example:v1.2",
   ),
-  fc.array(fc.string({ unit: fc.constantFrom(...nameChars, "."), minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 4 }).map(
-    (parts) => `urn:${parts.join(":")}`,
-  ),
+  fc
+    .array(fc.string({ unit: fc.constantFrom(...nameChars, "."), minLength: 1, maxLength: 6 }), {
+      minLength: 1,
+      maxLength: 4,
+    })
+    .map((parts) => `urn:${parts.join(":")}`),
 );
 
 function attrPathArb(withSub: boolean): fc.Arbitrary<AttrPath> {
-  return fc.record(
-    { uri, name: attrName, subAttr: withSub ? attrName : fc.constant(undefined) },
-    { requiredKeys: ["name"] },
-  ).map((p) => {
-    const out: AttrPath = { name: p.name };
-    if (p.uri !== undefined) out.uri = p.uri;
-    if (p.subAttr !== undefined) out.subAttr = p.subAttr;
-    return out;
-  });
+  return fc
+    .record({ uri, name: attrName, subAttr: withSub ? attrName : fc.constant(undefined) }, { requiredKeys: ["name"] })
+    .map((p) => {
+      const out: AttrPath = { name: p.name };
+      if (p.uri !== undefined) out.uri = p.uri;
+      if (p.subAttr !== undefined) out.subAttr = p.subAttr;
+      return out;
+    });
 }
 
 // Literals the parser takes: "\u0000" is refused (no store keeps it; filter-parse.test.ts).
@@ -77,7 +81,10 @@ function filterArb(allowValuePath: boolean): fc.Arbitrary<Filter> {
     filter: fc.oneof(
       { depthSize: "small", withCrossShrink: true },
       tie("leaf"),
-      fc.record({ op: fc.constantFrom("and" as const, "or" as const), filters: fc.array(tie("filter"), { minLength: 2, maxLength: 3 }) }),
+      fc.record({
+        op: fc.constantFrom("and" as const, "or" as const),
+        filters: fc.array(tie("filter"), { minLength: 2, maxLength: 3 }),
+      }),
       fc.record({ op: fc.constant("not" as const), filter: tie("filter") }),
       ...(allowValuePath
         ? [fc.record({ op: fc.constant("valuePath" as const), attrPath: attrPathArb(false), filter: filterArb(false) })]
@@ -126,10 +133,47 @@ describe("print -> parse round trip", () => {
 
 describe("arbitrary input never throws anything but a 400 ScimError, and finishes fast", () => {
   const pieces = [
-    "(", ")", "[", "]", '"', "\\", " ", "\t", "\n", "\u0000", "and", "or", "not", "eq", "pr", "gt", "co",
-    "userName", "emails", ".value", "name.familyName", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:",
-    "manager.value", "true", "null", "12", "-1.5e3", '"x"', '"\\u00', '\\"', "\\u0041", "😀", "\uD800", ":", ".",
-    "meta.lastModified", '"2026-01-01T00:00:00Z"', "active", '"True"', "emails[type eq \"work\"]", "$ref",
+    "(",
+    ")",
+    "[",
+    "]",
+    '"',
+    "\\",
+    " ",
+    "\t",
+    "\n",
+    "\u0000",
+    "and",
+    "or",
+    "not",
+    "eq",
+    "pr",
+    "gt",
+    "co",
+    "userName",
+    "emails",
+    ".value",
+    "name.familyName",
+    "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:",
+    "manager.value",
+    "true",
+    "null",
+    "12",
+    "-1.5e3",
+    '"x"',
+    '"\\u00',
+    '\\"',
+    "\\u0041",
+    "😀",
+    "\uD800",
+    ":",
+    ".",
+    "meta.lastModified",
+    '"2026-01-01T00:00:00Z"',
+    "active",
+    '"True"',
+    'emails[type eq "work"]',
+    "$ref",
   ];
   const soup = fc.array(fc.constantFrom(...pieces), { maxLength: 40 }).map((p) => p.join(""));
   const anyText = fc.oneof(soup, fc.string({ unit: "binary", maxLength: 200 }), fc.string({ maxLength: 200 }));
@@ -150,7 +194,11 @@ describe("arbitrary input never throws anything but a 400 ScimError, and finishe
       fc.property(anyText, (text) => {
         attempt(text, () => {
           const resolved = resolveFilter(userResourceType, parseFilter(text));
-          evaluate(resolved, { userName: "x", emails: [{ value: "y", type: "work" }], meta: { lastModified: new Date() } });
+          evaluate(resolved, {
+            userName: "x",
+            emails: [{ value: "y", type: "work" }],
+            meta: { lastModified: new Date() },
+          });
         });
       }),
       { numRuns: 3000 },
@@ -172,20 +220,58 @@ describe("differential test against scim2-parse-filter (where it is right)", () 
   // so the generated filters stay inside that domain: lower-case values, no escapes, no ne,
   // single-comparison value filters, and records without null/empty values.
   const records = [
-    { userName: "alice", displayName: "alice smith", title: "engineer", emails: [{ value: "alice@x.com", type: "work" }] },
-    { userName: "bob", displayName: "bob jones", emails: [{ value: "bob@y.org", type: "home" }, { value: "bj@x.com", type: "work" }] },
+    {
+      userName: "alice",
+      displayName: "alice smith",
+      title: "engineer",
+      emails: [{ value: "alice@x.com", type: "work" }],
+    },
+    {
+      userName: "bob",
+      displayName: "bob jones",
+      emails: [
+        { value: "bob@y.org", type: "home" },
+        { value: "bj@x.com", type: "work" },
+      ],
+    },
     { userName: "carol", title: "manager" },
     { userName: "dave", displayName: "dave", title: "engineer", emails: [{ value: "dave@y.org", type: "other" }] },
-    { userName: "erin", emails: [{ value: "erin@x.com", type: "work" }, { value: "erin@y.org", type: "home" }] },
+    {
+      userName: "erin",
+      emails: [
+        { value: "erin@x.com", type: "work" },
+        { value: "erin@y.org", type: "home" },
+      ],
+    },
     {},
   ];
-  const words = ["alice", "bob", "carol", "dave", "erin", "smith", "jones", "engineer", "manager", "x.com", "y.org", "work", "home", "a", "e", "@", ""];
+  const words = [
+    "alice",
+    "bob",
+    "carol",
+    "dave",
+    "erin",
+    "smith",
+    "jones",
+    "engineer",
+    "manager",
+    "x.com",
+    "y.org",
+    "work",
+    "home",
+    "a",
+    "e",
+    "@",
+    "",
+  ];
   const value = fc.constantFrom(...words);
   const simpleAttr = fc.constantFrom("userName", "displayName", "title", "emails.value", "emails.type");
   const op = fc.constantFrom("eq", "co", "sw", "ew");
   const comparison = fc.tuple(simpleAttr, op, value).map(([a, o, v]) => `${a} ${o} "${v}"`);
   const presence = simpleAttr.map((a) => `${a} pr`);
-  const valuePath = fc.tuple(fc.constantFrom("type", "value"), op, value).map(([a, o, v]) => `emails[${a} ${o} "${v}"]`);
+  const valuePath = fc
+    .tuple(fc.constantFrom("type", "value"), op, value)
+    .map(([a, o, v]) => `emails[${a} ${o} "${v}"]`);
 
   const { expr } = fc.letrec<{ expr: string }>((tie) => ({
     expr: fc.oneof(

@@ -1,4 +1,10 @@
-import { parseFilter, resolveAttrPath, resolveFilter, resolveValueFilter, type ResolvedFilter } from "../../lib/protocol/filter";
+import {
+  parseFilter,
+  resolveAttrPath,
+  resolveFilter,
+  resolveValueFilter,
+  type ResolvedFilter,
+} from "../../lib/protocol/filter";
 import { groupResourceType, userResourceType } from "../../lib/schema/core";
 import { locateAttribute } from "../../lib/schema/resolve";
 import { scimErrorOf } from "./scim-error";
@@ -7,7 +13,12 @@ const ENT = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 const user = (text: string) => resolveFilter(userResourceType, parseFilter(text));
 const group = (text: string) => resolveFilter(groupResourceType, parseFilter(text));
 
-const str = (path: string[], multiValued = false, caseExact = false) => ({ path, type: "string" as const, caseExact, multiValued });
+const str = (path: string[], multiValued = false, caseExact = false) => ({
+  path,
+  type: "string" as const,
+  caseExact,
+  multiValued,
+});
 
 describe("paths resolve to canonical record keys", () => {
   test.each([
@@ -36,7 +47,9 @@ describe("paths resolve to canonical record keys", () => {
       attrPath: { path: ["meta", "lastModified"], type: "dateTime", caseExact: false, multiValued: false },
       compValue: "2026-01-01T00:00:00.000Z",
     });
-    expect(user('meta.created ge "2026-01-01T02:00:00+02:00"')).toMatchObject({ compValue: "2026-01-01T00:00:00.000Z" });
+    expect(user('meta.created ge "2026-01-01T02:00:00+02:00"')).toMatchObject({
+      compValue: "2026-01-01T00:00:00.000Z",
+    });
   });
 
   test("$ref in members", () => {
@@ -44,9 +57,15 @@ describe("paths resolve to canonical record keys", () => {
   });
 
   test("pr on complex attributes and on a whole extension", () => {
-    expect(user("name pr")).toEqual({ op: "pr", attrPath: { path: ["name"], type: "complex", caseExact: false, multiValued: false } });
+    expect(user("name pr")).toEqual({
+      op: "pr",
+      attrPath: { path: ["name"], type: "complex", caseExact: false, multiValued: false },
+    });
     expect(user("emails pr")).toMatchObject({ attrPath: { path: ["emails"], multiValued: true } });
-    expect(user(`${ENT} pr`)).toEqual({ op: "pr", attrPath: { path: [ENT], type: "complex", caseExact: false, multiValued: false } });
+    expect(user(`${ENT} pr`)).toEqual({
+      op: "pr",
+      attrPath: { path: [ENT], type: "complex", caseExact: false, multiValued: false },
+    });
   });
 
   test("resolveAttrPath", () => {
@@ -73,7 +92,7 @@ describe("value paths", () => {
       },
     });
   });
-  test("Entra's roles[primary eq \"True\"] coerces to a boolean", () => {
+  test('Entra\'s roles[primary eq "True"] coerces to a boolean', () => {
     expect(user('roles[primary eq "True"]')).toMatchObject({
       filter: { op: "eq", attrPath: { path: ["primary"], type: "boolean" }, compValue: true },
     });
@@ -102,20 +121,27 @@ describe("resolveValueFilter (PATCH)", () => {
       compValue: "2819c223",
     });
   });
-  test("emails[type eq work and primary eq \"true\"]", () => {
+  test('emails[type eq work and primary eq "true"]', () => {
     const parent = locateAttribute(userResourceType, { name: "EMAILS" })!;
-    expect(resolveValueFilter(userResourceType, parent, parseFilter('type eq "work" and primary eq "true"'))).toMatchObject({
+    expect(
+      resolveValueFilter(userResourceType, parent, parseFilter('type eq "work" and primary eq "true"')),
+    ).toMatchObject({
       op: "and",
-      filters: [{ attrPath: { path: ["type"] } }, { attrPath: { path: ["primary"], type: "boolean" }, compValue: true }],
+      filters: [
+        { attrPath: { path: ["type"] } },
+        { attrPath: { path: ["primary"], type: "boolean" }, compValue: true },
+      ],
     });
   });
   test("errors", () => {
     const emails = locateAttribute(userResourceType, { name: "emails" })!;
     const userName = locateAttribute(userResourceType, { name: "userName" })!;
-    expect(scimErrorOf(() => resolveValueFilter(userResourceType, emails, parseFilter('nope eq "x"'))).scimType).toBe("invalidFilter");
-    expect(scimErrorOf(() => resolveValueFilter(userResourceType, userName, parseFilter('value eq "x"'))).scimType).toBe(
+    expect(scimErrorOf(() => resolveValueFilter(userResourceType, emails, parseFilter('nope eq "x"'))).scimType).toBe(
       "invalidFilter",
     );
+    expect(
+      scimErrorOf(() => resolveValueFilter(userResourceType, userName, parseFilter('value eq "x"'))).scimType,
+    ).toBe("invalidFilter");
   });
 });
 
@@ -177,23 +203,28 @@ describe("operator / type combinations", () => {
     expect(err.scimType).toBe("invalidFilter");
   });
 
-  test.each(['userName gt "a"', 'meta.lastModified le "2026-01-01T00:00:00Z"', 'x509Certificates.value eq "x"', "active ne false"])(
-    "%s is accepted",
-    (text) => {
-      expect(() => user(text)).not.toThrow();
-    },
-  );
+  test.each([
+    'userName gt "a"',
+    'meta.lastModified le "2026-01-01T00:00:00Z"',
+    'x509Certificates.value eq "x"',
+    "active ne false",
+  ])("%s is accepted", (text) => {
+    expect(() => user(text)).not.toThrow();
+  });
 });
 
 describe("unknown attributes", () => {
-  test.each(['nope eq "x"', 'name.nope eq "x"', 'urn:example:Other:thing eq "x"', `${ENT}:userName eq "x"`, "members pr"])(
-    "%s names the attribute",
-    (text) => {
-      const err = scimErrorOf(() => user(text));
-      expect(err.scimType).toBe("invalidFilter");
-      expect(err.detail).toMatch(/Unknown attribute/);
-    },
-  );
+  test.each([
+    'nope eq "x"',
+    'name.nope eq "x"',
+    'urn:example:Other:thing eq "x"',
+    `${ENT}:userName eq "x"`,
+    "members pr",
+  ])("%s names the attribute", (text) => {
+    const err = scimErrorOf(() => user(text));
+    expect(err.scimType).toBe("invalidFilter");
+    expect(err.detail).toMatch(/Unknown attribute/);
+  });
 });
 
 describe("schemas (RFC 7644 3.4.2.2 example)", () => {

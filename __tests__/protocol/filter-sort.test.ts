@@ -8,13 +8,33 @@ describe("resolveSort", () => {
   test.each([
     ["userName", undefined, { path: ["userName"], multiValued: false, caseExact: false, descending: false }],
     ["USERNAME", "Descending", { path: ["userName"], multiValued: false, caseExact: false, descending: true }],
-    ["name.familyName", "ascending", { path: ["name", "familyName"], multiValued: false, caseExact: false, descending: false }],
+    [
+      "name.familyName",
+      "ascending",
+      { path: ["name", "familyName"], multiValued: false, caseExact: false, descending: false },
+    ],
     ["emails", undefined, { path: ["emails", "value"], multiValued: true, caseExact: false, descending: false }],
-    ["emails.value", "DESCENDING", { path: ["emails", "value"], multiValued: true, caseExact: false, descending: true }],
-    ["meta.lastModified", undefined, { path: ["meta", "lastModified"], multiValued: false, caseExact: false, descending: false }],
+    [
+      "emails.value",
+      "DESCENDING",
+      { path: ["emails", "value"], multiValued: true, caseExact: false, descending: true },
+    ],
+    [
+      "meta.lastModified",
+      undefined,
+      { path: ["meta", "lastModified"], multiValued: false, caseExact: false, descending: false },
+    ],
     ["id", undefined, { path: ["id"], multiValued: false, caseExact: true, descending: false }],
-    [`${ENT}:employeeNumber`, undefined, { path: [ENT, "employeeNumber"], multiValued: false, caseExact: false, descending: false }],
-    ["urn:ietf:params:scim:schemas:core:2.0:User:userName", "", { path: ["userName"], multiValued: false, caseExact: false, descending: false }],
+    [
+      `${ENT}:employeeNumber`,
+      undefined,
+      { path: [ENT, "employeeNumber"], multiValued: false, caseExact: false, descending: false },
+    ],
+    [
+      "urn:ietf:params:scim:schemas:core:2.0:User:userName",
+      "",
+      { path: ["userName"], multiValued: false, caseExact: false, descending: false },
+    ],
   ])("sortBy=%s sortOrder=%s", (sortBy, sortOrder, spec) => {
     expect(resolveSort(userResourceType, sortBy, sortOrder)).toEqual(spec);
   });
@@ -68,10 +88,23 @@ describe("compareRecords", () => {
   };
 
   const records = [
-    { id: "1", userName: "carol", name: { familyName: "Zed" }, emails: [{ value: "z@x", primary: false }, { value: "a@x", primary: true }] },
+    {
+      id: "1",
+      userName: "carol",
+      name: { familyName: "Zed" },
+      emails: [
+        { value: "z@x", primary: false },
+        { value: "a@x", primary: true },
+      ],
+    },
     { id: "2", userName: "Alice", emails: [{ value: "m@x" }] },
     { id: "3", userName: "bob", name: { familyName: "" }, emails: [] },
-    { id: "4", userName: "alice2", name: { familyName: "adams" }, emails: [{ value: "b@x", primary: "True" }, { value: "0@x" }] },
+    {
+      id: "4",
+      userName: "alice2",
+      name: { familyName: "adams" },
+      emails: [{ value: "b@x", primary: "True" }, { value: "0@x" }],
+    },
     { id: "5", name: { familyName: "Brown" } },
   ];
 
@@ -108,7 +141,9 @@ describe("compareRecords", () => {
     expect(Object.is(cmp({}, {}), -0)).toBe(false);
   });
   test("plain strings in a multi-valued attribute (Okta roles) sort by themselves", () => {
-    expect(sortIds([{ id: "1", roles: ["viewer"] }, { id: "2", roles: ["admin", "zed"] }, { id: "3" }], "roles")).toEqual(["2", "1", "3"]);
+    expect(
+      sortIds([{ id: "1", roles: ["viewer"] }, { id: "2", roles: ["admin", "zed"] }, { id: "3" }], "roles"),
+    ).toEqual(["2", "1", "3"]);
   });
   test("odd targets do not throw", () => {
     const cmp = compareRecords(resolveSort(userResourceType, "emails", undefined)!);

@@ -6,7 +6,8 @@ async function* each<T>(items: T[]): AsyncGenerator<T> {
 
 async function pieces<T>(total: number, startIndex: number, items: T[]): Promise<string[]> {
   const out = [];
-  for await (const piece of listPageJson(listPage(total, { startIndex, count: 100 }, items.length, each(items)))) out.push(piece);
+  for await (const piece of listPageJson(listPage(total, { startIndex, count: 100 }, items.length, each(items))))
+    out.push(piece);
   return out;
 }
 
@@ -14,7 +15,12 @@ describe("listPageJson", () => {
   test.each<[string, number, number, Record<string, unknown>[]]>([
     ["empty", 0, 1, []],
     ["one", 1, 1, [{ id: "a", displayName: "A" }]],
-    ["several, later page", 250, 101, [{ id: "a" }, { id: "b", members: [{ value: "x" }] }, { id: "c", note: 'quote " and ] }' }]],
+    [
+      "several, later page",
+      250,
+      101,
+      [{ id: "a" }, { id: "b", members: [{ value: "x" }] }, { id: "c", note: 'quote " and ] }' }],
+    ],
   ])("%s: the pieces join to exactly JSON.stringify(listResponse(...))", async (_name, total, startIndex, items) => {
     const joined = (await pieces(total, startIndex, items)).join("");
     expect(joined).toBe(JSON.stringify(listResponse(total, { startIndex, count: 100 }, items)));

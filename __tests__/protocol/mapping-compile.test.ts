@@ -21,17 +21,49 @@ describe("compileMapping: start-up errors say what to change", () => {
     ["meta", [...base, { scim: "meta.created", app: "x" }], '"meta" is kept by the server'],
     ["groups", [...base, { scim: "groups", app: "x" }], '"groups" is kept by the server'],
     ["password", [...base, { scim: "password", app: "x" }], "never passed"],
-    ["a selector on a single-valued attribute", [...base, { scim: 'name[givenName eq "x"].familyName', app: "x" }], "needs a multi-valued complex"],
+    [
+      "a selector on a single-valued attribute",
+      [...base, { scim: 'name[givenName eq "x"].familyName', app: "x" }],
+      "needs a multi-valued complex",
+    ],
     ["a selector with co", [...base, { scim: 'emails[value co "@x"].value', app: "x" }], "only join"],
-    ["a selector with or", [...base, { scim: 'emails[type eq "work" or primary eq true].value', app: "x" }], "only join"],
+    [
+      "a selector with or",
+      [...base, { scim: 'emails[type eq "work" or primary eq true].value', app: "x" }],
+      "only join",
+    ],
     ["a selector with not", [...base, { scim: 'emails[not (type eq "work")].value', app: "x" }], "only join"],
-    ["a selector on an unknown sub-attribute", [...base, { scim: 'emails[kind eq "work"].value', app: "x" }], 'no sub-attribute "kind"'],
-    ["a selector naming one field twice", [...base, { scim: 'emails[type eq "work" and type eq "home"].value', app: "x" }], "twice"],
-    ["a selector value of the wrong type", [...base, { scim: 'emails[primary eq "yes"].value', app: "x" }], "selector value"],
+    [
+      "a selector on an unknown sub-attribute",
+      [...base, { scim: 'emails[kind eq "work"].value', app: "x" }],
+      'no sub-attribute "kind"',
+    ],
+    [
+      "a selector naming one field twice",
+      [...base, { scim: 'emails[type eq "work" and type eq "home"].value', app: "x" }],
+      "twice",
+    ],
+    [
+      "a selector value of the wrong type",
+      [...base, { scim: 'emails[primary eq "yes"].value', app: "x" }],
+      "selector value",
+    ],
     ["a selector with null", [...base, { scim: "emails[type eq null].value", app: "x" }], "null"],
-    ["mapping a field the selector fixes", [...base, { scim: 'emails[type eq "work"].type', app: "x" }], "fixed by the selector"],
-    ["a sub-attribute of a multi-valued attribute without a selector", [...base, { scim: "emails.value", app: "x" }], "emails[primary eq true].value"],
-    ["readOnly without direction toScim", [...base, { scim: `${ENT}:manager.displayName`, app: "x" }], 'direction "toScim"'],
+    [
+      "mapping a field the selector fixes",
+      [...base, { scim: 'emails[type eq "work"].type', app: "x" }],
+      "fixed by the selector",
+    ],
+    [
+      "a sub-attribute of a multi-valued attribute without a selector",
+      [...base, { scim: "emails.value", app: "x" }],
+      "emails[primary eq true].value",
+    ],
+    [
+      "readOnly without direction toScim",
+      [...base, { scim: `${ENT}:manager.displayName`, app: "x" }],
+      'direction "toScim"',
+    ],
     ["invert on a string", [...base, { scim: "title", app: "x", invert: true }], '"invert" only applies'],
     ["invert not a boolean", [...base, { scim: "active", app: "x", invert: "yes" }], '"invert" must be'],
     ["toApp not a function", [...base, { scim: "title", app: "x", toApp: "upper" }], '"toApp" must be a function'],
@@ -45,24 +77,59 @@ describe("compileMapping: start-up errors say what to change", () => {
     ["app root id", [...base, { scim: "title", app: "id" }], "beside the record"],
     ["app root meta", [...base, { scim: "title", app: "Meta.x" }], "beside the record"],
     ["two pairs writing one app path", [...base, { scim: "title", app: "login" }], "is also written by"],
-    ["app paths inside one another", [...base, { scim: "title", app: "profile" }, { scim: "nickName", app: "profile.nick" }], "overlaps"],
+    [
+      "app paths inside one another",
+      [...base, { scim: "title", app: "profile" }, { scim: "nickName", app: "profile.nick" }],
+      "overlaps",
+    ],
     ["one SCIM attribute twice", [...base, { scim: "title", app: "a" }, { scim: "Title", app: "b" }], "already mapped"],
     ["whole and part", [...base, { scim: "name", app: "a" }, { scim: "name.givenName", app: "b" }], "already mapped"],
-    ["part then whole", [...base, { scim: "name.givenName", app: "b" }, { scim: "name", app: "a" }], "already mapped in part"],
-    ["whole element and its part", [...base, { scim: "emails[primary eq true]", app: "a" }, { scim: "emails[primary eq true].value", app: "b" }], "already mapped"],
-    ["one sub-attribute of one selector twice", [...base, { scim: 'emails[type eq "work"].value', app: "a" }, { scim: 'emails[type eq "Work"].value', app: "b" }], "already mapped"],
-    ["selectors that can pick one element", [...base, { scim: "emails[primary eq true].value", app: "a" }, { scim: 'emails[type eq "work"].value', app: "b" }], "make them exclusive"],
+    [
+      "part then whole",
+      [...base, { scim: "name.givenName", app: "b" }, { scim: "name", app: "a" }],
+      "already mapped in part",
+    ],
+    [
+      "whole element and its part",
+      [...base, { scim: "emails[primary eq true]", app: "a" }, { scim: "emails[primary eq true].value", app: "b" }],
+      "already mapped",
+    ],
+    [
+      "one sub-attribute of one selector twice",
+      [...base, { scim: 'emails[type eq "work"].value', app: "a" }, { scim: 'emails[type eq "Work"].value', app: "b" }],
+      "already mapped",
+    ],
+    [
+      "selectors that can pick one element",
+      [
+        ...base,
+        { scim: "emails[primary eq true].value", app: "a" },
+        { scim: 'emails[type eq "work"].value', app: "b" },
+      ],
+      "make them exclusive",
+    ],
   ])("%s", (_name, pairs, message) => {
     expect(typeError(() => compileMapping(userResourceType, pairs as MappingPair[]))).toContain(message);
   });
 
   test("userName (users) and displayName (groups) must be mapped both ways", () => {
-    expect(typeError(() => compileMapping(userResourceType, [{ scim: "title", app: "t" }]))).toContain('must map "userName"');
-    expect(typeError(() => compileMapping(userResourceType, [{ scim: "userName", app: "u", direction: "toScim" }]))).toContain('"userName" both ways');
-    expect(typeError(() => compileMapping(groupResourceType, [{ scim: "externalId", app: "e" }]))).toContain('must map "displayName"');
-    expect(typeError(() => compileMapping(groupResourceType, [{ scim: "displayName", app: "n" }, { scim: "members", app: "m" }]))).toContain(
-      '"members" is kept by the server',
+    expect(typeError(() => compileMapping(userResourceType, [{ scim: "title", app: "t" }]))).toContain(
+      'must map "userName"',
     );
+    expect(
+      typeError(() => compileMapping(userResourceType, [{ scim: "userName", app: "u", direction: "toScim" }])),
+    ).toContain('"userName" both ways');
+    expect(typeError(() => compileMapping(groupResourceType, [{ scim: "externalId", app: "e" }]))).toContain(
+      'must map "displayName"',
+    );
+    expect(
+      typeError(() =>
+        compileMapping(groupResourceType, [
+          { scim: "displayName", app: "n" },
+          { scim: "members", app: "m" },
+        ]),
+      ),
+    ).toContain('"members" is kept by the server');
   });
 
   test("messages name the resource type and the pair's position", () => {
@@ -121,7 +188,9 @@ describe("schemas(): discovery shows what is mapped", () => {
     expect(names(attr("emails").subAttributes)).toEqual(["value", "type", "primary"]);
     expect(names(attr("phoneNumbers").subAttributes)).toEqual(["value", "type"]);
     // A whole element shows every sub-attribute.
-    expect(attr("addresses").subAttributes).toEqual(findAttribute(userResourceType.schema.attributes, "addresses")!.subAttributes);
+    expect(attr("addresses").subAttributes).toEqual(
+      findAttribute(userResourceType.schema.attributes, "addresses")!.subAttributes,
+    );
     // Definitions are otherwise the schema's own.
     expect(attr("userName")).toBe(findAttribute(userResourceType.schema.attributes, "userName"));
     expect(shown.extensions).toHaveLength(1);

@@ -1,7 +1,14 @@
 import fc from "fast-check";
 import { compileMapping } from "../../lib/mapping/compile";
 import type { MappingPair, ResourceMapping } from "../../lib/mapping/types";
-import { compareRecords, evaluate, parseFilter, resolveFilter, resolveSort, type ResolvedFilter } from "../../lib/protocol/filter";
+import {
+  compareRecords,
+  evaluate,
+  parseFilter,
+  resolveFilter,
+  resolveSort,
+  type ResolvedFilter,
+} from "../../lib/protocol/filter";
 import { groupResourceType, userResourceType } from "../../lib/schema/core";
 import type { ResourceTypeDef } from "../../lib/schema/types";
 import { auth0Pairs, ENT, hostPairs } from "./mapping-fixtures";
@@ -14,28 +21,65 @@ const mappings: Record<string, ResourceMapping> = { host, auth0 };
 const runs = (n: number) => n * Number(process.env.MAPPING_RUNS ?? 1);
 
 const resolve = (text: string, rt: ResourceTypeDef = userResourceType) => resolveFilter(rt, parseFilter(text));
-const mapped = (mapping: ResourceMapping, text: string, rt: ResourceTypeDef = userResourceType) => mapping.mapFilter(resolve(text, rt));
+const mapped = (mapping: ResourceMapping, text: string, rt: ResourceTypeDef = userResourceType) =>
+  mapping.mapFilter(resolve(text, rt));
 
 const str = (path: string[], op: string, value: unknown, caseExact = false) => ({
   op,
   attrPath: { path, type: "string", caseExact, multiValued: false },
   compValue: value,
 });
-const pr = (path: string[], type = "string", caseExact = false) => ({ op: "pr", attrPath: { path, type, caseExact, multiValued: false } });
+const pr = (path: string[], type = "string", caseExact = false) => ({
+  op: "pr",
+  attrPath: { path, type, caseExact, multiValued: false },
+});
 
 describe("mapFilter: what Entra and Okta send", () => {
   test.each<[string, string, string, unknown]>([
     ["Okta lookup", "host", 'userName eq "isabell@example.com"', str(["login"], "eq", "isabell@example.com")],
     ["Entra externalId, unquoted", "host", "externalId eq 0a21f0f2", str(["idp_subject"], "eq", "0a21f0f2", true)],
-    ["Entra work email (selector fields fold away)", "host", 'emails[type eq "work"].value eq "a@x"', str(["email"], "eq", "a@x")],
+    [
+      "Entra work email (selector fields fold away)",
+      "host",
+      'emails[type eq "work"].value eq "a@x"',
+      str(["email"], "eq", "a@x"),
+    ],
     ["Auth0 primary email, flattened", "auth0", 'emails.value eq "a@x"', str(["email"], "eq", "a@x")],
     ["emails eq shorthand", "auth0", 'emails eq "a@x"', str(["email"], "eq", "a@x")],
-    ["invert flips the literal", "auth0", "active eq true", { op: "eq", attrPath: { path: ["blocked"], type: "boolean", caseExact: false, multiValued: false }, compValue: false }],
-    ["Entra's \"False\"", "host", 'active eq "False"', { op: "eq", attrPath: { path: ["disabled"], type: "boolean", caseExact: false, multiValued: false }, compValue: true }],
+    [
+      "invert flips the literal",
+      "auth0",
+      "active eq true",
+      {
+        op: "eq",
+        attrPath: { path: ["blocked"], type: "boolean", caseExact: false, multiValued: false },
+        compValue: false,
+      },
+    ],
+    [
+      'Entra\'s "False"',
+      "host",
+      'active eq "False"',
+      {
+        op: "eq",
+        attrPath: { path: ["disabled"], type: "boolean", caseExact: false, multiValued: false },
+        compValue: true,
+      },
+    ],
     ["invert keeps pr", "auth0", "active pr", pr(["blocked"], "boolean")],
     ["enterprise extension", "host", `${ENT}:employeeNumber eq "42"`, str(["hr", "employee_no"], "eq", "42")],
-    ["sub-attribute of an extension's complex", "host", `${ENT}:manager.value eq "m"`, str(["hr", "manager_id"], "eq", "m")],
-    ["inside a whole element", "host", 'addresses[type eq "work"].locality eq "London"', str(["office", "locality"], "eq", "London")],
+    [
+      "sub-attribute of an extension's complex",
+      "host",
+      `${ENT}:manager.value eq "m"`,
+      str(["hr", "manager_id"], "eq", "m"),
+    ],
+    [
+      "inside a whole element",
+      "host",
+      'addresses[type eq "work"].locality eq "London"',
+      str(["office", "locality"], "eq", "London"),
+    ],
     ["a home email is never shown", "host", 'emails[type eq "home"].value eq "a@x"', false],
     ["a fixed field alone asks that the element exists", "auth0", "emails[primary eq true]", pr(["email"])],
     ["id passes through", "host", 'id eq "abc"', str(["id"], "eq", "abc", true)],
@@ -47,11 +91,16 @@ describe("mapFilter: what Entra and Okta send", () => {
     expect(mapped(host, 'userName eq "a" and emails[type eq "home"]')).toBe(false);
     expect(mapped(host, 'userName eq "a" or emails[type eq "home"]')).toEqual(str(["login"], "eq", "a"));
     expect(mapped(host, 'not (emails[type eq "home"])')).toBe(true);
-    expect(mapped(host, 'userName eq "a" and title eq "b"')).toEqual({ op: "and", filters: [str(["login"], "eq", "a"), str(["job_title"], "eq", "b")] });
+    expect(mapped(host, 'userName eq "a" and title eq "b"')).toEqual({
+      op: "and",
+      filters: [str(["login"], "eq", "a"), str(["job_title"], "eq", "b")],
+    });
   });
 
   test("meta and schemas: pass through or become presence tests", () => {
-    expect(mapped(host, 'meta.lastModified gt "2026-01-01T00:00:00Z"')).toEqual(resolve('meta.lastModified gt "2026-01-01T00:00:00Z"'));
+    expect(mapped(host, 'meta.lastModified gt "2026-01-01T00:00:00Z"')).toEqual(
+      resolve('meta.lastModified gt "2026-01-01T00:00:00Z"'),
+    );
     expect(mapped(auth0, `schemas eq "${ENT}"`)).toEqual(pr(["profile", "employeeId"]));
   });
 
@@ -59,7 +108,9 @@ describe("mapFilter: what Entra and Okta send", () => {
     const groups = compileMapping(groupResourceType, [{ scim: "displayName", app: "name" }]);
     const filter = resolve('members.value eq "u1"', groupResourceType);
     expect(groups.mapFilter(filter)).toBe(filter);
-    expect(groups.mapFilter(resolve('displayName eq "Admins"', groupResourceType))).toEqual(str(["name"], "eq", "Admins"));
+    expect(groups.mapFilter(resolve('displayName eq "Admins"', groupResourceType))).toEqual(
+      str(["name"], "eq", "Admins"),
+    );
   });
 
   test.each([
@@ -80,7 +131,12 @@ describe("mapFilter: what Entra and Okta send", () => {
 describe("mapFilter: transforms and directions", () => {
   const mapping = compileMapping(userResourceType, [
     { scim: "userName", app: "login" },
-    { scim: "title", app: "role", toApp: (v) => ({ Engineer: "ENG", Chef: "CHF" })[String(v)], toScim: (v) => ({ ENG: "Engineer", CHF: "Chef" })[String(v)] },
+    {
+      scim: "title",
+      app: "role",
+      toApp: (v) => ({ Engineer: "ENG", Chef: "CHF" })[String(v)],
+      toScim: (v) => ({ ENG: "Engineer", CHF: "Chef" })[String(v)],
+    },
     { scim: "nickName", app: "nick", toScim: (v) => v },
     { scim: "displayName", app: "secret", direction: "toApp" },
     { scim: "name", app: "full_name" },
@@ -122,10 +178,13 @@ describe("mapFilter: transforms and directions", () => {
 // ---- Equivalence: the mapped filter on the app record answers as the SCIM filter on the view ----
 
 const words = fc.constantFrom("a", "b", "Ab", "a@x", "B@X", "");
-const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
+const _maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
 const server = fc.record({
   id: fc.constantFrom("1", "2", "3"),
-  meta: fc.record({ lastModified: fc.constantFrom("2026-01-01T00:00:00Z", "2026-06-01T00:00:00Z"), version: fc.constant("1") }),
+  meta: fc.record({
+    lastModified: fc.constantFrom("2026-01-01T00:00:00Z", "2026-06-01T00:00:00Z"),
+    version: fc.constant("1"),
+  }),
 });
 
 const hostRecords = fc.record({
@@ -155,7 +214,12 @@ const hostRecords = fc.record({
 const auth0Records = fc.record({
   server,
   record: fc.record(
-    { username: words, email: words, blocked: fc.boolean(), profile: fc.record({ employeeId: words }, { requiredKeys: [] }) },
+    {
+      username: words,
+      email: words,
+      blocked: fc.boolean(),
+      profile: fc.record({ employeeId: words }, { requiredKeys: [] }),
+    },
     { requiredKeys: [] },
   ),
 });
@@ -164,28 +228,30 @@ const lit = fc.constantFrom('"a"', '"b"', '"AB"', '"a@x"', '"b@x"', '""', '"@x"'
 const op = fc.constantFrom("eq", "ne", "co", "sw", "ew", "gt", "lt", "ge", "le");
 
 const hostLeaf = fc.oneof(
-  fc.tuple(
-    fc.constantFrom(
-      "userName",
-      "externalId",
-      "name.givenName",
-      "name.familyName",
-      "displayName",
-      "title",
-      "emails.value",
-      "emails",
-      "phoneNumbers.value",
-      "addresses.locality",
-      "addresses.country",
-      `${ENT}:employeeNumber`,
-      `${ENT}:manager.value`,
-      'emails[type eq "work"].value',
-      'phoneNumbers[type eq "mobile"].value',
-      'addresses[type eq "work"].locality',
-    ),
-    op,
-    lit,
-  ).map(([path, o, v]) => `${path} ${o} ${v}`),
+  fc
+    .tuple(
+      fc.constantFrom(
+        "userName",
+        "externalId",
+        "name.givenName",
+        "name.familyName",
+        "displayName",
+        "title",
+        "emails.value",
+        "emails",
+        "phoneNumbers.value",
+        "addresses.locality",
+        "addresses.country",
+        `${ENT}:employeeNumber`,
+        `${ENT}:manager.value`,
+        'emails[type eq "work"].value',
+        'phoneNumbers[type eq "mobile"].value',
+        'addresses[type eq "work"].locality',
+      ),
+      op,
+      lit,
+    )
+    .map(([path, o, v]) => `${path} ${o} ${v}`),
   fc
     .constantFrom(
       "userName",
@@ -255,9 +321,13 @@ const hostLeaf = fc.oneof(
 );
 
 const auth0Leaf = fc.oneof(
-  fc.tuple(fc.constantFrom("userName", "emails.value", "emails", `${ENT}:employeeNumber`, "emails[primary eq true].value"), op, lit).map(
-    ([p, o, v]) => `${p} ${o} ${v}`,
-  ),
+  fc
+    .tuple(
+      fc.constantFrom("userName", "emails.value", "emails", `${ENT}:employeeNumber`, "emails[primary eq true].value"),
+      op,
+      lit,
+    )
+    .map(([p, o, v]) => `${p} ${o} ${v}`),
   fc.constantFrom(
     "active eq true",
     "active eq false",
@@ -296,7 +366,12 @@ const multi = compileMapping(userResourceType, [
   { scim: 'addresses[type eq "work" and primary eq true].locality', app: "a.city" },
   { scim: 'addresses[type eq "work" and primary eq true].country', app: "a.country" },
   { scim: 'addresses[type eq "home"]', app: "home" },
-  { scim: "title", app: "role", toApp: (v) => ({ Engineer: "ENG", Chef: "CHF" })[String(v)], toScim: (v) => ({ ENG: "Engineer", CHF: "Chef" })[String(v)] },
+  {
+    scim: "title",
+    app: "role",
+    toApp: (v) => ({ Engineer: "ENG", Chef: "CHF" })[String(v)],
+    toScim: (v) => ({ ENG: "Engineer", CHF: "Chef" })[String(v)],
+  },
 ]);
 
 const multiRecords = fc.record({
@@ -308,7 +383,10 @@ const multiRecords = fc.record({
       home_email: words,
       home_label: words,
       a: fc.record({ city: words, country: words }, { requiredKeys: [] }),
-      home: fc.record({ type: fc.constantFrom("work", "home", "Home"), locality: words, primary: fc.boolean() }, { requiredKeys: [] }),
+      home: fc.record(
+        { type: fc.constantFrom("work", "home", "Home"), locality: words, primary: fc.boolean() },
+        { requiredKeys: [] },
+      ),
       role: fc.constantFrom("ENG", "CHF"),
     },
     { requiredKeys: [] },
@@ -317,15 +395,30 @@ const multiRecords = fc.record({
 
 const multiLeaf = fc.oneof(
   hostLeaf,
-  fc.tuple(fc.constantFrom("emails.display", "emails[type eq \"home\"].display", "addresses.type"), op, lit).map(([p, o, v]) => `${p} ${o} ${v}`),
-  fc.constantFrom('title eq "Engineer"', 'title ne "Chef"', "title pr", 'title eq "Pilot"', 'emails[type eq "home" and display pr]'),
+  fc
+    .tuple(fc.constantFrom("emails.display", 'emails[type eq "home"].display', "addresses.type"), op, lit)
+    .map(([p, o, v]) => `${p} ${o} ${v}`),
+  fc.constantFrom(
+    'title eq "Engineer"',
+    'title ne "Chef"',
+    "title pr",
+    'title eq "Pilot"',
+    'emails[type eq "home" and display pr]',
+  ),
 );
 
 /** The view a store's filter sees: the SCIM attributes, plus id and meta kept beside the record. */
-const scimView = (mapping: ResourceMapping, server: object, record: Record<string, unknown>) => ({ ...mapping.fromRecord(record), ...server });
+const scimView = (mapping: ResourceMapping, server: object, record: Record<string, unknown>) => ({
+  ...mapping.fromRecord(record),
+  ...server,
+});
 const appView = (server: object, record: Record<string, unknown>) => ({ ...record, ...server });
 
-function agree(mapping: ResourceMapping, text: string, samples: { server: object; record: Record<string, unknown> }[]): boolean {
+function agree(
+  mapping: ResourceMapping,
+  text: string,
+  samples: { server: object; record: Record<string, unknown> }[],
+): boolean {
   let scim: ResolvedFilter;
   try {
     scim = resolve(text);
@@ -344,7 +437,9 @@ function agree(mapping: ResourceMapping, text: string, samples: { server: object
     const expected = evaluate(scim, scimView(mapping, server, record));
     const actual = typeof app === "boolean" ? app : evaluate(app, appView(server, record));
     if (expected !== actual) {
-      throw new Error(`${text}\nrecord ${JSON.stringify(record)}\nSCIM says ${expected}, mapped ${JSON.stringify(app)} says ${actual}`);
+      throw new Error(
+        `${text}\nrecord ${JSON.stringify(record)}\nSCIM says ${expected}, mapped ${JSON.stringify(app)} says ${actual}`,
+      );
     }
   }
   return true;
@@ -432,18 +527,31 @@ describe("mapSort", () => {
   test("sorting the app records by the mapped key gives the order of the SCIM views", () => {
     const keys = ["userName", "name.givenName", "emails", "addresses.locality", `${ENT}:manager.value`, "title"];
     fc.assert(
-      fc.property(fc.array(hostRecords, { minLength: 2, maxLength: 12 }), fc.constantFrom(...keys), fc.boolean(), (rows, key, desc) => {
-        const withIds = rows.map((r, i) => ({ ...r, server: { ...r.server, id: String(i).padStart(3, "0") } }));
-        const scimSpec = spec(key, desc ? "descending" : "ascending");
-        const appSpec = host.mapSort(scimSpec);
-        const order = (views: Record<string, unknown>[], s: typeof scimSpec) => {
-          const compare = compareRecords(s);
-          return [...views].sort((a, b) => compare(a, b) || String(a.id).localeCompare(String(b.id))).map((v) => v.id);
-        };
-        const scimOrder = order(withIds.map((r) => scimView(host, r.server, r.record)), scimSpec);
-        const appOrder = order(withIds.map((r) => appView(r.server, r.record)), appSpec);
-        expect(appOrder).toEqual(scimOrder);
-      }),
+      fc.property(
+        fc.array(hostRecords, { minLength: 2, maxLength: 12 }),
+        fc.constantFrom(...keys),
+        fc.boolean(),
+        (rows, key, desc) => {
+          const withIds = rows.map((r, i) => ({ ...r, server: { ...r.server, id: String(i).padStart(3, "0") } }));
+          const scimSpec = spec(key, desc ? "descending" : "ascending");
+          const appSpec = host.mapSort(scimSpec);
+          const order = (views: Record<string, unknown>[], s: typeof scimSpec) => {
+            const compare = compareRecords(s);
+            return [...views]
+              .sort((a, b) => compare(a, b) || String(a.id).localeCompare(String(b.id)))
+              .map((v) => v.id);
+          };
+          const scimOrder = order(
+            withIds.map((r) => scimView(host, r.server, r.record)),
+            scimSpec,
+          );
+          const appOrder = order(
+            withIds.map((r) => appView(r.server, r.record)),
+            appSpec,
+          );
+          expect(appOrder).toEqual(scimOrder);
+        },
+      ),
       { numRuns: runs(300) },
     );
   });

@@ -51,7 +51,17 @@ export const oktaCreate = {
   active: true,
   title: "Engineer",
   phoneNumbers: [{ value: "+1 555 0100", type: "mobile" }],
-  addresses: [{ type: "work", streetAddress: "1 Main St", locality: "Springfield", region: "IL", postalCode: "62701", country: "US", primary: true }],
+  addresses: [
+    {
+      type: "work",
+      streetAddress: "1 Main St",
+      locality: "Springfield",
+      region: "IL",
+      postalCode: "62701",
+      country: "US",
+      primary: true,
+    },
+  ],
   [ENT]: { employeeNumber: "4242", department: "R&D", manager: { value: "00u9" } },
 };
 
@@ -71,11 +81,19 @@ export const entraCreate = {
     { type: "work", value: "+44 20 7946 0000" },
     { type: "mobile", value: "+44 7700 900000" },
   ],
-  addresses: [{ type: "work", formatted: "1 Bank St, London", streetAddress: "1 Bank St", locality: "London", postalCode: "E14", country: "GB" }],
+  addresses: [
+    {
+      type: "work",
+      formatted: "1 Bank St, London",
+      streetAddress: "1 Bank St",
+      locality: "London",
+      postalCode: "E14",
+      country: "GB",
+    },
+  ],
   roles: [],
   [ENT]: { employeeNumber: "701984", department: "Tour Operations", manager: "26118915" },
 };
-
 
 export function typeError(fn: () => unknown): string {
   try {

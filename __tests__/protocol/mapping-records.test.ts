@@ -20,7 +20,16 @@ describe("identity mapping", () => {
   const samples: Record<string, unknown>[] = [
     resource(oktaCreate),
     resource(entraCreate),
-    { id: "x", meta: { version: "1" }, schemas: ["a"], groups: [{ value: "g" }], members: [], password: "p", userName: "u", emails: [{ value: "e" }] },
+    {
+      id: "x",
+      meta: { version: "1" },
+      schemas: ["a"],
+      groups: [{ value: "g" }],
+      members: [],
+      password: "p",
+      userName: "u",
+      emails: [{ value: "e" }],
+    },
   ];
 
   test.each(samples.map((s, i) => [i, s]))("sample %i: toRecord and fromRecord are identity.ts's", (_i, sample) => {
@@ -30,7 +39,10 @@ describe("identity mapping", () => {
   });
 
   test("filters, sorts, key paths and schemas pass through unchanged", () => {
-    const filter = { op: "pr" as const, attrPath: { path: ["userName"], type: "string" as const, caseExact: false, multiValued: false } };
+    const filter = {
+      op: "pr" as const,
+      attrPath: { path: ["userName"], type: "string" as const, caseExact: false, multiValued: false },
+    };
     expect(mapping.mapFilter(filter)).toBe(filter);
     const sort = { path: ["emails", "value"], multiValued: true, caseExact: false, descending: true };
     expect(mapping.mapSort(sort)).toBe(sort);
@@ -55,7 +67,9 @@ describe("Auth0's mapping pairs", () => {
   });
 
   test("app -> SCIM: the selector's fields come back on the element; extension under its URN", () => {
-    expect(mapping.fromRecord({ username: "u", email: "u@x", blocked: true, profile: { employeeId: "7" }, other: 1 })).toEqual({
+    expect(
+      mapping.fromRecord({ username: "u", email: "u@x", blocked: true, profile: { employeeId: "7" }, other: 1 }),
+    ).toEqual({
       userName: "u",
       emails: [{ primary: true, value: "u@x" }],
       active: false,
@@ -65,18 +79,27 @@ describe("Auth0's mapping pairs", () => {
 
   test("absent values write no key, either way", () => {
     expect(mapping.toRecord({ userName: "u" })).toEqual({ username: "u" });
-    expect(mapping.fromRecord({ username: "u", email: null, blocked: undefined, profile: {} })).toEqual({ userName: "u" });
+    expect(mapping.fromRecord({ username: "u", email: null, blocked: undefined, profile: {} })).toEqual({
+      userName: "u",
+    });
     expect(mapping.fromRecord({ username: "u", email: "", profile: { employeeId: "" } })).toEqual({ userName: "u" });
   });
 
-  test("Entra's \"False\" stored by a host still inverts", () => {
+  test('Entra\'s "False" stored by a host still inverts', () => {
     expect(mapping.fromRecord({ username: "u", blocked: "False" })).toEqual({ userName: "u", active: true });
     expect(mapping.fromRecord({ username: "u", blocked: "maybe" })).toEqual({ userName: "u" });
   });
 
   describe("[primary eq true] picks the primary element", () => {
     test.each<[string, unknown[], string | undefined]>([
-      ["the primary one among several", [{ value: "a", type: "home" }, { value: "b", type: "work", primary: true }], "b"],
+      [
+        "the primary one among several",
+        [
+          { value: "a", type: "home" },
+          { value: "b", type: "work", primary: true },
+        ],
+        "b",
+      ],
       ["a sole element that does not say primary (Okta)", [{ value: "a", type: "work" }], "a"],
       ["not a sole element that says primary: false", [{ value: "a", primary: false }], undefined],
       ["no guess among several without primary", [{ value: "a" }, { value: "b" }], undefined],
@@ -88,7 +111,10 @@ describe("Auth0's mapping pairs", () => {
   });
 
   test("records and resources never share objects", () => {
-    const mappingWhole = users([{ scim: "userName", app: "u" }, { scim: "addresses[primary eq true]", app: "address" }]);
+    const mappingWhole = users([
+      { scim: "userName", app: "u" },
+      { scim: "addresses[primary eq true]", app: "address" },
+    ]);
     const input = { userName: "x", addresses: [{ primary: true, locality: "A" }] };
     const record = mappingWhole.toRecord(input);
     (record.address as Record<string, unknown>).locality = "B";
@@ -139,7 +165,15 @@ describe("selectors, whole elements and sub-attributes", () => {
     expect(primary.fromRecord({ login: "u", street: "1 Main St", city: "Springfield" }).addresses).toEqual([
       { primary: true, streetAddress: "1 Main St", locality: "Springfield" },
     ]);
-    expect(primary.toRecord({ userName: "u", addresses: [{ type: "home", locality: "X" }, { primary: true, streetAddress: "S", locality: "Y" }] })).toEqual({
+    expect(
+      primary.toRecord({
+        userName: "u",
+        addresses: [
+          { type: "home", locality: "X" },
+          { primary: true, streetAddress: "S", locality: "Y" },
+        ],
+      }),
+    ).toEqual({
       login: "u",
       street: "S",
       city: "Y",
@@ -151,8 +185,12 @@ describe("selectors, whole elements and sub-attributes", () => {
       login: "u",
       home: { type: "Home", locality: "S", region: "X" },
     });
-    expect(mapping.fromRecord({ login: "u", home: { type: "Home", locality: "S" } }).addresses).toEqual([{ type: "Home", locality: "S" }]);
-    expect(mapping.fromRecord({ login: "u", home: { locality: "S" } }).addresses).toEqual([{ type: "home", locality: "S" }]);
+    expect(mapping.fromRecord({ login: "u", home: { type: "Home", locality: "S" } }).addresses).toEqual([
+      { type: "Home", locality: "S" },
+    ]);
+    expect(mapping.fromRecord({ login: "u", home: { locality: "S" } }).addresses).toEqual([
+      { type: "home", locality: "S" },
+    ]);
     expect(mapping.fromRecord({ login: "u", home: "not an object" }).addresses).toBeUndefined();
   });
 
@@ -171,7 +209,12 @@ describe("selectors, whole elements and sub-attributes", () => {
 describe("transforms and directions", () => {
   const mapping = users([
     { scim: "userName", app: "login", toApp: (v) => String(v).toLowerCase(), toScim: (v) => v },
-    { scim: "title", app: "role_code", toApp: (v) => (v === "Engineer" ? "ENG" : undefined), toScim: (v) => (v === "ENG" ? "Engineer" : undefined) },
+    {
+      scim: "title",
+      app: "role_code",
+      toApp: (v) => (v === "Engineer" ? "ENG" : undefined),
+      toScim: (v) => (v === "ENG" ? "Engineer" : undefined),
+    },
     { scim: "displayName", app: "computed_name", direction: "toScim" },
     { scim: "nickName", app: "secret_nick", direction: "toApp" },
     { scim: "active", app: "enabled" },
@@ -211,7 +254,15 @@ describe("Okta's and Entra's default attribute sets into a host users table", ()
       disabled: false,
       email: "isabell.ross@example.com",
       mobile: "+1 555 0100",
-      office: { type: "work", streetAddress: "1 Main St", locality: "Springfield", region: "IL", postalCode: "62701", country: "US", primary: true },
+      office: {
+        type: "work",
+        streetAddress: "1 Main St",
+        locality: "Springfield",
+        region: "IL",
+        postalCode: "62701",
+        country: "US",
+        primary: true,
+      },
       hr: { employee_no: "4242", department: "R&D", manager_id: "00u9" },
     });
     expect(mapping.fromRecord(record)).toEqual(input);
@@ -233,17 +284,38 @@ describe("Okta's and Entra's default attribute sets into a host users table", ()
       email: "Test_User@contoso.com",
       phone: "+44 20 7946 0000",
       mobile: "+44 7700 900000",
-      office: { type: "work", formatted: "1 Bank St, London", streetAddress: "1 Bank St", locality: "London", postalCode: "E14", country: "GB" },
+      office: {
+        type: "work",
+        formatted: "1 Bank St, London",
+        streetAddress: "1 Bank St",
+        locality: "London",
+        postalCode: "E14",
+        country: "GB",
+      },
       hr: { employee_no: "701984", department: "Tour Operations", manager_id: "26118915" },
     });
     expect(mapping.fromRecord(record)).toEqual(input);
   });
 
   test("Entra's PATCH-created work email without primary is still the host's email (fallback)", () => {
-    const record = mapping.toRecord({ userName: "u", emails: [{ type: "work", value: "w@x" }, { type: "home", value: "h@x" }] });
+    const record = mapping.toRecord({
+      userName: "u",
+      emails: [
+        { type: "work", value: "w@x" },
+        { type: "home", value: "h@x" },
+      ],
+    });
     expect(record.email).toBe("w@x");
     // ...but not when another email is the primary one.
-    expect(mapping.toRecord({ userName: "u", emails: [{ type: "work", value: "w@x" }, { type: "home", value: "h@x", primary: true }] }).email).toBeUndefined();
+    expect(
+      mapping.toRecord({
+        userName: "u",
+        emails: [
+          { type: "work", value: "w@x" },
+          { type: "home", value: "h@x", primary: true },
+        ],
+      }).email,
+    ).toBeUndefined();
   });
 });
 
@@ -280,7 +352,14 @@ const hostRecord = fc
     email: maybe(text),
     phone: maybe(text),
     mobile: maybe(text),
-    office: maybe(fc.record({ type: fc.constantFrom("work", "Work"), locality: maybe(text), country: maybe(text), primary: maybe(fc.boolean()) })),
+    office: maybe(
+      fc.record({
+        type: fc.constantFrom("work", "Work"),
+        locality: maybe(text),
+        country: maybe(text),
+        primary: maybe(fc.boolean()),
+      }),
+    ),
     hr: fc.record({ employee_no: maybe(text), department: maybe(text), manager_id: maybe(text) }),
   })
   .map(compact);
@@ -341,7 +420,12 @@ describe("round trips (fast-check)", () => {
 
   test("Auth0 pairs: both round trips", () => {
     const record = fc
-      .record({ username: text, email: maybe(text), blocked: maybe(fc.boolean()), profile: fc.record({ employeeId: maybe(text) }) })
+      .record({
+        username: text,
+        email: maybe(text),
+        blocked: maybe(fc.boolean()),
+        profile: fc.record({ employeeId: maybe(text) }),
+      })
       .map(compact);
     fc.assert(
       fc.property(record, (r) => {

@@ -5,8 +5,8 @@ import { findAttribute } from "../../lib/schema/resolve";
 import { ENTERPRISE_USER_SCHEMA as ENT, USER_SCHEMA } from "../../lib/schema/urns";
 import { scimErrorOf } from "./scim-error";
 
-const user = (body: Record<string, unknown>, opts = {}) => normalizeResource(userResourceType, { userName: "bjensen", ...body }, opts);
-
+const user = (body: Record<string, unknown>, opts = {}) =>
+  normalizeResource(userResourceType, { userName: "bjensen", ...body }, opts);
 
 describe("normalizeResource: shape", () => {
   test("Okta's create body: schemas, groups, id, meta dropped; password kept; names canonical", () => {
@@ -38,9 +38,17 @@ describe("normalizeResource: shape", () => {
 
   test.each<[string, Record<string, unknown>, Record<string, unknown>]>([
     ["URN-qualified flat key", { [`${ENT}:employeeNumber`]: "42" }, { [ENT]: { employeeNumber: "42" } }],
-    ["URN key in another case", { [ENT.toUpperCase().replace("URN", "urn")]: { Department: "R&D" } }, { [ENT]: { department: "R&D" } }],
+    [
+      "URN key in another case",
+      { [ENT.toUpperCase().replace("URN", "urn")]: { Department: "R&D" } },
+      { [ENT]: { department: "R&D" } },
+    ],
     ["dotted key", { "name.givenName": "Barbara" }, { name: { givenName: "Barbara" } }],
-    ["dotted key merges with object", { name: { familyName: "J" }, "name.givenName": "B" }, { name: { familyName: "J", givenName: "B" } }],
+    [
+      "dotted key merges with object",
+      { name: { familyName: "J" }, "name.givenName": "B" },
+      { name: { familyName: "J", givenName: "B" } },
+    ],
     ["URN + dotted", { [`${ENT}:manager.value`]: "m1" }, { [ENT]: { manager: { value: "m1" } } }],
     ["core URN object", { [USER_SCHEMA]: { title: "CEO" } }, { title: "CEO" }],
     ["unknown core attribute dropped", { favouriteColour: "blue" }, {}],
@@ -49,25 +57,57 @@ describe("normalizeResource: shape", () => {
     ["null drops", { displayName: null, title: "" }, {}],
     ["empty extension object dropped", { [ENT]: { department: "" } }, {}],
     ["manager bare id", { [ENT]: { manager: "m1" } }, { [ENT]: { manager: { value: "m1" } } }],
-    ["manager one-element list keeps $ref", { [ENT]: { manager: [{ value: "m1", $ref: "../Users/m1" }] } }, { [ENT]: { manager: { value: "m1", $ref: "../Users/m1" } } }],
-    ["manager readOnly displayName dropped", { [ENT]: { manager: { value: "m1", displayName: "Boss" } } }, { [ENT]: { manager: { value: "m1" } } }],
+    [
+      "manager one-element list keeps $ref",
+      { [ENT]: { manager: [{ value: "m1", $ref: "../Users/m1" }] } },
+      { [ENT]: { manager: { value: "m1", $ref: "../Users/m1" } } },
+    ],
+    [
+      "manager readOnly displayName dropped",
+      { [ENT]: { manager: { value: "m1", displayName: "Boss" } } },
+      { [ENT]: { manager: { value: "m1" } } },
+    ],
     ["manager empty string clears", { [ENT]: { manager: "" } }, {}],
     ["manager {value: null} clears", { [ENT]: { manager: { value: null } } }, {}],
     ["single email wrapped", { emails: { value: "a@x" } }, { emails: [{ value: "a@x" }] }],
     ["Okta roles as plain strings", { roles: ["admin", "dev"] }, { roles: [{ value: "admin" }, { value: "dev" }] }],
-    ["Okta empty type entries dropped", { phoneNumbers: [{ type: "", primary: false }, { type: "work", value: "555" }] }, { phoneNumbers: [{ type: "work", value: "555" }] }],
+    [
+      "Okta empty type entries dropped",
+      {
+        phoneNumbers: [
+          { type: "", primary: false },
+          { type: "work", value: "555" },
+        ],
+      },
+      { phoneNumbers: [{ type: "work", value: "555" }] },
+    ],
     ["type '' removed from a kept entry", { emails: [{ type: "", value: "a@x" }] }, { emails: [{ value: "a@x" }] }],
-    ["identical entries deduplicated", { emails: [{ value: "a@x" }, { value: "a@x" }] }, { emails: [{ value: "a@x" }] }],
-    ["addresses kept without value", { addresses: [{ type: "work", locality: "Oslo" }] }, { addresses: [{ type: "work", locality: "Oslo" }] }],
+    [
+      "identical entries deduplicated",
+      { emails: [{ value: "a@x" }, { value: "a@x" }] },
+      { emails: [{ value: "a@x" }] },
+    ],
+    [
+      "addresses kept without value",
+      { addresses: [{ type: "work", locality: "Oslo" }] },
+      { addresses: [{ type: "work", locality: "Oslo" }] },
+    ],
     ["empty list drops", { emails: [] }, {}],
-    ["unqualified extension attribute placed under its URN", { employeeNumber: "7" }, { [ENT]: { employeeNumber: "7" } }],
+    [
+      "unqualified extension attribute placed under its URN",
+      { employeeNumber: "7" },
+      { [ENT]: { employeeNumber: "7" } },
+    ],
   ])("%s", (_name, body, expected) => {
     expect(user(body)).toEqual({ userName: "bjensen", ...expected });
   });
 
   test("Group: members kept, members[].display and $ref: null dropped, Microsoft's extra schema ignored", () => {
     const out = normalizeResource(groupResourceType, {
-      schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group", "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group"],
+      schemas: [
+        "urn:ietf:params:scim:schemas:core:2.0:Group",
+        "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group",
+      ],
       displayName: "Eng",
       members: [{ value: "u1", display: "Ann", $ref: null }],
     });
@@ -106,7 +146,16 @@ describe("normalizeResource: coercion", () => {
     ["nested sub-attribute", { emails: [{ value: "a@x", primary: "maybe" }] }, "emails.primary"],
     ["extension attribute", { [ENT]: { employeeNumber: { n: 1 } } }, `${ENT}:employeeNumber`],
     ["extension not an object", { [ENT]: "x" }, ENT],
-    ["two primaries on POST/PUT", { emails: [{ value: "a@x", primary: true }, { value: "b@x", primary: true }] }, "emails"],
+    [
+      "two primaries on POST/PUT",
+      {
+        emails: [
+          { value: "a@x", primary: true },
+          { value: "b@x", primary: true },
+        ],
+      },
+      "emails",
+    ],
     ["dotted key into a multi-valued attribute", { "emails.value": "a@x" }, "emails.value"],
   ])("400 invalidValue: %s", (_name, body, attr) => {
     const error = scimErrorOf(() => user(body));
@@ -116,12 +165,32 @@ describe("normalizeResource: coercion", () => {
   });
 
   test("multiplePrimary: keepLast demotes the earlier ones", () => {
-    const out = user({ emails: [{ value: "a@x", primary: true }, { value: "b@x", primary: true }] }, { multiplePrimary: "keepLast" });
-    expect(out.emails).toEqual([{ value: "a@x", primary: false }, { value: "b@x", primary: true }]);
+    const out = user(
+      {
+        emails: [
+          { value: "a@x", primary: true },
+          { value: "b@x", primary: true },
+        ],
+      },
+      { multiplePrimary: "keepLast" },
+    );
+    expect(out.emails).toEqual([
+      { value: "a@x", primary: false },
+      { value: "b@x", primary: true },
+    ]);
   });
 
   test("coerceValue: numbers, dateTime, binary", () => {
-    const int = { name: "n", type: "integer", multiValued: false, required: false, caseExact: false, mutability: "readWrite", returned: "default", uniqueness: "none" } as const;
+    const int = {
+      name: "n",
+      type: "integer",
+      multiValued: false,
+      required: false,
+      caseExact: false,
+      mutability: "readWrite",
+      returned: "default",
+      uniqueness: "none",
+    } as const;
     expect(coerceValue(int, "42", "n")).toBe(42);
     expect(coerceValue(int, 7, "n")).toBe(7);
     expect(() => coerceValue(int, "4.2", "n")).toThrow(/'n' must be an integer/);
@@ -156,13 +225,21 @@ describe("normalizeResource: errors", () => {
     for (let i = 0; i < 100_000; i++) deep = { a: deep };
     let deepList: unknown = [];
     for (let i = 0; i < 100_000; i++) deepList = [deepList];
-    for (const body of [{ title: deep }, { active: deep }, { name: { givenName: deep } }, { title: { big: "b".repeat(1_000_000) } }, { active: [deepList] }]) {
+    for (const body of [
+      { title: deep },
+      { active: deep },
+      { name: { givenName: deep } },
+      { title: { big: "b".repeat(1_000_000) } },
+      { active: [deepList] },
+    ]) {
       const error = scimErrorOf(() => user(body));
       expect([error.status, error.scimType]).toEqual([400, "invalidValue"]);
       expect(error.detail.length).toBeLessThan(200);
     }
     const error = scimErrorOf(() => user({ title: deep }));
-    expect(error.detail).toBe(`Attribute 'title' must be a string, got {"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"...`);
+    expect(error.detail).toBe(
+      `Attribute 'title' must be a string, got {"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"...`,
+    );
   });
 
   test("required detail names the attribute", () => {
@@ -196,6 +273,8 @@ describe("resolveKey", () => {
 
   test("canonical attribute found case-insensitively", () => {
     const target = resolveKey(userResourceType, "EMAILS");
-    expect(target.kind === "attribute" && target.located.attribute).toBe(findAttribute(userResourceType.schema.attributes, "emails"));
+    expect(target.kind === "attribute" && target.located.attribute).toBe(
+      findAttribute(userResourceType.schema.attributes, "emails"),
+    );
   });
 });

@@ -15,7 +15,6 @@ export function patchGroup(resource: Record<string, unknown>, ...ops: unknown[])
   return applyPatch(groupResourceType, resource, parsePatchRequest(patchOp(...ops)));
 }
 
-
 /** A stored user as the service would hand it over. */
 export const barbara = () => ({
   id: "2819c223",
@@ -28,5 +27,10 @@ export const barbara = () => ({
     { value: "babs@jensen.org", type: "home" },
   ],
   [ENT]: { employeeNumber: "701984", manager: { value: "26118915", displayName: "John Smith" } },
-  meta: { resourceType: "User", created: "2010-01-23T04:56:22Z", lastModified: "2011-05-13T04:42:34Z", version: 'W/"a330bc54f0671c9"' },
+  meta: {
+    resourceType: "User",
+    created: "2010-01-23T04:56:22Z",
+    lastModified: "2011-05-13T04:42:34Z",
+    version: 'W/"a330bc54f0671c9"',
+  },
 });

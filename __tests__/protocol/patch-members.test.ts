@@ -11,17 +11,37 @@ describe("member operations become deltas", () => {
   test.each<[string, unknown[], MemberDelta[]]>([
     [
       "RFC 7644 3.5.2.1 add members",
-      [{ op: "add", path: "members", value: [{ display: "Babs Jensen", $ref: "https://example.com/v2/Users/2819c223", value: "2819c223" }] }],
+      [
+        {
+          op: "add",
+          path: "members",
+          value: [{ display: "Babs Jensen", $ref: "https://example.com/v2/Users/2819c223", value: "2819c223" }],
+        },
+      ],
       [{ kind: "add", members: [u("2819c223")] }],
     ],
-    ["RFC 7644 3.5.2.2 remove one member", [{ op: "remove", path: 'members[value eq "2819c223-7f76-453a-919d-413861904646"]' }], [{ kind: "remove", ids: ["2819c223-7f76-453a-919d-413861904646"] }]],
+    [
+      "RFC 7644 3.5.2.2 remove one member",
+      [{ op: "remove", path: 'members[value eq "2819c223-7f76-453a-919d-413861904646"]' }],
+      [{ kind: "remove", ids: ["2819c223-7f76-453a-919d-413861904646"] }],
+    ],
     ["RFC 7644 3.5.2.2 remove all members", [{ op: "remove", path: "members" }], [{ kind: "replace", members: [] }]],
     [
       "RFC 7644 3.5.2.2 remove all, then add (the replace idiom)",
-      [{ op: "remove", path: "members" }, { op: "add", path: "members", value: [{ value: "a" }, { value: "b" }] }],
-      [{ kind: "replace", members: [] }, { kind: "add", members: [u("a"), u("b")] }],
+      [
+        { op: "remove", path: "members" },
+        { op: "add", path: "members", value: [{ value: "a" }, { value: "b" }] },
+      ],
+      [
+        { kind: "replace", members: [] },
+        { kind: "add", members: [u("a"), u("b")] },
+      ],
     ],
-    ["RFC 7644 3.5.2.3 replace members", [{ op: "replace", path: "members", value: [{ value: "a" }] }], [{ kind: "replace", members: [u("a")] }]],
+    [
+      "RFC 7644 3.5.2.3 replace members",
+      [{ op: "replace", path: "members", value: [{ value: "a" }] }],
+      [{ kind: "replace", members: [u("a")] }],
+    ],
     [
       "Okta: removes by filter mixed with an array add",
       [
@@ -29,9 +49,17 @@ describe("member operations become deltas", () => {
         { op: "remove", path: 'members[value eq "id3"]' },
         { op: "add", path: "members", value: [{ value: "id2", display: "Bo" }] },
       ],
-      [{ kind: "remove", ids: ["id1"] }, { kind: "remove", ids: ["id3"] }, { kind: "add", members: [u("id2")] }],
+      [
+        { kind: "remove", ids: ["id1"] },
+        { kind: "remove", ids: ["id3"] },
+        { kind: "add", members: [u("id2")] },
+      ],
     ],
-    ["filters joined by or", [{ op: "remove", path: 'members[value eq "x" or value eq "y"]' }], [{ kind: "remove", ids: ["x", "y"] }]],
+    [
+      "filters joined by or",
+      [{ op: "remove", path: 'members[value eq "x" or value eq "y"]' }],
+      [{ kind: "remove", ids: ["x", "y"] }],
+    ],
     [
       "Entra: Remove members with a value list removes only those",
       [{ op: "Remove", path: "members", value: [{ value: "x", $ref: null }, { value: "y" }] }],
@@ -39,15 +67,48 @@ describe("member operations become deltas", () => {
     ],
     [
       "Entra: Add several members with $ref null",
-      [{ op: "Add", path: "members", value: [{ value: "x", $ref: null }, { value: "y", $ref: null }] }],
+      [
+        {
+          op: "Add",
+          path: "members",
+          value: [
+            { value: "x", $ref: null },
+            { value: "y", $ref: null },
+          ],
+        },
+      ],
       [{ kind: "add", members: [u("x"), u("y")] }],
     ],
-    ["member type Group, any case", [{ op: "add", path: "members", value: [{ value: "g2", Type: "group" }] }], [{ kind: "add", members: [{ value: "g2", type: "Group" }] }]],
-    ["a single member object", [{ op: "add", path: "members", value: { value: "x" } }], [{ kind: "add", members: [u("x")] }]],
-    ["duplicates in one op collapse", [{ op: "add", path: "members", value: [{ value: "x" }, { value: "x" }] }], [{ kind: "add", members: [u("x")] }]],
-    ["pathless add with members", [{ op: "add", value: { members: [{ value: "x" }] } }], [{ kind: "add", members: [u("x")] }]],
-    ["pathless replace with members", [{ op: "replace", value: { members: [{ value: "x" }] } }], [{ kind: "replace", members: [u("x")] }]],
-    ["add null adds nothing (never wipes)", [{ op: "add", path: "members", value: null }], [{ kind: "add", members: [] }]],
+    [
+      "member type Group, any case",
+      [{ op: "add", path: "members", value: [{ value: "g2", Type: "group" }] }],
+      [{ kind: "add", members: [{ value: "g2", type: "Group" }] }],
+    ],
+    [
+      "a single member object",
+      [{ op: "add", path: "members", value: { value: "x" } }],
+      [{ kind: "add", members: [u("x")] }],
+    ],
+    [
+      "duplicates in one op collapse",
+      [{ op: "add", path: "members", value: [{ value: "x" }, { value: "x" }] }],
+      [{ kind: "add", members: [u("x")] }],
+    ],
+    [
+      "pathless add with members",
+      [{ op: "add", value: { members: [{ value: "x" }] } }],
+      [{ kind: "add", members: [u("x")] }],
+    ],
+    [
+      "pathless replace with members",
+      [{ op: "replace", value: { members: [{ value: "x" }] } }],
+      [{ kind: "replace", members: [u("x")] }],
+    ],
+    [
+      "add null adds nothing (never wipes)",
+      [{ op: "add", path: "members", value: null }],
+      [{ kind: "add", members: [] }],
+    ],
     ["replace [] empties", [{ op: "replace", path: "members", value: [] }], [{ kind: "replace", members: [] }]],
   ])("%s", (_name, ops, deltas) => {
     const before = group();
@@ -69,15 +130,45 @@ describe("member operations become deltas", () => {
   });
 
   test.each<[string, unknown[], string, string]>([
-    ["filter on type would need the member list", [{ op: "remove", path: 'members[type eq "User"]' }], "invalidFilter", 'type eq "User"'],
+    [
+      "filter on type would need the member list",
+      [{ op: "remove", path: 'members[type eq "User"]' }],
+      "invalidFilter",
+      'type eq "User"',
+    ],
     ["value ne", [{ op: "remove", path: 'members[value ne "x"]' }], "invalidFilter", "members"],
-    ["value eq and type", [{ op: "remove", path: 'members[value eq "x" and type eq "User"]' }], "invalidFilter", "members"],
-    ["add with a filter", [{ op: "add", path: 'members[value eq "x"]', value: [{ value: "x" }] }], "invalidPath", "members"],
-    ["member sub-attribute", [{ op: "replace", path: 'members[value eq "x"].display', value: "D" }], "invalidPath", "members"],
+    [
+      "value eq and type",
+      [{ op: "remove", path: 'members[value eq "x" and type eq "User"]' }],
+      "invalidFilter",
+      "members",
+    ],
+    [
+      "add with a filter",
+      [{ op: "add", path: 'members[value eq "x"]', value: [{ value: "x" }] }],
+      "invalidPath",
+      "members",
+    ],
+    [
+      "member sub-attribute",
+      [{ op: "replace", path: 'members[value eq "x"].display', value: "D" }],
+      "invalidPath",
+      "members",
+    ],
     ["empty member id", [{ op: "add", path: "members", value: [{ value: "" }] }], "invalidValue", "members.value"],
     ["missing member id", [{ op: "add", path: "members", value: [{ display: "x" }] }], "invalidValue", "members.value"],
-    ["object member id", [{ op: "add", path: "members", value: [{ value: { id: 1 } }] }], "invalidValue", "members.value"],
-    ["bad member type", [{ op: "add", path: "members", value: [{ value: "x", type: "Robot" }] }], "invalidValue", "members.type"],
+    [
+      "object member id",
+      [{ op: "add", path: "members", value: [{ value: { id: 1 } }] }],
+      "invalidValue",
+      "members.value",
+    ],
+    [
+      "bad member type",
+      [{ op: "add", path: "members", value: [{ value: "x", type: "Robot" }] }],
+      "invalidValue",
+      "members.type",
+    ],
     // As POST/PUT answer (coerce.ts): a nested list is malformed, not a one-element member.
     ["a list of lists", [{ op: "add", path: "members", value: [["x"]] }], "invalidValue", "list of lists"],
     ["group displayName is required", [{ op: "remove", path: "displayName" }], "mutability", "displayName"],
@@ -97,8 +188,16 @@ describe("error details stay short whatever the client sent", () => {
 
   test.each<[string, unknown[], string]>([
     ["a 100,000-level member id", [{ op: "add", path: "members", value: [{ value: deep(100_000) }] }], "invalidValue"],
-    ["a 100,000-level member type", [{ op: "add", path: "members", value: [{ value: "x", type: deep(100_000) }] }], "invalidValue"],
-    ["a megabyte member type", [{ op: "add", path: "members", value: [{ value: "x", type: "t".repeat(1_000_000) }] }], "invalidValue"],
+    [
+      "a 100,000-level member type",
+      [{ op: "add", path: "members", value: [{ value: "x", type: deep(100_000) }] }],
+      "invalidValue",
+    ],
+    [
+      "a megabyte member type",
+      [{ op: "add", path: "members", value: [{ value: "x", type: "t".repeat(1_000_000) }] }],
+      "invalidValue",
+    ],
     ["a 100,000-level op", [{ op: deep(100_000), path: "displayName", value: "x" }], "invalidSyntax"],
     ["a megabyte op", [{ op: "o".repeat(1_000_000), path: "displayName", value: "x" }], "invalidSyntax"],
   ])("%s: 400 %s, no stack overflow, a short detail", (_name, ops, scimType) => {
@@ -111,11 +210,46 @@ describe("error details stay short whatever the client sent", () => {
 describe("netMemberChange", () => {
   test.each<[string, MemberDelta[], ReturnType<typeof netMemberChange>]>([
     ["nothing", [], { add: [], remove: [] }],
-    ["remove x then add x: added", [{ kind: "remove", ids: ["x"] }, { kind: "add", members: [u("x")] }], { add: [u("x")], remove: [] }],
-    ["add x then remove x: removed", [{ kind: "add", members: [u("x")] }, { kind: "remove", ids: ["x"] }], { add: [], remove: ["x"] }],
-    ["replace then add", [{ kind: "replace", members: [u("a")] }, { kind: "add", members: [u("b")] }], { replace: [u("a"), u("b")], add: [], remove: [] }],
-    ["add then replace: the replace wins", [{ kind: "add", members: [u("b")] }, { kind: "replace", members: [u("a")] }], { replace: [u("a")], add: [], remove: [] }],
-    ["replace then remove", [{ kind: "replace", members: [u("a"), u("b")] }, { kind: "remove", ids: ["a"] }], { replace: [u("b")], add: [], remove: [] }],
+    [
+      "remove x then add x: added",
+      [
+        { kind: "remove", ids: ["x"] },
+        { kind: "add", members: [u("x")] },
+      ],
+      { add: [u("x")], remove: [] },
+    ],
+    [
+      "add x then remove x: removed",
+      [
+        { kind: "add", members: [u("x")] },
+        { kind: "remove", ids: ["x"] },
+      ],
+      { add: [], remove: ["x"] },
+    ],
+    [
+      "replace then add",
+      [
+        { kind: "replace", members: [u("a")] },
+        { kind: "add", members: [u("b")] },
+      ],
+      { replace: [u("a"), u("b")], add: [], remove: [] },
+    ],
+    [
+      "add then replace: the replace wins",
+      [
+        { kind: "add", members: [u("b")] },
+        { kind: "replace", members: [u("a")] },
+      ],
+      { replace: [u("a")], add: [], remove: [] },
+    ],
+    [
+      "replace then remove",
+      [
+        { kind: "replace", members: [u("a"), u("b")] },
+        { kind: "remove", ids: ["a"] },
+      ],
+      { replace: [u("b")], add: [], remove: [] },
+    ],
   ])("%s", (_name, deltas, expected) => {
     expect(netMemberChange(deltas)).toEqual(expected);
   });

@@ -5,17 +5,46 @@ import { groupResourceType, userResourceType } from "../../lib/schema/core";
 import { barbara, ENT, patchOp } from "./patch-helpers";
 
 const paths = fc.constantFrom(
-  "displayName", "title", "active", "name", "name.givenName", "emails", 'emails[type eq "work"]',
-  'emails[type eq "work"].value', 'emails[type eq "home"].primary', "emails.type", "phoneNumbers",
-  'roles[primary eq "True"].value', `${ENT}:manager`, `${ENT}:employeeNumber`, ENT, "userName", "id", "nope", undefined,
+  "displayName",
+  "title",
+  "active",
+  "name",
+  "name.givenName",
+  "emails",
+  'emails[type eq "work"]',
+  'emails[type eq "work"].value',
+  'emails[type eq "home"].primary',
+  "emails.type",
+  "phoneNumbers",
+  'roles[primary eq "True"].value',
+  `${ENT}:manager`,
+  `${ENT}:employeeNumber`,
+  ENT,
+  "userName",
+  "id",
+  "nope",
+  undefined,
 );
 const values = fc.oneof(
   fc.constantFrom(null, "", "False", "True", true, 42, "x@example.com", "m1", [], {}),
-  fc.record({ value: fc.string({ maxLength: 5 }), type: fc.constantFrom("work", "home", ""), primary: fc.boolean() }, { requiredKeys: [] }),
+  fc.record(
+    { value: fc.string({ maxLength: 5 }), type: fc.constantFrom("work", "home", ""), primary: fc.boolean() },
+    { requiredKeys: [] },
+  ),
   fc.array(fc.record({ value: fc.string({ maxLength: 5 }), primary: fc.boolean() }), { maxLength: 3 }),
-  fc.record({ active: fc.boolean(), displayName: fc.string({ maxLength: 5 }), id: fc.string(), "name.givenName": fc.string({ maxLength: 5 }) }, { requiredKeys: [] }),
+  fc.record(
+    {
+      active: fc.boolean(),
+      displayName: fc.string({ maxLength: 5 }),
+      id: fc.string(),
+      "name.givenName": fc.string({ maxLength: 5 }),
+    },
+    { requiredKeys: [] },
+  ),
 );
-const rawOp = fc.record({ op: fc.constantFrom("add", "Replace", "remove"), path: paths, value: values }).map(({ path, ...rest }) => (path === undefined ? rest : { ...rest, path }));
+const rawOp = fc
+  .record({ op: fc.constantFrom("add", "Replace", "remove"), path: paths, value: values })
+  .map(({ path, ...rest }) => (path === undefined ? rest : { ...rest, path }));
 
 /** Runs the patch; returns the ScimError instead of throwing (400s are fine here, crashes are not). */
 function attempt(resource: Record<string, unknown>, ops: unknown[]) {
@@ -44,7 +73,10 @@ describe("applyPatch properties", () => {
       if (o && typeof o === "object") Object.values(o).forEach(deepFreeze);
       return Object.freeze(o);
     };
-    fc.assert(fc.property(fc.array(rawOp, { maxLength: 6 }), (ops) => void attempt(deepFreeze(barbara()), ops)), { numRuns: 200 });
+    fc.assert(
+      fc.property(fc.array(rawOp, { maxLength: 6 }), (ops) => void attempt(deepFreeze(barbara()), ops)),
+      { numRuns: 200 },
+    );
   });
 
   test("a successful result is a fixed point of the normaliser and `changed` lists exactly the differing keys", () => {
@@ -75,7 +107,11 @@ describe("applyPatch properties", () => {
     fc.assert(
       fc.property(fc.array(fc.constantFrom("a", "b", "c"), { maxLength: 5 }), (ids) => {
         const before = { id: "g", displayName: "G" };
-        const ops = ids.map((id, i) => (i % 2 ? { op: "remove", path: `members[value eq "${id}"]` } : { op: "add", path: "members", value: [{ value: id }] }));
+        const ops = ids.map((id, i) =>
+          i % 2
+            ? { op: "remove", path: `members[value eq "${id}"]` }
+            : { op: "add", path: "members", value: [{ value: id }] },
+        );
         const result = applyPatch(groupResourceType, before, parsePatchRequest(patchOp(...ops)));
         expect(result.resource).toEqual(before);
         expect(result.members).toHaveLength(ids.length);

@@ -5,9 +5,19 @@ import { scimErrorOf } from "./scim-error";
 
 describe("parsePatchRequest", () => {
   test("RFC 7644 3.5.2 example body", () => {
-    const ops = parsePatchRequest(patchOp({ op: "add", path: "members", value: [{ display: "Babs Jensen", $ref: "https://example.com/v2/Users/2819c223", value: "2819c223" }] }));
+    const ops = parsePatchRequest(
+      patchOp({
+        op: "add",
+        path: "members",
+        value: [{ display: "Babs Jensen", $ref: "https://example.com/v2/Users/2819c223", value: "2819c223" }],
+      }),
+    );
     expect(ops).toEqual([
-      { op: "add", path: { attrPath: { name: "members" } }, value: [{ display: "Babs Jensen", $ref: "https://example.com/v2/Users/2819c223", value: "2819c223" }] },
+      {
+        op: "add",
+        path: { attrPath: { name: "members" } },
+        value: [{ display: "Babs Jensen", $ref: "https://example.com/v2/Users/2819c223", value: "2819c223" }],
+      },
     ]);
   });
 
@@ -16,9 +26,12 @@ describe("parsePatchRequest", () => {
   });
 
   test("Operations, op, path and value keys are case-insensitive", () => {
-    expect(parsePatchRequest({ schemas: [PATCH_OP_SCHEMA], operations: [{ Op: "Replace", Path: "active", Value: "False" }] })).toEqual([
-      { op: "replace", path: { attrPath: { name: "active" } }, value: "False" },
-    ]);
+    expect(
+      parsePatchRequest({
+        schemas: [PATCH_OP_SCHEMA],
+        operations: [{ Op: "Replace", Path: "active", Value: "False" }],
+      }),
+    ).toEqual([{ op: "replace", path: { attrPath: { name: "active" } }, value: "False" }]);
   });
 
   test("value filter and sub-attribute are parsed", () => {
@@ -36,7 +49,12 @@ describe("parsePatchRequest", () => {
 
   test("missing PatchOp schema is accepted and reported to warn", () => {
     const warnings: string[] = [];
-    expect(parsePatchRequest({ Operations: [{ op: "replace", value: { active: false } }] }, { warn: (m) => warnings.push(m) })).toHaveLength(1);
+    expect(
+      parsePatchRequest(
+        { Operations: [{ op: "replace", value: { active: false } }] },
+        { warn: (m) => warnings.push(m) },
+      ),
+    ).toHaveLength(1);
     expect(warnings).toHaveLength(1);
     parsePatchRequest(patchOp(), { warn: (m) => warnings.push(m) });
     expect(warnings).toHaveLength(1);
@@ -47,7 +65,11 @@ describe("parsePatchRequest", () => {
   });
 
   test("null value is kept (it clears)", () => {
-    expect(parsePatchRequest(patchOp({ op: "replace", path: "title", value: null }))[0]).toEqual({ op: "replace", path: { attrPath: { name: "title" } }, value: null });
+    expect(parsePatchRequest(patchOp({ op: "replace", path: "title", value: null }))[0]).toEqual({
+      op: "replace",
+      path: { attrPath: { name: "title" } },
+      value: null,
+    });
   });
 
   test.each<[string, unknown, number, string]>([
@@ -74,6 +96,8 @@ describe("parsePatchRequest", () => {
     expect(parsePatchRequest(patchOp(...ops.slice(1)))).toHaveLength(DEFAULT_MAX_OPERATIONS);
     const error = scimErrorOf(() => parsePatchRequest(patchOp(...ops)));
     expect([error.status, error.scimType]).toEqual([400, "tooMany"]);
-    expect(scimErrorOf(() => parsePatchRequest(patchOp(...ops.slice(0, 3)), { maxOperations: 2 })).scimType).toBe("tooMany");
+    expect(scimErrorOf(() => parsePatchRequest(patchOp(...ops.slice(0, 3)), { maxOperations: 2 })).scimType).toBe(
+      "tooMany",
+    );
   });
 });

@@ -3,15 +3,30 @@
  * takes (write, filter literal, filter evaluation, sort, mapping). Each row goes through every
  * path; a path that reads it differently from the others fails the row.
  */
-import { evaluate, parseFilter, parseInstant, resolveFilter, resolveSort, compareRecords } from "../../lib/protocol/filter";
+import {
+  evaluate,
+  parseFilter,
+  parseInstant,
+  resolveFilter,
+  resolveSort,
+  compareRecords,
+} from "../../lib/protocol/filter";
 import { coerceValue } from "../../lib/schema/coerce";
 import { userResourceType } from "../../lib/schema/core";
 import { PADDING_CODE_POINTS, readBoolean } from "../../lib/values/boolean";
 import { scimErrorOf } from "./scim-error";
 
-const bool = { name: "active", type: "boolean", multiValued: false, required: false, caseExact: false, mutability: "readWrite", returned: "default", uniqueness: "none" } as const;
+const bool = {
+  name: "active",
+  type: "boolean",
+  multiValued: false,
+  required: false,
+  caseExact: false,
+  mutability: "readWrite",
+  returned: "default",
+  uniqueness: "none",
+} as const;
 const when = { ...bool, name: "when", type: "dateTime" } as const;
-
 
 describe("a SCIM boolean read from a string: the same answer on every path", () => {
   // Entra sends "True"/"False"; the write path always trimmed, the filter paths did not.
@@ -30,7 +45,8 @@ describe("a SCIM boolean read from a string: the same answer on every path", () 
   test.each(rows)("%j reads as %s", (text, expected) => {
     expect(readBoolean(text)).toBe(expected);
     // write (RFC 7643 2.3.2 through the schema's coercion)
-    if (expected === undefined) expect(scimErrorOf(() => coerceValue(bool, text, "active")).scimType).toBe("invalidValue");
+    if (expected === undefined)
+      expect(scimErrorOf(() => coerceValue(bool, text, "active")).scimType).toBe("invalidValue");
     else expect(coerceValue(bool, text, "active")).toBe(expected);
     // a filter literal on a boolean attribute
     const filter = () => resolveFilter(userResourceType, parseFilter(`active eq ${JSON.stringify(text)}`));
@@ -40,7 +56,9 @@ describe("a SCIM boolean read from a string: the same answer on every path", () 
     }
     // a stored string (a host's own record, or one written before coercion) matched by a filter
     expect(evaluate(filter(), { active: text })).toBe(true);
-    expect(evaluate(resolveFilter(userResourceType, parseFilter(`active eq ${!expected}`)), { active: text })).toBe(false);
+    expect(evaluate(resolveFilter(userResourceType, parseFilter(`active eq ${!expected}`)), { active: text })).toBe(
+      false,
+    );
     // sort: the element whose "primary" reads true decides
     const spec = resolveSort(userResourceType, "emails.value", "ascending")!;
     const primaryMarked = { emails: [{ value: "b@x" }, { value: "z@x", primary: text }] };
@@ -61,15 +79,26 @@ describe("a SCIM boolean read from a string: the same answer on every path", () 
 });
 
 describe("dateTime: one grammar for write, filter and sort", () => {
-  const impossible = ["2024-02-30T00:00:00Z", "2023-02-29T00:00:00Z", "2024-04-31T12:00:00Z", "2024-01-01T24:00:00Z", "2024-01-01T12:00:00+24:00", "10000-01-01T00:00:00Z", "-0001-01-01T00:00:00Z"];
+  const impossible = [
+    "2024-02-30T00:00:00Z",
+    "2023-02-29T00:00:00Z",
+    "2024-04-31T12:00:00Z",
+    "2024-01-01T24:00:00Z",
+    "2024-01-01T12:00:00+24:00",
+    "10000-01-01T00:00:00Z",
+    "-0001-01-01T00:00:00Z",
+  ];
 
-  test.each(impossible)("%s is refused on write (400 invalidValue naming the attribute), as no filter can read it", (text) => {
-    expect(parseInstant(text)).toBeUndefined();
-    const err = scimErrorOf(() => coerceValue(when, text, "when"));
-    expect(err.status).toBe(400);
-    expect(err.scimType).toBe("invalidValue");
-    expect(err.message).toMatch(/'when'/);
-  });
+  test.each(impossible)(
+    "%s is refused on write (400 invalidValue naming the attribute), as no filter can read it",
+    (text) => {
+      expect(parseInstant(text)).toBeUndefined();
+      const err = scimErrorOf(() => coerceValue(when, text, "when"));
+      expect(err.status).toBe(400);
+      expect(err.scimType).toBe("invalidValue");
+      expect(err.message).toMatch(/'when'/);
+    },
+  );
 
   test.each(["2024-02-29T00:00:00Z", "2024-01-31T12:00:00.123+02:00", "0000-01-01T00:00:00Z", "2024-01-31T12:00:00"])(
     "%s is accepted on write, kept as sent, and read by the filter grammar",

@@ -47,7 +47,10 @@ const asPool = (p: Pool) => p as unknown as PoolLike;
 function recordingPool(): { pool: PoolLike; sql: string[] } {
   const sql: string[] = [];
   const inner = getPool();
-  const wrap = <T extends Queryable>(q: T): T => ({ ...q, query: (text: string, params?: unknown[]) => (sql.push(text), q.query(text, params)) });
+  const wrap = <T extends Queryable>(q: T): T => ({
+    ...q,
+    query: (text: string, params?: unknown[]) => (sql.push(text), q.query(text, params)),
+  });
   return {
     sql,
     pool: {
@@ -60,7 +63,12 @@ function recordingPool(): { pool: PoolLike; sql: string[] } {
   };
 }
 
-const str = (path: string[], caseExact = false, multiValued = false) => ({ path, type: "string" as const, caseExact, multiValued });
+const str = (path: string[], caseExact = false, multiValued = false) => ({
+  path,
+  type: "string" as const,
+  caseExact,
+  multiValued,
+});
 const ctxOf = (): StoreContext => ({ tenant: `t-${randomUUID()}` });
 
 async function scimError(promise: Promise<unknown>): Promise<InstanceType<typeof ScimError>> {
@@ -95,13 +103,37 @@ describePostgres("examples/existing-users-table store", () => {
       const store = appStore();
       const ctx = ctxOf();
       const office = { type: "work", streetAddress: "1 Main St", locality: "Springfield" };
-      const created = await store.users.create(ctx, { login: "ada@example.com", first_name: "Ada", disabled: false, office });
-      const { rows } = await getPool().query(`SELECT login, first_name, disabled, office, extra, tenant FROM "${schema}".app_users WHERE id = $1`, [created.id]);
-      expect(rows[0]).toEqual({ login: "ada@example.com", first_name: "Ada", disabled: false, office, extra: {}, tenant: ctx.tenant });
-      await getPool().query(`UPDATE "${schema}".app_users SET password_hash = 'argon2:abc' WHERE id = $1`, [created.id]);
-      const replaced = await store.users.replace(ctx, created.id, { login: "ada@example.com", last_name: "Lovelace" }, { ifVersion: created.version });
+      const created = await store.users.create(ctx, {
+        login: "ada@example.com",
+        first_name: "Ada",
+        disabled: false,
+        office,
+      });
+      const { rows } = await getPool().query(
+        `SELECT login, first_name, disabled, office, extra, tenant FROM "${schema}".app_users WHERE id = $1`,
+        [created.id],
+      );
+      expect(rows[0]).toEqual({
+        login: "ada@example.com",
+        first_name: "Ada",
+        disabled: false,
+        office,
+        extra: {},
+        tenant: ctx.tenant,
+      });
+      await getPool().query(`UPDATE "${schema}".app_users SET password_hash = 'argon2:abc' WHERE id = $1`, [
+        created.id,
+      ]);
+      const replaced = await store.users.replace(
+        ctx,
+        created.id,
+        { login: "ada@example.com", last_name: "Lovelace" },
+        { ifVersion: created.version },
+      );
       expect(replaced.record).toEqual({ login: "ada@example.com", last_name: "Lovelace" });
-      const after = await getPool().query(`SELECT first_name, password_hash FROM "${schema}".app_users WHERE id = $1`, [created.id]);
+      const after = await getPool().query(`SELECT first_name, password_hash FROM "${schema}".app_users WHERE id = $1`, [
+        created.id,
+      ]);
       expect(after.rows[0]).toEqual({ first_name: null, password_hash: "argon2:abc" });
       expect((await scimError(store.users.create(ctx, { login: 42 }))).scimType).toBe("invalidValue");
     });
@@ -113,11 +145,19 @@ describePostgres("examples/existing-users-table store", () => {
       await store.users.create(ctx, { login: "Grace@Example.com" });
       const hostile = "x' OR '1'='1";
       sql.length = 0;
-      const found = await store.users.query(ctx, { filter: { op: "eq", attrPath: str(["login"]), compValue: "grace@example.COM" }, startIndex: 1, count: 10 });
+      const found = await store.users.query(ctx, {
+        filter: { op: "eq", attrPath: str(["login"]), compValue: "grace@example.COM" },
+        startIndex: 1,
+        count: 10,
+      });
       expect(found.total).toBe(1);
       expect(sql.join("\n")).toContain("lower(t.login) = lower($2)");
       expect(sql.join("\n")).not.toContain("grace");
-      const none = await store.users.query(ctx, { filter: { op: "eq", attrPath: str(["login"]), compValue: hostile }, startIndex: 1, count: 10 });
+      const none = await store.users.query(ctx, {
+        filter: { op: "eq", attrPath: str(["login"]), compValue: hostile },
+        startIndex: 1,
+        count: 10,
+      });
       expect(none.total).toBe(0);
       expect(sql.join("\n")).not.toContain(hostile);
     });
@@ -170,14 +210,30 @@ describePostgres("examples/existing-users-table store", () => {
       const ctx = ctxOf();
       const cases: ResolvedFilter[] = [
         // A dateTime inside jsonb: only the timestamptz columns compare instants.
-        { op: "gt", attrPath: { path: ["office", "since"], type: "dateTime", caseExact: false, multiValued: false }, compValue: "2020-01-01T00:00:00Z" },
-        { op: "eq", attrPath: { path: ["meta", "version"], type: "string", caseExact: true, multiValued: false }, compValue: "1" },
-        { op: "eq", attrPath: str(["login\"); DROP TABLE app_users; --"]), compValue: "x" },
-        { op: "valuePath", attrPath: { path: ["login"], type: "string", caseExact: false, multiValued: false }, filter: { op: "pr", attrPath: str(["value"]) } },
+        {
+          op: "gt",
+          attrPath: { path: ["office", "since"], type: "dateTime", caseExact: false, multiValued: false },
+          compValue: "2020-01-01T00:00:00Z",
+        },
+        {
+          op: "eq",
+          attrPath: { path: ["meta", "version"], type: "string", caseExact: true, multiValued: false },
+          compValue: "1",
+        },
+        { op: "eq", attrPath: str(['login"); DROP TABLE app_users; --']), compValue: "x" },
+        {
+          op: "valuePath",
+          attrPath: { path: ["login"], type: "string", caseExact: false, multiValued: false },
+          filter: { op: "pr", attrPath: str(["value"]) },
+        },
         {
           op: "valuePath",
           attrPath: { path: ["roles"], type: "complex", caseExact: false, multiValued: true },
-          filter: { op: "valuePath", attrPath: { path: ["x"], type: "complex", caseExact: false, multiValued: true }, filter: { op: "pr", attrPath: str(["y"]) } },
+          filter: {
+            op: "valuePath",
+            attrPath: { path: ["x"], type: "complex", caseExact: false, multiValued: true },
+            filter: { op: "pr", attrPath: str(["y"]) },
+          },
         },
         { op: "eq", attrPath: str(["groups", "display"]), compValue: "Ops" },
       ];
@@ -185,22 +241,46 @@ describePostgres("examples/existing-users-table store", () => {
         const error = await scimError(store.users.query(ctx, { filter, startIndex: 1, count: 10 }));
         expect([error.status, error.scimType]).toEqual([400, "invalidFilter"]);
       }
-      const sort = await scimError(store.users.query(ctx, { sort: { path: ["office", "locality"], multiValued: false, caseExact: false, descending: false }, startIndex: 1, count: 10 }));
+      const sort = await scimError(
+        store.users.query(ctx, {
+          sort: { path: ["office", "locality"], multiValued: false, caseExact: false, descending: false },
+          startIndex: 1,
+          count: 10,
+        }),
+      );
       expect([sort.status, sort.scimType]).toEqual([400, "invalidValue"]);
     });
 
     test("jsonb columns, booleans and team membership filter in SQL", async () => {
       const store = appStore();
       const ctx = ctxOf();
-      const a = await store.users.create(ctx, { login: "a", disabled: true, office: { type: "work", locality: "London" } });
-      const b = await store.users.create(ctx, { login: "b", disabled: false, office: { type: "work", locality: "Paris" } });
+      const a = await store.users.create(ctx, {
+        login: "a",
+        disabled: true,
+        office: { type: "work", locality: "London" },
+      });
+      const b = await store.users.create(ctx, {
+        login: "b",
+        disabled: false,
+        office: { type: "work", locality: "Paris" },
+      });
       const team = await store.groups.create(ctx, { name: "Ops" }, { members: [{ value: b.id, type: "User" }] });
       const q = async (filter: ResolvedFilter, groups = false) =>
-        (await (groups ? store.groups : store.users).query(ctx, { filter, startIndex: 1, count: 10 })).items.map((s) => s.id);
+        (await (groups ? store.groups : store.users).query(ctx, { filter, startIndex: 1, count: 10 })).items.map(
+          (s) => s.id,
+        );
       expect(await q({ op: "eq", attrPath: str(["office", "locality"]), compValue: "london" })).toEqual([a.id]);
-      expect(await q({ op: "eq", attrPath: { path: ["disabled"], type: "boolean", caseExact: false, multiValued: false }, compValue: false })).toEqual([b.id]);
+      expect(
+        await q({
+          op: "eq",
+          attrPath: { path: ["disabled"], type: "boolean", caseExact: false, multiValued: false },
+          compValue: false,
+        }),
+      ).toEqual([b.id]);
       expect(await q({ op: "eq", attrPath: str(["groups", "value"], true, true), compValue: team.id })).toEqual([b.id]);
-      expect(await q({ op: "eq", attrPath: str(["members", "value"], true, true), compValue: b.id }, true)).toEqual([team.id]);
+      expect(await q({ op: "eq", attrPath: str(["members", "value"], true, true), compValue: b.id }, true)).toEqual([
+        team.id,
+      ]);
       expect(await q({ op: "ne", attrPath: str(["members", "value"], true, true), compValue: b.id }, true)).toEqual([]);
     });
 
@@ -211,7 +291,10 @@ describePostgres("examples/existing-users-table store", () => {
       const [a, b] = [await store.users.create(ctx, { login: "a" }), await store.users.create(ctx, { login: "b" })];
       const team = await store.groups.create(ctx, { name: "G" });
       sql.length = 0;
-      await store.groups.addMembers(ctx, team.id, [{ value: a.id, type: "User" }, { value: b.id, type: "User" }]);
+      await store.groups.addMembers(ctx, team.id, [
+        { value: a.id, type: "User" },
+        { value: b.id, type: "User" },
+      ]);
       expect(sql).toHaveLength(1);
       sql.length = 0;
       await store.groups.removeMembers(ctx, team.id, [a.id]);
@@ -221,34 +304,68 @@ describePostgres("examples/existing-users-table store", () => {
       expect(sql.filter((s) => !/^(BEGIN|COMMIT|SAVEPOINT|RELEASE)/.test(s))).toHaveLength(2);
       expect((await store.groups.get(ctx, team.id, { members: true }))?.members?.map((m) => m.value)).toEqual([a.id]);
       // A stale version fails the one statement: nothing is written.
-      const error = await scimError(store.groups.addMembers(ctx, team.id, [{ value: b.id, type: "User" }], { ifVersion: team.version }));
+      const error = await scimError(
+        store.groups.addMembers(ctx, team.id, [{ value: b.id, type: "User" }], { ifVersion: team.version }),
+      );
       expect(error.status).toBe(412);
-      expect((await store.groups.groupsOf(ctx, b.id))).toEqual([]);
+      expect(await store.groups.groupsOf(ctx, b.id)).toEqual([]);
     });
 
     test("concurrent writers: one login wins, and no member is lost or duplicated", async () => {
       const store = appStore();
       const ctx = ctxOf();
-      const creates = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => store.users.create(ctx, { login: i % 2 ? "SAME" : "same" })));
+      const creates = await Promise.allSettled(
+        Array.from({ length: 10 }, (_, i) => store.users.create(ctx, { login: i % 2 ? "SAME" : "same" })),
+      );
       expect(creates.filter((r) => r.status === "fulfilled")).toHaveLength(1);
-      for (const r of creates) if (r.status === "rejected") expect([r.reason.status, r.reason.scimType]).toEqual([409, "uniqueness"]);
-      const users = await Promise.all(Array.from({ length: 30 }, (_, i) => store.users.create(ctx, { login: `m${i}` })));
-      const team = await store.groups.create(ctx, { name: "Busy" }, { members: users.slice(0, 10).map((u) => ({ value: u.id, type: "User" as const })) });
+      for (const r of creates)
+        if (r.status === "rejected") expect([r.reason.status, r.reason.scimType]).toEqual([409, "uniqueness"]);
+      const users = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => store.users.create(ctx, { login: `m${i}` })),
+      );
+      const team = await store.groups.create(
+        ctx,
+        { name: "Busy" },
+        { members: users.slice(0, 10).map((u) => ({ value: u.id, type: "User" as const })) },
+      );
       await Promise.all([
         ...users.slice(10).map((u) => store.groups.addMembers(ctx, team.id, [{ value: u.id, type: "User" }])),
         ...users.slice(0, 5).map((u) => store.groups.removeMembers(ctx, team.id, [u.id])),
       ]);
       const members = (await store.groups.get(ctx, team.id, { members: true }))?.members?.map((m) => m.value) ?? [];
-      expect(members.sort()).toEqual(users.slice(5).map((u) => u.id).sort());
+      expect(members.sort()).toEqual(
+        users
+          .slice(5)
+          .map((u) => u.id)
+          .sort(),
+      );
       expect(Number((await store.groups.get(ctx, team.id))?.version)).toBeGreaterThanOrEqual(Number(team.version) + 25);
     });
 
     test("configure refuses unique keys the table has no unique index for", () => {
       const store = appStore();
-      expect(() => store.configure?.({ users: [{ path: ["email"], caseExact: false }], groups: [{ path: ["name"], caseExact: false }] })).toThrow(TypeError);
-      expect(() => store.configure?.({ users: [{ path: ["login"], caseExact: false }, { path: ["idp_subject"], caseExact: true }], groups: [] })).toThrow(/unique index/);
-      store.configure?.({ users: [{ path: ["login"], caseExact: false }], groups: [{ path: ["name"], caseExact: false }] });
-      expect(() => example.appUsersStore({ pool: asPool(getPool()), schema, fields: { users: { userName: "username" } } })).toThrow(TypeError);
+      expect(() =>
+        store.configure?.({
+          users: [{ path: ["email"], caseExact: false }],
+          groups: [{ path: ["name"], caseExact: false }],
+        }),
+      ).toThrow(TypeError);
+      expect(() =>
+        store.configure?.({
+          users: [
+            { path: ["login"], caseExact: false },
+            { path: ["idp_subject"], caseExact: true },
+          ],
+          groups: [],
+        }),
+      ).toThrow(/unique index/);
+      store.configure?.({
+        users: [{ path: ["login"], caseExact: false }],
+        groups: [{ path: ["name"], caseExact: false }],
+      });
+      expect(() =>
+        example.appUsersStore({ pool: asPool(getPool()), schema, fields: { users: { userName: "username" } } }),
+      ).toThrow(TypeError);
     });
   });
 });

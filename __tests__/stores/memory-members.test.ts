@@ -15,13 +15,15 @@ const filterOf = (text: string): ResolvedFilter => resolveFilter(groupResourceTy
 /** 30 groups of 40 users each, overlapping; groups 0..2 also hold group 29 as a member. */
 async function seed(store: Store, ctx: StoreContext) {
   const users = [];
-  for (let i = 0; i < 100; i++) users.push(await store.users.create(ctx, { userName: `user${i}@example.com`, displayName: `User ${i}` }));
+  for (let i = 0; i < 100; i++)
+    users.push(await store.users.create(ctx, { userName: `user${i}@example.com`, displayName: `User ${i}` }));
   const groups = [];
   for (let g = 0; g < 30; g++) {
     const members = users.slice(g * 2, g * 2 + 40).map((u) => ({ value: u.id, type: "User" as const }));
     groups.push(await store.groups.create(ctx, { displayName: `Group ${g}` }, { members }));
   }
-  for (const g of groups.slice(0, 3)) await store.groups.addMembers(ctx, g.id, [{ value: groups[29]!.id, type: "Group" }]);
+  for (const g of groups.slice(0, 3))
+    await store.groups.addMembers(ctx, g.id, [{ value: groups[29]!.id, type: "Group" }]);
   return { users, groups };
 }
 
@@ -31,7 +33,12 @@ async function reference(store: Store, ctx: StoreContext, filter: ResolvedFilter
   const out = [];
   for (const item of all.items) {
     const g = (await store.groups.get(ctx, item.id, { members: true }))!;
-    const view = { ...g.record, id: g.id, meta: { created: g.created, lastModified: g.lastModified, version: g.version }, members: g.members };
+    const view = {
+      ...g.record,
+      id: g.id,
+      meta: { created: g.created, lastModified: g.lastModified, version: g.version },
+      members: g.members,
+    };
     if (evaluate(filter, view)) out.push(g.id);
   }
   return out.sort();
@@ -56,7 +63,12 @@ describe("memory store: filters on Group members", () => {
     const user = data.users[41]!;
     const found = await ids(store, ctx, filterOf(`members.value eq "${user.id}"`));
     // user41 is in groups 1..20 (group g holds users 2g..2g+39).
-    expect(found).toEqual(data.groups.slice(1, 21).map((g) => g.id).sort());
+    expect(found).toEqual(
+      data.groups
+        .slice(1, 21)
+        .map((g) => g.id)
+        .sort(),
+    );
     expect(builder).not.toHaveBeenCalled();
     expect(has.mock.calls.length).toBe(20);
   });

@@ -14,7 +14,15 @@ describe("memory store: unknown tenants cost nothing", () => {
   test("reads and refused writes of tenants named in the path allocate nothing; a create allocates one", async () => {
     const store = memoryStore();
     const app = express();
-    app.use("/scim/:tenant/v2", scim({ store, tenant: (req) => String(req.params.tenant), rateLimit: false, tokens: [{ token: TOKEN, scopes: [...ALL_SCOPES] }] }));
+    app.use(
+      "/scim/:tenant/v2",
+      scim({
+        store,
+        tenant: (req) => String(req.params.tenant),
+        rateLimit: false,
+        tokens: [{ token: TOKEN, scopes: [...ALL_SCOPES] }],
+      }),
+    );
     const call = (method: "get" | "post" | "put" | "patch" | "delete", path: string, body?: object) =>
       request(app)[method](path).set("Authorization", `Bearer ${TOKEN}`).send(body);
     const id = "00000000-0000-4000-8000-000000000000";
@@ -25,7 +33,10 @@ describe("memory store: unknown tenants cost nothing", () => {
       await call("post", `${base}/Users/.search`, { filter: 'userName sw "a"' }).expect(200);
       await call("get", `${base}/Users/${id}`).expect(404);
       await call("put", `${base}/Users/${id}`, { schemas: [USER], userName: "x" }).expect(404);
-      await call("patch", `${base}/Groups/${id}`, { schemas: [PATCH], Operations: [{ op: "add", path: "members", value: [{ value: id }] }] }).expect(404);
+      await call("patch", `${base}/Groups/${id}`, {
+        schemas: [PATCH],
+        Operations: [{ op: "add", path: "members", value: [{ value: id }] }],
+      }).expect(404);
       await call("delete", `${base}/Users/${id}`).expect(404);
     }
     expect(inspectMemoryStore(store).tenants).toBe(0);

@@ -17,27 +17,40 @@ describePostgres("postgres: one case folding (migration 5)", () => {
     const S = `"${db.schema}"`;
     // Version 4 as it was deployed, with rows written by the old code (lower() in the index).
     await pool.query(`CREATE SCHEMA ${S}`);
-    await pool.query(`CREATE TABLE ${S}.schema_version (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+    await pool.query(
+      `CREATE TABLE ${S}.schema_version (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+    );
     for (const m of postgresMigrations(S).filter((m) => m.version <= 4)) {
       for (const statement of m.statements) await pool.query(statement);
-      await pool.query(`INSERT INTO ${S}.schema_version (version, description) VALUES ($1, $2)`, [m.version, m.description]);
+      await pool.query(`INSERT INTO ${S}.schema_version (version, description) VALUES ($1, $2)`, [
+        m.version,
+        m.description,
+      ]);
     }
     for (const [i, name] of ["İstanbul", "ΟΔΟΣ", "Ａda"].entries()) {
-      await pool.query(`INSERT INTO ${S}.users (tenant, id, version, created, last_modified, record, user_name) VALUES ('t', $1, 1, now(), now(), $2, $3)`, [
-        `id-${i}`,
-        JSON.stringify({ userName: name }),
-        name,
-      ]);
+      await pool.query(
+        `INSERT INTO ${S}.users (tenant, id, version, created, last_modified, record, user_name) VALUES ('t', $1, 1, now(), now(), $2, $3)`,
+        [`id-${i}`, JSON.stringify({ userName: name }), name],
+      );
     }
     const store = postgresStore({ pool, schema: db.schema });
     expect(await store.migrate()).toBeGreaterThanOrEqual(5);
     const { rows } = await pool.query(`SELECT user_name, user_name_fold FROM ${S}.users ORDER BY id`);
     expect(rows.map((r) => r.user_name_fold)).toEqual(rows.map((r) => fold(r.user_name)));
-    const eq = (value: string) => ({ op: "eq" as const, attrPath: { path: ["userName"], type: "string" as const, caseExact: false, multiValued: false }, compValue: value });
-    const found = await store.users.query({ tenant: "t" }, { filter: { op: "or", filters: [eq("i\u0307STANBUL"), eq("οδος"), eq("ａDA")] }, startIndex: 1, count: 10 });
+    const eq = (value: string) => ({
+      op: "eq" as const,
+      attrPath: { path: ["userName"], type: "string" as const, caseExact: false, multiValued: false },
+      compValue: value,
+    });
+    const found = await store.users.query(
+      { tenant: "t" },
+      { filter: { op: "or", filters: [eq("i\u0307STANBUL"), eq("οδος"), eq("ａDA")] }, startIndex: 1, count: 10 },
+    );
     expect(found.items.map((s) => s.record.userName)).toEqual(["İstanbul", "ΟΔΟΣ", "Ａda"]);
     // The old code folded İ to "i": that userName is free now, as it is on the memory store.
-    await expect(store.users.create({ tenant: "t" }, { userName: "istanbul" })).resolves.toMatchObject({ record: { userName: "istanbul" } });
+    await expect(store.users.create({ tenant: "t" }, { userName: "istanbul" })).resolves.toMatchObject({
+      record: { userName: "istanbul" },
+    });
     await expect(store.users.create({ tenant: "t" }, { userName: "οδοσ" })).rejects.toMatchObject({ status: 409 });
   });
 
@@ -57,10 +70,18 @@ describePostgres("postgres: one case folding (migration 5)", () => {
     return chunks;
   }
 
-  async function differences(pool: { query: (text: string, values: unknown[]) => Promise<{ rows: { f: string }[] }> }, schema: string): Promise<string[][]> {
+  async function differences(
+    pool: { query: (text: string, values: unknown[]) => Promise<{ rows: { f: string }[] }> },
+    schema: string,
+  ): Promise<string[][]> {
     const chunks = samples();
-    const { rows } = await pool.query(`SELECT "${schema}".scim_fold(x) AS f FROM unnest($1::text[]) WITH ORDINALITY AS u(x, n) ORDER BY n`, [chunks]);
-    return chunks.filter((c, i) => rows[i].f !== fold(c)).map((c) => [...c].filter((ch) => fold(ch) !== ch).slice(0, 5));
+    const { rows } = await pool.query(
+      `SELECT "${schema}".scim_fold(x) AS f FROM unnest($1::text[]) WITH ORDINALITY AS u(x, n) ORDER BY n`,
+      [chunks],
+    );
+    return chunks
+      .filter((c, i) => rows[i].f !== fold(c))
+      .map((c) => [...c].filter((ch) => fold(ch) !== ch).slice(0, 5));
   }
 
   // The database's lower() is corrected character by character, computed when the migration runs:

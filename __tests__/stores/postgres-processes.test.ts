@@ -50,12 +50,16 @@ async function call(method: string, url: string, body?: unknown): Promise<{ stat
   return { status: res.status, json: text ? JSON.parse(text) : undefined };
 }
 
-const patch = (...Operations: unknown[]) => ({ schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations });
+const patch = (...Operations: unknown[]) => ({
+  schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+  Operations,
+});
 
 describePostgres("two server processes on one PostgreSQL", () => {
   const servers: ChildProcess[] = [];
   beforeAll(async () => {
-    if (!fs.existsSync(path.join(root, "dist", "cjs", "stores", "postgres", "index.js"))) throw new Error("Run `npm run build` first: the servers load dist/ as users do.");
+    if (!fs.existsSync(path.join(root, "dist", "cjs", "stores", "postgres", "index.js")))
+      throw new Error("Run `npm run build` first: the servers load dist/ as users do.");
     await db.migrate();
   });
   afterAll(async () => {
@@ -69,7 +73,10 @@ describePostgres("two server processes on one PostgreSQL", () => {
     const bases = [a.base, b.base];
     const users: string[] = [];
     for (let i = 0; i < 60; i++) {
-      const res = await call("POST", `${bases[i % 2]}/Users`, { schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"], userName: `p${i}@example.com` });
+      const res = await call("POST", `${bases[i % 2]}/Users`, {
+        schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"],
+        userName: `p${i}@example.com`,
+      });
       expect(res.status).toBe(201);
       users.push(res.json.id);
     }
@@ -95,7 +102,12 @@ describePostgres("two server processes on one PostgreSQL", () => {
     const members: string[] = got.json.members.map((m: { value: string }) => m.value);
     expect(new Set(members).size).toBe(members.length);
     expect([...members].sort()).toEqual(users.slice(0, 40).sort());
-    const rows = await db.pool().query(`SELECT count(*)::int AS n, count(DISTINCT member_id)::int AS d FROM "${db.schema}".memberships WHERE group_id = $1`, [gid]);
+    const rows = await db
+      .pool()
+      .query(
+        `SELECT count(*)::int AS n, count(DISTINCT member_id)::int AS d FROM "${db.schema}".memberships WHERE group_id = $1`,
+        [gid],
+      );
     expect(rows.rows[0]).toEqual({ n: 40, d: 40 });
   }, 60000);
 
@@ -112,14 +124,19 @@ describePostgres("two server processes on one PostgreSQL", () => {
     const groups: string[] = [];
     for (let g = 0; g < 4; g++) groups.push((await store.groups.create(ctx, { displayName: `Team ${g}` })).id);
     for (let i = 0; i < 30; i++) {
-      for (let k = 0; k < 4; k++) await store.groups.addMembers(ctx, groups[(i + k) % 4]!, [{ value: users[i]!, type: "User" }]);
+      for (let k = 0; k < 4; k++)
+        await store.groups.addMembers(ctx, groups[(i + k) % 4]!, [{ value: users[i]!, type: "User" }]);
     }
     // Users 0..19 are deleted; meanwhile every group gains 30..39 and loses 20..24 (Okta's shapes).
     const deletes = users.slice(0, 20).map((id, i) => () => call("DELETE", `${bases[i % 2]}/Users/${id}`));
     const patches = groups.flatMap((gid, g) =>
       Array.from({ length: 10 }, (_, i) => () => {
         const ops: unknown[] = [{ op: "replace", value: { id: gid, displayName: `Team ${g}` } }];
-        ops.push({ op: "add", path: "members", value: [{ value: users[30 + i] }, { value: users[30 + ((i + 1) % 10)] }] });
+        ops.push({
+          op: "add",
+          path: "members",
+          value: [{ value: users[30 + i] }, { value: users[30 + ((i + 1) % 10)] }],
+        });
         if (i < 5) ops.push({ op: "remove", path: `members[value eq "${users[20 + i]}"]` });
         return call("PATCH", `${bases[(i + g) % 2]}/Groups/${gid}`, patch(...ops));
       }),
@@ -137,7 +154,10 @@ describePostgres("two server processes on one PostgreSQL", () => {
     }
     const rows = await db
       .pool()
-      .query(`SELECT count(*)::int AS n, count(DISTINCT (group_id, member_id))::int AS d FROM "${db.schema}".memberships WHERE group_id = ANY($1)`, [groups]);
+      .query(
+        `SELECT count(*)::int AS n, count(DISTINCT (group_id, member_id))::int AS d FROM "${db.schema}".memberships WHERE group_id = ANY($1)`,
+        [groups],
+      );
     expect(rows.rows[0]).toEqual({ n: 60, d: 60 });
   }, 120000);
 });

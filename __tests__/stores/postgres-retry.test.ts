@@ -59,7 +59,10 @@ describePostgres("postgres: transient failures are retried, then 503", () => {
     const ada = await createUser(h, "ada@example.com");
     const gid = await createGroup(h, "Eng");
     control.failures = 2;
-    const res = await h.patch(`/Groups/${gid}`, { schemas: [PATCH_OP], Operations: [{ op: "add", path: "members", value: [{ value: ada }] }] });
+    const res = await h.patch(`/Groups/${gid}`, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: "add", path: "members", value: [{ value: ada }] }],
+    });
     expect(res.status).toBe(204);
     expect(control.failures).toBe(0);
     const group = await h.get(`/Groups/${gid}`).expect(200);
@@ -71,7 +74,11 @@ describePostgres("postgres: transient failures are retried, then 503", () => {
     const ada = await createUser(h, "ada@example.com");
     const gid = await createGroup(h, "Eng");
     control.failures = 1;
-    const res = await h.put(`/Groups/${gid}`, { schemas: [GROUP_SCHEMA], displayName: "Eng", members: [{ value: ada }] });
+    const res = await h.put(`/Groups/${gid}`, {
+      schemas: [GROUP_SCHEMA],
+      displayName: "Eng",
+      members: [{ value: ada }],
+    });
     expect(res.status).toBe(200);
     expect(res.body.members.map((m: { value: string }) => m.value)).toEqual([ada]);
   });

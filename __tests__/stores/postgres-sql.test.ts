@@ -7,7 +7,11 @@ import { describePostgres, testSchema } from "./postgres-helpers";
 import { differential } from "./sql-cases";
 
 const db = testSchema();
-const eq = (path: string[], value: string, caseExact = false) => ({ op: "eq" as const, attrPath: { path, type: "string" as const, caseExact, multiValued: false }, compValue: value });
+const eq = (path: string[], value: string, caseExact = false) => ({
+  op: "eq" as const,
+  attrPath: { path, type: "string" as const, caseExact, multiValued: false },
+  compValue: value,
+});
 
 describePostgres("postgres store: SQL specifics", () => {
   beforeAll(() => db.migrate());
@@ -17,7 +21,8 @@ describePostgres("postgres store: SQL specifics", () => {
     const store = db.store();
     store.configure?.(UNIQUE_KEYS);
     const result = await differential(store, { tenant: "diff" });
-    for (const [name, memory, sql] of [...result.filters, ...result.sorts]) expect({ name, rows: sql }).toEqual({ name, rows: memory });
+    for (const [name, memory, sql] of [...result.filters, ...result.sorts])
+      expect({ name, rows: sql }).toEqual({ name, rows: memory });
   });
 
   test("a hostile userName is stored and found as data", async () => {
@@ -64,7 +69,10 @@ describePostgres("postgres store: SQL specifics", () => {
       expect(text).not.toContain("Seq Scan");
     }
     seen.length = 0;
-    const found = await store.users.query({ tenant }, { filter: eq(["userName"], "USER123"), startIndex: 1, count: 10 });
+    const found = await store.users.query(
+      { tenant },
+      { filter: eq(["userName"], "USER123"), startIndex: 1, count: 10 },
+    );
     expect(found.items.map((s) => s.record.userName)).toEqual(["user123"]);
     const page = seen.find((q) => /ORDER BY t\.seq/.test(q.text))!;
     const plan = JSON.stringify((await pool.query(`EXPLAIN (FORMAT JSON) ${page.text}`, page.values)).rows[0]);
@@ -74,7 +82,9 @@ describePostgres("postgres store: SQL specifics", () => {
   test("concurrent creates of one userName: exactly one wins, the others are 409", async () => {
     const ctx = { tenant: "race" };
     const stores = Array.from({ length: 8 }, () => db.store());
-    const results = await Promise.allSettled(stores.map((s, i) => s.users.create(ctx, { userName: i % 2 ? "Racer" : "racer" })));
+    const results = await Promise.allSettled(
+      stores.map((s, i) => s.users.create(ctx, { userName: i % 2 ? "Racer" : "racer" })),
+    );
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     for (const r of results.filter((r): r is PromiseRejectedResult => r.status === "rejected")) {
       expect(r.reason).toBeInstanceOf(ScimError);
@@ -86,15 +96,26 @@ describePostgres("postgres store: SQL specifics", () => {
   test("concurrent member adds and removes on one group lose nothing and duplicate nothing", async () => {
     const store = db.store();
     const ctx = { tenant: "members-race" };
-    const users = await Promise.all(Array.from({ length: 60 }, (_, i) => store.users.create(ctx, { userName: `m${i}` })));
-    const group = await store.groups.create(ctx, { displayName: "G" }, { members: users.slice(50).map((u) => ({ value: u.id, type: "User" as const })) });
+    const users = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => store.users.create(ctx, { userName: `m${i}` })),
+    );
+    const group = await store.groups.create(
+      ctx,
+      { displayName: "G" },
+      { members: users.slice(50).map((u) => ({ value: u.id, type: "User" as const })) },
+    );
     await Promise.all([
       ...users.slice(0, 50).map((u) => db.store().groups.addMembers(ctx, group.id, [{ value: u.id, type: "User" }])),
       ...users.slice(50).map((u) => db.store().groups.removeMembers(ctx, group.id, [u.id])),
       ...users.slice(0, 10).map((u) => db.store().groups.addMembers(ctx, group.id, [{ value: u.id, type: "User" }])),
     ]);
     const members = (await store.groups.get(ctx, group.id, { members: true }))!.members!.map((m) => m.value).sort();
-    expect(members).toEqual(users.slice(0, 50).map((u) => u.id).sort());
+    expect(members).toEqual(
+      users
+        .slice(0, 50)
+        .map((u) => u.id)
+        .sort(),
+    );
     expect(Number((await store.groups.get(ctx, group.id))!.version)).toBe(1 + 70);
   });
 
@@ -104,8 +125,14 @@ describePostgres("postgres store: SQL specifics", () => {
     const u = await store.users.create(ctx, { userName: "u" });
     const g = await store.groups.create(ctx, { displayName: "with" }, { members: [{ value: u.id, type: "User" }] });
     await store.groups.create(ctx, { displayName: "without" });
-    const filter = { op: "eq" as const, attrPath: { path: ["members", "value"], type: "string" as const, caseExact: false, multiValued: true }, compValue: u.id.toUpperCase() };
-    expect((await store.groups.query(ctx, { filter, startIndex: 1, count: 10 })).items.map((s) => s.id)).toEqual([g.id]);
+    const filter = {
+      op: "eq" as const,
+      attrPath: { path: ["members", "value"], type: "string" as const, caseExact: false, multiValued: true },
+      compValue: u.id.toUpperCase(),
+    };
+    expect((await store.groups.query(ctx, { filter, startIndex: 1, count: 10 })).items.map((s) => s.id)).toEqual([
+      g.id,
+    ]);
   });
 
   test("a store whose schema was never migrated says so instead of creating tables", async () => {

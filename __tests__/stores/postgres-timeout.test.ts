@@ -71,7 +71,9 @@ describePostgres("postgresStore: statement timeout", () => {
 
   test("statementTimeout is checked when the store is made", () => {
     for (const bad of [-1, 1.5, Number.NaN, "5s"]) {
-      expect(() => postgresStore({ pool, schema: db.schema, statementTimeout: bad as number })).toThrow(/statementTimeout/);
+      expect(() => postgresStore({ pool, schema: db.schema, statementTimeout: bad as number })).toThrow(
+        /statementTimeout/,
+      );
     }
   });
 });

@@ -10,14 +10,27 @@ import { UNIQUE_KEYS } from "../../lib/testing";
 
 const ENT = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 type T = ResolvedAttr["type"];
-const at = (path: string[], type: T = "string", caseExact = false, multiValued = false): ResolvedAttr => ({ path, type, caseExact, multiValued });
+const at = (path: string[], type: T = "string", caseExact = false, multiValued = false): ResolvedAttr => ({
+  path,
+  type,
+  caseExact,
+  multiValued,
+});
 const mv = (path: string[], type: T = "string") => at(path, type, false, true);
-const cmp = (op: "eq" | "ne" | "co" | "sw" | "ew" | "gt" | "ge" | "lt" | "le", attrPath: ResolvedAttr, compValue: string | number | boolean): ResolvedFilter => ({ op, attrPath, compValue });
+const cmp = (
+  op: "eq" | "ne" | "co" | "sw" | "ew" | "gt" | "ge" | "lt" | "le",
+  attrPath: ResolvedAttr,
+  compValue: string | number | boolean,
+): ResolvedFilter => ({ op, attrPath, compValue });
 const pr = (attrPath: ResolvedAttr): ResolvedFilter => ({ op: "pr", attrPath });
 const and = (...filters: ResolvedFilter[]): ResolvedFilter => ({ op: "and", filters });
 const or = (...filters: ResolvedFilter[]): ResolvedFilter => ({ op: "or", filters });
 const not = (filter: ResolvedFilter): ResolvedFilter => ({ op: "not", filter });
-const vp = (path: string[], filter: ResolvedFilter): ResolvedFilter => ({ op: "valuePath", attrPath: at(path, "complex", false, true), filter });
+const vp = (path: string[], filter: ResolvedFilter): ResolvedFilter => ({
+  op: "valuePath",
+  attrPath: at(path, "complex", false, true),
+  filter,
+});
 
 export const RECORDS: AppRecord[] = [
   {
@@ -25,17 +38,51 @@ export const RECORDS: AppRecord[] = [
     displayName: "Ada L",
     title: "Countess",
     active: true,
-    emails: [{ type: "work", value: "ada@w.com", primary: true }, { type: "home", value: "ada@h.com" }],
+    emails: [
+      { type: "work", value: "ada@w.com", primary: true },
+      { type: "home", value: "ada@h.com" },
+    ],
     roles: ["admin", "dev"],
     name: { givenName: "Ada", familyName: "Lovelace" },
     [ENT]: { employeeNumber: "701", manager: { value: "m1" } },
     hired: "2019-12-31T23:00:00-02:00",
     score: 3,
   },
-  { userName: "bob", externalId: "E-2", active: "False", title: "", emails: [{ type: "work", value: "BOB@W.COM" }], roles: [{ value: "dev", primary: "True" }], score: "12" },
-  { userName: "carol", active: false, emails: [], name: { givenName: "Carol" }, hired: "2020-01-01T00:00:00Z", nick: "b" },
-  { userName: "dave", emails: [{ value: "" }, { type: "other", value: "z@d.org" }], name: {}, hired: "2021-06-01", score: 12.5, nick: 42 },
-  { userName: "Émile", displayName: "émile", title: "Zed", hired: "04-12-2018 00:00:00", emails: [{ value: "e@x.com", primary: false }, { value: "a@x.com", primary: "TRUE" }] },
+  {
+    userName: "bob",
+    externalId: "E-2",
+    active: "False",
+    title: "",
+    emails: [{ type: "work", value: "BOB@W.COM" }],
+    roles: [{ value: "dev", primary: "True" }],
+    score: "12",
+  },
+  {
+    userName: "carol",
+    active: false,
+    emails: [],
+    name: { givenName: "Carol" },
+    hired: "2020-01-01T00:00:00Z",
+    nick: "b",
+  },
+  {
+    userName: "dave",
+    emails: [{ value: "" }, { type: "other", value: "z@d.org" }],
+    name: {},
+    hired: "2021-06-01",
+    score: 12.5,
+    nick: 42,
+  },
+  {
+    userName: "Émile",
+    displayName: "émile",
+    title: "Zed",
+    hired: "04-12-2018 00:00:00",
+    emails: [
+      { value: "e@x.com", primary: false },
+      { value: "a@x.com", primary: "TRUE" },
+    ],
+  },
   { userName: "frank", externalId: "e-2", title: "countess", roles: "solo", [ENT]: { employeeNumber: "" } },
 ];
 
@@ -45,7 +92,10 @@ export const FILTERS: [string, ResolvedFilter][] = [
   ["userName caseExact", cmp("eq", at(["userName"], "string", true), "ada")],
   ["externalId eq is case-exact", cmp("eq", at(["externalId"], "string", true), "E-2")],
   ["title ne (missing counts)", cmp("ne", at(["title"]), "countess")],
-  ["title co / sw / ew", or(cmp("co", at(["title"]), "ntes"), cmp("sw", at(["title"]), "ZE"), cmp("ew", at(["title"]), "ss"))],
+  [
+    "title co / sw / ew",
+    or(cmp("co", at(["title"]), "ntes"), cmp("sw", at(["title"]), "ZE"), cmp("ew", at(["title"]), "ss")),
+  ],
   ["empty co matches every present text", cmp("co", at(["title"]), "")],
   ["userName gt / le", and(cmp("gt", at(["userName"]), "b"), cmp("le", at(["userName"]), "dave"))],
   ["title pr ('' is not present)", pr(at(["title"]))],
@@ -55,18 +105,24 @@ export const FILTERS: [string, ResolvedFilter][] = [
   ["extension employeeNumber eq", cmp("eq", at([ENT, "employeeNumber"]), "701")],
   ["extension manager.value eq", cmp("eq", at([ENT, "manager", "value"]), "M1")],
   ["active eq true", cmp("eq", at(["active"], "boolean"), true)],
-  ["active eq false (\"False\" too)", cmp("eq", at(["active"], "boolean"), false)],
+  ['active eq false ("False" too)', cmp("eq", at(["active"], "boolean"), false)],
   ["active ne true", cmp("ne", at(["active"], "boolean"), true)],
   ["emails.value eq (multi-valued, folded)", cmp("eq", mv(["emails", "value"]), "bob@w.com")],
   ["emails.value ew", cmp("ew", mv(["emails", "value"]), ".COM")],
   ["not emails.value ew", not(cmp("ew", mv(["emails", "value"]), ".com"))],
   ["emails.value ne", cmp("ne", mv(["emails", "value"]), "ada@w.com")],
-  ["value path within one element", vp(["emails"], and(cmp("eq", at(["type"]), "work"), cmp("co", at(["value"]), "@w.")))],
-  ["value path never mixes elements", vp(["emails"], and(cmp("eq", at(["type"]), "home"), cmp("sw", at(["value"]), "ada@w")))],
+  [
+    "value path within one element",
+    vp(["emails"], and(cmp("eq", at(["type"]), "work"), cmp("co", at(["value"]), "@w."))),
+  ],
+  [
+    "value path never mixes elements",
+    vp(["emails"], and(cmp("eq", at(["type"]), "home"), cmp("sw", at(["value"]), "ada@w"))),
+  ],
   ["value path with pr and not", vp(["emails"], and(pr(at(["value"])), not(pr(at(["type"])))))],
   ["roles as plain strings: roles.value eq", cmp("eq", mv(["roles", "value"]), "dev")],
   ["roles value path on strings", vp(["roles"], cmp("eq", at(["value"]), "ADMIN"))],
-  ["roles.primary eq true (\"True\")", cmp("eq", mv(["roles", "primary"], "boolean"), true)],
+  ['roles.primary eq true ("True")', cmp("eq", mv(["roles", "primary"], "boolean"), true)],
   ["a scalar where an array was expected", cmp("eq", mv(["roles", "value"]), "solo")],
   ["number gt (numeric strings count)", cmp("gt", at(["score"], "decimal"), 10)],
   ["number eq", cmp("eq", at(["score"], "integer"), 3)],
@@ -76,7 +132,10 @@ export const FILTERS: [string, ResolvedFilter][] = [
   ["meta.created ge", cmp("ge", at(["meta", "created"], "dateTime"), "2000-01-01T00:00:00.000Z")],
   ["meta.resourceType is never stored", pr(at(["meta", "resourceType"]))],
   ["or of indexed eqs", or(cmp("eq", at(["userName"]), "bob"), cmp("eq", at(["externalId"], "string", true), "e-2"))],
-  ["and/or/not nest", and(not(or(cmp("eq", at(["userName"]), "ada"), pr(at(["nick"])))), cmp("sw", at(["userName"]), ""))],
+  [
+    "and/or/not nest",
+    and(not(or(cmp("eq", at(["userName"]), "ada"), pr(at(["nick"])))), cmp("sw", at(["userName"]), "")),
+  ],
   ["hostile literal is data", cmp("eq", at(["userName"]), "'); drop table users; --")],
 ];
 
@@ -86,7 +145,10 @@ export const SORTS: [string, SortSpec][] = [
   ["userName caseExact", { path: ["userName"], multiValued: false, caseExact: true, descending: false }],
   ["title (missing and empty last)", { path: ["title"], multiValued: false, caseExact: false, descending: false }],
   ["title descending (missing first)", { path: ["title"], multiValued: false, caseExact: false, descending: true }],
-  ["emails.value by primary element", { path: ["emails", "value"], multiValued: true, caseExact: false, descending: false }],
+  [
+    "emails.value by primary element",
+    { path: ["emails", "value"], multiValued: true, caseExact: false, descending: false },
+  ],
   ["hired (instants, junk is text)", { path: ["hired"], multiValued: false, caseExact: false, descending: false }],
   ["nick (numbers before strings)", { path: ["nick"], multiValued: false, caseExact: false, descending: false }],
   ["score mixed", { path: ["score"], multiValued: false, caseExact: false, descending: true }],

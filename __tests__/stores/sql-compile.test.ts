@@ -31,7 +31,11 @@ describe.each(dialects)("%s compiler", (_name, d) => {
   });
 
   test("attribute keys are bound too, and odd ones are refused with 400 invalidFilter", () => {
-    const { sql, values } = compile(d, { op: "eq", attrPath: str(["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User", "employeeNumber"]), compValue: "1" });
+    const { sql, values } = compile(d, {
+      op: "eq",
+      attrPath: str(["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User", "employeeNumber"]),
+      compValue: "1",
+    });
     expect(sql).not.toContain("employeeNumber");
     expect(JSON.stringify(values)).toContain("employeeNumber");
     for (const key of [`a"b`, "a'b", "x) or 1=1 --", "a\\b", "", "a b", "a\u0000b", "k".repeat(300)]) {
@@ -49,17 +53,31 @@ describe.each(dialects)("%s compiler", (_name, d) => {
 
   test("indexed attributes compile to their columns", () => {
     expect(compile(d, { op: "eq", attrPath: str(["userName"]), compValue: "Ada" }).sql).toMatch(/t\.user_name/);
-    expect(compile(d, { op: "eq", attrPath: { ...str(["externalId"]), caseExact: true }, compValue: "x" }).sql).toMatch(/\(t\.external_id = /);
-    expect(compile(d, { op: "eq", attrPath: { ...str(["id"]), caseExact: true }, compValue: "x" }).sql).toMatch(/\(t\.id = /);
-    expect(compile(d, { op: "eq", attrPath: str(["displayName"]), compValue: "G" }, "groups").sql).toMatch(/t\.display_name/);
-    expect(compile(d, { op: "eq", attrPath: str(["members", "value"], true), compValue: "u1" }, "groups").sql).toMatch(/memberships/);
+    expect(compile(d, { op: "eq", attrPath: { ...str(["externalId"]), caseExact: true }, compValue: "x" }).sql).toMatch(
+      /\(t\.external_id = /,
+    );
+    expect(compile(d, { op: "eq", attrPath: { ...str(["id"]), caseExact: true }, compValue: "x" }).sql).toMatch(
+      /\(t\.id = /,
+    );
+    expect(compile(d, { op: "eq", attrPath: str(["displayName"]), compValue: "G" }, "groups").sql).toMatch(
+      /t\.display_name/,
+    );
+    expect(compile(d, { op: "eq", attrPath: str(["members", "value"], true), compValue: "u1" }, "groups").sql).toMatch(
+      /memberships/,
+    );
   });
 
   test("value paths are one EXISTS per element; nested ones are refused", () => {
     const filter: ResolvedFilter = {
       op: "valuePath",
       attrPath: { path: ["emails"], type: "complex", caseExact: false, multiValued: true },
-      filter: { op: "and", filters: [{ op: "eq", attrPath: str(["type"]), compValue: "work" }, { op: "pr", attrPath: str(["value"]) }] },
+      filter: {
+        op: "and",
+        filters: [
+          { op: "eq", attrPath: str(["type"]), compValue: "work" },
+          { op: "pr", attrPath: str(["value"]) },
+        ],
+      },
     };
     expect(compile(d, filter).sql.match(/EXISTS/g)?.length).toBeGreaterThanOrEqual(1);
     const nested: ResolvedFilter = { op: "valuePath", attrPath: filter.attrPath, filter };
@@ -68,10 +86,16 @@ describe.each(dialects)("%s compiler", (_name, d) => {
 
   test("sort keys bind their path and refuse members", () => {
     const params = d.params();
-    const keys = compileSortKeys({ path: ["name", "familyName"], multiValued: false, caseExact: false, descending: false }, { dialect: d, params, kind: "users", alias: "t" });
+    const keys = compileSortKeys(
+      { path: ["name", "familyName"], multiValued: false, caseExact: false, descending: false },
+      { dialect: d, params, kind: "users", alias: "t" },
+    );
     expect(keys.num + keys.txt).not.toContain("familyName");
     expect(() =>
-      compileSortKeys({ path: ["members", "value"], multiValued: true, caseExact: false, descending: false }, { dialect: d, params: d.params(), kind: "groups", alias: "t" }),
+      compileSortKeys(
+        { path: ["members", "value"], multiValued: true, caseExact: false, descending: false },
+        { dialect: d, params: d.params(), kind: "groups", alias: "t" },
+      ),
     ).toThrow(ScimError);
   });
 });

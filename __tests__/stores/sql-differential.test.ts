@@ -62,10 +62,60 @@ const groupsRt: ResourceTypeDef = groupResourceType;
  * by UTF-16 code unit and by code point), things that look like dates, numbers and booleans.
  */
 const FRAGMENTS = [
-  "a", "A", "b", "Z", "é", "É", "ß", "ẞ", "SS", "i", "I", "İ", "ı", "Σ", "σ", "ς", "\u212A", "ǅ",
-  "😀", "𝒜", "Ａ", "\uE000", "ﬀ", "%", "_", "\\", '"', "'", " ", "\t", "@", ".", "-", "x@y.com",
-  "X@Y.COM", "0", "10", "9", "2020-01-01", "2020-01-01T00:00:00Z", "true", "null", "\u0000",
-  "ａ", "Ｚ", "ΟΔΟΣ", "οδος", "İstanbul", "\u0130\u0307", "\u0345", "ǆ", "Ǆ", "ϴ", "ẞA",
+  "a",
+  "A",
+  "b",
+  "Z",
+  "é",
+  "É",
+  "ß",
+  "ẞ",
+  "SS",
+  "i",
+  "I",
+  "İ",
+  "ı",
+  "Σ",
+  "σ",
+  "ς",
+  "\u212A",
+  "ǅ",
+  "😀",
+  "𝒜",
+  "Ａ",
+  "\uE000",
+  "ﬀ",
+  "%",
+  "_",
+  "\\",
+  '"',
+  "'",
+  " ",
+  "\t",
+  "@",
+  ".",
+  "-",
+  "x@y.com",
+  "X@Y.COM",
+  "0",
+  "10",
+  "9",
+  "2020-01-01",
+  "2020-01-01T00:00:00Z",
+  "true",
+  "null",
+  "\u0000",
+  "ａ",
+  "Ｚ",
+  "ΟΔΟΣ",
+  "οδος",
+  "İstanbul",
+  "\u0130\u0307",
+  "\u0345",
+  "ǆ",
+  "Ǆ",
+  "ϴ",
+  "ẞA",
 ];
 
 /**
@@ -82,7 +132,8 @@ interface Flavour {
 const SQLITE: Flavour = { name: "sqlite", fragments: FRAGMENTS };
 const POSTGRES: Flavour = { name: "postgres", fragments: FRAGMENTS.filter((f) => !NOT_FOR_POSTGRES.has(f)) };
 
-const text = (f: Flavour, maxLength = 3) => fc.array(fc.constantFrom(...f.fragments), { maxLength }).map((parts) => parts.join(""));
+const text = (f: Flavour, maxLength = 3) =>
+  fc.array(fc.constantFrom(...f.fragments), { maxLength }).map((parts) => parts.join(""));
 const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined, freq: 3 });
 
 const BASE = Date.UTC(2026, 0, 1);
@@ -110,7 +161,17 @@ const STORED_DATES = [
 ];
 
 // Padded spellings too: every store reads them with lib/values/boolean.ts (trimmed, any case).
-const boolish = fc.constantFrom<unknown>(true, false, "True", "False", "TRUE", "yes", " True", "False\n", "\u00a0true\u3000");
+const boolish = fc.constantFrom<unknown>(
+  true,
+  false,
+  "True",
+  "False",
+  "TRUE",
+  "yes",
+  " True",
+  "False\n",
+  "\u00a0true\u3000",
+);
 
 const email = (f: Flavour) =>
   fc.record(
@@ -134,9 +195,15 @@ const userRecord = (f: Flavour): fc.Arbitrary<AppRecord> =>
         active: boolish,
         externalId: text(f, 2),
         emails: fc.array(email(f), { maxLength: 3 }),
-        phoneNumbers: fc.array(fc.record({ value: fc.constantFrom("+1 555", "555", "", "+44"), type: fc.constantFrom("work", "mobile") }), { maxLength: 2 }),
+        phoneNumbers: fc.array(
+          fc.record({ value: fc.constantFrom("+1 555", "555", "", "+44"), type: fc.constantFrom("work", "mobile") }),
+          { maxLength: 2 },
+        ),
         // Okta's template app sends roles as plain strings.
-        roles: fc.array(fc.oneof(text(f, 1), fc.record({ value: text(f, 1), primary: boolish }, { requiredKeys: [] })), { maxLength: 2 }),
+        roles: fc.array(
+          fc.oneof(text(f, 1), fc.record({ value: text(f, 1), primary: boolish }, { requiredKeys: [] })),
+          { maxLength: 2 },
+        ),
         [ENT]: fc.record(
           {
             employeeNumber: fc.oneof(text(f, 1), fc.constantFrom("701", "0701", "12")),
@@ -180,7 +247,10 @@ const dataset = (f: Flavour): fc.Arbitrary<Dataset> =>
       // userName is unique case-insensitively (as every store folds: lib/values/fold.ts).
       users: fc.uniqueArray(userRecord(f), { minLength: 1, maxLength: 7, selector: (r) => fold(String(r.userName)) }),
       groups: fc.uniqueArray(
-        fc.record({ record: fc.record({ displayName: text(f, 2), externalId: maybe(text(f, 1)) }), members: fc.uniqueArray(fc.integer({ min: -3, max: 6 }), { maxLength: 4 }) }),
+        fc.record({
+          record: fc.record({ displayName: text(f, 2), externalId: maybe(text(f, 1)) }),
+          members: fc.uniqueArray(fc.integer({ min: -3, max: 6 }), { maxLength: 4 }),
+        }),
         { maxLength: 3, selector: (g) => fold(String(g.record.displayName)) },
       ),
       times: fc.array(fc.constantFrom(...TIME_OFFSETS), { minLength: 10, maxLength: 10 }),
@@ -200,8 +270,10 @@ function stripUndefined(record: AppRecord): AppRecord {
 }
 
 /** Ids as the stores make them (lower-case UUIDs), but chosen here so every store has the same. */
-const userId = (i: number) => `${((i * 0x9e3779b1) >>> 0).toString(16).padStart(8, "0")}-0000-4000-8000-00000000000${i}`;
-const groupId = (j: number) => `${((j * 0x85ebca6b + 7) >>> 0).toString(16).padStart(8, "0")}-0000-4000-8000-0000000000a${j}`;
+const userId = (i: number) =>
+  `${((i * 0x9e3779b1) >>> 0).toString(16).padStart(8, "0")}-0000-4000-8000-00000000000${i}`;
+const groupId = (j: number) =>
+  `${((j * 0x85ebca6b + 7) >>> 0).toString(16).padStart(8, "0")}-0000-4000-8000-0000000000a${j}`;
 
 // --- queries ---------------------------------------------------------------------------------
 
@@ -242,17 +314,77 @@ const USER_ATTRS: [string, AttrKind][] = [
 ];
 const USER_PRESENCE = ["name", "emails", "phoneNumbers", "roles", ENT, `${ENT}:manager`, "meta", CUS, "groups"];
 const USER_VALUE_PATHS: [string, [string, AttrKind][]][] = [
-  ["emails", [["value", "text"], ["type", "text"], ["primary", "bool"], ["display", "text"]]],
-  ["phoneNumbers", [["value", "text"], ["type", "text"]]],
-  ["roles", [["value", "text"], ["primary", "bool"]]],
-  ["name", [["givenName", "text"], ["familyName", "text"]]],
-  [`${ENT}:manager`, [["value", "text"], ["displayName", "text"]]],
-  ["meta", [["lastModified", "meta"], ["version", "text"]]],
+  [
+    "emails",
+    [
+      ["value", "text"],
+      ["type", "text"],
+      ["primary", "bool"],
+      ["display", "text"],
+    ],
+  ],
+  [
+    "phoneNumbers",
+    [
+      ["value", "text"],
+      ["type", "text"],
+    ],
+  ],
+  [
+    "roles",
+    [
+      ["value", "text"],
+      ["primary", "bool"],
+    ],
+  ],
+  [
+    "name",
+    [
+      ["givenName", "text"],
+      ["familyName", "text"],
+    ],
+  ],
+  [
+    `${ENT}:manager`,
+    [
+      ["value", "text"],
+      ["displayName", "text"],
+    ],
+  ],
+  [
+    "meta",
+    [
+      ["lastModified", "meta"],
+      ["version", "text"],
+    ],
+  ],
 ];
 const USER_SORTS = [
-  "userName", "name.familyName", "name.givenName", "displayName", "title", "nickName", "active", "externalId", "id",
-  "emails", "emails.value", "emails.type", "phoneNumbers.value", "roles.value", `${ENT}:employeeNumber`, `${ENT}:manager.value`,
-  "meta.lastModified", "meta.created", "meta.version", `${CUS}:hireDate`, `${CUS}:level`, `${CUS}:score`, `${CUS}:vip`, `${CUS}:code`, `${CUS}:tags`,
+  "userName",
+  "name.familyName",
+  "name.givenName",
+  "displayName",
+  "title",
+  "nickName",
+  "active",
+  "externalId",
+  "id",
+  "emails",
+  "emails.value",
+  "emails.type",
+  "phoneNumbers.value",
+  "roles.value",
+  `${ENT}:employeeNumber`,
+  `${ENT}:manager.value`,
+  "meta.lastModified",
+  "meta.created",
+  "meta.version",
+  `${CUS}:hireDate`,
+  `${CUS}:level`,
+  `${CUS}:score`,
+  `${CUS}:vip`,
+  `${CUS}:code`,
+  `${CUS}:tags`,
 ];
 
 const GROUP_ATTRS: [string, AttrKind][] = [
@@ -266,7 +398,16 @@ const GROUP_ATTRS: [string, AttrKind][] = [
   ["meta.lastModified", "meta"],
 ];
 const GROUP_PRESENCE = ["members", "members.display", "externalId", "meta"];
-const GROUP_VALUE_PATHS: [string, [string, AttrKind][]][] = [["members", [["value", "member"], ["type", "text"], ["display", "text"]]]];
+const GROUP_VALUE_PATHS: [string, [string, AttrKind][]][] = [
+  [
+    "members",
+    [
+      ["value", "member"],
+      ["type", "text"],
+      ["display", "text"],
+    ],
+  ],
+];
 // Sorting groups by members is refused by the SQL stores (docs/stores.md), so it is not generated.
 const GROUP_SORTS = ["displayName", "externalId", "id", "meta.lastModified", "meta.version"];
 
@@ -274,7 +415,13 @@ const OPS = ["eq", "ne", "co", "sw", "ew", "gt", "ge", "lt", "le"];
 
 /** A random case for names, which are case-insensitive (RFC 7643 2.1). */
 const recase = (name: string) =>
-  fc.constantFrom<(s: string) => string>((s) => s, (s) => s.toUpperCase(), (s) => s.toLowerCase()).map((fn) => (name.startsWith("urn:") ? name : fn(name)));
+  fc
+    .constantFrom<(s: string) => string>(
+      (s) => s,
+      (s) => s.toUpperCase(),
+      (s) => s.toLowerCase(),
+    )
+    .map((fn) => (name.startsWith("urn:") ? name : fn(name)));
 
 /** A JSON string literal, sometimes with every non-ASCII character written as \u escapes. */
 const quoted = (s: string) =>
@@ -295,7 +442,16 @@ const iso = (ms: number, offsetMinutes = 0) => {
 function literal(kind: AttrKind, f: Flavour, seen: string[], ids: string[]): fc.Arbitrary<string> {
   const fromSeen = seen.length
     ? fc
-        .tuple(fc.constantFrom(...seen), fc.nat(), fc.nat(), fc.constantFrom<(s: string) => string>((s) => s, (s) => s.toUpperCase(), (s) => s.toLowerCase()))
+        .tuple(
+          fc.constantFrom(...seen),
+          fc.nat(),
+          fc.nat(),
+          fc.constantFrom<(s: string) => string>(
+            (s) => s,
+            (s) => s.toUpperCase(),
+            (s) => s.toLowerCase(),
+          ),
+        )
         .map(([s, a, b, fn]) => {
           const chars = [...s];
           const from = chars.length ? a % chars.length : 0;
@@ -309,7 +465,10 @@ function literal(kind: AttrKind, f: Flavour, seen: string[], ids: string[]): fc.
       // Entra's unquoted values, numbers and booleans are read as text for string attributes.
       // Not generated: an unpaired surrogate escape ("\ud83d"), which the lexer refuses with 400
       // invalidFilter (no SQL database can hold a lone surrogate); filter-parse tests that.
-      return fc.oneof({ weight: 8, arbitrary: str }, { weight: 1, arbitrary: fc.constantFrom("10", "true", "x", "null", "9e0") });
+      return fc.oneof(
+        { weight: 8, arbitrary: str },
+        { weight: 1, arbitrary: fc.constantFrom("10", "true", "x", "null", "9e0") },
+      );
     case "bool":
       return fc.constantFrom("true", "false", "True", '"False"', '"true"', "null", '"yes"');
     case "int":
@@ -335,10 +494,22 @@ function literal(kind: AttrKind, f: Flavour, seen: string[], ids: string[]): fc.
     case "id":
     case "member":
       return ids.length
-        ? fc.oneof(fc.constantFrom(...ids).chain((id) => fc.constantFrom(id, id.toUpperCase(), id.slice(0, 8), id.slice(-4))).chain(quoted), str)
+        ? fc.oneof(
+            fc
+              .constantFrom(...ids)
+              .chain((id) => fc.constantFrom(id, id.toUpperCase(), id.slice(0, 8), id.slice(-4)))
+              .chain(quoted),
+            str,
+          )
         : str;
     case "schemas":
-      return fc.constantFrom(JSON.stringify(userResourceType.schema.id), JSON.stringify(ENT), JSON.stringify(CUS), JSON.stringify(ENT.toUpperCase()), '"urn:x"');
+      return fc.constantFrom(
+        JSON.stringify(userResourceType.schema.id),
+        JSON.stringify(ENT),
+        JSON.stringify(CUS),
+        JSON.stringify(ENT.toUpperCase()),
+        '"urn:x"',
+      );
   }
 }
 
@@ -359,16 +530,24 @@ function filterText(kind: Kind, f: Flavour, ds: Dataset): fc.Arbitrary<string> {
   const ids = [...ds.users.map((_, i) => userId(i)), ...ds.groups.map((_, j) => groupId(j))];
 
   const comparison = (path: string, kind: AttrKind) =>
-    fc.tuple(recase(path), fc.constantFrom(...OPS), literal(kind, f, seen, ids), fc.boolean()).map(([p, op, v, upper]) => `${p} ${upper ? op.toUpperCase() : op} ${v}`);
+    fc
+      .tuple(recase(path), fc.constantFrom(...OPS), literal(kind, f, seen, ids), fc.boolean())
+      .map(([p, op, v, upper]) => `${p} ${upper ? op.toUpperCase() : op} ${v}`);
   const attrExp = fc.oneof(
     { weight: 6, arbitrary: fc.constantFrom(...attrs).chain(([p, k]) => comparison(p, k)) },
-    { weight: 2, arbitrary: fc.constantFrom(...attrs.map(([p]) => p), ...presence).chain((p) => recase(p).map((q) => `${q} pr`)) },
+    {
+      weight: 2,
+      arbitrary: fc.constantFrom(...attrs.map(([p]) => p), ...presence).chain((p) => recase(p).map((q) => `${q} pr`)),
+    },
   );
   const inner = (subs: [string, AttrKind][]) =>
     fc.letrec<{ f: string }>((tie) => ({
       f: fc.oneof(
         { depthSize: "small", withCrossShrink: true },
-        fc.oneof(fc.constantFrom(...subs).chain(([p, k]) => comparison(p, k)), fc.constantFrom(...subs).map(([p]) => `${p} pr`)),
+        fc.oneof(
+          fc.constantFrom(...subs).chain(([p, k]) => comparison(p, k)),
+          fc.constantFrom(...subs).map(([p]) => `${p} pr`),
+        ),
         fc.tuple(tie("f"), fc.constantFrom("and", "or"), tie("f")).map(([a, op, b]) => `${a} ${op} ${b}`),
         tie("f").map((x) => `not (${x})`),
       ),
@@ -377,7 +556,12 @@ function filterText(kind: Kind, f: Flavour, ds: Dataset): fc.Arbitrary<string> {
     fc.oneof(
       inner(subs).map((x) => `${p}[${x}]`),
       // Entra: emails[type eq "work"].value eq "x" is one element's test.
-      fc.tuple(inner(subs), fc.constantFrom(...subs).chain(([s, k]) => comparison(s, k))).map(([x, c]) => `${p}[${x}].${c}`),
+      fc
+        .tuple(
+          inner(subs),
+          fc.constantFrom(...subs).chain(([s, k]) => comparison(s, k)),
+        )
+        .map(([x, c]) => `${p}[${x}].${c}`),
     ),
   );
   return fc.letrec<{ f: string }>((tie) => ({
@@ -385,7 +569,12 @@ function filterText(kind: Kind, f: Flavour, ds: Dataset): fc.Arbitrary<string> {
       { depthSize: "small", withCrossShrink: true },
       { weight: 4, arbitrary: attrExp },
       { weight: 1, arbitrary: valuePath },
-      { weight: 2, arbitrary: fc.tuple(tie("f"), fc.constantFrom("and", "or", "AND"), tie("f")).map(([a, op, b]) => `${a} ${op} ${b}`) },
+      {
+        weight: 2,
+        arbitrary: fc
+          .tuple(tie("f"), fc.constantFrom("and", "or", "AND"), tie("f"))
+          .map(([a, op, b]) => `${a} ${op} ${b}`),
+      },
       { weight: 1, arbitrary: tie("f").map((x) => `not (${x})`) },
       { weight: 1, arbitrary: tie("f").map((x) => `(${x})`) },
     ),
@@ -411,8 +600,14 @@ function querySpec(f: Flavour, ds: Dataset): fc.Arbitrary<QuerySpec> {
         filter: maybe(filterText(kind, f, ds)),
         sortBy: maybe(fc.constantFrom(...(kind === "users" ? USER_SORTS : GROUP_SORTS)).chain(recase)),
         sortOrder: maybe(fc.constantFrom("ascending", "descending", "DESCENDING")),
-        startIndex: fc.oneof({ weight: 3, arbitrary: fc.constant(1) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 9 }) }),
-        count: fc.oneof({ weight: 3, arbitrary: fc.constant(100) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 4 }) }),
+        startIndex: fc.oneof(
+          { weight: 3, arbitrary: fc.constant(1) },
+          { weight: 1, arbitrary: fc.integer({ min: 1, max: 9 }) },
+        ),
+        count: fc.oneof(
+          { weight: 3, arbitrary: fc.constant(100) },
+          { weight: 1, arbitrary: fc.integer({ min: 0, max: 4 }) },
+        ),
       },
       { requiredKeys: ["kind", "startIndex", "count"] },
     ),
@@ -425,7 +620,18 @@ function querySpec(f: Flavour, ds: Dataset): fc.Arbitrary<QuerySpec> {
 async function load(store: Store, ctx: StoreContext, ds: Dataset): Promise<void> {
   const uuid = jest.spyOn(nodeCrypto, "randomUUID");
   jest.useFakeTimers({
-    doNotFake: ["hrtime", "nextTick", "performance", "queueMicrotask", "setImmediate", "clearImmediate", "setInterval", "clearInterval", "setTimeout", "clearTimeout"],
+    doNotFake: [
+      "hrtime",
+      "nextTick",
+      "performance",
+      "queueMicrotask",
+      "setImmediate",
+      "clearImmediate",
+      "setInterval",
+      "clearInterval",
+      "setTimeout",
+      "clearTimeout",
+    ],
   });
   try {
     for (const [i, record] of ds.users.entries()) {
@@ -436,7 +642,9 @@ async function load(store: Store, ctx: StoreContext, ds: Dataset): Promise<void>
     for (const [j, g] of ds.groups.entries()) {
       jest.setSystemTime(BASE + ds.times[7 + j]);
       uuid.mockReturnValueOnce(groupId(j) as ReturnType<typeof nodeCrypto.randomUUID>);
-      const members = g.members.map((m) => (m >= 0 ? { value: userId(m), type: "User" as const } : { value: groupId(-1 - m), type: "Group" as const }));
+      const members = g.members.map((m) =>
+        m >= 0 ? { value: userId(m), type: "User" as const } : { value: groupId(-1 - m), type: "Group" as const },
+      );
       await store.groups.create(ctx, g.record, { members });
     }
   } finally {
@@ -460,12 +668,19 @@ function resolveQuery(q: QuerySpec) {
   }
 }
 
-async function answer(store: Store, ctx: StoreContext, q: QuerySpec, resolved: NonNullable<ReturnType<typeof resolveQuery>>): Promise<Outcome> {
+async function answer(
+  store: Store,
+  ctx: StoreContext,
+  q: QuerySpec,
+  resolved: NonNullable<ReturnType<typeof resolveQuery>>,
+): Promise<Outcome> {
   try {
     const { total, items } = await store[q.kind].query(ctx, resolved);
     return { total, ids: items.map((s) => s.id) };
   } catch (error) {
-    return { error: error instanceof ScimError ? `${error.status} ${error.scimType ?? ""} ${error.message}` : String(error) };
+    return {
+      error: error instanceof ScimError ? `${error.status} ${error.scimType ?? ""} ${error.message}` : String(error),
+    };
   }
 }
 
@@ -484,7 +699,13 @@ function named(outcome: Outcome, ds: Dataset): unknown {
 const stats = { queries: 0, rejected: 0, nonEmpty: 0 };
 
 /** Runs every query on the memory store and on `sql`; throws on the first difference. */
-async function compare(sql: Store, tenant: string, ds: Dataset, queries: QuerySpec[], mustResolve = false): Promise<void> {
+async function compare(
+  sql: Store,
+  tenant: string,
+  ds: Dataset,
+  queries: QuerySpec[],
+  mustResolve = false,
+): Promise<void> {
   const memory = memoryStore();
   memory.configure?.(UNIQUE_KEYS);
   const ctx = { tenant };
@@ -511,7 +732,12 @@ async function compare(sql: Store, tenant: string, ds: Dataset, queries: QuerySp
 
 function property(f: Flavour, sql: () => Store, tenant: () => string) {
   return fc.asyncProperty(
-    dataset(f).chain((ds) => fc.tuple(fc.constant(ds), fc.array(querySpec(f, ds), { minLength: 1, maxLength: QUERIES_PER_TENANT, size: "max" }))),
+    dataset(f).chain((ds) =>
+      fc.tuple(
+        fc.constant(ds),
+        fc.array(querySpec(f, ds), { minLength: 1, maxLength: QUERIES_PER_TENANT, size: "max" }),
+      ),
+    ),
     async ([ds, queries]) => compare(sql(), tenant(), ds, queries),
   );
 }
@@ -527,21 +753,46 @@ interface FixedCase {
   sqliteOnly?: boolean;
 }
 
-const q = (filter: string | undefined, more: Partial<QuerySpec> = {}): QuerySpec => ({ kind: "users", filter, startIndex: 1, count: 100, ...more });
+const q = (filter: string | undefined, more: Partial<QuerySpec> = {}): QuerySpec => ({
+  kind: "users",
+  filter,
+  startIndex: 1,
+  count: 100,
+  ...more,
+});
 const hire = (hireDate: string) => ({ [CUS]: { hireDate } });
 
 const FIXED: FixedCase[] = [
   // The compiler refused meta[...] (400) and answered `meta pr` false; meta is one object of columns.
-  { name: "meta[...] value path tests this row's columns", users: [{ userName: "a" }, { userName: "b" }], query: q('meta[lastModified ge "2026-01-01T00:00:00Z" and not (version eq "2")]') },
+  {
+    name: "meta[...] value path tests this row's columns",
+    users: [{ userName: "a" }, { userName: "b" }],
+    query: q('meta[lastModified ge "2026-01-01T00:00:00Z" and not (version eq "2")]'),
+  },
   { name: "meta pr holds for every row", users: [{ userName: "a" }], query: q("meta pr") },
   // UTF-16 puts astral characters (surrogates) before U+E000..U+FFFF; code-point order (SQLite's
   // BINARY, PostgreSQL's COLLATE "C") puts them after.
-  { name: "sort by UTF-16 code unit: emoji before fullwidth A", users: [{ userName: "a", title: '"Ａ' }, { userName: "b", title: '"😀' }, { userName: "c", title: "" }], query: q(undefined, { sortBy: "title" }) },
-  { name: "lt by UTF-16 code unit: emoji lt fullwidth A", users: [{ userName: "a", title: "😀" }, { userName: "b", title: "ﬀ" }], query: q('title lt "Ａ"') },
+  {
+    name: "sort by UTF-16 code unit: emoji before fullwidth A",
+    users: [
+      { userName: "a", title: '"Ａ' },
+      { userName: "b", title: '"😀' },
+      { userName: "c", title: "" },
+    ],
+    query: q(undefined, { sortBy: "title" }),
+  },
+  {
+    name: "lt by UTF-16 code unit: emoji lt fullwidth A",
+    users: [
+      { userName: "a", title: "😀" },
+      { userName: "b", title: "ﬀ" },
+    ],
+    query: q('title lt "Ａ"'),
+  },
   // child() and pickElement() repeat their argument: nested as text they made 930 KB of SQL for
   // emails.value and 0.5 s per query on 7 rows (see also the size check below).
   {
-    name: "sort by the primary email, Entra's \"True\" included",
+    name: 'sort by the primary email, Entra\'s "True" included',
     users: [
       { userName: "a", emails: [{ value: "z@x" }, { value: "b@x", primary: "True" }] },
       { userName: "b", emails: [{ value: "" }, { value: "a@x" }] },
@@ -551,35 +802,86 @@ const FIXED: FixedCase[] = [
     query: q(undefined, { sortBy: "emails.value", sortOrder: "descending" }),
   },
   // PostgreSQL's scim_instant (migration 1) rounded to microseconds and had no year 0.
-  { name: "dateTime with 7 fraction digits (.NET) truncates to ms", users: [{ userName: "a", ...hire("2020-01-01T00:00:00.1239996Z") }], query: q(`${CUS}:hireDate eq "2020-01-01T00:00:00.123Z"`) },
-  { name: "dateTime in year 0000 is an instant", users: [{ userName: "a", ...hire("2020-01-01T00:00:00Z") }, { userName: "b", ...hire("0000-01-01T00:00:00Z") }], query: q(undefined, { sortBy: `${CUS}:hireDate`, count: 1 }) },
+  {
+    name: "dateTime with 7 fraction digits (.NET) truncates to ms",
+    users: [{ userName: "a", ...hire("2020-01-01T00:00:00.1239996Z") }],
+    query: q(`${CUS}:hireDate eq "2020-01-01T00:00:00.123Z"`),
+  },
+  {
+    name: "dateTime in year 0000 is an instant",
+    users: [
+      { userName: "a", ...hire("2020-01-01T00:00:00Z") },
+      { userName: "b", ...hire("0000-01-01T00:00:00Z") },
+    ],
+    query: q(undefined, { sortBy: `${CUS}:hireDate`, count: 1 }),
+  },
   // SQLite's length() stops at U+0000; PostgreSQL cannot store it at all.
   // (Filters refuse "\u0000" now, lib/values/text.ts; a stored one still must not cut a value short.)
-  { name: "ew and sw across U+0000", users: [{ userName: "É\u0000x" }, { userName: "é" }, { userName: "a\u0000" }], query: q('userName ew "X" or userName sw "a"'), sqliteOnly: true },
+  {
+    name: "ew and sw across U+0000",
+    users: [{ userName: "É\u0000x" }, { userName: "é" }, { userName: "a\u0000" }],
+    query: q('userName ew "X" or userName sw "a"'),
+    sqliteOnly: true,
+  },
   // PostgreSQL's lower() folded "İ" to "i" and a word-final "Σ" to "σ" (JavaScript: "i̇", "ς"),
   // so one userName was a 201 on one store and a 409 on another (issue 14).
-  { name: "İ folds to i̇ on every store", users: [{ userName: "İstanbul" }, { userName: "istanbul" }], query: q('userName eq "i\u0307STANBUL" or title eq "İ"') },
+  {
+    name: "İ folds to i̇ on every store",
+    users: [{ userName: "İstanbul" }, { userName: "istanbul" }],
+    query: q('userName eq "i\u0307STANBUL" or title eq "İ"'),
+  },
   {
     name: "final and non-final sigma fold alike, indexed or not",
-    users: [{ userName: "ΟΔΟΣ", title: "οδος" }, { userName: "b", title: "ΟΔΟΣ" }, { userName: "c", title: "οδοσ" }, { userName: "d", title: "ΣΑ" }],
+    users: [
+      { userName: "ΟΔΟΣ", title: "οδος" },
+      { userName: "b", title: "ΟΔΟΣ" },
+      { userName: "c", title: "οδοσ" },
+      { userName: "d", title: "ΣΑ" },
+    ],
     query: q('userName eq "οδοσ" or title eq "Οδος" or title sw "σα"'),
   },
   {
     name: "sort by folded keys: ß, İ, full-width and astral letters",
-    users: [{ userName: "ẞ", title: "Ａ" }, { userName: "ß1", title: "ａb" }, { userName: "İ", title: "i̇" }, { userName: "ｚ", title: "𐐀" }, { userName: "Ｚ1", title: "𐐨" }, { userName: "ss", title: "SS" }],
+    users: [
+      { userName: "ẞ", title: "Ａ" },
+      { userName: "ß1", title: "ａb" },
+      { userName: "İ", title: "i̇" },
+      { userName: "ｚ", title: "𐐀" },
+      { userName: "Ｚ1", title: "𐐨" },
+      { userName: "ss", title: "SS" },
+    ],
     query: q(undefined, { sortBy: "userName" }),
   },
   {
     name: "sort by an unindexed attribute folds as the index does",
-    users: [{ userName: "a", title: "Ａ" }, { userName: "b", title: "ａb" }, { userName: "c", title: "İ" }, { userName: "d", title: "𐐀" }, { userName: "e", title: "𐐨a" }, { userName: "f", title: "ς" }],
+    users: [
+      { userName: "a", title: "Ａ" },
+      { userName: "b", title: "ａb" },
+      { userName: "c", title: "İ" },
+      { userName: "d", title: "𐐀" },
+      { userName: "e", title: "𐐨a" },
+      { userName: "f", title: "ς" },
+    ],
     query: q(undefined, { sortBy: "title", sortOrder: "descending" }),
   },
   // PostgreSQL's btree refuses entries over 2,704 bytes: the documented limit must fit, in the widest characters.
-  { name: "the longest userName (512 astral characters) fits every store", users: [{ userName: "𐐀".repeat(512), externalId: "😀".repeat(512) }, { userName: "b" }], query: q(`userName eq "${"𐐨".repeat(512)}"`) },
-  { name: "sw and ew of an empty string", users: [{ userName: "a", title: "" }, { userName: "b" }, { userName: "c", title: "x" }], query: q('title sw "" and title ew ""') },
+  {
+    name: "the longest userName (512 astral characters) fits every store",
+    users: [{ userName: "𐐀".repeat(512), externalId: "😀".repeat(512) }, { userName: "b" }],
+    query: q(`userName eq "${"𐐨".repeat(512)}"`),
+  },
+  {
+    name: "sw and ew of an empty string",
+    users: [{ userName: "a", title: "" }, { userName: "b" }, { userName: "c", title: "x" }],
+    query: q('title sw "" and title ew ""'),
+  },
 ];
 
-const fixedDataset = (c: FixedCase): Dataset => ({ users: c.users, groups: c.groups ?? [], times: [0, 0, 500, 1000, 1001, 60_000, 0, 0, 500, 1000] });
+const fixedDataset = (c: FixedCase): Dataset => ({
+  users: c.users,
+  groups: c.groups ?? [],
+  times: [0, 0, 500, 1000, 1001, 60_000, 0, 0, 500, 1000],
+});
 
 // --- suites ----------------------------------------------------------------------------------
 
@@ -635,13 +937,44 @@ describePostgres("postgres store answers generated filters, sorts and pages as t
 
   test("scim_instant reads every spelling as parseInstant does", async () => {
     const inputs: string[] = [];
-    const dates = ["0000-01-01", "0000-02-29", "0001-02-29", "1900-02-29", "2000-02-29", "2020-02-30", "2021-04-31", "9999-12-31", "2020-13-01", "2020-01-00", "١٢٣٤-01-01"];
+    const dates = [
+      "0000-01-01",
+      "0000-02-29",
+      "0001-02-29",
+      "1900-02-29",
+      "2000-02-29",
+      "2020-02-30",
+      "2021-04-31",
+      "9999-12-31",
+      "2020-13-01",
+      "2020-01-00",
+      "١٢٣٤-01-01",
+    ];
     const times = [
-      "", "T00:00:00Z", "t23:59:60z", " 12:30", "T12:30Z", "T00:00:00.5Z", "T00:00:00.1239996Z", "T00:00:00.9999999+02:00", "T00:00:00.0009999999Z",
-      "T23:59:59.9995-23:59", "T24:00:00Z", "T10:60:00Z", "T10:00:61Z", "T10:00:00+24:00", "T10:00:00.Z", "T10:00:00.57", "T10:00", "T10", "Z",
+      "",
+      "T00:00:00Z",
+      "t23:59:60z",
+      " 12:30",
+      "T12:30Z",
+      "T00:00:00.5Z",
+      "T00:00:00.1239996Z",
+      "T00:00:00.9999999+02:00",
+      "T00:00:00.0009999999Z",
+      "T23:59:59.9995-23:59",
+      "T24:00:00Z",
+      "T10:60:00Z",
+      "T10:00:61Z",
+      "T10:00:00+24:00",
+      "T10:00:00.Z",
+      "T10:00:00.57",
+      "T10:00",
+      "T10",
+      "Z",
     ];
     for (const d of dates) for (const t of times) inputs.push(d + t);
-    const { rows } = await db.pool().query(`SELECT x, "${db.schema}".scim_instant(x) AS v FROM unnest($1::text[]) x`, [inputs]);
+    const { rows } = await db
+      .pool()
+      .query(`SELECT x, "${db.schema}".scim_instant(x) AS v FROM unnest($1::text[]) x`, [inputs]);
     const differ = rows.filter((r) => (r.v === null ? undefined : Number(r.v)) !== parseInstant(r.x));
     expect(differ).toEqual([]);
   });
@@ -650,6 +983,9 @@ describePostgres("postgres store answers generated filters, sorts and pages as t
     const store = db.store();
     store.configure?.(UNIQUE_KEYS);
     // A time limit stops shrinking (and reports what it has) before jest's timeout would.
-    await fc.assert(property(POSTGRES, () => store, nextTenant), { numRuns: RUNS, interruptAfterTimeLimit: 60_000 });
+    await fc.assert(
+      property(POSTGRES, () => store, nextTenant),
+      { numRuns: RUNS, interruptAfterTimeLimit: 60_000 },
+    );
   }, 120_000);
 });

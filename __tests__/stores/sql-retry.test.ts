@@ -4,7 +4,12 @@ import { Restart, retrying, type RetryPolicy, type Transience } from "../../lib/
 
 const policy: RetryPolicy = { retries: 3, baseDelayMs: 1, maxDelayMs: 2 };
 const busy = Object.assign(new Error("busy"), { code: "BUSY" });
-const classify = (e: unknown): Transience => ((e as { code?: string }).code === "BUSY" ? "retry" : (e as { code?: string }).code === "DOWN" ? "unavailable" : undefined);
+const classify = (e: unknown): Transience =>
+  (e as { code?: string }).code === "BUSY"
+    ? "retry"
+    : (e as { code?: string }).code === "DOWN"
+      ? "unavailable"
+      : undefined;
 
 /** An attempt that fails with `errors` in turn, then answers "done". */
 function attempts(...errors: unknown[]) {
@@ -33,7 +38,11 @@ test("retries are bounded: after `retries` more attempts, 503 with Retry-After",
 
 test("a waiting budget ends the retries too (SQLite's busyTimeout)", async () => {
   const { calls, attempt } = attempts(...Array.from({ length: 1000 }, () => busy));
-  const error = await retrying({ retries: Number.POSITIVE_INFINITY, budgetMs: 0, baseDelayMs: 5, maxDelayMs: 5 }, classify, attempt).catch((e: unknown) => e);
+  const error = await retrying(
+    { retries: Number.POSITIVE_INFINITY, budgetMs: 0, baseDelayMs: 5, maxDelayMs: 5 },
+    classify,
+    attempt,
+  ).catch((e: unknown) => e);
   expect(error).toMatchObject({ status: 503 });
   expect(calls.n).toBeLessThan(1000);
 });

@@ -31,18 +31,28 @@ describe("sqlite migration 4: one case folding", () => {
     try {
       // Version 3 as deployed, with a row its code wrote: "ΟΔΟΣ" folded by toLowerCase() to "οδος".
       const db = new Database(filename);
-      db.exec("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at INTEGER NOT NULL)");
+      db.exec(
+        "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at INTEGER NOT NULL)",
+      );
       for (const m of sqliteMigrations.filter((m) => m.version <= 3)) {
         for (const statement of m.statements) db.exec(statement);
         db.prepare("INSERT INTO schema_version VALUES (?, ?, 0)").run(m.version, m.description);
       }
-      db.prepare("INSERT INTO users (tenant, id, version, created, last_modified, record, user_name, user_name_fold) VALUES ('t', 'u1', 1, 0, 0, ?, 'ΟΔΟΣ', 'οδος')").run(JSON.stringify({ userName: "ΟΔΟΣ" }));
+      db.prepare(
+        "INSERT INTO users (tenant, id, version, created, last_modified, record, user_name, user_name_fold) VALUES ('t', 'u1', 1, 0, 0, ?, 'ΟΔΟΣ', 'οδος')",
+      ).run(JSON.stringify({ userName: "ΟΔΟΣ" }));
       db.close();
 
       const store = sqliteStore({ filename, migrate: true });
       try {
-        const eq = { op: "eq" as const, attrPath: { path: ["userName"], type: "string" as const, caseExact: false, multiValued: false }, compValue: "οδοσ" };
-        expect((await store.users.query({ tenant: "t" }, { filter: eq, startIndex: 1, count: 10 })).items.map((s) => s.id)).toEqual(["u1"]);
+        const eq = {
+          op: "eq" as const,
+          attrPath: { path: ["userName"], type: "string" as const, caseExact: false, multiValued: false },
+          compValue: "οδοσ",
+        };
+        expect(
+          (await store.users.query({ tenant: "t" }, { filter: eq, startIndex: 1, count: 10 })).items.map((s) => s.id),
+        ).toEqual(["u1"]);
         await expect(store.users.create({ tenant: "t" }, { userName: "Οδοσ" })).rejects.toMatchObject({ status: 409 });
       } finally {
         await store.close();

@@ -36,7 +36,8 @@ async function holdWriteLock(filename: string): Promise<{ release: () => Promise
     lines.push(...chunk.split("\n").filter(Boolean));
     for (const [line, resolve] of waiters) if (lines.includes(line)) resolve();
   });
-  const said = (line: string) => new Promise<void>((resolve) => (lines.includes(line) ? resolve() : waiters.push([line, resolve])));
+  const said = (line: string) =>
+    new Promise<void>((resolve) => (lines.includes(line) ? resolve() : waiters.push([line, resolve])));
   await said("locked");
   return {
     child,

@@ -14,7 +14,11 @@ test("an unmigrated database is reported when the router is built, before any re
   const { scim } = await import("../../lib");
   const store = sqliteStore({ filename: ":memory:" });
   const errors: string[] = [];
-  scim({ store, tokens: [{ token: "long-enough-token-000", scopes: ["get:users"] }], logger: { error: ({ err }: { err?: Error }) => void errors.push(String(err?.message)) } as never });
+  scim({
+    store,
+    tokens: [{ token: "long-enough-token-000", scopes: ["get:users"] }],
+    logger: { error: ({ err }: { err?: Error }) => void errors.push(String(err?.message)) } as never,
+  });
   // The router asked first; once this later check settles, its report has been made.
   await store.ready!().catch(() => undefined);
   expect(errors).toEqual([expect.stringMatching(/schema is at version 0.*migrate/)]);

@@ -4,7 +4,12 @@ import { tokenRegistryConformance } from "../../lib/testing";
 import { describePostgres, testSchema } from "./postgres-helpers";
 
 tokenRegistryConformance({ name: "memory", makeRegistry: () => memoryTokenRegistry(), describe, test });
-tokenRegistryConformance({ name: "sqlite", makeRegistry: () => sqliteStore({ filename: ":memory:", migrate: true }).tokens, describe, test });
+tokenRegistryConformance({
+  name: "sqlite",
+  makeRegistry: () => sqliteStore({ filename: ":memory:", migrate: true }).tokens,
+  describe,
+  test,
+});
 
 describePostgres("PostgreSQL token registry", () => {
   const db = testSchema("scim_tokens");

@@ -1,7 +1,7 @@
 // @ts-check
 // A complete host app: an Express service that becomes a SCIM 2.0 provisioning target.
 // Run it with `npm start` from the repository root, or `node examples/basic/server.js`.
-"use strict";
+
 const { once } = require("node:events");
 const { createHash, randomBytes, timingSafeEqual } = require("node:crypto");
 const fs = require("node:fs");
@@ -137,7 +137,9 @@ async function openStore() {
     sqlite = require("express-scim/sqlite");
   } catch (error) {
     // better-sqlite3 is a native module; if it could not be built here, still serve SCIM.
-    process.stderr.write(`SQLite is unavailable (${error.message.split("\n")[0]}); falling back to the memory store.\n`);
+    process.stderr.write(
+      `SQLite is unavailable (${error.message.split("\n")[0]}); falling back to the memory store.\n`,
+    );
     process.stdout.write("Store: memory (nothing survives a restart)\n");
     return memoryStore();
   }
@@ -158,7 +160,11 @@ async function main() {
   await once(server, "listening");
   const base = `http://localhost:${port}/scim/v2`;
   process.stdout.write(`express-scim example listening on ${base}\n`);
-  process.stdout.write(given ? "Bearer token: the value of SCIM_TOKEN\n" : `Bearer token (generated; set SCIM_TOKEN to choose one): ${token}\n`);
+  process.stdout.write(
+    given
+      ? "Bearer token: the value of SCIM_TOKEN\n"
+      : `Bearer token (generated; set SCIM_TOKEN to choose one): ${token}\n`,
+  );
   process.stdout.write(`Try: curl -H "Authorization: Bearer ${given ? "$SCIM_TOKEN" : token}" ${base}/Users\n`);
   return server;
 }

@@ -16,7 +16,7 @@
  * Every literal and every key is a bound parameter. What cannot be compiled is
  * ScimError(400, "invalidFilter"): the store never falls back to reading every row.
  */
-"use strict";
+
 const { ScimError } = require("express-scim");
 
 /** @typedef {import("express-scim").ResolvedFilter} ResolvedFilter */
@@ -115,7 +115,8 @@ function compileFilter(filter, shape, params) {
   const memberScope = (/** @type {string} */ m) => ({
     source(attr) {
       const keys = keysOf(attr);
-      if (keys.length !== 1 || keys[0] !== "value") throw invalid(`This store filters ${shape.memberships.name} by value only`);
+      if (keys.length !== 1 || keys[0] !== "value")
+        throw invalid(`This store filters ${shape.memberships.name} by value only`);
       return { value: { kind: "uuid", expr: `${m}.${shape.memberships.other}` } };
     },
     elements() {
@@ -138,7 +139,8 @@ function compileFilter(filter, shape, params) {
       if (head === "id" && rest.length === 0) return { value: { kind: "uuid", expr: `${a}.id` } };
       if (head === "meta") {
         if (rest.length === 1 && rest[0] === "created") return { value: { kind: "instant", expr: `${a}.created_at` } };
-        if (rest.length === 1 && rest[0] === "lastModified") return { value: { kind: "instant", expr: `${a}.updated_at` } };
+        if (rest.length === 1 && rest[0] === "lastModified")
+          return { value: { kind: "instant", expr: `${a}.updated_at` } };
         throw invalid(`This store cannot filter on meta.${rest.join(".")}`);
       }
       if (head === shape.memberships.name) {
@@ -159,10 +161,15 @@ function compileFilter(filter, shape, params) {
       const [head, ...rest] = keysOf(attr);
       if (head === shape.memberships.name && rest.length === 0) {
         const m = next();
-        return { from: `${shape.memberships.table} ${m}`, where: `${m}.${shape.memberships.self} = ${a}.id`, scope: memberScope(m) };
+        return {
+          from: `${shape.memberships.table} ${m}`,
+          where: `${m}.${shape.memberships.self} = ${a}.id`,
+          scope: memberScope(m),
+        };
       }
       const field = shape.fields.get(head);
-      if (head === "id" || head === "meta" || (field && field.type !== "jsonb")) throw invalid(`"${attr.path.join(".")}" cannot take a value filter`);
+      if (head === "id" || head === "meta" || (field && field.type !== "jsonb"))
+        throw invalid(`"${attr.path.join(".")}" cannot take a value filter`);
       const { from, value } = field ? json(`${a}.${field.column}`, rest) : json(`${a}.extra`, [head, ...rest]);
       return { from, scope: elementScope(value.expr) };
     },
@@ -212,19 +219,22 @@ function compileFilter(filter, shape, params) {
   const present = (/** @type {Value} */ v) => {
     if (v.kind === "text") return `(${v.expr} IS NOT NULL AND ${v.expr} <> '')`;
     // Present when some value inside is: { "employeeNumber": "" } is not.
-    if (v.kind === "json") return `jsonb_path_exists(${v.expr}, 'strict $.** ? ((@.type() == "string" && @ != "") || @.type() == "number" || @.type() == "boolean")')`;
+    if (v.kind === "json")
+      return `jsonb_path_exists(${v.expr}, 'strict $.** ? ((@.type() == "string" && @ != "") || @.type() == "number" || @.type() == "boolean")')`;
     return `(${v.expr} IS NOT NULL)`;
   };
 
   /** @param {string} op @param {ResolvedAttr} attr @param {Value} v @param {Literal} literal */
   const compare = (op, attr, v, literal) => {
     if (literal === null) throw invalid("null is only comparable with eq and ne");
-    if (attr.type === "complex") throw invalid("A complex attribute cannot be compared; name one of its sub-attributes");
+    if (attr.type === "complex")
+      throw invalid("A complex attribute cannot be compared; name one of its sub-attributes");
     const sqlOp = ORDER[/** @type {keyof typeof ORDER} */ (op)];
     switch (v.kind) {
       case "uuid":
         // Ids are uuids: `eq` uses the primary key; anything that is not a uuid names no row.
-        if (op === "eq") return typeof literal === "string" && UUID.test(literal) ? `(${v.expr} = ${p(literal)}::uuid)` : FALSE;
+        if (op === "eq")
+          return typeof literal === "string" && UUID.test(literal) ? `(${v.expr} = ${p(literal)}::uuid)` : FALSE;
         return text(op, `${v.expr}::text`, String(literal), attr.caseExact);
       case "instant": {
         if (attr.type !== "dateTime") throw invalid(`"${attr.path.join(".")}" is a dateTime`);
@@ -239,7 +249,8 @@ function compileFilter(filter, shape, params) {
         return op === "eq" && b !== undefined ? `(${v.expr} = ${p(b)}::boolean)` : FALSE;
       }
       case "text":
-        if (!["string", "reference", "binary"].includes(attr.type)) throw invalid(`"${attr.path.join(".")}" is stored as text`);
+        if (!["string", "reference", "binary"].includes(attr.type))
+          throw invalid(`"${attr.path.join(".")}" is stored as text`);
         return text(op, v.expr, String(literal), attr.caseExact);
       default:
         return compareJson(op, attr, v.expr, literal);
@@ -247,13 +258,20 @@ function compileFilter(filter, shape, params) {
   };
 
   /** One JSON value against a literal, read by the attribute's type. */
-  const compareJson = (/** @type {string} */ op, /** @type {ResolvedAttr} */ attr, /** @type {string} */ j, /** @type {Literal} */ literal) => {
+  const compareJson = (
+    /** @type {string} */ op,
+    /** @type {ResolvedAttr} */ attr,
+    /** @type {string} */ j,
+    /** @type {Literal} */ literal,
+  ) => {
     const sqlOp = ORDER[/** @type {keyof typeof ORDER} */ (op)];
     switch (attr.type) {
       case "boolean": {
         const b = toBoolean(literal);
         // Entra sends "True" and "False" as strings; both spellings match.
-        return op === "eq" && b !== undefined ? `(lower(CASE WHEN jsonb_typeof(${j}) IN ('boolean', 'string') THEN ${j} #>> '{}' END) = ${p(String(b))})` : FALSE;
+        return op === "eq" && b !== undefined
+          ? `(lower(CASE WHEN jsonb_typeof(${j}) IN ('boolean', 'string') THEN ${j} #>> '{}' END) = ${p(String(b))})`
+          : FALSE;
       }
       case "integer":
       case "decimal":
@@ -265,14 +283,26 @@ function compileFilter(filter, shape, params) {
           ` THEN trim(${j} #>> '{}')::numeric END ${sqlOp} ${p(literal)}::numeric)`
         );
       case "dateTime":
-        throw invalid(`This store compares dates on meta.created and meta.lastModified only, not on "${attr.path.join(".")}"`);
+        throw invalid(
+          `This store compares dates on meta.created and meta.lastModified only, not on "${attr.path.join(".")}"`,
+        );
       default:
-        return text(op, `CASE WHEN jsonb_typeof(${j}) IN ('string', 'number', 'boolean') THEN ${j} #>> '{}' END`, String(literal), attr.caseExact);
+        return text(
+          op,
+          `CASE WHEN jsonb_typeof(${j}) IN ('string', 'number', 'boolean') THEN ${j} #>> '{}' END`,
+          String(literal),
+          attr.caseExact,
+        );
     }
   };
 
   /** RFC 7644 3.4.2.2: strings compare case-insensitively unless the attribute is caseExact. */
-  const text = (/** @type {string} */ op, /** @type {string} */ expr, /** @type {string} */ literal, /** @type {boolean} */ caseExact) => {
+  const text = (
+    /** @type {string} */ op,
+    /** @type {string} */ expr,
+    /** @type {string} */ literal,
+    /** @type {boolean} */ caseExact,
+  ) => {
     const x = caseExact ? expr : `lower(${expr})`;
     const y = caseExact ? p(literal) : `lower(${p(literal)})`;
     switch (op) {
@@ -325,7 +355,8 @@ function compileOrder(spec, shape) {
 function keysOf(attr) {
   if (attr.path.length === 0) throw invalid("Empty attribute path");
   for (const key of attr.path) {
-    if (!SAFE_KEY.test(key)) throw invalid(`This store cannot filter on the attribute name ${JSON.stringify(key.slice(0, 64))}`);
+    if (!SAFE_KEY.test(key))
+      throw invalid(`This store cannot filter on the attribute name ${JSON.stringify(key.slice(0, 64))}`);
   }
   return attr.path;
 }
@@ -339,7 +370,10 @@ function toBoolean(value) {
 
 /** RFC 3339 / xsd:dateTime; no zone means UTC, as in express-scim's filters. */
 function instant(/** @type {Literal} */ literal) {
-  const m = typeof literal === "string" ? /^(\d{4}-\d{2}-\d{2})(?:[Tt ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)([Zz]|[+-]\d{2}:\d{2})?)?$/.exec(literal) : null;
+  const m =
+    typeof literal === "string"
+      ? /^(\d{4}-\d{2}-\d{2})(?:[Tt ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)([Zz]|[+-]\d{2}:\d{2})?)?$/.exec(literal)
+      : null;
   const ms = m ? Date.parse(`${m[1]}T${m[2] ?? "00:00"}${m[3] ?? "Z"}`) : NaN;
   if (Number.isNaN(ms)) throw invalid("Invalid dateTime literal");
   return new Date(ms).toISOString();

@@ -4,7 +4,6 @@
  * (SCIM 2.0 template app) and Microsoft Entra ID's default attribute mappings. Each `app` is a
  * column of app_users / app_teams (schema.sql); store.js writes each one to its column.
  */
-"use strict";
 
 const ENT = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 

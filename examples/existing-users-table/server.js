@@ -7,7 +7,7 @@
  *   createdb scim_dev
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/scim_dev node examples/existing-users-table/server.js
  */
-"use strict";
+
 const { once } = require("node:events");
 const { randomBytes } = require("node:crypto");
 const express = require("express");
@@ -18,7 +18,10 @@ const mapping = require("./mapping");
 
 async function main() {
   const url = process.env.DATABASE_URL;
-  if (!url) throw new Error("Set DATABASE_URL, e.g. DATABASE_URL=postgres://postgres@127.0.0.1:5432/scim_dev (createdb scim_dev first)");
+  if (!url)
+    throw new Error(
+      "Set DATABASE_URL, e.g. DATABASE_URL=postgres://postgres@127.0.0.1:5432/scim_dev (createdb scim_dev first)",
+    );
   const schema = process.env.APP_SCHEMA || "acme";
   const port = Number(process.env.PORT || 3000);
   const token = process.env.SCIM_TOKEN || `scim_${randomBytes(24).toString("base64url")}`;
@@ -43,7 +46,11 @@ async function main() {
   await once(server, "listening");
   const base = `http://localhost:${port}/scim/v2`;
   process.stdout.write(`existing-users-table example listening on ${base} (tables in schema "${schema}")\n`);
-  process.stdout.write(process.env.SCIM_TOKEN ? "Bearer token: the value of SCIM_TOKEN\n" : `Bearer token (generated; set SCIM_TOKEN to choose one): ${token}\n`);
+  process.stdout.write(
+    process.env.SCIM_TOKEN
+      ? "Bearer token: the value of SCIM_TOKEN\n"
+      : `Bearer token (generated; set SCIM_TOKEN to choose one): ${token}\n`,
+  );
   const stop = () => server.close(() => pool.end().then(() => process.exit(0)));
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);

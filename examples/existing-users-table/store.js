@@ -12,7 +12,7 @@
  *   row), checks that every user exists in the tenant, and inserts or deletes membership rows.
  *   A team's member list is never read to change it.
  */
-"use strict";
+
 const fs = require("node:fs");
 const path = require("node:path");
 const { randomUUID } = require("node:crypto");
@@ -130,8 +130,10 @@ function tableDef(kind, table, columns, binding, memberships) {
   const fields = new Map();
   const given = binding ?? Object.fromEntries(Object.keys(columns).map((c) => [c, c]));
   for (const [key, column] of Object.entries(given)) {
-    if (!Object.prototype.hasOwnProperty.call(columns, column)) {
-      throw new TypeError(`appUsersStore: fields maps "${key}" to "${column}", which is not one of ${table}'s columns (${Object.keys(columns).join(", ")}).`);
+    if (!Object.hasOwn(columns, column)) {
+      throw new TypeError(
+        `appUsersStore: fields maps "${key}" to "${column}", which is not one of ${table}'s columns (${Object.keys(columns).join(", ")}).`,
+      );
     }
     fields.set(key, { column, type: columns[column] });
   }
@@ -224,7 +226,10 @@ function build(pool, tx, t) {
         // Inside a transaction the row stays locked until commit, so a read-modify-write (the
         // service's PATCH) waits for the one before it instead of failing its version check.
         const lock = tx ? " FOR UPDATE" : "";
-        const { rows } = await statement(`SELECT ${select} FROM ${def.table} t WHERE t.tenant = $1 AND t.id = $2${lock}`, [ctx.tenant, id]);
+        const { rows } = await statement(
+          `SELECT ${select} FROM ${def.table} t WHERE t.tenant = $1 AND t.id = $2${lock}`,
+          [ctx.tenant, id],
+        );
         return rows[0] ? fromRow(def, rows[0]) : null;
       },
 
@@ -233,12 +238,18 @@ function build(pool, tx, t) {
         const params = new Params([ctx.tenant]);
         const where = `t.tenant = $1${q.filter ? ` AND ${compileFilter(q.filter, def.shape, params)}` : ""}`;
         const order = compileOrder(q.sort, def.shape);
-        const counted = await statement(`SELECT count(*)::int AS total FROM ${def.table} t WHERE ${where}`, params.values);
+        const counted = await statement(
+          `SELECT count(*)::int AS total FROM ${def.table} t WHERE ${where}`,
+          params.values,
+        );
         const total = counted.rows[0].total;
         if (q.count <= 0 || q.startIndex > total) return { total, items: [] };
         const offset = params.add(Math.max(q.startIndex, 1) - 1);
         const limit = params.add(q.count);
-        const { rows } = await statement(`SELECT ${select} FROM ${def.table} t WHERE ${where} ORDER BY ${order} OFFSET ${offset} LIMIT ${limit}`, params.values);
+        const { rows } = await statement(
+          `SELECT ${select} FROM ${def.table} t WHERE ${where} ORDER BY ${order} OFFSET ${offset} LIMIT ${limit}`,
+          params.values,
+        );
         return { total, items: rows.map((r) => fromRow(def, r)) };
       },
 
@@ -300,9 +311,18 @@ function build(pool, tx, t) {
         ` WHERE g.tenant = $1 AND g.id = $2 AND ($3::int IS NULL OR g.version = $3)` +
         ` AND (SELECT count(*) FROM found) = cardinality($4::uuid[]) RETURNING g.id)`,
     ];
-    if (change.remove) parts.push(`removed AS (DELETE FROM ${t.members} m USING team WHERE m.team_id = team.id AND m.user_id = ANY(${p.add(change.remove)}::uuid[]))`);
-    if (change.keepOnly) parts.push(`removed AS (DELETE FROM ${t.members} m USING team WHERE m.team_id = team.id AND m.user_id <> ALL(${p.add(change.keepOnly)}::uuid[]))`);
-    if (add.length) parts.push(`added AS (INSERT INTO ${t.members} (team_id, user_id) SELECT team.id, found.id FROM team, found ON CONFLICT DO NOTHING)`);
+    if (change.remove)
+      parts.push(
+        `removed AS (DELETE FROM ${t.members} m USING team WHERE m.team_id = team.id AND m.user_id = ANY(${p.add(change.remove)}::uuid[]))`,
+      );
+    if (change.keepOnly)
+      parts.push(
+        `removed AS (DELETE FROM ${t.members} m USING team WHERE m.team_id = team.id AND m.user_id <> ALL(${p.add(change.keepOnly)}::uuid[]))`,
+      );
+    if (add.length)
+      parts.push(
+        `added AS (INSERT INTO ${t.members} (team_id, user_id) SELECT team.id, found.id FROM team, found ON CONFLICT DO NOTHING)`,
+      );
     const sql = `WITH ${parts.join(", ")} SELECT (SELECT count(*) FROM team)::int AS updated, ARRAY(SELECT id::text FROM found) AS found`;
     const { rows } = await statement(sql, p.values);
     if (rows[0].updated === 1) return;
@@ -331,7 +351,14 @@ function build(pool, tx, t) {
           ` JOIN ${t.users.table} u ON u.id = m.user_id WHERE m.team_id = $1 ORDER BY m.joined_at, m.user_id`,
         [id],
       );
-      return { ...stored, members: rows.map((r) => ({ value: r.id, type: /** @type {const} */ ("User"), ...(r.display ? { display: r.display } : {}) })) };
+      return {
+        ...stored,
+        members: rows.map((r) => ({
+          value: r.id,
+          type: /** @type {const} */ ("User"),
+          ...(r.display ? { display: r.display } : {}),
+        })),
+      };
     },
     query: teamTable.query,
     delete: teamTable.delete,
@@ -360,14 +387,20 @@ function build(pool, tx, t) {
     },
     addMembers: (ctx, id, members, opts = {}) => changeMembers(ctx, id, { add: userIds(members) }, opts),
     removeMembers: (ctx, id, ids, opts = {}) =>
-      changeMembers(ctx, id, { remove: [...new Set(ids.map((v) => v.toLowerCase()))].filter((v) => UUID.test(v)) }, opts),
+      changeMembers(
+        ctx,
+        id,
+        { remove: [...new Set(ids.map((v) => v.toLowerCase()))].filter((v) => UUID.test(v)) },
+        opts,
+      ),
     // A delta is right whatever commits beside it, but a whole new list must not miss a member
     // added a moment before: lock the team row first, so the statement that deletes "everyone
     // else" starts after any change queued ahead of it and sees its rows.
     async replaceMembers(ctx, id, members, opts = {}) {
       const ids = userIds(members);
       if (!tx) return atomic((db) => build(pool, db, t).groups.replaceMembers(ctx, id, members, opts));
-      if (UUID.test(id)) await statement(`SELECT 1 FROM ${t.teams.table} WHERE tenant = $1 AND id = $2 FOR UPDATE`, [ctx.tenant, id]);
+      if (UUID.test(id))
+        await statement(`SELECT 1 FROM ${t.teams.table} WHERE tenant = $1 AND id = $2 FOR UPDATE`, [ctx.tenant, id]);
       return changeMembers(ctx, id, { add: ids, keepOnly: ids }, opts);
     },
     async groupsOf(ctx, userId) {
@@ -431,8 +464,10 @@ function toRow(def, record) {
       continue;
     }
     if (value === undefined || value === null) continue;
-    if (field.type === "text" && typeof value !== "string") throw new ScimError(400, "invalidValue", `${key} must be a string.`);
-    if (field.type === "boolean" && typeof value !== "boolean") throw new ScimError(400, "invalidValue", `${key} must be true or false.`);
+    if (field.type === "text" && typeof value !== "string")
+      throw new ScimError(400, "invalidValue", `${key} must be a string.`);
+    if (field.type === "boolean" && typeof value !== "boolean")
+      throw new ScimError(400, "invalidValue", `${key} must be true or false.`);
     // jsonb goes as JSON text: node-postgres would send a JavaScript array as a PostgreSQL array.
     values[field.column] = field.type === "jsonb" ? JSON.stringify(value) : value;
   }
@@ -450,7 +485,13 @@ function fromRow(def, row) {
   for (const [key, { column }] of def.fields) {
     if (row[column] !== null && row[column] !== undefined) record[key] = row[column];
   }
-  return { id: row.id, version: String(row.version), created: row.created_at, lastModified: row.updated_at, record: { ...record, ...row.extra } };
+  return {
+    id: row.id,
+    version: String(row.version),
+    created: row.created_at,
+    lastModified: row.updated_at,
+    record: { ...record, ...row.extra },
+  };
 }
 
 /** @param {TableDef} def @param {string} column */
@@ -467,14 +508,20 @@ function versionOf(/** @type {string | undefined} */ ifVersion) {
 
 /** @param {string[]} ids */
 function unknownMembers(ids) {
-  return new ScimError(400, "invalidValue", `No user with id ${ids.slice(0, 5).join(", ")}${ids.length > 5 ? ", ..." : ""} in this tenant; teams hold users only.`);
+  return new ScimError(
+    400,
+    "invalidValue",
+    `No user with id ${ids.slice(0, 5).join(", ")}${ids.length > 5 ? ", ..." : ""} in this tenant; teams hold users only.`,
+  );
 }
 
 /** PostgreSQL errors the client caused, as SCIM errors; anything else stays a 500. */
 function translate(/** @type {any} */ error) {
   if (error instanceof ScimError) return error;
   if (error?.code === "23505") {
-    const what = String(error.constraint).startsWith("app_teams") ? "A group with this displayName" : "A user with this userName";
+    const what = String(error.constraint).startsWith("app_teams")
+      ? "A group with this displayName"
+      : "A user with this userName";
     return new ScimError(409, "uniqueness", `${what} already exists.`);
   }
   // A user deleted while being added to a team.
@@ -484,7 +531,8 @@ function translate(/** @type {any} */ error) {
 
 /** A schema name as a quoted identifier; only plain names are accepted. */
 function ident(/** @type {string} */ name) {
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new TypeError(`appUsersStore: schema must be a plain lower-case name, got ${JSON.stringify(name)}.`);
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name))
+    throw new TypeError(`appUsersStore: schema must be a plain lower-case name, got ${JSON.stringify(name)}.`);
   return `"${name}"`;
 }
 

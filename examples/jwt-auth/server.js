@@ -3,7 +3,7 @@
 // that is a JWT signed with HS256 (RFC 7519), verified with node:crypto and nothing else; the
 // claims say which scopes and which tenant the caller has.
 // Run it with `node examples/jwt-auth/server.js` from the repository root (after a build).
-"use strict";
+
 const { once } = require("node:events");
 const { createHmac, randomBytes, timingSafeEqual } = require("node:crypto");
 const express = require("express");
@@ -25,7 +25,9 @@ const b64url = (data) => Buffer.from(data).toString("base64url");
 function signJwt(claims, secret, { expiresInSeconds = 3600 } = {}) {
   const now = Math.floor(Date.now() / 1000);
   const header = b64url(JSON.stringify({ alg: "HS256", typ: "JWT" }));
-  const payload = b64url(JSON.stringify({ iss: ISSUER, aud: AUDIENCE, iat: now, exp: now + expiresInSeconds, ...claims }));
+  const payload = b64url(
+    JSON.stringify({ iss: ISSUER, aud: AUDIENCE, iat: now, exp: now + expiresInSeconds, ...claims }),
+  );
   const signature = createHmac("sha256", secret).update(`${header}.${payload}`).digest("base64url");
   return `${header}.${payload}.${signature}`;
 }
@@ -78,7 +80,9 @@ function createApp({ secret, store = memoryStore() }) {
         const claims = match ? verifyJwt(match[1], secret) : null;
         if (!claims) return null;
         return {
-          scopes: String(claims.scope ?? "").split(" ").filter(Boolean),
+          scopes: String(claims.scope ?? "")
+            .split(" ")
+            .filter(Boolean),
           // A token names its tenant (an organisation id, say); none means "default".
           ...(typeof claims.tenant === "string" ? { tenant: claims.tenant } : {}),
           label: String(claims.sub ?? "jwt"),
@@ -94,14 +98,20 @@ async function main() {
   const given = process.env.JWT_SECRET;
   const secret = given || randomBytes(32).toString("base64url");
   const app = createApp({ secret });
-  const demo = signJwt({ sub: "okta-provisioning", scope: SCOPE_PRESETS.oktaTemplate.join(" ") }, secret, { expiresInSeconds: 3600 });
+  const demo = signJwt({ sub: "okta-provisioning", scope: SCOPE_PRESETS.oktaTemplate.join(" ") }, secret, {
+    expiresInSeconds: 3600,
+  });
   const server = app.listen(port);
   // Rejects on "error" (a port in use): main() then exits non-zero with the reason.
   await once(server, "listening");
   const base = `http://localhost:${port}/scim/v2`;
   process.stdout.write("Store: memory (nothing survives a restart)\n");
   process.stdout.write(`express-scim JWT example listening on ${base}\n`);
-  process.stdout.write(given ? "Signing secret: the value of JWT_SECRET\n" : "Signing secret: generated for this run (set JWT_SECRET to choose one)\n");
+  process.stdout.write(
+    given
+      ? "Signing secret: the value of JWT_SECRET\n"
+      : "Signing secret: generated for this run (set JWT_SECRET to choose one)\n",
+  );
   process.stdout.write(`Demo token (HS256, scopes of SCOPE_PRESETS.oktaTemplate, valid 1 hour): ${demo}\n`);
   process.stdout.write(`Try: curl -H "Authorization: Bearer ${demo}" ${base}/Users\n`);
   return server;

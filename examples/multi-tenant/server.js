@@ -2,7 +2,7 @@
 // One router, many tenants: every customer of a SaaS app gets its own SCIM endpoint,
 // /scim/v2/<tenant>, and its own bearer token, which works on that endpoint only.
 // Run it with `node examples/multi-tenant/server.js` from the repository root (after a build).
-"use strict";
+
 const { once } = require("node:events");
 const { randomBytes } = require("node:crypto");
 const express = require("express");
@@ -20,10 +20,13 @@ const TENANT_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
  */
 function createApp({ tenants, store = memoryStore(), scopes = ALL_SCOPES }) {
   for (const name of Object.keys(tenants)) {
-    if (!TENANT_NAME.test(name)) throw new TypeError(`Tenant name ${JSON.stringify(name)} must be lower-case letters, digits and "-".`);
+    if (!TENANT_NAME.test(name))
+      throw new TypeError(`Tenant name ${JSON.stringify(name)} must be lower-case letters, digits and "-".`);
   }
   const app = express();
-  app.get("/", (_req, res) => res.type("text").send(`Host app. SCIM lives at /scim/v2/<tenant> for: ${Object.keys(tenants).join(", ")}\n`));
+  app.get("/", (_req, res) =>
+    res.type("text").send(`Host app. SCIM lives at /scim/v2/<tenant> for: ${Object.keys(tenants).join(", ")}\n`),
+  );
   app.use(
     "/scim/v2/:tenant",
     scim({
@@ -44,7 +47,10 @@ function createApp({ tenants, store = memoryStore(), scopes = ALL_SCOPES }) {
  * @param {NodeJS.ProcessEnv} env
  */
 function tenantsFrom(env) {
-  const names = (env.TENANTS || "acme,globex").split(",").map((n) => n.trim()).filter(Boolean);
+  const names = (env.TENANTS || "acme,globex")
+    .split(",")
+    .map((n) => n.trim())
+    .filter(Boolean);
   /** @type {Record<string, string>} */
   const tenants = {};
   for (const name of names) {

@@ -3,7 +3,7 @@
 // of app instances behind a load balancer serve one SCIM endpoint.
 // Run it with `DATABASE_URL=postgres://... node examples/postgres/server.js` from the repository
 // root (after a build). Start it twice on two ports: both see the same data.
-"use strict";
+
 const { once } = require("node:events");
 const { randomBytes } = require("node:crypto");
 const express = require("express");
@@ -36,7 +36,9 @@ function createApp({ store, token }) {
 async function main() {
   const url = process.env.DATABASE_URL;
   if (!url || !/^postgres(ql)?:\/\//.test(url)) {
-    throw new Error("Set DATABASE_URL to a PostgreSQL URL, e.g. DATABASE_URL=postgres://postgres@127.0.0.1:5432/scim_dev (createdb scim_dev first)");
+    throw new Error(
+      "Set DATABASE_URL to a PostgreSQL URL, e.g. DATABASE_URL=postgres://postgres@127.0.0.1:5432/scim_dev (createdb scim_dev first)",
+    );
   }
   const port = Number(process.env.PORT || 3000);
   // The tables live in their own PostgreSQL schema ("scim" unless SCIM_PG_SCHEMA says otherwise),
@@ -54,7 +56,11 @@ async function main() {
   const base = `http://localhost:${port}/scim/v2`;
   process.stdout.write(`Store: PostgreSQL (${new URL(url).host}), schema version ${version}\n`);
   process.stdout.write(`express-scim PostgreSQL example listening on ${base}\n`);
-  process.stdout.write(given ? "Bearer token: the value of SCIM_TOKEN, or any token issued into this database\n" : `Bearer token (generated for this run; set SCIM_TOKEN to choose one): ${token}\n`);
+  process.stdout.write(
+    given
+      ? "Bearer token: the value of SCIM_TOKEN, or any token issued into this database\n"
+      : `Bearer token (generated for this run; set SCIM_TOKEN to choose one): ${token}\n`,
+  );
   process.stdout.write(`Try: curl -H "Authorization: Bearer ${given ? "$SCIM_TOKEN" : token}" ${base}/Users\n`);
   const stop = () => server.close(() => store.close().then(() => process.exit(0)));
   process.once("SIGINT", stop);

@@ -3,7 +3,8 @@ import type { AuditLog, AuditRecord } from "./types";
 
 export function memoryAuditLog(options: { size?: number } = {}): AuditLog {
   const size = options.size ?? 1000;
-  if (!Number.isInteger(size) || size < 1) throw new TypeError("express-scim: memoryAuditLog size must be a positive integer.");
+  if (!Number.isInteger(size) || size < 1)
+    throw new TypeError("express-scim: memoryAuditLog size must be a positive integer.");
   const ring: AuditRecord[] = [];
   let next = 0;
   return {

@@ -24,5 +24,9 @@ export interface AuditRecord {
 export interface AuditLog {
   append(record: AuditRecord): Promise<void> | void;
   /** Newest first, 1-based paging like SCIM lists. */
-  list(query: { tenant?: string; startIndex?: number; count?: number }): Promise<{ total: number; items: AuditRecord[] }>;
+  list(query: {
+    tenant?: string;
+    startIndex?: number;
+    count?: number;
+  }): Promise<{ total: number; items: AuditRecord[] }>;
 }

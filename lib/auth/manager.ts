@@ -60,7 +60,10 @@ export function tokenManager(registry: TokenRegistry, clock: () => Date = () => 
     if (expiresIn === undefined) return undefined;
     const ms = parseDuration(expiresIn);
     if (ms < MIN_EXPIRY_MS) throw new TypeError("express-scim: a token must live at least 15 minutes.");
-    if (ms > MAX_EXPIRY_MS) throw new TypeError("express-scim: a token may live at most 3650 days; leave the expiry out for a token that never expires.");
+    if (ms > MAX_EXPIRY_MS)
+      throw new TypeError(
+        "express-scim: a token may live at most 3650 days; leave the expiry out for a token that never expires.",
+      );
     return new Date(clock().getTime() + ms);
   };
 
@@ -97,7 +100,9 @@ export function tokenManager(registry: TokenRegistry, clock: () => Date = () => 
       const old = (await registry.list()).find((r) => r.id === id);
       if (!old || old.revokedAt) throw new TypeError(`express-scim: no active token ${id} to rotate.`);
       if (old.rotatedAt && !options.again) {
-        throw new TypeError(`express-scim: token ${id} was already rotated at ${old.rotatedAt.toISOString()}; rotate its successor, or ask again explicitly.`);
+        throw new TypeError(
+          `express-scim: token ${id} was already rotated at ${old.rotatedAt.toISOString()}; rotate its successor, or ask again explicitly.`,
+        );
       }
       const { token, record } = issue({
         scopes: old.scopes,

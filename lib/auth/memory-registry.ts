@@ -11,7 +11,10 @@ export function memoryTokenRegistry(): TokenRegistry {
     byId.set(id, change(r));
     return true;
   };
-  const shorten = (at: Date) => (r: TokenRecord) => ({ ...r, expiresAt: r.expiresAt && r.expiresAt < at ? r.expiresAt : at });
+  const shorten = (at: Date) => (r: TokenRecord) => ({
+    ...r,
+    expiresAt: r.expiresAt && r.expiresAt < at ? r.expiresAt : at,
+  });
   const insert = async (record: TokenRecord) => {
     if (byId.has(record.id) || byHash.has(record.hash)) throw new Error("token id or hash already registered");
     byId.set(record.id, copy(record));

@@ -20,5 +20,14 @@ export const SCOPE_PRESETS = {
     "delete:groups",
   ],
   /** Microsoft Entra ID: PATCH for updates, DELETE for hard deletes, never PUT. */
-  entra: ["get:users", "post:users", "patch:users", "delete:users", "get:groups", "post:groups", "patch:groups", "delete:groups"],
+  entra: [
+    "get:users",
+    "post:users",
+    "patch:users",
+    "delete:users",
+    "get:groups",
+    "post:groups",
+    "patch:groups",
+    "delete:groups",
+  ],
 } as const satisfies Record<string, readonly Scope[]>;

@@ -41,5 +41,11 @@ export interface TokenRegistry {
 
 export function isTokenRegistry(value: unknown): value is TokenRegistry {
   const r = value as TokenRegistry | undefined;
-  return !!r && typeof r === "object" && !Array.isArray(r) && typeof r.findByHash === "function" && typeof r.insert === "function";
+  return (
+    !!r &&
+    typeof r === "object" &&
+    !Array.isArray(r) &&
+    typeof r.findByHash === "function" &&
+    typeof r.insert === "function"
+  );
 }

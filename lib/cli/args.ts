@@ -43,7 +43,11 @@ export const COMMANDS = {
   "token list": {
     synopsis: "[--tenant NAME] [--json]",
     summary: "List tokens (never their secrets).",
-    flags: { tenant: { type: "string", help: "only this tenant's tokens" }, json: { type: "boolean", help: "print JSON" }, ...STORE_FLAGS },
+    flags: {
+      tenant: { type: "string", help: "only this tenant's tokens" },
+      json: { type: "boolean", help: "print JSON" },
+      ...STORE_FLAGS,
+    },
     positionals: [],
   },
   "token revoke": {
@@ -81,7 +85,10 @@ export interface Invocation {
 }
 
 /** What the user asked for: a command to run, help, or the version. */
-export type Parsed = { kind: "run"; invocation: Invocation } | { kind: "help"; topic?: CommandName } | { kind: "version" };
+export type Parsed =
+  | { kind: "run"; invocation: Invocation }
+  | { kind: "help"; topic?: CommandName }
+  | { kind: "version" };
 
 /** A mistake in the command line: the CLI prints it with the usage and exits 2. */
 export class UsageError extends Error {}
@@ -103,7 +110,8 @@ export function parseArgs(argv: readonly string[]): Parsed {
   if (first === "--version" || first === "-v") return { kind: "version" };
   if (first === "help") {
     const { command, rest } = commandOf(argv.slice(1));
-    if (argv.length > 1 && (!command || rest.length > 0)) throw new UsageError(`No command "${argv.slice(1).join(" ")}".`);
+    if (argv.length > 1 && (!command || rest.length > 0))
+      throw new UsageError(`No command "${argv.slice(1).join(" ")}".`);
     return command ? { kind: "help", topic: command } : { kind: "help" };
   }
   const firstFlag = argv.findIndex((a) => a.startsWith("-"));
@@ -111,13 +119,22 @@ export function parseArgs(argv: readonly string[]): Parsed {
   const { command } = commandOf(words);
   if (!command) throw new UsageError(`Unknown command "${words.join(" ") || first}".`);
   const spec: Command = COMMANDS[command];
-  const options = Object.fromEntries(Object.entries(spec.flags).map(([name, f]) => [name, { type: f.type, ...(f.short ? { short: f.short } : {}) }]));
+  const options = Object.fromEntries(
+    Object.entries(spec.flags).map(([name, f]) => [name, { type: f.type, ...(f.short ? { short: f.short } : {}) }]),
+  );
   let parsed: ReturnType<typeof parseArgv>;
   try {
-    parsed = parseArgv({ args: [...argv], options: { ...options, help: { type: "boolean", short: "h" } }, allowPositionals: true, strict: true });
+    parsed = parseArgv({
+      args: [...argv],
+      options: { ...options, help: { type: "boolean", short: "h" } },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (error) {
     // node:util's messages name the flag; the hint says where to look.
-    throw new UsageError(`${(error as Error).message.replace(/\. To specify a positional argument.*$/s, ".")} See "express-scim help ${command}".`);
+    throw new UsageError(
+      `${(error as Error).message.replace(/\. To specify a positional argument.*$/s, ".")} See "express-scim help ${command}".`,
+    );
   }
   if (parsed.values.help) return { kind: "help", topic: command };
   const positionals = parsed.positionals.slice(command.split(" ").length);
@@ -126,7 +143,8 @@ export function parseArgs(argv: readonly string[]): Parsed {
     throw new UsageError(`${command} takes ${wanted}${positionals.length ? `, not "${positionals.join(" ")}"` : ""}.`);
   }
   for (const [a, b] of spec.conflicts ?? []) {
-    if (parsed.values[a] !== undefined && parsed.values[b] !== undefined) throw new UsageError(`--${a} and --${b} cannot be used together.`);
+    if (parsed.values[a] !== undefined && parsed.values[b] !== undefined)
+      throw new UsageError(`--${a} and --${b} cannot be used together.`);
   }
   for (const [name, value] of Object.entries(parsed.values)) {
     if (value === "") throw new UsageError(`--${name} needs a value.`);
@@ -144,10 +162,17 @@ export function option(invocation: Pick<Invocation, "values">, name: string): st
 export function usage(topic?: CommandName): string {
   if (topic) {
     const spec: Command = COMMANDS[topic];
-    const flags = Object.entries(spec.flags).map(([name, f]) => `  --${name}${f.type === "string" ? " VALUE" : ""}`.padEnd(26) + f.help);
-    return `Usage: express-scim ${topic} ${spec.synopsis}`.trimEnd() + `\n\n${spec.summary}\n\nOptions:\n${flags.join("\n")}\n  --help, -h              this text\n`;
+    const flags = Object.entries(spec.flags).map(
+      ([name, f]) => `  --${name}${f.type === "string" ? " VALUE" : ""}`.padEnd(26) + f.help,
+    );
+    return (
+      `Usage: express-scim ${topic} ${spec.synopsis}`.trimEnd() +
+      `\n\n${spec.summary}\n\nOptions:\n${flags.join("\n")}\n  --help, -h              this text\n`
+    );
   }
-  const lines = (Object.entries(COMMANDS) as [CommandName, Command][]).map(([name, spec]) => `  ${name.padEnd(14)}${spec.summary}`);
+  const lines = (Object.entries(COMMANDS) as [CommandName, Command][]).map(
+    ([name, spec]) => `  ${name.padEnd(14)}${spec.summary}`,
+  );
   return (
     `Usage: express-scim <command> [options]\n\nCommands:\n${lines.join("\n")}\n\n` +
     `Store (one of): --database-url URL (PostgreSQL) or --sqlite FILE\n` +

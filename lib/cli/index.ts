@@ -17,13 +17,19 @@ type Out = (text: string) => void;
 function scopesOf(invocation: Invocation): Scope[] {
   const preset = option(invocation, "preset");
   if (preset !== undefined) {
-    if (!Object.hasOwn(SCOPE_PRESETS, preset)) throw new UsageError(`Unknown preset "${preset}"; use one of ${Object.keys(SCOPE_PRESETS).join(", ")}.`);
+    if (!Object.hasOwn(SCOPE_PRESETS, preset))
+      throw new UsageError(`Unknown preset "${preset}"; use one of ${Object.keys(SCOPE_PRESETS).join(", ")}.`);
     return [...(SCOPE_PRESETS as Record<string, readonly Scope[]>)[preset]!];
   }
-  const list = (option(invocation, "scopes") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  const list = (option(invocation, "scopes") ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   const bad = list.filter((s) => !isScope(s));
   if (list.length === 0 || bad.length > 0) {
-    throw new UsageError(`--scopes (or --preset) must list scopes like get:users,post:users${bad.length ? `; unknown: ${bad.join(", ")}` : ""}.`);
+    throw new UsageError(
+      `--scopes (or --preset) must list scopes like get:users,post:users${bad.length ? `; unknown: ${bad.join(", ")}` : ""}.`,
+    );
   }
   return list as Scope[];
 }
@@ -52,8 +58,16 @@ async function token(store: CliStore, invocation: Invocation, out: Out): Promise
       const tokens = await manager.listTokens(option(invocation, "tenant"));
       if (invocation.values.json) return out(`${JSON.stringify(tokens, null, 2)}\n`);
       for (const t of tokens) {
-        const state = t.revokedAt ? "revoked" : t.expiresAt && t.expiresAt <= new Date() ? "expired" : t.rotatedAt ? "rotated" : "active";
-        out(`${t.id}  ${state}  ${t.tenant}  ${t.hint}...  ${t.label ?? "-"}  ${t.scopes.join(",")}  expires ${date(t.expiresAt)}\n`);
+        const state = t.revokedAt
+          ? "revoked"
+          : t.expiresAt && t.expiresAt <= new Date()
+            ? "expired"
+            : t.rotatedAt
+              ? "rotated"
+              : "active";
+        out(
+          `${t.id}  ${state}  ${t.tenant}  ${t.hint}...  ${t.label ?? "-"}  ${t.scopes.join(",")}  expires ${date(t.expiresAt)}\n`,
+        );
       }
       if (tokens.length === 0) out("No tokens.\n");
       return;
@@ -71,7 +85,9 @@ async function token(store: CliStore, invocation: Invocation, out: Out): Promise
         again: invocation.values.again === true,
       });
       out(`New token (shown once, store it now): ${issued.token}\n`);
-      out(`id ${issued.record.id}  expires ${date(issued.record.expiresAt)}; the old token keeps working for ${grace ?? "1h"}.\n`);
+      out(
+        `id ${issued.record.id}  expires ${date(issued.record.expiresAt)}; the old token keeps working for ${grace ?? "1h"}.\n`,
+      );
       return;
     }
   }
@@ -81,7 +97,8 @@ async function token(store: CliStore, invocation: Invocation, out: Out): Promise
 function version(): string {
   for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
     const file = path.join(dir, "package.json");
-    if (fs.existsSync(file)) return String((JSON.parse(fs.readFileSync(file, "utf8")) as { version?: unknown }).version);
+    if (fs.existsSync(file))
+      return String((JSON.parse(fs.readFileSync(file, "utf8")) as { version?: unknown }).version);
   }
   return "unknown";
 }
@@ -97,8 +114,8 @@ export async function main(argv: readonly string[], out: Out, err: Out): Promise
   let store: CliStore | undefined;
   try {
     const parsed = parseArgs(argv);
-    if (parsed.kind === "version") return out(`${version()}\n`), 0;
-    if (parsed.kind === "help") return out(usage(parsed.topic)), 0;
+    if (parsed.kind === "version") return (out(`${version()}\n`), 0);
+    if (parsed.kind === "help") return (out(usage(parsed.topic)), 0);
     const { invocation } = parsed;
     // Flags are checked before a store is opened, so a bad one never leaves a half-done write.
     if (invocation.command === "token create") scopesOf(invocation);

@@ -8,7 +8,10 @@ export interface CliStore {
   close(): Promise<void>;
 }
 
-export async function openStore(args: Pick<Invocation, "values">, env: NodeJS.ProcessEnv = process.env): Promise<CliStore> {
+export async function openStore(
+  args: Pick<Invocation, "values">,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<CliStore> {
   const sqlite = option(args, "sqlite");
   const url = option(args, "database-url") ?? (sqlite ? undefined : env.DATABASE_URL);
   if (url) {
@@ -21,5 +24,7 @@ export async function openStore(args: Pick<Invocation, "values">, env: NodeJS.Pr
     const { sqliteStore } = await import("../stores/sqlite");
     return sqliteStore({ filename: file });
   }
-  throw new Error("No store: pass --database-url postgres://... or --sqlite FILE (or set DATABASE_URL / SCIM_SQLITE_FILE).");
+  throw new Error(
+    "No store: pass --database-url postgres://... or --sqlite FILE (or set DATABASE_URL / SCIM_SQLITE_FILE).",
+  );
 }

@@ -14,7 +14,8 @@ export function emitAll(listeners: EventListeners | undefined, events: readonly 
     const fail = (err: unknown) => logger.error({ err, event: event.type, id: event.id }, "event listener failed");
     try {
       const result = listener(event);
-      if (result && typeof (result as Promise<unknown>).then === "function") (result as Promise<unknown>).then(undefined, fail);
+      if (result && typeof (result as Promise<unknown>).then === "function")
+        (result as Promise<unknown>).then(undefined, fail);
     } catch (err) {
       fail(err);
     }

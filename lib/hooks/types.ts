@@ -16,18 +16,19 @@ export interface HookContext {
   store: Store;
 }
 
-export interface CreateHook {
-  (ctx: HookContext & { resource: Record<string, unknown> }): unknown;
-}
-export interface ReplaceHook {
-  (ctx: HookContext & { id: string; resource: Record<string, unknown>; current: Record<string, unknown> }): unknown;
-}
-export interface PatchHook {
-  (ctx: HookContext & { id: string; operations: PatchOperation[]; resource: Record<string, unknown>; current: Record<string, unknown> }): unknown;
-}
-export interface DeleteHook {
-  (ctx: HookContext & { id: string; current: Record<string, unknown> }): unknown;
-}
+export type CreateHook = (ctx: HookContext & { resource: Record<string, unknown> }) => unknown;
+export type ReplaceHook = (
+  ctx: HookContext & { id: string; resource: Record<string, unknown>; current: Record<string, unknown> },
+) => unknown;
+export type PatchHook = (
+  ctx: HookContext & {
+    id: string;
+    operations: PatchOperation[];
+    resource: Record<string, unknown>;
+    current: Record<string, unknown>;
+  },
+) => unknown;
+export type DeleteHook = (ctx: HookContext & { id: string; current: Record<string, unknown> }) => unknown;
 
 export interface ResourceHooks {
   beforeCreate?: CreateHook;
@@ -37,7 +38,12 @@ export interface ResourceHooks {
 }
 
 /** Every hook name, in one list: the option check reads it; the compiler keeps it in step with ResourceHooks. */
-export const HOOK_NAMES = ["beforeCreate", "beforeReplace", "beforePatch", "beforeDelete"] as const satisfies readonly (keyof ResourceHooks)[];
+export const HOOK_NAMES = [
+  "beforeCreate",
+  "beforeReplace",
+  "beforePatch",
+  "beforeDelete",
+] as const satisfies readonly (keyof ResourceHooks)[];
 
 // Fails to compile when ResourceHooks gains a hook that HOOK_NAMES does not list.
 type Unlisted = Exclude<keyof ResourceHooks, (typeof HOOK_NAMES)[number]>;

@@ -5,7 +5,7 @@
 import type { Request } from "express";
 import type { Principal } from "../auth/principal";
 import type { Scope } from "../auth/scopes";
-import { ScimError, notAuthenticated, forbidden } from "../protocol/errors";
+import { type ScimError, notAuthenticated, forbidden } from "../protocol/errors";
 
 const REALM = 'Bearer realm="SCIM"';
 
@@ -24,7 +24,10 @@ export function bearerToken(req: Request): string | undefined {
 
 export function requireScope(principal: Principal, scope: Scope): void {
   if (principal.scopes.includes(scope)) return;
-  throw forbidden(`insufficient_scope: this token lacks the "${scope}" scope.`, `${REALM}, error="insufficient_scope", scope="${scope}"`);
+  throw forbidden(
+    `insufficient_scope: this token lacks the "${scope}" scope.`,
+    `${REALM}, error="insufficient_scope", scope="${scope}"`,
+  );
 }
 
 /** The scopes of `wanted` the principal holds; 403 naming them all when it holds none. */

@@ -19,7 +19,10 @@ type MaybeParsed = Request & { _body?: boolean };
 
 export async function readJson(req: Request, limitBytes: number): Promise<unknown> {
   const parsed = req as MaybeParsed;
-  const value = parsed._body || parsed.readableEnded ? fromHostParser(parsed.body) : parseJson(utf8(await readRaw(req, limitBytes)));
+  const value =
+    parsed._body || parsed.readableEnded
+      ? fromHostParser(parsed.body)
+      : parseJson(utf8(await readRaw(req, limitBytes)));
   return storable(value);
 }
 
@@ -62,14 +65,21 @@ function storable(value: unknown): unknown {
 
 /** RFC 8259 8.1: JSON exchanged between systems is UTF-8. `us-ascii` is a subset of it. */
 const CHARSETS = new Set(["utf-8", "utf8", "us-ascii"]);
-const DECODERS: Record<string, () => Transform> = { gzip: createGunzip, "x-gzip": createGunzip, deflate: createInflate, br: createBrotliDecompress };
+const DECODERS: Record<string, () => Transform> = {
+  gzip: createGunzip,
+  "x-gzip": createGunzip,
+  deflate: createInflate,
+  br: createBrotliDecompress,
+};
 
 function checkCharset(req: Request): void {
   const type = req.headers["content-type"];
   const match = typeof type === "string" ? /;\s*charset\s*=\s*"?([^";\s]*)"?/i.exec(type) : null;
   // An empty `charset=` says nothing; read it as UTF-8, as no charset is.
   if (match && match[1] !== "" && !CHARSETS.has(match[1].toLowerCase())) {
-    throw unsupportedMediaType(`The charset ${JSON.stringify(match[1].slice(0, 40))} is not supported: send JSON as UTF-8.`);
+    throw unsupportedMediaType(
+      `The charset ${JSON.stringify(match[1].slice(0, 40))} is not supported: send JSON as UTF-8.`,
+    );
   }
 }
 
@@ -77,13 +87,19 @@ function checkCharset(req: Request): void {
 function decodersFor(req: Request): { name: string; make: () => Transform }[] {
   const header = req.headers["content-encoding"];
   if (header === undefined) return [];
-  const names = String(header).split(",").map((n) => n.trim().toLowerCase()).filter((n) => n !== "" && n !== "identity");
+  const names = String(header)
+    .split(",")
+    .map((n) => n.trim().toLowerCase())
+    .filter((n) => n !== "" && n !== "identity");
   return names.reverse().map((name) => {
-    const make = Object.prototype.hasOwnProperty.call(DECODERS, name) ? DECODERS[name] : undefined;
+    const make = Object.hasOwn(DECODERS, name) ? DECODERS[name] : undefined;
     if (!make) {
-      throw unsupportedMediaType(`The Content-Encoding ${JSON.stringify(name.slice(0, 40))} is not supported; send identity, gzip, deflate or br.`, {
-        "Accept-Encoding": "gzip, deflate, br",
-      });
+      throw unsupportedMediaType(
+        `The Content-Encoding ${JSON.stringify(name.slice(0, 40))} is not supported; send identity, gzip, deflate or br.`,
+        {
+          "Accept-Encoding": "gzip, deflate, br",
+        },
+      );
     }
     return { name, make };
   });

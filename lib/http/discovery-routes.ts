@@ -17,12 +17,27 @@ function fullList(resources: Record<string, unknown>[]) {
   return listResponse(resources.length, { startIndex: 1, count: resources.length }, resources);
 }
 
-export function mountDiscoveryRoutes(router: Router, route: RouteFactory, { resourceTypes, schemas, maxResults }: Discovery): void {
-  const byName = <T>(items: T[], key: (item: T) => string, wanted: string) => items.find((i) => key(i).toLowerCase() === wanted.toLowerCase());
+export function mountDiscoveryRoutes(
+  router: Router,
+  route: RouteFactory,
+  { resourceTypes, schemas, maxResults }: Discovery,
+): void {
+  const byName = <T>(items: T[], key: (item: T) => string, wanted: string) =>
+    items.find((i) => key(i).toLowerCase() === wanted.toLowerCase());
   // RFC 7644 4: discovery needs a valid token (checked before any route) but no scope.
   const open = (handle: Handler) => ({ get: { scope: null, handle } });
-  mount(router, route, "/ServiceProviderConfig", open(async (_req, res, ctx) => send(res, 200, serviceProviderConfig({ baseUrl: ctx.baseUrl, maxResults }))));
-  mount(router, route, "/Schemas", open(async (_req, res, ctx) => send(res, 200, fullList(schemas.map((s) => schemaResource(s, ctx.baseUrl))))));
+  mount(
+    router,
+    route,
+    "/ServiceProviderConfig",
+    open(async (_req, res, ctx) => send(res, 200, serviceProviderConfig({ baseUrl: ctx.baseUrl, maxResults }))),
+  );
+  mount(
+    router,
+    route,
+    "/Schemas",
+    open(async (_req, res, ctx) => send(res, 200, fullList(schemas.map((s) => schemaResource(s, ctx.baseUrl))))),
+  );
   mount(
     router,
     route,
@@ -33,7 +48,14 @@ export function mountDiscoveryRoutes(router: Router, route: RouteFactory, { reso
       send(res, 200, schemaResource(schema, ctx.baseUrl));
     }),
   );
-  mount(router, route, "/ResourceTypes", open(async (_req, res, ctx) => send(res, 200, fullList(resourceTypes.map((rt) => resourceTypeResource(rt, ctx.baseUrl))))));
+  mount(
+    router,
+    route,
+    "/ResourceTypes",
+    open(async (_req, res, ctx) =>
+      send(res, 200, fullList(resourceTypes.map((rt) => resourceTypeResource(rt, ctx.baseUrl)))),
+    ),
+  );
   mount(
     router,
     route,

@@ -28,7 +28,13 @@ const elapsed = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6
  * Every request through the router: timing for metrics and the http debug namespace.
  * `tenantOf` is asked once the response is done, when authentication has named the tenant.
  */
-export function observeRequest(req: Request, res: Response, metrics: MetricsHook | undefined, logger: Logger, tenantOf: () => string | undefined): void {
+export function observeRequest(
+  req: Request,
+  res: Response,
+  metrics: MetricsHook | undefined,
+  logger: Logger,
+  tenantOf: () => string | undefined,
+): void {
   const start = process.hrtime.bigint();
   res.once("finish", () => {
     const durationMs = elapsed(start);
@@ -38,7 +44,13 @@ export function observeRequest(req: Request, res: Response, metrics: MetricsHook
     if (!metrics) return;
     try {
       const tenant = tenantOf();
-      metrics({ route, method: req.method, status: res.statusCode, durationMs, ...(tenant !== undefined ? { tenant } : {}) });
+      metrics({
+        route,
+        method: req.method,
+        status: res.statusCode,
+        durationMs,
+        ...(tenant !== undefined ? { tenant } : {}),
+      });
     } catch (err) {
       logger.error({ err }, "metrics hook failed");
     }
@@ -46,7 +58,13 @@ export function observeRequest(req: Request, res: Response, metrics: MetricsHook
 }
 
 /** One audit record per request to a resource endpoint, written when the response is done. */
-export function auditOnFinish(res: Response, audit: AuditLog | undefined, logger: Logger, request: { method: string; resource: string }, ctx: ServiceContext): void {
+export function auditOnFinish(
+  res: Response,
+  audit: AuditLog | undefined,
+  logger: Logger,
+  request: { method: string; resource: string },
+  ctx: ServiceContext,
+): void {
   if (!audit) return;
   const start = process.hrtime.bigint();
   res.once("finish", () => {

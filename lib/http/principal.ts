@@ -19,12 +19,15 @@ export function authenticator(options: ScimOptions): (req: Request) => Promise<P
     const auth = options.auth;
     return async (req) => {
       const principal = await auth(req);
-      if (!principal) throw unauthorized("Authentication required: send a valid bearer token.", bearerToken(req) !== undefined);
+      if (!principal)
+        throw unauthorized("Authentication required: send a valid bearer token.", bearerToken(req) !== undefined);
       return withTenant(principal, tenantOf(req));
     };
   }
-  if (options.tokens === undefined) throw new TypeError("express-scim: pass `tokens: [{ token, scopes }]` or an `auth` function.");
-  const warn = (message: string) => (options.logger?.warn ? options.logger.warn({}, message) : process.stderr.write(`${message}\n`));
+  if (options.tokens === undefined)
+    throw new TypeError("express-scim: pass `tokens: [{ token, scopes }]` or an `auth` function.");
+  const warn = (message: string) =>
+    options.logger?.warn ? options.logger.warn({}, message) : process.stderr.write(`${message}\n`);
   const verify = tokenVerifier(options.tokens, warn);
   return async (req) => {
     const token = bearerToken(req);
@@ -44,7 +47,9 @@ export function authenticator(options: ScimOptions): (req: Request) => Promise<P
 
 function tenantResolver(tenant: ScimOptions["tenant"]): (req: Request) => string | undefined {
   if (typeof tenant === "string" && unusableTenant(tenant)) {
-    throw new TypeError(`express-scim: the tenant name ${JSON.stringify(tenant.slice(0, 40))} ${unusableTenant(tenant)}; no store can keep it.`);
+    throw new TypeError(
+      `express-scim: the tenant name ${JSON.stringify(tenant.slice(0, 40))} ${unusableTenant(tenant)}; no store can keep it.`,
+    );
   }
   if (tenant === undefined || typeof tenant === "string") return () => tenant;
   if (typeof tenant === "function") return tenant;
@@ -71,13 +76,21 @@ function withTenant(principal: Principal, fromRequest: string | undefined): Prin
  * `tokens` is a registry, a list of static tokens, or both in one list
  * (`[{ token: process.env.SCIM_TOKEN, scopes }, store.tokens]`): static ones are checked first.
  */
-function tokenVerifier(tokens: NonNullable<ScimOptions["tokens"]>, warn: (message: string) => void): (presented: string) => Promise<Principal | null> {
-  const list: readonly (TokenConfig | TokenRegistry)[] = isTokenRegistry(tokens) ? [tokens] : (tokens as readonly (TokenConfig | TokenRegistry)[]);
-  if (!Array.isArray(list)) throw new TypeError("express-scim: `tokens` must be a list of { token, scopes } and/or token registries.");
+function tokenVerifier(
+  tokens: NonNullable<ScimOptions["tokens"]>,
+  warn: (message: string) => void,
+): (presented: string) => Promise<Principal | null> {
+  const list: readonly (TokenConfig | TokenRegistry)[] = isTokenRegistry(tokens)
+    ? [tokens]
+    : (tokens as readonly (TokenConfig | TokenRegistry)[]);
+  if (!Array.isArray(list))
+    throw new TypeError("express-scim: `tokens` must be a list of { token, scopes } and/or token registries.");
   const configs = list.filter((t): t is TokenConfig => !isTokenRegistry(t));
   const registries = list.filter(isTokenRegistry).map(registryTokens);
   if (configs.length === 0 && registries.length === 0) {
-    throw new TypeError("express-scim: `tokens` must list at least one { token, scopes } or a token registry (or pass `auth` instead).");
+    throw new TypeError(
+      "express-scim: `tokens` must list at least one { token, scopes } or a token registry (or pass `auth` instead).",
+    );
   }
   const fixed = configs.length > 0 ? staticTokens(configs, warn) : () => null;
   return async (presented) => {

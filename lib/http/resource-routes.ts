@@ -19,7 +19,10 @@ export function searchParams(body: unknown): ReadParams {
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
     throw invalidSyntax("A SearchRequest body must be a JSON object.");
   }
-  const { filter, sortBy, sortOrder, startIndex, count, attributes, excludedAttributes } = body as Record<string, unknown>;
+  const { filter, sortBy, sortOrder, startIndex, count, attributes, excludedAttributes } = body as Record<
+    string,
+    unknown
+  >;
   return { filter, sortBy, sortOrder, startIndex, count, attributes, excludedAttributes };
 }
 
@@ -43,17 +46,24 @@ export function mountResourceRoutes(
   mount(router, route, `${path}/.search`, {
     post: {
       scope: requiredScope("post", noun, true),
-      handle: async (req, res, ctx) => sendPieces(res, 200, listPageJson(await service.list(ctx, searchParams(await readJson(req, searchLimit))))),
+      handle: async (req, res, ctx) =>
+        sendPieces(res, 200, listPageJson(await service.list(ctx, searchParams(await readJson(req, searchLimit))))),
     },
   });
   mount(router, route, path, {
-    get: { scope: scope("get"), handle: async (req, res, ctx) => sendPieces(res, 200, listPageJson(await service.list(ctx, queryParams(req)))) },
+    get: {
+      scope: scope("get"),
+      handle: async (req, res, ctx) => sendPieces(res, 200, listPageJson(await service.list(ctx, queryParams(req)))),
+    },
     post: {
       scope: scope("post"),
       handle: async (req, res, ctx) => {
         const projection = parseProjection(rt, projectionParams(req));
         const created = await service.create(ctx, await readJson(req, bodyLimit), projection);
-        send(res, 201, created.body, { ETag: etagOf(created.version), Location: locationOf(rt, ctx, String(created.body.id)) });
+        send(res, 201, created.body, {
+          ETag: etagOf(created.version),
+          Location: locationOf(rt, ctx, String(created.body.id)),
+        });
       },
     },
   });
@@ -70,7 +80,13 @@ export function mountResourceRoutes(
       scope: scope("put"),
       handle: async (req, res, ctx) => {
         const projection = parseProjection(rt, projectionParams(req));
-        const replaced = await service.replace(ctx, param(req), await readJson(req, bodyLimit), req.get("if-match"), projection);
+        const replaced = await service.replace(
+          ctx,
+          param(req),
+          await readJson(req, bodyLimit),
+          req.get("if-match"),
+          projection,
+        );
         send(res, 200, replaced.body, { ETag: etagOf(replaced.version) });
       },
     },

@@ -1,6 +1,6 @@
 /** Every response leaves through here: one content type, one error format (RFC 7644 3.12). */
 import type { Response } from "express";
-import { ScimError, errorBody } from "../protocol/errors";
+import { type ScimError, errorBody } from "../protocol/errors";
 
 // Entra's validator warns on anything else.
 export const SCIM_CONTENT_TYPE = "application/scim+json; charset=utf-8";

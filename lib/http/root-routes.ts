@@ -43,7 +43,12 @@ export function mountRootRoutes(router: Router, route: RouteFactory, deps: RootS
   };
   // No scope at the mount: which `get:` scopes the token holds decides what it sees (above).
   mount(router, route, "/.search", {
-    post: { scope: null, handle: (req, res, ctx) => answer(req, res, ctx, async () => searchParams(await readJson(req, searchLimit))) },
+    post: {
+      scope: null,
+      handle: (req, res, ctx) => answer(req, res, ctx, async () => searchParams(await readJson(req, searchLimit))),
+    },
   });
-  mount(router, route, "/", { get: { scope: null, handle: (req, res, ctx) => answer(req, res, ctx, async () => queryParams(req)) } });
+  mount(router, route, "/", {
+    get: { scope: null, handle: (req, res, ctx) => answer(req, res, ctx, async () => queryParams(req)) },
+  });
 }

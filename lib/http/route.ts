@@ -24,7 +24,12 @@ export interface Endpoint {
  * answers HEAD with the GET handler, minus the body); every other method (OPTIONS, PROPFIND,
  * ...) is a 405 that runs no handler, so no method can reach one without its scope.
  */
-export function mount(router: Router, route: RouteFactory, path: string, endpoints: Partial<Record<Verb, Endpoint>>): void {
+export function mount(
+  router: Router,
+  route: RouteFactory,
+  path: string,
+  endpoints: Partial<Record<Verb, Endpoint>>,
+): void {
   const r = router.route(path);
   const allowed: string[] = [];
   for (const [verb, endpoint] of Object.entries(endpoints) as [Verb, Endpoint][]) {

@@ -25,7 +25,8 @@ import { sendError } from "./respond";
 import type { RouteFactory } from "./route";
 
 export function scim(options: ScimOptions): Router {
-  if (!options || typeof options !== "object") throw new TypeError("express-scim: scim(options) needs an options object.");
+  if (!options || typeof options !== "object")
+    throw new TypeError("express-scim: scim(options) needs an options object.");
   const store = checkStore(options.store);
   const limits = resolveLimits(options.limits);
   checkKnownKeys(options);
@@ -33,7 +34,11 @@ export function scim(options: ScimOptions): Router {
   checkCallbacks(options);
   const authenticate = authenticator(options);
   const setup = setupResources(options);
-  if (options.unknownMembers !== undefined && options.unknownMembers !== "reject" && options.unknownMembers !== "skip") {
+  if (
+    options.unknownMembers !== undefined &&
+    options.unknownMembers !== "reject" &&
+    options.unknownMembers !== "skip"
+  ) {
     throw new TypeError('express-scim: unknownMembers must be "reject" or "skip".');
   }
   const serviceOptions = {
@@ -54,7 +59,11 @@ export function scim(options: ScimOptions): Router {
       // A throwing logger must not turn a start-up report into an unhandled rejection.
     }
   });
-  const users = new UserService(setup.users.rt, { ...serviceOptions, mapping: setup.users.mapping, identity: setup.identity });
+  const users = new UserService(setup.users.rt, {
+    ...serviceOptions,
+    mapping: setup.users.mapping,
+    identity: setup.identity,
+  });
   const groups = new GroupService(setup.groups.rt, { ...serviceOptions, mapping: setup.groups.mapping });
   const principals = new WeakMap<Request, Principal>();
   const limit = options.rateLimit === false ? undefined : rateLimiter(options.rateLimit ?? {});
@@ -68,7 +77,14 @@ export function scim(options: ScimOptions): Router {
    */
   const route: RouteFactory = (scope, fn) => (req, res, next) => {
     const ctx = contextOf(req, principals.get(req)!);
-    if (scope) auditOnFinish(res, options.audit, logger, { method: req.method, resource: scope.endsWith(":users") ? "Users" : "Groups" }, ctx);
+    if (scope)
+      auditOnFinish(
+        res,
+        options.audit,
+        logger,
+        { method: req.method, resource: scope.endsWith(":users") ? "Users" : "Groups" },
+        ctx,
+      );
     Promise.resolve()
       .then(async () => {
         if (scope) requireScope(ctx.principal, scope);
@@ -96,7 +112,8 @@ export function scim(options: ScimOptions): Router {
       .then(async () => {
         const principal = await authenticate(req);
         // A principal from `auth` that names no credential can only be counted per tenant.
-        if (limit) allowedBy(await limit.token(principal.tokenId ?? principal.label ?? `anonymous@${principal.tenant}`));
+        if (limit)
+          allowedBy(await limit.token(principal.tokenId ?? principal.label ?? `anonymous@${principal.tenant}`));
         principals.set(req, principal);
         next();
       })
@@ -110,7 +127,10 @@ export function scim(options: ScimOptions): Router {
 
   router.use((req, _res, next) => next(notFound(`No SCIM endpoint at ${clip(req.path)}.`)));
   router.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
-    sendError(res, asScimError(error, (err) => logger.error({ err, method: req.method, path: pathOf(req) }, "unexpected error")));
+    sendError(
+      res,
+      asScimError(error, (err) => logger.error({ err, method: req.method, path: pathOf(req) }, "unexpected error")),
+    );
   });
   return router;
 }

@@ -8,7 +8,9 @@
 /** The part of express-rate-limit's Store interface this limiter uses. */
 export interface RateLimitStore {
   init?(options: { windowMs: number }): void;
-  increment(key: string): Promise<{ totalHits: number; resetTime: Date | undefined }> | { totalHits: number; resetTime: Date | undefined };
+  increment(
+    key: string,
+  ): Promise<{ totalHits: number; resetTime: Date | undefined }> | { totalHits: number; resetTime: Date | undefined };
 }
 
 export interface RateLimitOptions {
@@ -69,17 +71,26 @@ export function rateLimiter(options: RateLimitOptions): RateLimiter {
   const windowMs = options.windowMs ?? 10_000;
   const perTenant = options.perTenant ?? 300;
   const perToken = options.perToken ?? 300;
-  for (const [name, v] of [["windowMs", windowMs], ["perTenant", perTenant], ["perToken", perToken]] as const) {
-    if (!Number.isInteger(v) || v < 1) throw new TypeError(`express-scim: rateLimit.${name} must be a positive integer.`);
+  for (const [name, v] of [
+    ["windowMs", windowMs],
+    ["perTenant", perTenant],
+    ["perToken", perToken],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 1)
+      throw new TypeError(`express-scim: rateLimit.${name} must be a positive integer.`);
   }
   const store = options.store ?? memoryRateLimitStore();
-  if (typeof store.increment !== "function") throw new TypeError("express-scim: rateLimit.store must have increment(key).");
+  if (typeof store.increment !== "function")
+    throw new TypeError("express-scim: rateLimit.store must have increment(key).");
   store.init?.({ windowMs });
-  const retryAfter = (reset: Date | undefined) => Math.max(1, Math.ceil(((reset?.getTime() ?? Date.now() + windowMs) - Date.now()) / 1000));
+  const retryAfter = (reset: Date | undefined) =>
+    Math.max(1, Math.ceil(((reset?.getTime() ?? Date.now() + windowMs) - Date.now()) / 1000));
   // Keys are namespaced so one counting store can serve other limiters of the host too.
   const count = async (key: string, limit: number): Promise<Verdict> => {
     const hit = await store.increment(key);
-    return hit.totalHits > limit ? { allowed: false, retryAfter: retryAfter(hit.resetTime) } : { allowed: true, retryAfter: 0 };
+    return hit.totalHits > limit
+      ? { allowed: false, retryAfter: retryAfter(hit.resetTime) }
+      : { allowed: true, retryAfter: 0 };
   };
   return {
     token: (token) => count(`express-scim:token:${token}`, perToken),

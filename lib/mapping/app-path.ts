@@ -7,7 +7,8 @@ const FORBIDDEN = new Set(["__proto__", "constructor", "prototype"]);
 
 /** Splits and checks `profile.employeeId`; returns an error message instead when it is not one. */
 export function parseAppPath(text: unknown): string[] | string {
-  if (typeof text !== "string" || text === "") return `"app" must be a non-empty dotted path such as "profile.employeeId"`;
+  if (typeof text !== "string" || text === "")
+    return `"app" must be a non-empty dotted path such as "profile.employeeId"`;
   const segments = text.split(".");
   for (const segment of segments) {
     if (!SEGMENT.test(segment)) {
@@ -18,7 +19,7 @@ export function parseAppPath(text: unknown): string[] | string {
   return segments;
 }
 
-const own = (o: object, key: string) => Object.prototype.hasOwnProperty.call(o, key);
+const own = (o: object, key: string) => Object.hasOwn(o, key);
 
 /** The value at `path`, reading own properties only. */
 export function getPath(record: Record<string, unknown>, path: readonly string[]): unknown {

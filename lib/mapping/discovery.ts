@@ -41,7 +41,13 @@ function restrict(model: Model, rt: ResourceTypeDef, schema: SchemaDef, containe
       if (pairs.length > 0) subAttributes.push(adjust(sub, pairs));
       else if (selected) subAttributes.push(sub);
     }
-    attributes.push({ ...adjust(attribute, entry.groups.flatMap((g) => g.pairs)), subAttributes });
+    attributes.push({
+      ...adjust(
+        attribute,
+        entry.groups.flatMap((g) => g.pairs),
+      ),
+      subAttributes,
+    });
   }
   return { ...schema, attributes };
 }

@@ -8,7 +8,7 @@
  * stored at an app path, or absent (also a constant). An element exists when one of its readable
  * values is present, so `emails[not (value eq "x")]` also asks that the element exists.
  */
-import { ScimError, invalidFilter } from "../protocol/errors";
+import { type ScimError, invalidFilter } from "../protocol/errors";
 import { evaluate } from "../protocol/filter/evaluate";
 import type { CompareOp, Literal, ResolvedAttr, ResolvedFilter } from "../protocol/filter/ast";
 import type { AttributeMap, Group, Model } from "./model";
@@ -179,7 +179,10 @@ function unmapped(model: Model, shown: string): ScimError {
 }
 
 function present(pair: CompiledPair): ResolvedFilter {
-  return { op: "pr", attrPath: { path: pair.app, type: pair.target.type, caseExact: pair.target.caseExact, multiValued: false } };
+  return {
+    op: "pr",
+    attrPath: { path: pair.app, type: pair.target.type, caseExact: pair.target.caseExact, multiValued: false },
+  };
 }
 
 /** A group's element is shown when one of its readable values is present (records.ts). */

@@ -44,7 +44,8 @@ export interface Model {
   attributes: Map<string, AttributeMap>;
 }
 
-export const attributeKey = (container: string | undefined, name: string) => `${(container ?? "").toLowerCase()}|${name.toLowerCase()}`;
+export const attributeKey = (container: string | undefined, name: string) =>
+  `${(container ?? "").toLowerCase()}|${name.toLowerCase()}`;
 
 export function buildModel(rt: ResourceTypeDef, pairs: readonly MappingPair[], what: string): Model {
   if (!Array.isArray(pairs)) throw new TypeError(`${what} mapping must be an array of { scim, app } pairs`);
@@ -157,7 +158,9 @@ function checkRequired(model: Model, what: string): void {
       const pairs = entry ? [entry.whole, ...entry.groups.flatMap((g) => g.pairs)] : [];
       if (!pairs.some((p) => p?.readable && p.writable)) {
         const where = container ? `${container}:${attribute.name}` : attribute.name;
-        throw new TypeError(`${what} mapping must map "${where}" both ways: it is required by the ${schema.name} schema`);
+        throw new TypeError(
+          `${what} mapping must map "${where}" both ways: it is required by the ${schema.name} schema`,
+        );
       }
     }
   }

@@ -74,7 +74,8 @@ export function compilePair(rt: ResourceTypeDef, pair: MappingPair, index: numbe
   for (const key of Object.keys(pair)) {
     if (!KEYS.has(key)) fail(`unknown option "${key}"; the options are ${[...KEYS].join(", ")}`);
   }
-  if (typeof pair.scim !== "string" || pair.scim.trim() === "") fail(`"scim" must be a SCIM attribute path such as "name.givenName"`);
+  if (typeof pair.scim !== "string" || pair.scim.trim() === "")
+    fail(`"scim" must be a SCIM attribute path such as "name.givenName"`);
 
   let parsed: ReturnType<typeof parsePatchPath>;
   try {
@@ -101,23 +102,30 @@ export function compilePair(rt: ResourceTypeDef, pair: MappingPair, index: numbe
     if (parsed.subAttr !== undefined) {
       sub = findAttribute(attribute.subAttributes, parsed.subAttr);
       if (!sub) fail(`"${attribute.name}" has no sub-attribute "${parsed.subAttr}"`);
-      if (selector.some((f) => f.def === sub)) fail(`"${sub!.name}" is fixed by the selector; map another sub-attribute`);
+      if (selector.some((f) => f.def === sub))
+        fail(`"${sub!.name}" is fixed by the selector; map another sub-attribute`);
     }
   } else if (sub && attribute.multiValued) {
-    fail(`"${attribute.name}" is multi-valued: choose an element with a selector, e.g. "${attribute.name}[primary eq true].${sub.name}"`);
+    fail(
+      `"${attribute.name}" is multi-valued: choose an element with a selector, e.g. "${attribute.name}[primary eq true].${sub.name}"`,
+    );
   }
   const target = sub ?? attribute;
 
   const direction: MappingDirection = pair.direction ?? "both";
-  if (!DIRECTIONS.has(direction)) fail(`"direction" must be "both", "toApp" or "toScim", not ${JSON.stringify(direction)}`);
+  if (!DIRECTIONS.has(direction))
+    fail(`"direction" must be "both", "toApp" or "toScim", not ${JSON.stringify(direction)}`);
   const readOnly = attribute.mutability === "readOnly" || sub?.mutability === "readOnly";
-  if (readOnly && direction !== "toScim") fail(`"${target.name}" is readOnly in SCIM: map it with direction "toScim" (app-owned)`);
+  if (readOnly && direction !== "toScim")
+    fail(`"${target.name}" is readOnly in SCIM: map it with direction "toScim" (app-owned)`);
   const writeOnly = attribute.mutability === "writeOnly" || sub?.mutability === "writeOnly";
   if (writeOnly && direction !== "toApp") fail(`"${target.name}" is writeOnly in SCIM: map it with direction "toApp"`);
 
   if (pair.invert !== undefined && typeof pair.invert !== "boolean") fail(`"invert" must be true or false`);
   if (pair.invert && (target.type !== "boolean" || target.multiValued)) {
-    fail(`"invert" only applies to single boolean attributes; "${target.name}" is ${target.multiValued ? "multi-valued " : ""}${target.type}`);
+    fail(
+      `"invert" only applies to single boolean attributes; "${target.name}" is ${target.multiValued ? "multi-valued " : ""}${target.type}`,
+    );
   }
   for (const key of ["toApp", "toScim"] as const) {
     if (pair[key] !== undefined && typeof pair[key] !== "function") fail(`"${key}" must be a function`);
@@ -127,7 +135,9 @@ export function compilePair(rt: ResourceTypeDef, pair: MappingPair, index: numbe
   if (typeof app === "string") fail(app);
   const root = (app as string[])[0].toLowerCase();
   if (reservedAppRoots(rt).includes(root)) {
-    fail(`"app" path "${pair.app}" starts with "${root}", which the server keeps beside the record; choose another name`);
+    fail(
+      `"app" path "${pair.app}" starts with "${root}", which the server keeps beside the record; choose another name`,
+    );
   }
 
   const compiled: CompiledPair = {
@@ -156,7 +166,9 @@ function compileSelector(attribute: AttributeDef, filter: Filter, fail: (m: stri
   const fields: SelectorField[] = [];
   for (const leaf of leaves) {
     if (leaf.op !== "eq" || leaf.attrPath.uri !== undefined || leaf.attrPath.subAttr !== undefined) {
-      fail(`a selector may only join "subAttribute eq value" comparisons with "and", e.g. [type eq "work" and primary eq true]`);
+      fail(
+        `a selector may only join "subAttribute eq value" comparisons with "and", e.g. [type eq "work" and primary eq true]`,
+      );
     }
     const eq = leaf as { attrPath: { name: string }; compValue: Literal };
     const def = findAttribute(attribute.subAttributes, eq.attrPath.name);

@@ -42,7 +42,9 @@ export function fromRecord(model: Model, record: AppRecord): Record<string, unkn
       if (value !== undefined) put(value);
       continue;
     }
-    const elements = entry.groups.map((g) => element(g, record)).filter((e): e is Record<string, unknown> => e !== undefined);
+    const elements = entry.groups
+      .map((g) => element(g, record))
+      .filter((e): e is Record<string, unknown> => e !== undefined);
     if (elements.length === 0) continue;
     put(entry.attribute.multiValued ? elements : elements[0]);
   }
@@ -114,7 +116,7 @@ function flip(value: unknown): boolean | undefined {
 }
 
 function own(o: Record<string, unknown>, key: string): unknown {
-  return Object.prototype.hasOwnProperty.call(o, key) ? o[key] : undefined;
+  return Object.hasOwn(o, key) ? o[key] : undefined;
 }
 
 function ownObject(o: Record<string, unknown>, key: string): Record<string, unknown> | undefined {

@@ -17,7 +17,8 @@ export function mapSort(model: Model, spec: SortSpec): SortSpec {
   const { entry, rest } = target;
   if (entry.whole) return { ...spec, path: [...sortable(entry.whole, shown).app, ...rest] };
   const field = rest[0];
-  if (field === undefined) throw invalidValue(`Cannot sort by complex attribute "${shown}": name one of its sub-attributes`);
+  if (field === undefined)
+    throw invalidValue(`Cannot sort by complex attribute "${shown}": name one of its sub-attributes`);
   const group = sortGroup(entry.groups, field);
   if (!group) {
     throw invalidValue(
@@ -26,8 +27,11 @@ export function mapSort(model: Model, spec: SortSpec): SortSpec {
   }
   const source = fieldSource(group, field);
   if (source.kind === "pair") return { ...spec, path: sortable(source.pair, shown).app, multiValued: false };
-  if (source.kind === "inWhole") return { ...spec, path: [...sortable(source.pair, shown).app, field], multiValued: false };
-  throw invalidValue(`Cannot sort by "${shown}": it is ${source.kind === "fixed" ? "fixed by a selector" : "not shown"}`);
+  if (source.kind === "inWhole")
+    return { ...spec, path: [...sortable(source.pair, shown).app, field], multiValued: false };
+  throw invalidValue(
+    `Cannot sort by "${shown}": it is ${source.kind === "fixed" ? "fixed by a selector" : "not shown"}`,
+  );
 }
 
 /**
@@ -37,12 +41,16 @@ export function mapSort(model: Model, spec: SortSpec): SortSpec {
  */
 function sortGroup(groups: Group[], field: string): Group | undefined {
   if (groups.length === 1) return groups[0];
-  return groups.find((g) => g.selector.some((f) => f.def.name === "primary" && f.value === true) && fieldSource(g, field).kind !== "absent");
+  return groups.find(
+    (g) =>
+      g.selector.some((f) => f.def.name === "primary" && f.value === true) && fieldSource(g, field).kind !== "absent",
+  );
 }
 
 function sortable(pair: CompiledPair, shown: string): CompiledPair {
   if (!pair.readable) throw invalidValue(`Cannot sort by "${shown}": it is write-only in this mapping`);
-  if (transformed(pair)) throw invalidValue(`Cannot sort by "${shown}": it is transformed for the app, so the app's order may differ`);
+  if (transformed(pair))
+    throw invalidValue(`Cannot sort by "${shown}": it is transformed for the app, so the app's order may differ`);
   return pair;
 }
 

@@ -58,6 +58,7 @@ export function fieldSource(group: Group, name: string): FieldSource {
   if (fixed) return { kind: "fixed", value: fixed.value };
   const pair = subPair(group, name);
   if (pair) return pair.readable ? { kind: "pair", pair } : { kind: "absent", writeOnly: true };
-  if (group.whole) return group.whole.readable ? { kind: "inWhole", pair: group.whole } : { kind: "absent", writeOnly: true };
+  if (group.whole)
+    return group.whole.readable ? { kind: "inWhole", pair: group.whole } : { kind: "absent", writeOnly: true };
   return { kind: "absent", writeOnly: false };
 }

@@ -26,7 +26,10 @@ function splitUri(text: string): { uri?: string; rest: string } {
  */
 export function parseAttributeList(rt: ResourceTypeDef, text: string | undefined): AttributeKey[] | undefined {
   if (text === undefined || text.trim() === "") return undefined;
-  const names = text.split(",").map((n) => n.trim()).filter(Boolean);
+  const names = text
+    .split(",")
+    .map((n) => n.trim())
+    .filter(Boolean);
   if (names.length > MAX_NAMES) throw badRequest("invalidValue", `At most ${MAX_NAMES} attribute names may be listed.`);
   const keys: AttributeKey[] = [];
   for (const name of names) {

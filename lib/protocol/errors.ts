@@ -84,7 +84,11 @@ export function preview(value: unknown, limit = PREVIEW_CHARS): string {
 
 /** RFC 7644 3.12: `status` is a string; Okta and Entra both expect a non-empty `detail`. */
 export function errorBody(error: ScimError): ScimErrorBody {
-  const body: ScimErrorBody = { schemas: [ERROR_SCHEMA], status: String(error.status), detail: clip(error.detail, MAX_DETAIL_CHARS) || "Error" };
+  const body: ScimErrorBody = {
+    schemas: [ERROR_SCHEMA],
+    status: String(error.status),
+    detail: clip(error.detail, MAX_DETAIL_CHARS) || "Error",
+  };
   if (error.scimType) body.scimType = error.scimType;
   return body;
 }
@@ -118,7 +122,10 @@ export const preconditionFailed = (detail = "The resource has changed since the 
   new ScimError(412, undefined, detail);
 /** 400 invalidValue naming (the first five of) the member ids that are no user or group of the tenant. */
 export function unknownMembers(ids: readonly string[]): ScimError {
-  const shown = ids.slice(0, 5).map((id) => clip(id)).join(", ");
+  const shown = ids
+    .slice(0, 5)
+    .map((id) => clip(id))
+    .join(", ");
   const more = ids.length > 5 ? ` and ${ids.length - 5} more` : "";
   return invalidValue(`Unknown member ids: ${shown}${more}.`);
 }
@@ -132,17 +139,22 @@ export const unavailable = (detail: string, retryAfterSeconds: number) =>
 export const notAuthenticated = (detail: string, challenge?: string) =>
   new ScimError(401, undefined, detail, challenge === undefined ? {} : { "WWW-Authenticate": challenge });
 /** 403 with its WWW-Authenticate challenge (RFC 6750 3.1: insufficient_scope). */
-export const forbidden = (detail: string, challenge: string) => new ScimError(403, undefined, detail, { "WWW-Authenticate": challenge });
+export const forbidden = (detail: string, challenge: string) =>
+  new ScimError(403, undefined, detail, { "WWW-Authenticate": challenge });
 /** 405 with the Allow header (RFC 9110 15.5.6). */
 export const methodNotAllowed = (method: string, allowed: readonly string[]) =>
   new ScimError(405, undefined, `${method} is not supported here.`, { Allow: allowed.join(", ") });
 /** 413: the request body is over `limit` bytes. */
-export const payloadTooLarge = (limit: number) => new ScimError(413, undefined, `The request body exceeds the limit of ${limit} bytes.`);
+export const payloadTooLarge = (limit: number) =>
+  new ScimError(413, undefined, `The request body exceeds the limit of ${limit} bytes.`);
 /** 415, with headers that say what is accepted. */
-export const unsupportedMediaType = (detail: string, headers: Record<string, string> = {}) => new ScimError(415, undefined, detail, headers);
+export const unsupportedMediaType = (detail: string, headers: Record<string, string> = {}) =>
+  new ScimError(415, undefined, detail, headers);
 /** 429 with Retry-After. */
 export const rateLimited = (retryAfterSeconds: number) =>
-  new ScimError(429, undefined, `Too many requests; retry in ${retryAfterSeconds} s.`, { "Retry-After": String(retryAfterSeconds) });
+  new ScimError(429, undefined, `Too many requests; retry in ${retryAfterSeconds} s.`, {
+    "Retry-After": String(retryAfterSeconds),
+  });
 /** Another 4xx (Express's own, e.g. a malformed %-escape), told nothing more. */
 export const clientError = (status: number) => new ScimError(status, undefined, "The request could not be understood.");
 /** 500: the generic answer to a bug or a store failure, which tells the client nothing about the internals. */

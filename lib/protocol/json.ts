@@ -14,7 +14,8 @@ export function cloneJson<T>(value: T): T {
   if (typeof value !== "object" || value === null) return value;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
-    if (k === "__proto__") Object.defineProperty(out, k, { value: cloneJson(v), enumerable: true, writable: true, configurable: true });
+    if (k === "__proto__")
+      Object.defineProperty(out, k, { value: cloneJson(v), enumerable: true, writable: true, configurable: true });
     else out[k] = cloneJson(v);
   }
   return out as T;
@@ -22,7 +23,7 @@ export function cloneJson<T>(value: T): T {
 
 /** The own member `name` of `object`, matched exactly first, then ignoring case; never inherited. */
 export function memberOf(object: Record<string, unknown>, name: string): unknown {
-  if (Object.prototype.hasOwnProperty.call(object, name)) return object[name];
+  if (Object.hasOwn(object, name)) return object[name];
   const lower = name.toLowerCase();
   const key = Object.keys(object).find((k) => k.toLowerCase() === lower);
   return key === undefined ? undefined : object[key];

@@ -22,7 +22,11 @@ function integer(name: string, raw: unknown): number | undefined {
  * RFC 7644 3.4.2.4: startIndex below 1 is read as 1, a negative count as 0, and a count above
  * the server's maximum is cut to it (not refused: Okta asks for 100, others for more).
  */
-export function parsePaging(startIndex: unknown, count: unknown, limits: { defaultCount: number; maxCount: number }): Paging {
+export function parsePaging(
+  startIndex: unknown,
+  count: unknown,
+  limits: { defaultCount: number; maxCount: number },
+): Paging {
   const start = integer("startIndex", startIndex) ?? 1;
   const wanted = integer("count", count) ?? limits.defaultCount;
   return { startIndex: Math.max(1, start), count: Math.min(Math.max(0, wanted), limits.maxCount) };
@@ -59,7 +63,12 @@ export interface ListPage<T> {
   resources: AsyncIterable<T>;
 }
 
-export function listPage<T>(total: number, paging: Paging, itemsPerPage: number, resources: AsyncIterable<T>): ListPage<T> {
+export function listPage<T>(
+  total: number,
+  paging: Paging,
+  itemsPerPage: number,
+  resources: AsyncIterable<T>,
+): ListPage<T> {
   return { totalResults: total, startIndex: paging.startIndex, itemsPerPage, resources };
 }
 
@@ -71,7 +80,13 @@ export function listPage<T>(total: number, paging: Paging, itemsPerPage: number,
  */
 export async function* listPageJson<T>(page: ListPage<T>): AsyncGenerator<string> {
   const { totalResults, startIndex, itemsPerPage } = page;
-  const empty: ListResponse<T> = { schemas: [LIST_RESPONSE_SCHEMA], totalResults, startIndex, itemsPerPage, Resources: [] };
+  const empty: ListResponse<T> = {
+    schemas: [LIST_RESPONSE_SCHEMA],
+    totalResults,
+    startIndex,
+    itemsPerPage,
+    Resources: [],
+  };
   // The envelope up to and including the `[` that opens Resources.
   let prefix = JSON.stringify(empty).slice(0, -2);
   for await (const resource of page.resources) {

@@ -37,12 +37,17 @@ function definitionAt(rt: ResourceTypeDef, path: string[]): AttributeDef | undef
     const pool = core ? [...COMMON_ATTRIBUTES, ...schema.attributes] : schema.attributes;
     const attr = pool.find((a) => a.name === name);
     if (!attr) continue;
-    return sub === undefined ? attr : attr.subAttributes?.find((s) => s.name === sub) ?? attr;
+    return sub === undefined ? attr : (attr.subAttributes?.find((s) => s.name === sub) ?? attr);
   }
   return undefined;
 }
 
-function projectAttributes(attrs: readonly AttributeDef[], source: Json, keep: (path: string[]) => boolean, at: string[]): Json {
+function projectAttributes(
+  attrs: readonly AttributeDef[],
+  source: Json,
+  keep: (path: string[]) => boolean,
+  at: string[],
+): Json {
   const out: Json = {};
   for (const attr of attrs) {
     const value = source[attr.name];
@@ -88,4 +93,3 @@ function partition<T>(items: readonly T[], test: (item: T) => boolean): [T[], T[
 function schemasPresent(rt: ResourceTypeDef, resource: Json): string[] {
   return [rt.schema.id, ...rt.extensions.map((e) => e.schema.id).filter((id) => resource[id] !== undefined)];
 }
-

@@ -97,7 +97,8 @@ function coerceNumber(value: unknown, type: "integer" | "decimal", where: string
   const text = typeof value === "string" ? value.trim() : undefined;
   const pattern = type === "integer" ? INTEGER : DECIMAL;
   const n = typeof value === "number" ? value : text !== undefined && pattern.test(text) ? Number(text) : NaN;
-  if (!Number.isFinite(n)) throw invalid(where, `must be ${type === "integer" ? "an integer" : "a decimal"}, got ${show(value)}`);
+  if (!Number.isFinite(n))
+    throw invalid(where, `must be ${type === "integer" ? "an integer" : "a decimal"}, got ${show(value)}`);
   if (type === "integer" && !Number.isSafeInteger(n)) throw invalid(where, `must be an integer, got ${show(value)}`);
   return n;
 }
@@ -122,7 +123,8 @@ function coerceComplex(def: AttributeDef, value: unknown, where: string, opts: C
   let input = value;
   if (!isObject(input)) {
     const scalar = typeof input === "string" || typeof input === "number" || typeof input === "boolean";
-    if (!scalar || !findAttribute(def.subAttributes, "value")) throw invalid(where, `must be an object, got ${show(value)}`);
+    if (!scalar || !findAttribute(def.subAttributes, "value"))
+      throw invalid(where, `must be an object, got ${show(value)}`);
     input = { value: input };
   }
   const out: JsonObject = {};
@@ -177,14 +179,20 @@ export function isMeaningless(element: JsonObject): boolean {
 export function enforceSinglePrimary(list: unknown[], where: string, mode: "reject" | "keepLast"): void {
   const primaries = list.filter((e): e is JsonObject => isObject(e) && e.primary === true);
   if (primaries.length <= 1) return;
-  if (mode === "reject") throw invalid(where, "has more than one value with \"primary\": true (RFC 7643 2.4)");
+  if (mode === "reject") throw invalid(where, 'has more than one value with "primary": true (RFC 7643 2.4)');
   for (const element of primaries.slice(0, -1)) element.primary = false;
 }
 
 /** JSON text with object keys sorted: equal for deep-equal JSON values. */
 export function stableKey(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
-    isObject(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]])) : v,
+    isObject(v)
+      ? Object.fromEntries(
+          Object.keys(v)
+            .sort()
+            .map((k) => [k, v[k]]),
+        )
+      : v,
   );
 }
 

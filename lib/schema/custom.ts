@@ -4,7 +4,15 @@
  * `withExtensions` builds a new resource type carrying them (the core constants stay untouched).
  */
 import { isAttrName } from "../protocol/filter/parse";
-import type { AttributeDef, AttributeType, Mutability, ResourceTypeDef, Returned, SchemaDef, Uniqueness } from "./types";
+import type {
+  AttributeDef,
+  AttributeType,
+  Mutability,
+  ResourceTypeDef,
+  Returned,
+  SchemaDef,
+  Uniqueness,
+} from "./types";
 import * as urns from "./urns";
 
 export interface AttributeDeclaration {
@@ -29,7 +37,16 @@ export interface SchemaDeclaration {
   attributes: AttributeDeclaration[];
 }
 
-const TYPES: readonly AttributeType[] = ["string", "boolean", "decimal", "integer", "dateTime", "reference", "binary", "complex"];
+const TYPES: readonly AttributeType[] = [
+  "string",
+  "boolean",
+  "decimal",
+  "integer",
+  "dateTime",
+  "reference",
+  "binary",
+  "complex",
+];
 const MUTABILITY: readonly Mutability[] = ["readOnly", "readWrite", "immutable", "writeOnly"];
 const RETURNED: readonly Returned[] = ["always", "never", "default", "request"];
 const UNIQUENESS: readonly Uniqueness[] = ["none", "server", "global"];
@@ -54,12 +71,17 @@ export function declareSchema(decl: SchemaDeclaration): SchemaDef {
   if (decl === null || typeof decl !== "object") throw new TypeError("declareSchema needs { id, attributes }");
   const id = decl.id;
   if (typeof id !== "string" || id.slice(0, 4).toLowerCase() !== "urn:" || id.length <= 4 || /\s/.test(id)) {
-    throw new TypeError(`Schema id must be a URN such as "urn:example:params:scim:schemas:extension:acme:2.0:User", not ${JSON.stringify(id)}`);
+    throw new TypeError(
+      `Schema id must be a URN such as "urn:example:params:scim:schemas:extension:acme:2.0:User", not ${JSON.stringify(id)}`,
+    );
   }
-  if (RESERVED_IDS.has(id.toLowerCase())) throw new TypeError(`Schema id "${id}" is one of the standard schemas; choose your own URN`);
+  if (RESERVED_IDS.has(id.toLowerCase()))
+    throw new TypeError(`Schema id "${id}" is one of the standard schemas; choose your own URN`);
   const where = `Schema "${id}"`;
-  if (decl.name !== undefined && (typeof decl.name !== "string" || decl.name === "")) throw new TypeError(`${where}: "name" must be a non-empty string`);
-  if (decl.description !== undefined && typeof decl.description !== "string") throw new TypeError(`${where}: "description" must be a string`);
+  if (decl.name !== undefined && (typeof decl.name !== "string" || decl.name === ""))
+    throw new TypeError(`${where}: "name" must be a non-empty string`);
+  if (decl.description !== undefined && typeof decl.description !== "string")
+    throw new TypeError(`${where}: "description" must be a string`);
   if (!Array.isArray(decl.attributes) || decl.attributes.length === 0) {
     throw new TypeError(`${where}: "attributes" must be a non-empty list of attribute declarations`);
   }
@@ -77,18 +99,22 @@ function declareAttributes(decls: AttributeDeclaration[], where: string, nested:
   return decls.map((decl) => {
     const attr = declareAttribute(decl, where, nested);
     // RFC 7643 2.1: attribute names are case-insensitive, so "costCenter" and "CostCenter" are one.
-    if (seen.has(attr.name.toLowerCase())) throw new TypeError(`${where}: attribute "${attr.name}" is declared twice (names ignore case)`);
+    if (seen.has(attr.name.toLowerCase()))
+      throw new TypeError(`${where}: attribute "${attr.name}" is declared twice (names ignore case)`);
     seen.add(attr.name.toLowerCase());
     return attr;
   });
 }
 
 function declareAttribute(decl: AttributeDeclaration, parent: string, nested: boolean): AttributeDef {
-  if (decl === null || typeof decl !== "object") throw new TypeError(`${parent}: each attribute must be an object { name, type }`);
+  if (decl === null || typeof decl !== "object")
+    throw new TypeError(`${parent}: each attribute must be an object { name, type }`);
   const name = decl.name;
   // RFC 7643 2.1 ATTRNAME: no ':' (URN separator) nor '.' (sub-attribute separator).
   if (typeof name !== "string" || !isAttrName(name)) {
-    throw new TypeError(`${parent}: attribute name ${JSON.stringify(name)} must start with a letter and use only letters, digits, "-" and "_"`);
+    throw new TypeError(
+      `${parent}: attribute name ${JSON.stringify(name)} must start with a letter and use only letters, digits, "-" and "_"`,
+    );
   }
   const where = `${parent}, attribute "${name}"`;
   for (const key of Object.keys(decl)) {
@@ -97,18 +123,21 @@ function declareAttribute(decl: AttributeDeclaration, parent: string, nested: bo
   const oneOf = <T extends string>(key: keyof AttributeDeclaration, allowed: readonly T[], fallback: T): T => {
     const value = decl[key];
     if (value === undefined) return fallback;
-    if (!allowed.includes(value as T)) throw new TypeError(`${where}: "${key}" must be one of ${allowed.join(", ")}, not ${JSON.stringify(value)}`);
+    if (!allowed.includes(value as T))
+      throw new TypeError(`${where}: "${key}" must be one of ${allowed.join(", ")}, not ${JSON.stringify(value)}`);
     return value as T;
   };
   const flag = (key: "multiValued" | "required" | "caseExact") => {
     const value = decl[key];
-    if (value !== undefined && typeof value !== "boolean") throw new TypeError(`${where}: "${key}" must be true or false`);
+    if (value !== undefined && typeof value !== "boolean")
+      throw new TypeError(`${where}: "${key}" must be true or false`);
     return value ?? false;
   };
   const strings = (key: "canonicalValues" | "referenceTypes") => {
     const value = decl[key];
     if (value === undefined) return undefined;
-    if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) throw new TypeError(`${where}: "${key}" must be a list of strings`);
+    if (!Array.isArray(value) || value.some((v) => typeof v !== "string"))
+      throw new TypeError(`${where}: "${key}" must be a list of strings`);
     return [...value];
   };
   if (decl.type === undefined) throw new TypeError(`${where}: "type" is required (one of ${TYPES.join(", ")})`);
@@ -137,7 +166,10 @@ function declareAttribute(decl: AttributeDeclaration, parent: string, nested: bo
   }
   if (type === "complex") {
     // RFC 7643 2.3.8: a complex attribute's sub-attributes are simple.
-    if (nested) throw new TypeError(`${where}: sub-attributes cannot be complex (RFC 7643 2.3.8); flatten it into sub-attributes`);
+    if (nested)
+      throw new TypeError(
+        `${where}: sub-attributes cannot be complex (RFC 7643 2.3.8); flatten it into sub-attributes`,
+      );
     if (!Array.isArray(decl.subAttributes) || decl.subAttributes.length === 0) {
       throw new TypeError(`${where}: a complex attribute needs "subAttributes"`);
     }
@@ -152,14 +184,21 @@ function declareAttribute(decl: AttributeDeclaration, parent: string, nested: bo
  * A new resource type: `rt` plus custom extensions. `required` lists extension ids (new or
  * existing) that every resource must carry.
  */
-export function withExtensions(rt: ResourceTypeDef, extensions: readonly SchemaDef[], required: readonly string[] = []): ResourceTypeDef {
+export function withExtensions(
+  rt: ResourceTypeDef,
+  extensions: readonly SchemaDef[],
+  required: readonly string[] = [],
+): ResourceTypeDef {
   const all = [...rt.extensions.map((e) => ({ ...e }))];
   const taken = new Set([rt.schema.id, ...all.map((e) => e.schema.id)].map((id) => id.toLowerCase()));
   for (const schema of extensions) {
     if (!schema || typeof schema.id !== "string" || !Array.isArray(schema.attributes)) {
-      throw new TypeError(`withExtensions takes schemas made by declareSchema(); got ${JSON.stringify(schema)?.slice(0, 80)}`);
+      throw new TypeError(
+        `withExtensions takes schemas made by declareSchema(); got ${JSON.stringify(schema)?.slice(0, 80)}`,
+      );
     }
-    if (taken.has(schema.id.toLowerCase())) throw new TypeError(`Resource type ${rt.name} already has schema "${schema.id}"`);
+    if (taken.has(schema.id.toLowerCase()))
+      throw new TypeError(`Resource type ${rt.name} already has schema "${schema.id}"`);
     taken.add(schema.id.toLowerCase());
     all.push({ schema, required: false });
   }

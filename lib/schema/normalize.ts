@@ -5,14 +5,7 @@
  * stores the same shape.
  */
 import { badRequest, clip } from "../protocol/errors";
-import {
-  coerceValue,
-  enforceSinglePrimary,
-  isAbsent,
-  isObject,
-  type CoerceOptions,
-  type JsonObject,
-} from "./coerce";
+import { coerceValue, enforceSinglePrimary, isAbsent, isObject, type CoerceOptions, type JsonObject } from "./coerce";
 import { locateAttribute, schemasOf, type LocatedAttribute } from "./resolve";
 import type { ResourceTypeDef, SchemaDef } from "./types";
 
@@ -85,7 +78,14 @@ export function normalizeResource(rt: ResourceTypeDef, input: unknown, opts: Nor
   return out;
 }
 
-function placeKey(rt: ResourceTypeDef, out: JsonObject, key: string, value: unknown, opts: NormalizeOptions, within?: SchemaDef) {
+function placeKey(
+  rt: ResourceTypeDef,
+  out: JsonObject,
+  key: string,
+  value: unknown,
+  opts: NormalizeOptions,
+  within?: SchemaDef,
+) {
   const target = resolveKey(rt, key, within);
   switch (target.kind) {
     case "schemas": // the service writes `schemas` itself
@@ -105,7 +105,13 @@ function placeKey(rt: ResourceTypeDef, out: JsonObject, key: string, value: unkn
 }
 
 /** Writes one attribute (or sub-attribute) into `out`; later keys win over earlier ones. */
-function placeAttribute(rt: ResourceTypeDef, out: JsonObject, located: LocatedAttribute, value: unknown, opts: NormalizeOptions) {
+function placeAttribute(
+  rt: ResourceTypeDef,
+  out: JsonObject,
+  located: LocatedAttribute,
+  value: unknown,
+  opts: NormalizeOptions,
+) {
   const { attribute, sub } = located;
   const where = attributeLabel(rt, located);
   const readOnly = attribute.mutability === "readOnly" || sub?.mutability === "readOnly";
@@ -115,15 +121,21 @@ function placeAttribute(rt: ResourceTypeDef, out: JsonObject, located: LocatedAt
     const coerced = readOnly ? (isAbsent(value) ? undefined : value) : coerceValue(attribute, value, where, opts);
     const existing = container[attribute.name];
     if (coerced === undefined) delete container[attribute.name];
-    else if (!attribute.multiValued && isObject(existing) && isObject(coerced)) container[attribute.name] = { ...existing, ...coerced };
+    else if (!attribute.multiValued && isObject(existing) && isObject(coerced))
+      container[attribute.name] = { ...existing, ...coerced };
     else container[attribute.name] = coerced;
     return;
   }
   if (attribute.multiValued) {
-    throw badRequest("invalidValue", `Attribute '${where}' names a sub-attribute of multi-valued '${attribute.name}'; send the whole value`);
+    throw badRequest(
+      "invalidValue",
+      `Attribute '${where}' names a sub-attribute of multi-valued '${attribute.name}'; send the whole value`,
+    );
   }
   const coerced = readOnly ? (isAbsent(value) ? undefined : value) : coerceValue(sub, value, where, opts);
-  const parent: JsonObject = isObject(container[attribute.name]) ? { ...(container[attribute.name] as JsonObject) } : {};
+  const parent: JsonObject = isObject(container[attribute.name])
+    ? { ...(container[attribute.name] as JsonObject) }
+    : {};
   if (coerced === undefined) delete parent[sub.name];
   else parent[sub.name] = coerced;
   if (Object.keys(parent).length > 0) container[attribute.name] = parent;
@@ -145,7 +157,8 @@ function finishSchema(rt: ResourceTypeDef, out: JsonObject, schema: SchemaDef, o
   for (const attribute of schema.attributes) {
     const label = container === out ? attribute.name : `${schema.id}:${attribute.name}`;
     const value = container[attribute.name];
-    if (attribute.multiValued && Array.isArray(value)) enforceSinglePrimary(value, label, opts.multiplePrimary ?? "reject");
+    if (attribute.multiValued && Array.isArray(value))
+      enforceSinglePrimary(value, label, opts.multiplePrimary ?? "reject");
     // RFC 7643 2.2: required attributes must have a value (readOnly ones are the service's to set).
     if (attribute.required && attribute.mutability !== "readOnly" && value === undefined) {
       throw badRequest("invalidValue", `Attribute '${label}' is required`);

@@ -5,7 +5,7 @@
  * calculate or process"). The model is coarse on purpose: it only has to tell a lookup from a
  * scan, and a scan with a few terms from one with hundreds.
  */
-import { ScimError, tooMany } from "../protocol/errors";
+import { type ScimError, tooMany } from "../protocol/errors";
 import type { ResolvedAttr, ResolvedFilter } from "../protocol/filter/ast";
 import type { IndexedPath, SortSpec, Store, StoreContext } from "../stores/types";
 
@@ -60,7 +60,8 @@ export function priceFilter(filter: ResolvedFilter, indexed: readonly IndexedPat
       return { perRecord: term(filter.attrPath, WEIGHTS.comparison), narrowed: false };
     default: {
       const substring = filter.op === "co" || filter.op === "sw" || filter.op === "ew";
-      const narrowed = filter.op === "eq" && typeof filter.compValue === "string" && isIndexed(filter.attrPath, indexed);
+      const narrowed =
+        filter.op === "eq" && typeof filter.compValue === "string" && isIndexed(filter.attrPath, indexed);
       return { perRecord: term(filter.attrPath, substring ? WEIGHTS.substring : WEIGHTS.comparison), narrowed };
     }
   }
@@ -74,7 +75,9 @@ function term(attr: ResolvedAttr, weight: number): number {
 
 function isIndexed(attr: ResolvedAttr, indexed: readonly IndexedPath[]): boolean {
   if (attr.path.length === 1 && attr.path[0] === "id") return true;
-  return indexed.some((i) => samePath(i.path, attr.path) && (i.caseExact === undefined || i.caseExact === attr.caseExact));
+  return indexed.some(
+    (i) => samePath(i.path, attr.path) && (i.caseExact === undefined || i.caseExact === attr.caseExact),
+  );
 }
 
 function samePath(a: readonly string[], b: readonly string[]): boolean {
@@ -92,7 +95,16 @@ function samePath(a: readonly string[], b: readonly string[]): boolean {
  */
 export const MAX_MATCH_TERMS = 3;
 /** Lower-cased: attribute names are case-insensitive (RFC 7643 2.1). */
-const MATCH_PATHS = new Set(["id", "username", "externalid", "displayname", "emails.value", "emails.type", "emails.primary", "members.value"]);
+const MATCH_PATHS = new Set([
+  "id",
+  "username",
+  "externalid",
+  "displayname",
+  "emails.value",
+  "emails.type",
+  "emails.primary",
+  "members.value",
+]);
 
 /** Whether a (SCIM-terms) filter is such a match. */
 export function isIdentityMatch(filter: ResolvedFilter): boolean {
@@ -125,7 +137,14 @@ export interface Budgeted {
  * is always within budget, and so is an identity provider's match (isIdentityMatch);
  * so is a plain page without filter or sort (read in insertion order).
  */
-export async function checkBudget(store: Store, kind: "users" | "groups", ctx: StoreContext, q: Budgeted, budget: number, noun: string): Promise<void> {
+export async function checkBudget(
+  store: Store,
+  kind: "users" | "groups",
+  ctx: StoreContext,
+  q: Budgeted,
+  budget: number,
+  noun: string,
+): Promise<void> {
   if (!q.filter && !q.sort) return;
   const filter = q.filter ? priceFilter(q.filter, store.costs?.indexed(kind) ?? []) : { perRecord: 0, narrowed: false };
   if (filter.narrowed) return;

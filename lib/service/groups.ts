@@ -42,7 +42,10 @@ export class GroupService extends ResourceService {
   async create(ctx: ServiceContext, body: unknown, projection: Projection): Promise<Resource> {
     const resource = this.normalize(body);
     const asked = this.membersOf(body) ?? [];
-    const { result: { stored, members }, skipped } = await this.skipping(ctx, (keep) =>
+    const {
+      result: { stored, members },
+      skipped,
+    } = await this.skipping(ctx, (keep) =>
       this.guarded(async (store) => {
         await this.hooks?.beforeCreate?.({ ...this.hookContext(ctx, store), resource });
         const members = keep(asked);
@@ -60,19 +63,38 @@ export class GroupService extends ResourceService {
   }
 
   /** RFC 7644 3.5.1: PUT replaces; a PUT without `members` leaves the group empty. */
-  async replace(ctx: ServiceContext, id: string, body: unknown, ifMatch: string | undefined, projection: Projection): Promise<Resource> {
+  async replace(
+    ctx: ServiceContext,
+    id: string,
+    body: unknown,
+    ifMatch: string | undefined,
+    projection: Projection,
+  ): Promise<Resource> {
     const resource = this.normalize(body);
     const asked = this.membersOf(body) ?? [];
     ctx.report.id = id;
-    const { result: { before, after, members, diff }, skipped } = await withRetry(ifMatch === undefined, () =>
+    const {
+      result: { before, after, members, diff },
+      skipped,
+    } = await withRetry(ifMatch === undefined, () =>
       this.skipping(ctx, (keep) =>
         this.hooked("beforeReplace", async (store, gate) => {
           const members = keep(asked);
           // A PUT carries the whole member list, so reading the old one costs no more than the request.
           const current = await this.load(ctx, id, true, store.groups);
           const ifVersion = requiredVersion(ifMatch, current.version);
-          await gate(current.version, () => this.hooks?.beforeReplace?.({ ...this.hookContext(ctx, store), id, resource, current: this.view(ctx, current) }));
-          const stored = await store.groups.replace(ctx, id, this.replacement(current, resource), { members, ...(ifVersion === undefined ? {} : { ifVersion }) });
+          await gate(current.version, () =>
+            this.hooks?.beforeReplace?.({
+              ...this.hookContext(ctx, store),
+              id,
+              resource,
+              current: this.view(ctx, current),
+            }),
+          );
+          const stored = await store.groups.replace(ctx, id, this.replacement(current, resource), {
+            members,
+            ...(ifVersion === undefined ? {} : { ifVersion }),
+          });
           return { before: current, after: stored, members, diff: diffMembers(current.members ?? [], members) };
         }),
       ),
@@ -97,33 +119,57 @@ export class GroupService extends ResourceService {
     ifMatch: string | undefined,
     projection: Projection | undefined,
   ): Promise<Resource | null> {
-    const operations = parsePatchRequest(body, { maxOperations: this.options.limits.maxOperations, filter: this.options.limits.filter });
+    const operations = parsePatchRequest(body, {
+      maxOperations: this.options.limits.maxOperations,
+      filter: this.options.limits.filter,
+    });
     ctx.report.id = id;
     this.logPatch(id, operations);
-    const { result: outcome, skipped } = await withRetry(ifMatch === undefined, () => this.skipping(ctx, (keep) =>
-      this.hooked("beforePatch", async (store, gate) => {
-        const current = await this.load(ctx, id, false, store.groups);
-        const ifVersion = requiredVersion(ifMatch, current.version);
-        const currentResource = this.view(ctx, current);
-        const { resource, changed, members } = applyPatch(this.rt, currentResource, operations, { filter: this.options.limits.filter });
-        const net = netMemberChange(members);
-        this.checkMemberCount(net.replace ?? net.add);
-        const change = { ...net, add: keep(net.add), ...(net.replace ? { replace: keep(net.replace) } : {}) };
-        if (changed.length === 0 && members.length === 0) return { before: current, after: current, diff: { added: [], removed: [] } };
-        await gate(current.version, () => this.hooks?.beforePatch?.({ ...this.hookContext(ctx, store), id, operations, resource, current: currentResource }));
-        // The record write carries the version read, so a concurrent rename is not lost.
-        const after = changed.length > 0 ? await store.groups.replace(ctx, id, this.replacement(current, resource), { ifVersion: ifVersion ?? current.version }) : current;
-        const pinned: WriteOptions = changed.length === 0 && ifVersion !== undefined ? { ifVersion } : {};
-        const diff = await this.applyMembers(store, ctx, id, change, pinned);
-        return { before: current, after, diff };
-      }),
-    ));
+    const { result: outcome, skipped } = await withRetry(ifMatch === undefined, () =>
+      this.skipping(ctx, (keep) =>
+        this.hooked("beforePatch", async (store, gate) => {
+          const current = await this.load(ctx, id, false, store.groups);
+          const ifVersion = requiredVersion(ifMatch, current.version);
+          const currentResource = this.view(ctx, current);
+          const { resource, changed, members } = applyPatch(this.rt, currentResource, operations, {
+            filter: this.options.limits.filter,
+          });
+          const net = netMemberChange(members);
+          this.checkMemberCount(net.replace ?? net.add);
+          const change = { ...net, add: keep(net.add), ...(net.replace ? { replace: keep(net.replace) } : {}) };
+          if (changed.length === 0 && members.length === 0)
+            return { before: current, after: current, diff: { added: [], removed: [] } };
+          await gate(current.version, () =>
+            this.hooks?.beforePatch?.({
+              ...this.hookContext(ctx, store),
+              id,
+              operations,
+              resource,
+              current: currentResource,
+            }),
+          );
+          // The record write carries the version read, so a concurrent rename is not lost.
+          const after =
+            changed.length > 0
+              ? await store.groups.replace(ctx, id, this.replacement(current, resource), {
+                  ifVersion: ifVersion ?? current.version,
+                })
+              : current;
+          const pinned: WriteOptions = changed.length === 0 && ifVersion !== undefined ? { ifVersion } : {};
+          const diff = await this.applyMembers(store, ctx, id, change, pinned);
+          return { before: current, after, diff };
+        }),
+      ),
+    );
     this.recordChanged(ctx, outcome.before, outcome.after);
     this.membersChanged(ctx, id, outcome.diff);
     this.membersSkipped(ctx, id, skipped);
     if (!projection) return null;
     // RFC 7644 3.5.2: 204 is always a valid answer to a PATCH, and needs no read.
-    return this.settled(async () => this.present(ctx, await this.load(ctx, id, this.wantsMembers(projection)), projection), () => null);
+    return this.settled(
+      async () => this.present(ctx, await this.load(ctx, id, this.wantsMembers(projection)), projection),
+      () => null,
+    );
   }
 
   /**
@@ -134,7 +180,13 @@ export class GroupService extends ResourceService {
     return { body: project(this.rt, this.view(ctx, stored, { members }), projection), version: stored.version };
   }
 
-  private async applyMembers(store: Store, ctx: ServiceContext, id: string, change: NetMemberChange, pinned: WriteOptions): Promise<MemberDiff> {
+  private async applyMembers(
+    store: Store,
+    ctx: ServiceContext,
+    id: string,
+    change: NetMemberChange,
+    pinned: WriteOptions,
+  ): Promise<MemberDiff> {
     if (change.replace) {
       const merged = new Map(change.replace.map((m) => [m.value, m]));
       for (const m of change.add) merged.set(m.value, m);
@@ -145,7 +197,8 @@ export class GroupService extends ResourceService {
       return diffMembers(old, [...merged.values()]);
     }
     if (change.add.length > 0) await store.groups.addMembers(ctx, id, change.add, pinned);
-    if (change.remove.length > 0) await store.groups.removeMembers(ctx, id, change.remove, change.add.length > 0 ? {} : pinned);
+    if (change.remove.length > 0)
+      await store.groups.removeMembers(ctx, id, change.remove, change.add.length > 0 ? {} : pinned);
     return { added: change.add.map((m) => m.value), removed: change.remove };
   }
 
@@ -158,7 +211,10 @@ export class GroupService extends ResourceService {
    * member deleted between look-up and write is caught by the next round. Any other 400 stands,
    * and under "reject" the store's 400 is the answer.
    */
-  private async skipping<T>(ctx: ServiceContext, attempt: (keep: (members: Member[]) => Member[]) => Promise<T>): Promise<{ result: T; skipped: string[] }> {
+  private async skipping<T>(
+    ctx: ServiceContext,
+    attempt: (keep: (members: Member[]) => Member[]) => Promise<T>,
+  ): Promise<{ result: T; skipped: string[] }> {
     const dropped = new Set<string>();
     for (let round = 1; ; round++) {
       const tried: Member[] = [];
@@ -171,7 +227,8 @@ export class GroupService extends ResourceService {
         return { result: await attempt(keep), skipped: [...dropped] };
       } catch (error) {
         const refused = error instanceof ScimError && error.status === 400 && error.scimType === "invalidValue";
-        if (this.options.unknownMembers === "reject" || !refused || tried.length === 0 || round >= SKIP_ROUNDS) throw error;
+        if (this.options.unknownMembers === "reject" || !refused || tried.length === 0 || round >= SKIP_ROUNDS)
+          throw error;
         const unknown = await this.unknownOf(ctx, tried);
         if (unknown.length === 0) throw error;
         for (const id of unknown) dropped.add(id);
@@ -191,7 +248,11 @@ export class GroupService extends ResourceService {
       for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
         const filters = ids.slice(i, i + LOOKUP_CHUNK).map(idEquals);
         const filter: ResolvedFilter = filters.length === 1 ? filters[0]! : { op: "or", filters };
-        const { items } = await this.options.store[type === "User" ? "users" : "groups"].query(ctx, { filter, startIndex: 1, count: filters.length });
+        const { items } = await this.options.store[type === "User" ? "users" : "groups"].query(ctx, {
+          filter,
+          startIndex: 1,
+          count: filters.length,
+        });
         for (const item of items) found.add(item.id);
       }
     }
@@ -206,7 +267,9 @@ export class GroupService extends ResourceService {
     if (skipped.length === 0) return;
     ctx.report.membersSkipped = (ctx.report.membersSkipped ?? 0) + skipped.length;
     this.emit(ctx, "group.members.skipped", { id, members: skipped });
-    const preview = skipped.slice(0, SKIPPED_PREVIEW).map((m) => (m.length > SKIPPED_ID_CHARS ? `${m.slice(0, SKIPPED_ID_CHARS)}…` : m));
+    const preview = skipped
+      .slice(0, SKIPPED_PREVIEW)
+      .map((m) => (m.length > SKIPPED_ID_CHARS ? `${m.slice(0, SKIPPED_ID_CHARS)}…` : m));
     this.options.warn?.(
       { tenant: ctx.tenant, group: id, skipped: skipped.length, ids: preview },
       `unknown member ids skipped: ${skipped.length} id(s) named no user or group of the tenant (unknownMembers: "skip")`,
@@ -242,4 +305,8 @@ function diffMembers(before: readonly Member[], after: readonly Member[]): Membe
   return { added: [...now].filter((v) => !was.has(v)), removed: [...was].filter((v) => !now.has(v)) };
 }
 
-const idEquals = (id: string): ResolvedFilter => ({ op: "eq", attrPath: { path: ["id"], type: "string", caseExact: true, multiValued: false }, compValue: id });
+const idEquals = (id: string): ResolvedFilter => ({
+  op: "eq",
+  attrPath: { path: ["id"], type: "string", caseExact: true, multiValued: false },
+  compValue: id,
+});

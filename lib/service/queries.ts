@@ -57,7 +57,8 @@ export function parseListRequest(rt: ResourceTypeDef, params: ReadParams, limits
     projection: parseProjection(rt, params),
   };
   // An empty `filter=` is read as no filter: some clients always send the parameter.
-  if (filterText !== undefined && filterText.trim() !== "") request.filter = resolveFilter(rt, parseFilter(filterText, limits.filter));
+  if (filterText !== undefined && filterText.trim() !== "")
+    request.filter = resolveFilter(rt, parseFilter(filterText, limits.filter));
   const sort = resolveSort(rt, text(params.sortBy, "sortBy"), text(params.sortOrder, "sortOrder"));
   if (sort) request.sort = sort;
   return request;

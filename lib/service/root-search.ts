@@ -44,20 +44,32 @@ export async function searchRoot(
   const served = services.map((s) => s.service.rt);
   const paging = parsePaging(params.startIndex, params.count, limits);
   const filterText = paramText(params.filter, "filter");
-  const filter = filterText !== undefined && filterText.trim() !== "" ? parseFilter(filterText, limits.filter) : undefined;
+  const filter =
+    filterText !== undefined && filterText.trim() !== "" ? parseFilter(filterText, limits.filter) : undefined;
   if (filter) checkKnownSomewhere(filter, served);
   const sortBy = paramText(params.sortBy, "sortBy")?.trim() || undefined;
   const sortOrder = paramText(params.sortOrder, "sortOrder");
   if (sortBy !== undefined && !served.some((rt) => definesSortBy(rt, sortBy))) {
     throw badRequest("invalidValue", `Unknown sortBy attribute "${sortBy.slice(0, 200)}" for any resource type`);
   }
-  const all = services.map(({ service, readable }) => ({ readable, service, request: partRequest(service.rt, filter, sortBy, sortOrder, params, paging) }));
+  const all = services.map(({ service, readable }) => ({
+    readable,
+    service,
+    request: partRequest(service.rt, filter, sortBy, sortOrder, params, paging),
+  }));
   const parts: Part[] = all.filter((p) => p.readable);
   if (sortBy === undefined || parts.length === 1) return concatenated(ctx, parts, paging);
   return merged(ctx, parts, paging, limits);
 }
 
-function partRequest(rt: ResourceTypeDef, filter: Filter | undefined, sortBy: string | undefined, sortOrder: string | undefined, params: ReadParams, paging: Paging): PageRequest {
+function partRequest(
+  rt: ResourceTypeDef,
+  filter: Filter | undefined,
+  sortBy: string | undefined,
+  sortOrder: string | undefined,
+  params: ReadParams,
+  paging: Paging,
+): PageRequest {
   const request: PageRequest = { paging, projection: parseProjection(rt, params) };
   const narrowed = filter ? narrowFilter(rt, filter) : true;
   if (narrowed === false) request.filter = false;
@@ -83,7 +95,11 @@ function definesSortBy(rt: ResourceTypeDef, sortBy: string): boolean {
 }
 
 /** Users, then Groups: each type is asked once, for the part of the page that falls in it. */
-async function concatenated(ctx: ServiceContext, parts: Part[], paging: Paging): Promise<ListResponse<Record<string, unknown>>> {
+async function concatenated(
+  ctx: ServiceContext,
+  parts: Part[],
+  paging: Paging,
+): Promise<ListResponse<Record<string, unknown>>> {
   let skip = paging.startIndex - 1;
   let room = paging.count;
   let total = 0;
@@ -103,7 +119,12 @@ async function concatenated(ctx: ServiceContext, parts: Part[], paging: Paging):
  * the heads are merged, so page n is always a slice of the same merged order. That window is
  * bounded by maxCount: deeper pages of a sorted root search are refused, not scanned.
  */
-async function merged(ctx: ServiceContext, parts: Part[], paging: Paging, limits: Limits): Promise<ListResponse<Record<string, unknown>>> {
+async function merged(
+  ctx: ServiceContext,
+  parts: Part[],
+  paging: Paging,
+  limits: Limits,
+): Promise<ListResponse<Record<string, unknown>>> {
   const window = paging.startIndex - 1 + paging.count;
   if (paging.count > 0 && window > limits.maxCount) {
     throw tooMany(
@@ -114,7 +135,10 @@ async function merged(ctx: ServiceContext, parts: Part[], paging: Paging, limits
   let total = 0;
   let descending = false;
   for (const { service, request } of parts) {
-    const page = await service.page(ctx, { ...request, paging: { startIndex: 1, count: paging.count > 0 ? window : 0 } });
+    const page = await service.page(ctx, {
+      ...request,
+      paging: { startIndex: 1, count: paging.count > 0 ? window : 0 },
+    });
     total += page.total;
     const spec: SortSpec | undefined = request.sort;
     if (spec) descending = spec.descending;

@@ -106,7 +106,10 @@ export abstract class ResourceService {
     try {
       return await read();
     } catch (err) {
-      this.options.logger?.error({ err }, `${this.rt.name} written; the read that follows failed, answering from the write`);
+      this.options.logger?.error(
+        { err },
+        `${this.rt.name} written; the read that follows failed, answering from the write`,
+      );
       return fallback();
     }
   }
@@ -124,7 +127,10 @@ export abstract class ResourceService {
     const request = parseListRequest(this.rt, params, this.options.limits);
     if (debugFilter.enabled) {
       // Parsed again only when the namespace is on: the line shows the shape, not the values.
-      const shape = typeof params.filter === "string" && request.filter ? filterForDebug(parseFilter(params.filter, this.options.limits.filter)) : "none";
+      const shape =
+        typeof params.filter === "string" && request.filter
+          ? filterForDebug(parseFilter(params.filter, this.options.limits.filter))
+          : "none";
       debugFilter("%s list: filter %s", this.rt.name, shape);
     }
     const { total, items } = await this.find(ctx, request);
@@ -136,7 +142,10 @@ export abstract class ResourceService {
    * comes projected (`body`) and whole (`view`), so a search from the service root can order
    * several types by one attribute; that page is held whole, within `limits.maxCount`.
    */
-  async page(ctx: ServiceContext, request: PageRequest): Promise<{ total: number; items: { view: Record<string, unknown>; body: Record<string, unknown> }[] }> {
+  async page(
+    ctx: ServiceContext,
+    request: PageRequest,
+  ): Promise<{ total: number; items: { view: Record<string, unknown>; body: Record<string, unknown> }[] }> {
     const { total, items } = await this.find(ctx, request);
     const withMembers = this.wantsMembers(request.projection);
     const resources = [];
@@ -162,7 +171,14 @@ export abstract class ResourceService {
     };
     // Priced before any store runs it (issue 13): over the budget is 400 tooMany.
     const identityMatch = !!request.filter && isIdentityMatch(request.filter);
-    await checkBudget(this.options.store, this.kind, ctx, { ...query, identityMatch }, this.options.limits.queryBudget, this.rt.name);
+    await checkBudget(
+      this.options.store,
+      this.kind,
+      ctx,
+      { ...query, identityMatch },
+      this.options.limits.queryBudget,
+      this.rt.name,
+    );
     return this.table.query(ctx, query);
   }
 
@@ -170,7 +186,11 @@ export abstract class ResourceService {
    * One resource at a time, members read group by group: memory holds one group's members, not
    * the page's. Without members in the projection (`excludedAttributes=members`) none are read.
    */
-  private async *rendered(ctx: ServiceContext, items: Stored[], projection: Projection): AsyncGenerator<Record<string, unknown>> {
+  private async *rendered(
+    ctx: ServiceContext,
+    items: Stored[],
+    projection: Projection,
+  ): AsyncGenerator<Record<string, unknown>> {
     const withMembers = this.wantsMembers(projection);
     for (const item of items) {
       const stored = withMembers ? ((await this.table.get(ctx, item.id, { members: true })) ?? item) : item;
@@ -199,7 +219,10 @@ export abstract class ResourceService {
       return await write;
     } catch (error) {
       if (!(error instanceof ScimError) || error.scimType !== "uniqueness") throw error;
-      const keys = this.kind === "groups" ? ["displayName"] : ["userName", ...(this.options.identity === "externalId" ? ["externalId"] : [])];
+      const keys =
+        this.kind === "groups"
+          ? ["displayName"]
+          : ["userName", ...(this.options.identity === "externalId" ? ["externalId"] : [])];
       throw uniqueness(`A ${this.rt.name} with this ${keys.join(" or ")} already exists.`);
     }
   }
@@ -225,7 +248,8 @@ export abstract class ResourceService {
    */
   protected async hooked<T>(name: keyof ResourceHooks, body: (store: Store, gate: Gate) => Promise<T>): Promise<T> {
     const transactional = !!this.options.hooks?.transactional;
-    if (transactional || !this.hooks?.[name]) return this.guarded((store) => body(store, async (_version, hook) => void (await hook())), true);
+    if (transactional || !this.hooks?.[name])
+      return this.guarded((store) => body(store, async (_version, hook) => void (await hook())), true);
     let approved: string | undefined;
     try {
       // Returning here means body stopped before any write (nothing to change).
@@ -263,7 +287,13 @@ export abstract class ResourceService {
   /** Operations by name and path only: PATCH values can hold passwords. */
   protected logPatch(id: string, operations: readonly PatchOperation[]): void {
     if (!debugPatch.enabled) return;
-    debugPatch("%s %s: %s", this.rt.name, id, operations.map((o) => `${o.op} ${o.path ? patchPathForDebug(o.path) : "(no path)"}`).join("; ") || "no operations");
+    debugPatch(
+      "%s %s: %s",
+      this.rt.name,
+      id,
+      operations.map((o) => `${o.op} ${o.path ? patchPathForDebug(o.path) : "(no path)"}`).join("; ") ||
+        "no operations",
+    );
   }
 
   /** The app record for a new resource. */
@@ -293,7 +323,10 @@ export abstract class ResourceService {
    * emails), which for members would silently turn a bad list into an empty group.
    */
   protected membersOf(body: unknown): Member[] | undefined {
-    const raw = typeof body === "object" && body !== null && !Array.isArray(body) ? memberOf(body as Record<string, unknown>, "members") : undefined;
+    const raw =
+      typeof body === "object" && body !== null && !Array.isArray(body)
+        ? memberOf(body as Record<string, unknown>, "members")
+        : undefined;
     if (raw === null) return [];
     if (raw === undefined) return undefined;
     if (!Array.isArray(raw)) throw invalidValue("members must be an array.");

@@ -23,9 +23,19 @@ export interface SetupOptions {
   userIdentity?: "userName" | "externalId";
 }
 
-function resource(base: ResourceTypeDef, declared: readonly SchemaDeclaration[] | undefined, pairs: readonly MappingPair[] | undefined): ResourceSetup {
-  if (declared !== undefined && !Array.isArray(declared)) throw new TypeError(`express-scim: schemas.${base.endpoint.slice(1).toLowerCase()} must be an array.`);
-  const rt = declared?.length ? withExtensions(base, declared.map((d) => declareSchema(d))) : base;
+function resource(
+  base: ResourceTypeDef,
+  declared: readonly SchemaDeclaration[] | undefined,
+  pairs: readonly MappingPair[] | undefined,
+): ResourceSetup {
+  if (declared !== undefined && !Array.isArray(declared))
+    throw new TypeError(`express-scim: schemas.${base.endpoint.slice(1).toLowerCase()} must be an array.`);
+  const rt = declared?.length
+    ? withExtensions(
+        base,
+        declared.map((d) => declareSchema(d)),
+      )
+    : base;
   const mapping = compileMapping(rt, pairs);
   const { schema, extensions } = mapping.schemas(rt);
   return { rt, mapping, shown: { ...rt, schema, extensions } };
@@ -35,10 +45,14 @@ export function setupResources(options: SetupOptions) {
   const users = resource(userResourceType, options.schemas?.users, options.mapping?.users);
   const groups = resource(groupResourceType, options.schemas?.groups, options.mapping?.groups);
   const identity = options.userIdentity ?? "userName";
-  if (identity !== "userName" && identity !== "externalId") throw new TypeError('express-scim: userIdentity must be "userName" or "externalId".');
+  if (identity !== "userName" && identity !== "externalId")
+    throw new TypeError('express-scim: userIdentity must be "userName" or "externalId".');
   const key = (setup: ResourceSetup, scim: string, caseExact: boolean): UniqueKey => {
     const path = setup.mapping.appPathOf([scim]);
-    if (!path) throw new TypeError(`express-scim: ${setup.rt.name}.${scim} must be mapped: it is unique and clients look resources up by it.`);
+    if (!path)
+      throw new TypeError(
+        `express-scim: ${setup.rt.name}.${scim} must be mapped: it is unique and clients look resources up by it.`,
+      );
     return { path, caseExact };
   };
   // RFC 7643 4.1.1: userName is unique and case-insensitive; externalId is case-exact (3.1).
@@ -47,6 +61,10 @@ export function setupResources(options: SetupOptions) {
     groups: [key(groups, "displayName", false)],
   };
   const shown = [users.shown, groups.shown];
-  const schemas: SchemaDef[] = [...new Map(shown.flatMap((rt) => [rt.schema, ...rt.extensions.map((e) => e.schema)]).map((s) => [s.id, s])).values()];
+  const schemas: SchemaDef[] = [
+    ...new Map(
+      shown.flatMap((rt) => [rt.schema, ...rt.extensions.map((e) => e.schema)]).map((s) => [s.id, s]),
+    ).values(),
+  ];
   return { users, groups, identity, uniqueKeys, discovery: { resourceTypes: shown, schemas } };
 }

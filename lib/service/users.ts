@@ -37,18 +37,37 @@ export class UserService extends ResourceService {
   }
 
   /** RFC 7644 3.5.1: PUT replaces every writable attribute; what the client leaves out is cleared. */
-  async replace(ctx: ServiceContext, id: string, body: unknown, ifMatch: string | undefined, projection: Projection): Promise<Resource> {
+  async replace(
+    ctx: ServiceContext,
+    id: string,
+    body: unknown,
+    ifMatch: string | undefined,
+    projection: Projection,
+  ): Promise<Resource> {
     const resource = this.identified(this.normalize(body));
     ctx.report.id = id;
     const { before, after } = await this.guarded(async (store) => {
       const current = await this.load(ctx, id, false, store.users);
       const ifVersion = requiredVersion(ifMatch, current.version);
-      await this.hooks?.beforeReplace?.({ ...this.hookContext(ctx, store), id, resource, current: this.view(ctx, current) });
-      const stored = await store.users.replace(ctx, id, this.replacement(current, resource), ifVersion === undefined ? {} : { ifVersion });
+      await this.hooks?.beforeReplace?.({
+        ...this.hookContext(ctx, store),
+        id,
+        resource,
+        current: this.view(ctx, current),
+      });
+      const stored = await store.users.replace(
+        ctx,
+        id,
+        this.replacement(current, resource),
+        ifVersion === undefined ? {} : { ifVersion },
+      );
       return { before: current, after: stored };
     });
     this.changes(ctx, before, after);
-    return this.settled(() => this.present(ctx, after, projection), () => this.fromWrite(ctx, after, projection));
+    return this.settled(
+      () => this.present(ctx, after, projection),
+      () => this.fromWrite(ctx, after, projection),
+    );
   }
 
   /**
@@ -57,8 +76,17 @@ export class UserService extends ResourceService {
    * Without a client If-Match, a concurrent writer only costs a retry; with one, the client's
    * version is the one that must hold.
    */
-  async patch(ctx: ServiceContext, id: string, body: unknown, ifMatch: string | undefined, projection: Projection): Promise<Resource> {
-    const operations = parsePatchRequest(body, { maxOperations: this.options.limits.maxOperations, filter: this.options.limits.filter });
+  async patch(
+    ctx: ServiceContext,
+    id: string,
+    body: unknown,
+    ifMatch: string | undefined,
+    projection: Projection,
+  ): Promise<Resource> {
+    const operations = parsePatchRequest(body, {
+      maxOperations: this.options.limits.maxOperations,
+      filter: this.options.limits.filter,
+    });
     ctx.report.id = id;
     this.logPatch(id, operations);
     const { before, after } = await withRetry(ifMatch === undefined, () =>
@@ -66,15 +94,31 @@ export class UserService extends ResourceService {
         const current = await this.load(ctx, id, false, store.users);
         const ifVersion = requiredVersion(ifMatch, current.version) ?? current.version;
         const currentResource = this.view(ctx, current);
-        const { resource, changed } = applyPatch(this.rt, currentResource, operations, { filter: this.options.limits.filter });
+        const { resource, changed } = applyPatch(this.rt, currentResource, operations, {
+          filter: this.options.limits.filter,
+        });
         this.identified(resource);
         if (changed.length === 0) return { before: current, after: current };
-        await gate(current.version, () => this.hooks?.beforePatch?.({ ...this.hookContext(ctx, store), id, operations, resource, current: currentResource }));
-        return { before: current, after: await store.users.replace(ctx, id, this.replacement(current, resource), { ifVersion }) };
+        await gate(current.version, () =>
+          this.hooks?.beforePatch?.({
+            ...this.hookContext(ctx, store),
+            id,
+            operations,
+            resource,
+            current: currentResource,
+          }),
+        );
+        return {
+          before: current,
+          after: await store.users.replace(ctx, id, this.replacement(current, resource), { ifVersion }),
+        };
       }),
     );
     this.changes(ctx, before, after);
-    return this.settled(() => this.present(ctx, after, projection), () => this.fromWrite(ctx, after, projection));
+    return this.settled(
+      () => this.present(ctx, after, projection),
+      () => this.fromWrite(ctx, after, projection),
+    );
   }
 
   /** A written user without User.groups, which needs a read of its own. */
@@ -84,7 +128,10 @@ export class UserService extends ResourceService {
 
   /** With `userIdentity: "externalId"` (OIDC-style connections) every user must carry one. */
   private identified(resource: Record<string, unknown>): Record<string, unknown> {
-    if (this.options.identity === "externalId" && (typeof resource.externalId !== "string" || resource.externalId === "")) {
+    if (
+      this.options.identity === "externalId" &&
+      (typeof resource.externalId !== "string" || resource.externalId === "")
+    ) {
       throw invalidValue("externalId is required: this server identifies users by externalId.");
     }
     return resource;

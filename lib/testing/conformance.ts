@@ -25,8 +25,17 @@ export const UNIQUE_KEYS = {
   groups: [{ path: ["displayName"], caseExact: false }],
 };
 
-const str = (path: string[], caseExact = false, multiValued = false): ResolvedAttr => ({ path, type: "string", caseExact, multiValued });
-export const eq = (path: string[], value: string, caseExact = false): ResolvedFilter => ({ op: "eq", attrPath: str(path, caseExact), compValue: value });
+const str = (path: string[], caseExact = false, multiValued = false): ResolvedAttr => ({
+  path,
+  type: "string",
+  caseExact,
+  multiValued,
+});
+export const eq = (path: string[], value: string, caseExact = false): ResolvedFilter => ({
+  op: "eq",
+  attrPath: str(path, caseExact),
+  compValue: value,
+});
 
 async function rejectsWith(promise: Promise<unknown>, status: number, scimType?: string): Promise<void> {
   await assert.rejects(promise, (error: unknown) => {
@@ -120,34 +129,69 @@ export function storeConformance(options: ConformanceOptions): void {
       });
       run("eq on userName is case-insensitive; on externalId case-exact", async (store, ctx) => {
         await store.users.create(ctx, user("Mixed.Case", { externalId: "Ext-1" }));
-        assert.equal((await store.users.query(ctx, { filter: eq(["userName"], "mixed.case"), startIndex: 1, count: 10 })).total, 1);
-        assert.equal((await store.users.query(ctx, { filter: eq(["externalId"], "ext-1", true), startIndex: 1, count: 10 })).total, 0);
-        assert.equal((await store.users.query(ctx, { filter: eq(["externalId"], "Ext-1", true), startIndex: 1, count: 10 })).total, 1);
+        assert.equal(
+          (await store.users.query(ctx, { filter: eq(["userName"], "mixed.case"), startIndex: 1, count: 10 })).total,
+          1,
+        );
+        assert.equal(
+          (await store.users.query(ctx, { filter: eq(["externalId"], "ext-1", true), startIndex: 1, count: 10 })).total,
+          0,
+        );
+        assert.equal(
+          (await store.users.query(ctx, { filter: eq(["externalId"], "Ext-1", true), startIndex: 1, count: 10 })).total,
+          1,
+        );
       });
       run("and, or, not, pr and a value path matching within one element", async (store, ctx) => {
-        await store.users.create(ctx, user("a", { title: "x", emails: [{ type: "work", value: "a@w.com" }, { type: "home", value: "a@h.com" }] }));
+        await store.users.create(
+          ctx,
+          user("a", {
+            title: "x",
+            emails: [
+              { type: "work", value: "a@w.com" },
+              { type: "home", value: "a@h.com" },
+            ],
+          }),
+        );
         await store.users.create(ctx, user("b", { emails: [{ type: "home", value: "b@w.com" }] }));
         const q = async (filter: ResolvedFilter) =>
-          (await store.users.query(ctx, { filter, startIndex: 1, count: 10 })).items.map((s) => s.record.userName).sort();
+          (await store.users.query(ctx, { filter, startIndex: 1, count: 10 })).items
+            .map((s) => s.record.userName)
+            .sort();
         const emailType = str(["type"]);
         const emailValue = str(["value"]);
         const sameElement: ResolvedFilter = {
           op: "valuePath",
           attrPath: { path: ["emails"], type: "complex", caseExact: false, multiValued: true },
-          filter: { op: "and", filters: [{ op: "eq", attrPath: emailType, compValue: "work" }, { op: "co", attrPath: emailValue, compValue: "@w.com" }] },
+          filter: {
+            op: "and",
+            filters: [
+              { op: "eq", attrPath: emailType, compValue: "work" },
+              { op: "co", attrPath: emailValue, compValue: "@w.com" },
+            ],
+          },
         };
         assert.deepEqual(await q(sameElement), ["a"]);
         assert.deepEqual(await q({ op: "or", filters: [eq(["userName"], "a"), eq(["userName"], "b")] }), ["a", "b"]);
-        assert.deepEqual(await q({ op: "and", filters: [eq(["userName"], "a"), { op: "pr", attrPath: str(["title"]) }] }), ["a"]);
+        assert.deepEqual(
+          await q({ op: "and", filters: [eq(["userName"], "a"), { op: "pr", attrPath: str(["title"]) }] }),
+          ["a"],
+        );
         assert.deepEqual(await q({ op: "not", filter: { op: "pr", attrPath: str(["title"]) } }), ["b"]);
-        assert.deepEqual(await q({ op: "eq", attrPath: str(["emails", "value"], false, true), compValue: "B@W.COM" }), ["b"]);
+        assert.deepEqual(await q({ op: "eq", attrPath: str(["emails", "value"], false, true), compValue: "B@W.COM" }), [
+          "b",
+        ]);
       });
       run("sort ascending and descending by a string attribute", async (store, ctx) => {
         for (const n of ["carol", "Alice", "bob"]) await store.users.create(ctx, user(n));
         const sorted = async (descending: boolean) =>
-          (await store.users.query(ctx, { sort: { path: ["userName"], multiValued: false, caseExact: false, descending }, startIndex: 1, count: 10 })).items.map(
-            (s) => s.record.userName,
-          );
+          (
+            await store.users.query(ctx, {
+              sort: { path: ["userName"], multiValued: false, caseExact: false, descending },
+              startIndex: 1,
+              count: 10,
+            })
+          ).items.map((s) => s.record.userName);
         assert.deepEqual(await sorted(false), ["Alice", "bob", "carol"]);
         assert.deepEqual(await sorted(true), ["carol", "bob", "Alice"]);
       });
@@ -155,20 +199,35 @@ export function storeConformance(options: ConformanceOptions): void {
         const a = await store.users.create(ctx, user("a"));
         await store.users.create(ctx, user("b"));
         const byId = await store.users.query(ctx, { filter: eq(["id"], a.id, true), startIndex: 1, count: 10 });
-        assert.deepEqual(byId.items.map((s) => s.id), [a.id]);
-        const since: ResolvedFilter = { op: "ge", attrPath: { path: ["meta", "lastModified"], type: "dateTime", caseExact: false, multiValued: false }, compValue: a.lastModified.toISOString() };
+        assert.deepEqual(
+          byId.items.map((s) => s.id),
+          [a.id],
+        );
+        const since: ResolvedFilter = {
+          op: "ge",
+          attrPath: { path: ["meta", "lastModified"], type: "dateTime", caseExact: false, multiValued: false },
+          compValue: a.lastModified.toISOString(),
+        };
         assert.equal((await store.users.query(ctx, { filter: since, startIndex: 1, count: 10 })).total, 2);
       });
     });
 
     describe("members", () => {
       run("add is idempotent, remove of a non-member is fine, replace sets the list", async (store, ctx) => {
-        const [a, b, c] = [await store.users.create(ctx, user("a")), await store.users.create(ctx, user("b")), await store.users.create(ctx, user("c"))];
+        const [a, b, c] = [
+          await store.users.create(ctx, user("a")),
+          await store.users.create(ctx, user("b")),
+          await store.users.create(ctx, user("c")),
+        ];
         const g = await store.groups.create(ctx, { displayName: "G" });
-        await store.groups.addMembers(ctx, g.id, [{ value: a.id, type: "User" }, { value: b.id, type: "User" }]);
+        await store.groups.addMembers(ctx, g.id, [
+          { value: a.id, type: "User" },
+          { value: b.id, type: "User" },
+        ]);
         await store.groups.addMembers(ctx, g.id, [{ value: a.id, type: "User" }]);
         await store.groups.removeMembers(ctx, g.id, [c.id]);
-        const members = async () => ((await store.groups.get(ctx, g.id, { members: true }))?.members ?? []).map((m) => m.value).sort();
+        const members = async () =>
+          ((await store.groups.get(ctx, g.id, { members: true }))?.members ?? []).map((m) => m.value).sort();
         assert.deepEqual(await members(), [a.id, b.id].sort());
         await store.groups.replaceMembers(ctx, g.id, [{ value: c.id, type: "User" }]);
         assert.deepEqual(await members(), [c.id]);
@@ -176,10 +235,24 @@ export function storeConformance(options: ConformanceOptions): void {
       run("unknown member ids are 400 invalidValue and nothing is written", async (store, ctx) => {
         const a = await store.users.create(ctx, user("a"));
         const g = await store.groups.create(ctx, { displayName: "G" });
-        await rejectsWith(store.groups.addMembers(ctx, g.id, [{ value: a.id, type: "User" }, { value: randomUUID(), type: "User" }]), 400, "invalidValue");
+        await rejectsWith(
+          store.groups.addMembers(ctx, g.id, [
+            { value: a.id, type: "User" },
+            { value: randomUUID(), type: "User" },
+          ]),
+          400,
+          "invalidValue",
+        );
         assert.deepEqual((await store.groups.get(ctx, g.id, { members: true }))?.members ?? [], []);
-        await rejectsWith(store.groups.create(ctx, { displayName: "H" }, { members: [{ value: randomUUID(), type: "User" }] }), 400, "invalidValue");
-        assert.equal((await store.groups.query(ctx, { filter: eq(["displayName"], "H"), startIndex: 1, count: 1 })).total, 0);
+        await rejectsWith(
+          store.groups.create(ctx, { displayName: "H" }, { members: [{ value: randomUUID(), type: "User" }] }),
+          400,
+          "invalidValue",
+        );
+        assert.equal(
+          (await store.groups.query(ctx, { filter: eq(["displayName"], "H"), startIndex: 1, count: 1 })).total,
+          0,
+        );
       });
       run("groupsOf lists a user's groups; deleting the user drops its memberships", async (store, ctx) => {
         const a = await store.users.create(ctx, user("a"));
@@ -189,12 +262,17 @@ export function storeConformance(options: ConformanceOptions): void {
         assert.deepEqual((await store.groups.get(ctx, g.id, { members: true }))?.members ?? [], []);
         assert.deepEqual(await store.groups.groupsOf(ctx, a.id), []);
       });
-      run("get without members does not return them; with members it names each with its display", async (store, ctx) => {
-        const a = await store.users.create(ctx, user("a", { displayName: "Ada" }));
-        const g = await store.groups.create(ctx, { displayName: "G" }, { members: [{ value: a.id, type: "User" }] });
-        assert.equal((await store.groups.get(ctx, g.id))?.members, undefined);
-        assert.deepEqual((await store.groups.get(ctx, g.id, { members: true }))?.members, [{ value: a.id, type: "User", display: "Ada" }]);
-      });
+      run(
+        "get without members does not return them; with members it names each with its display",
+        async (store, ctx) => {
+          const a = await store.users.create(ctx, user("a", { displayName: "Ada" }));
+          const g = await store.groups.create(ctx, { displayName: "G" }, { members: [{ value: a.id, type: "User" }] });
+          assert.equal((await store.groups.get(ctx, g.id))?.members, undefined);
+          assert.deepEqual((await store.groups.get(ctx, g.id, { members: true }))?.members, [
+            { value: a.id, type: "User", display: "Ada" },
+          ]);
+        },
+      );
       run("member changes bump the group's version", async (store, ctx) => {
         const a = await store.users.create(ctx, user("a"));
         const g = await store.groups.create(ctx, { displayName: "G" });
@@ -207,7 +285,10 @@ export function storeConformance(options: ConformanceOptions): void {
       run("a write under a stale version is 412 and changes nothing", async (store, ctx) => {
         const created = await store.users.create(ctx, user("v"));
         await store.users.replace(ctx, created.id, user("v", { title: "1" }), { ifVersion: created.version });
-        await rejectsWith(store.users.replace(ctx, created.id, user("v", { title: "2" }), { ifVersion: created.version }), 412);
+        await rejectsWith(
+          store.users.replace(ctx, created.id, user("v", { title: "2" }), { ifVersion: created.version }),
+          412,
+        );
         await rejectsWith(store.users.delete(ctx, created.id, { ifVersion: created.version }), 412);
         assert.equal((await store.users.get(ctx, created.id))?.record.title, "1");
       });
@@ -219,7 +300,10 @@ export function storeConformance(options: ConformanceOptions): void {
         const a = await store.users.create(ctx, user("shared-name"));
         await store.users.create(other, user("shared-name"));
         assert.equal(await store.users.get(other, a.id), null);
-        assert.equal((await store.users.query(other, { filter: eq(["id"], a.id, true), startIndex: 1, count: 10 })).total, 0);
+        assert.equal(
+          (await store.users.query(other, { filter: eq(["id"], a.id, true), startIndex: 1, count: 10 })).total,
+          0,
+        );
         await rejectsWith(store.users.replace(other, a.id, user("x")), 404);
         await rejectsWith(store.users.delete(other, a.id), 404);
         const g = await store.groups.create(other, { displayName: "G" });
@@ -242,7 +326,10 @@ export function storeConformance(options: ConformanceOptions): void {
           /abort/,
         );
         const all = await store.users.query(ctx, { startIndex: 1, count: 10 });
-        assert.deepEqual(all.items.map((s) => s.record), [{ userName: "kept" }]);
+        assert.deepEqual(
+          all.items.map((s) => s.record),
+          [{ userName: "kept" }],
+        );
       });
     });
   });

@@ -61,7 +61,13 @@ export function faultyStore(inner: Store, plan: FaultPlan = {}): FaultyStore {
   let current = plan;
   let calls: StoreCall[] = [];
 
-  async function invoke<T>(resource: FaultResource, method: string, inTransaction: boolean, args: unknown[], real: () => Promise<T>): Promise<T> {
+  async function invoke<T>(
+    resource: FaultResource,
+    method: string,
+    inTransaction: boolean,
+    args: unknown[],
+    real: () => Promise<T>,
+  ): Promise<T> {
     const call: StoreCall = { resource, method, n: calls.length + 1, inTransaction, args };
     calls.push(call);
     current.onCall?.(call);
@@ -77,9 +83,11 @@ export function faultyStore(inner: Store, plan: FaultPlan = {}): FaultyStore {
     const table = (resource: "users" | "groups") => {
       const real = target[resource] as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
       const out: Record<string, unknown> = {};
-      const methods: readonly string[] = resource === "groups" ? [...RESOURCE_METHODS, ...MEMBER_METHODS] : RESOURCE_METHODS;
+      const methods: readonly string[] =
+        resource === "groups" ? [...RESOURCE_METHODS, ...MEMBER_METHODS] : RESOURCE_METHODS;
       for (const method of methods) {
-        out[method] = (...args: unknown[]) => invoke(resource, method, inTransaction, args, () => real[method]!.apply(target[resource], args));
+        out[method] = (...args: unknown[]) =>
+          invoke(resource, method, inTransaction, args, () => real[method]!.apply(target[resource], args));
       }
       return out;
     };
@@ -90,7 +98,9 @@ export function faultyStore(inner: Store, plan: FaultPlan = {}): FaultyStore {
     if (target.configure) wrapped.configure = (config) => target.configure!(config);
     if (target.transaction) {
       wrapped.transaction = <T>(fn: (store: Store) => Promise<T>) =>
-        invoke("store", "transaction", inTransaction, [], () => target.transaction!((scoped) => fn(wrap(scoped, true))));
+        invoke("store", "transaction", inTransaction, [], () =>
+          target.transaction!((scoped) => fn(wrap(scoped, true))),
+        );
     }
     return wrapped;
   }

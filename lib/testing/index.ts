@@ -1,4 +1,12 @@
 /** `express-scim/testing`: the store conformance suite, for the shipped stores and yours. */
 export { storeConformance, type ConformanceOptions, UNIQUE_KEYS } from "./conformance";
-export { faultyStore, failNth, InjectedFault, type FaultPlan, type FaultyStore, type StoreCall, type FaultResource } from "./faulty-store";
+export {
+  faultyStore,
+  failNth,
+  InjectedFault,
+  type FaultPlan,
+  type FaultyStore,
+  type StoreCall,
+  type FaultResource,
+} from "./faulty-store";
 export { tokenRegistryConformance, type TokenRegistryConformanceOptions } from "./token-registry";

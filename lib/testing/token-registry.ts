@@ -16,7 +16,15 @@ export interface TokenRegistryConformanceOptions {
 
 function record(tenant: string, more: Partial<TokenRecord> = {}): TokenRecord {
   const secret = `scim_${randomUUID()}`;
-  return { id: randomUUID(), tenant, scopes: ["get:users"], hash: hashToken(secret), hint: secret.slice(0, 11), createdAt: new Date(Math.floor(Date.now() / 1000) * 1000), ...more };
+  return {
+    id: randomUUID(),
+    tenant,
+    scopes: ["get:users"],
+    hash: hashToken(secret),
+    hint: secret.slice(0, 11),
+    createdAt: new Date(Math.floor(Date.now() / 1000) * 1000),
+    ...more,
+  };
 }
 
 export function tokenRegistryConformance(options: TokenRegistryConformanceOptions): void {
@@ -26,7 +34,11 @@ export function tokenRegistryConformance(options: TokenRegistryConformanceOption
 
   describe(`token registry conformance: ${options.name}`, () => {
     run("insert then find by hash returns the same record", async (registry, tenant) => {
-      const r = record(tenant, { label: "okta", scopes: ["get:users", "post:users"], expiresAt: new Date("2030-01-01T00:00:00Z") });
+      const r = record(tenant, {
+        label: "okta",
+        scopes: ["get:users", "post:users"],
+        expiresAt: new Date("2030-01-01T00:00:00Z"),
+      });
       await registry.insert(r);
       assert.deepEqual(await registry.findByHash(r.hash), r);
       assert.equal(await registry.findByHash(hashToken("not issued")), null);
@@ -37,7 +49,10 @@ export function tokenRegistryConformance(options: TokenRegistryConformanceOption
       await registry.insert(older);
       await registry.insert(newer);
       await registry.insert(record(`${tenant}-other`));
-      assert.deepEqual((await registry.list(tenant)).map((r) => r.id), [newer.id, older.id]);
+      assert.deepEqual(
+        (await registry.list(tenant)).map((r) => r.id),
+        [newer.id, older.id],
+      );
     });
     run("revoke marks the record once; unknown ids answer false", async (registry, tenant) => {
       const r = record(tenant);
@@ -74,7 +89,9 @@ export function tokenRegistryConformance(options: TokenRegistryConformanceOption
       assert.equal(after?.rotatedAt?.getTime(), at.getTime());
       // A successor whose hash is taken fails the whole rotation: the old token stays as it was.
       const clash = { ...record(tenant), hash: successor.hash };
-      await assert.rejects(registry.rotate(old.id, clash, new Date("2026-05-01T00:30:00Z"), new Date("2026-05-01T00:10:00Z")));
+      await assert.rejects(
+        registry.rotate(old.id, clash, new Date("2026-05-01T00:30:00Z"), new Date("2026-05-01T00:10:00Z")),
+      );
       assert.equal((await registry.findByHash(old.hash))?.expiresAt?.toISOString(), "2026-05-01T01:00:00.000Z");
       assert.equal((await registry.list(tenant)).length, 2);
     });

@@ -41,7 +41,10 @@ export function parseInstant(value: unknown): number | undefined {
   return date.getTime() - time.offset * 60_000;
 }
 
-function parseTime(s: string, i: number): { h: number; mi: number; sec: number; ms: number; offset: number } | undefined {
+function parseTime(
+  s: string,
+  i: number,
+): { h: number; mi: number; sec: number; ms: number; offset: number } | undefined {
   if (s[i] !== "T" && s[i] !== "t" && s[i] !== " ") return undefined;
   const h = fixedDigits(s, i + 1, 2);
   const mi = fixedDigits(s, i + 4, 2);

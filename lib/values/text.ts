@@ -21,7 +21,8 @@ export const MAX_TENANT_LENGTH = 128;
 /** Why no store could keep `text`, or undefined when every store can. */
 export function unstorable(text: string): string | undefined {
   if (text.includes("\u0000")) return "contains U+0000 (NUL)";
-  if (!(text as string & { isWellFormed(): boolean }).isWellFormed()) return "contains an unpaired UTF-16 surrogate, which is not a character";
+  if (!(text as string & { isWellFormed(): boolean }).isWellFormed())
+    return "contains an unpaired UTF-16 surrogate, which is not a character";
   return undefined;
 }
 
@@ -72,6 +73,7 @@ export function overLong(resource: Record<string, unknown>): { attribute: string
 
 /** Why a tenant name cannot be used by any store, or undefined when it can. */
 export function unusableTenant(tenant: string): string | undefined {
-  if (tenant.length > MAX_TENANT_LENGTH && characters(tenant) > MAX_TENANT_LENGTH) return `is longer than ${MAX_TENANT_LENGTH} characters`;
+  if (tenant.length > MAX_TENANT_LENGTH && characters(tenant) > MAX_TENANT_LENGTH)
+    return `is longer than ${MAX_TENANT_LENGTH} characters`;
   return unstorable(tenant);
 }

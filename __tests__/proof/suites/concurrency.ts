@@ -7,7 +7,17 @@
 import { randomUUID } from "node:crypto";
 import type { Store, StoreContext } from "../../../lib";
 import { faultyStore } from "../../../lib/testing";
-import { GROUP_SCHEMA, live, memberIds, mustCreate, oktaUser, patchBody, scimErrorProblems, type Live, type RawResponse } from "../harness";
+import {
+  GROUP_SCHEMA,
+  live,
+  memberIds,
+  mustCreate,
+  oktaUser,
+  patchBody,
+  scimErrorProblems,
+  type Live,
+  type RawResponse,
+} from "../harness";
 import type { SuiteOptions } from "./faults";
 
 export interface ConcurrencyOptions extends SuiteOptions {
@@ -38,7 +48,8 @@ interface Ctx {
   memberCalls: { method: string; ids: string[] }[];
 }
 
-const statuses = (rs: RawResponse[]) => rs.reduce<Record<number, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});
+const statuses = (rs: RawResponse[]) =>
+  rs.reduce<Record<number, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});
 
 export function concurrencySuite(o: ConcurrencyOptions): void {
   const N = o.parallel ?? 50;
@@ -54,7 +65,8 @@ export function concurrencySuite(o: ConcurrencyOptions): void {
           onCall: (call) => {
             if (call.method === "addMembers" || call.method === "replaceMembers") {
               memberCalls.push({ method: call.method, ids: (call.args[2] as { value: string }[]).map((m) => m.value) });
-            } else if (call.method === "removeMembers") memberCalls.push({ method: call.method, ids: call.args[2] as string[] });
+            } else if (call.method === "removeMembers")
+              memberCalls.push({ method: call.method, ids: call.args[2] as string[] });
           },
         });
         const tenant = `concurrency-${randomUUID()}`;
@@ -76,20 +88,32 @@ export function concurrencySuite(o: ConcurrencyOptions): void {
   };
   const group = (l: Live, displayName: string, members: string[] = []) =>
     mustCreate(l, "/Groups", { schemas: [GROUP_SCHEMA], displayName, members: members.map((value) => ({ value })) });
-  const addMember = (l: Live, g: string, id: string) => l.call("PATCH", `/Groups/${g}`, patchBody({ op: "add", path: "members", value: [{ value: id }] }));
-  const removeMember = (l: Live, g: string, id: string) => l.call("PATCH", `/Groups/${g}`, patchBody({ op: "remove", path: `members[value eq "${id}"]` }));
+  const addMember = (l: Live, g: string, id: string) =>
+    l.call("PATCH", `/Groups/${g}`, patchBody({ op: "add", path: "members", value: [{ value: id }] }));
+  const removeMember = (l: Live, g: string, id: string) =>
+    l.call("PATCH", `/Groups/${g}`, patchBody({ op: "remove", path: `members[value eq "${id}"]` }));
 
   o.describe(`concurrency: ${o.name}`, () => {
-    withServer(`${N} parallel POSTs of one userName: exactly one 201, the rest 409 uniqueness`, async ({ l, store, ctx }) => {
-      const rs = await Promise.all(Array.from({ length: N }, (_, i) => l.call("POST", "/Users", oktaUser(i % 2 ? "Same.User@Example.com" : "same.user@example.com"))));
-      expect(statuses(rs)).toEqual({ 201: 1, 409: N - 1 });
-      for (const r of rs.filter((x) => x.status === 409)) expect(r.body).toMatchObject({ status: "409", scimType: "uniqueness" });
-      const { total } = await store.users.query(ctx, { startIndex: 1, count: 0 });
-      expect(total).toBe(1);
-    });
+    withServer(
+      `${N} parallel POSTs of one userName: exactly one 201, the rest 409 uniqueness`,
+      async ({ l, store, ctx }) => {
+        const rs = await Promise.all(
+          Array.from({ length: N }, (_, i) =>
+            l.call("POST", "/Users", oktaUser(i % 2 ? "Same.User@Example.com" : "same.user@example.com")),
+          ),
+        );
+        expect(statuses(rs)).toEqual({ 201: 1, 409: N - 1 });
+        for (const r of rs.filter((x) => x.status === 409))
+          expect(r.body).toMatchObject({ status: "409", scimType: "uniqueness" });
+        const { total } = await store.users.query(ctx, { startIndex: 1, count: 0 });
+        expect(total).toBe(1);
+      },
+    );
 
     withServer(`${N} parallel POSTs of one group displayName: exactly one 201`, async ({ l, store, ctx }) => {
-      const rs = await Promise.all(Array.from({ length: N }, () => l.call("POST", "/Groups", { schemas: [GROUP_SCHEMA], displayName: "Admins" })));
+      const rs = await Promise.all(
+        Array.from({ length: N }, () => l.call("POST", "/Groups", { schemas: [GROUP_SCHEMA], displayName: "Admins" })),
+      );
       expect(statuses(rs)).toEqual({ 201: 1, 409: N - 1 });
       expect((await store.groups.query(ctx, { startIndex: 1, count: 0 })).total).toBe(1);
     });
@@ -102,27 +126,33 @@ export function concurrencySuite(o: ConcurrencyOptions): void {
       expect(await memberIds(store, g, ctx)).toEqual([...ids].sort());
     });
 
-    withServer(`${N} parallel removes (different members) from one group: all gone, the others kept`, async ({ l, store, ctx }) => {
-      const ids = await users(l, N * 2);
-      const g = await group(l, "Big", ids);
-      const rs = await Promise.all(ids.slice(0, N).map((id) => removeMember(l, g, id)));
-      expect(statuses(rs)).toEqual({ 204: N });
-      expect(await memberIds(store, g, ctx)).toEqual(ids.slice(N).sort());
-    });
+    withServer(
+      `${N} parallel removes (different members) from one group: all gone, the others kept`,
+      async ({ l, store, ctx }) => {
+        const ids = await users(l, N * 2);
+        const g = await group(l, "Big", ids);
+        const rs = await Promise.all(ids.slice(0, N).map((id) => removeMember(l, g, id)));
+        expect(statuses(rs)).toEqual({ 204: N });
+        expect(await memberIds(store, g, ctx)).toEqual(ids.slice(N).sort());
+      },
+    );
 
-    withServer("add/remove of one member, one request at a time: the state always equals the last acknowledged write", async ({ l, store, ctx }) => {
-      const [x] = await users(l, 1);
-      const g = await group(l, "Flip");
-      // A fixed pseudo-random sequence, so a failure reproduces.
-      let seed = 7;
-      for (let i = 0; i < 60; i++) {
-        seed = (seed * 1103515245 + 12345) % 2 ** 31;
-        const add = seed % 2 === 0;
-        const r = await (add ? addMember(l, g, x!) : removeMember(l, g, x!));
-        expect(r.status).toBe(204);
-        expect({ i, members: await memberIds(store, g, ctx) }).toEqual({ i, members: add ? [x] : [] });
-      }
-    });
+    withServer(
+      "add/remove of one member, one request at a time: the state always equals the last acknowledged write",
+      async ({ l, store, ctx }) => {
+        const [x] = await users(l, 1);
+        const g = await group(l, "Flip");
+        // A fixed pseudo-random sequence, so a failure reproduces.
+        let seed = 7;
+        for (let i = 0; i < 60; i++) {
+          seed = (seed * 1103515245 + 12345) % 2 ** 31;
+          const add = seed % 2 === 0;
+          const r = await (add ? addMember(l, g, x!) : removeMember(l, g, x!));
+          expect(r.status).toBe(204);
+          expect({ i, members: await memberIds(store, g, ctx) }).toEqual({ i, members: add ? [x] : [] });
+        }
+      },
+    );
 
     withServer(
       "add/remove of one member from many concurrent requests: every wave acknowledged, the state matches the last write applied",
@@ -172,18 +202,41 @@ export function concurrencySuite(o: ConcurrencyOptions): void {
           ),
         ),
       );
-      return { rs, stay, leave, join, members: await memberIds(store, g, ctx), displayName: (await store.groups.get(ctx, g))?.record.displayName };
+      return {
+        rs,
+        stay,
+        leave,
+        join,
+        members: await memberIds(store, g, ctx),
+        displayName: (await store.groups.get(ctx, g))?.record.displayName,
+      };
     };
 
-    withServer(`${N} parallel PATCHes that rename the group and change members: each acknowledged one fully kept, each refused one (412 only) without effect`, async (c) => {
-      const { rs, stay, leave, join, members, displayName } = await renameStorm(c);
-      const ok = rs.map((r) => r.status === 204);
-      for (const r of rs.filter((x) => x.status !== 204)) expect({ status: r.status, problems: scimErrorProblems(r) }).toEqual({ status: 412, problems: [] });
-      for (const id of stay) expect(members).toContain(id);
-      join.forEach((id, i) => expect({ i, acknowledged: ok[i], present: members.includes(id) }).toEqual({ i, acknowledged: ok[i], present: ok[i] }));
-      leave.forEach((id, j) => expect({ j, acknowledged: ok[2 * j], present: members.includes(id) }).toEqual({ j, acknowledged: ok[2 * j], present: !ok[2 * j] }));
-      expect(join.map((_, i) => `Team ${i}`).filter((_, i) => ok[i])).toContain(displayName);
-    });
+    withServer(
+      `${N} parallel PATCHes that rename the group and change members: each acknowledged one fully kept, each refused one (412 only) without effect`,
+      async (c) => {
+        const { rs, stay, leave, join, members, displayName } = await renameStorm(c);
+        const ok = rs.map((r) => r.status === 204);
+        for (const r of rs.filter((x) => x.status !== 204))
+          expect({ status: r.status, problems: scimErrorProblems(r) }).toEqual({ status: 412, problems: [] });
+        for (const id of stay) expect(members).toContain(id);
+        join.forEach((id, i) =>
+          expect({ i, acknowledged: ok[i], present: members.includes(id) }).toEqual({
+            i,
+            acknowledged: ok[i],
+            present: ok[i],
+          }),
+        );
+        leave.forEach((id, j) =>
+          expect({ j, acknowledged: ok[2 * j], present: members.includes(id) }).toEqual({
+            j,
+            acknowledged: ok[2 * j],
+            present: !ok[2 * j],
+          }),
+        );
+        expect(join.map((_, i) => `Team ${i}`).filter((_, i) => ok[i])).toContain(displayName);
+      },
+    );
 
     withServer(
       `${N} parallel PATCHes that rename the group and change members, none with If-Match: all acknowledged, no member lost`,
@@ -198,19 +251,29 @@ export function concurrencySuite(o: ConcurrencyOptions): void {
     const emailStorm = async ({ l, store, ctx }: Ctx) => {
       const [u] = await users(l, 1);
       const rs = await Promise.all(
-        Array.from({ length: N }, (_, i) => l.call("PATCH", `/Users/${u}`, patchBody({ op: "add", path: "emails", value: [{ value: `e${i}@example.com`, type: "other" }] }))),
+        Array.from({ length: N }, (_, i) =>
+          l.call(
+            "PATCH",
+            `/Users/${u}`,
+            patchBody({ op: "add", path: "emails", value: [{ value: `e${i}@example.com`, type: "other" }] }),
+          ),
+        ),
       );
       const stored = await store.users.get(ctx, u!);
       return { rs, emails: ((stored?.record.emails ?? []) as { value: string }[]).map((e) => e.value) };
     };
 
-    withServer(`${N} parallel PATCHes adding one email each to one user: each acknowledged one kept, each refused one (412 only) without effect`, async (c) => {
-      const { rs, emails } = await emailStorm(c);
-      rs.forEach((r, i) => {
-        if (r.status !== 200) expect({ status: r.status, problems: scimErrorProblems(r) }).toEqual({ status: 412, problems: [] });
-        expect({ i, present: emails.includes(`e${i}@example.com`) }).toEqual({ i, present: r.status === 200 });
-      });
-    });
+    withServer(
+      `${N} parallel PATCHes adding one email each to one user: each acknowledged one kept, each refused one (412 only) without effect`,
+      async (c) => {
+        const { rs, emails } = await emailStorm(c);
+        rs.forEach((r, i) => {
+          if (r.status !== 200)
+            expect({ status: r.status, problems: scimErrorProblems(r) }).toEqual({ status: 412, problems: [] });
+          expect({ i, present: emails.includes(`e${i}@example.com`) }).toEqual({ i, present: r.status === 200 });
+        });
+      },
+    );
 
     withServer(
       `${N} parallel PATCHes adding one email each to one user, none with If-Match: all acknowledged`,
@@ -222,23 +285,33 @@ export function concurrencySuite(o: ConcurrencyOptions): void {
       "user-patch-all-acknowledged",
     );
 
-    withServer(`${N} parallel DELETEs of one user: one 204, the rest 404, memberships gone`, async ({ l, store, ctx }) => {
-      const [u, v] = await users(l, 2);
-      const g = await group(l, "G", [u!, v!]);
-      const rs = await Promise.all(Array.from({ length: N }, () => l.call("DELETE", `/Users/${u}`)));
-      expect(statuses(rs)).toEqual({ 204: 1, 404: N - 1 });
-      expect(await memberIds(store, g, ctx)).toEqual([v]);
-    });
+    withServer(
+      `${N} parallel DELETEs of one user: one 204, the rest 404, memberships gone`,
+      async ({ l, store, ctx }) => {
+        const [u, v] = await users(l, 2);
+        const g = await group(l, "G", [u!, v!]);
+        const rs = await Promise.all(Array.from({ length: N }, () => l.call("DELETE", `/Users/${u}`)));
+        expect(statuses(rs)).toEqual({ 204: 1, 404: N - 1 });
+        expect(await memberIds(store, g, ctx)).toEqual([v]);
+      },
+    );
 
-    withServer(`${N} parallel If-Match PATCHes with the same ETag: exactly one wins, the rest 412`, async ({ l, store, ctx }) => {
-      const [u] = await users(l, 1);
-      const etag = (await l.call("GET", `/Users/${u}`)).headers.etag as string;
-      const rs = await Promise.all(
-        Array.from({ length: N }, (_, i) => l.call("PATCH", `/Users/${u}`, patchBody({ op: "replace", path: "displayName", value: `Name ${i}` }), { "If-Match": etag })),
-      );
-      expect(statuses(rs)).toEqual({ 200: 1, 412: N - 1 });
-      const winner = rs.find((r) => r.status === 200)!;
-      expect((await store.users.get(ctx, u!))?.record.displayName).toBe(winner.body.displayName);
-    });
+    withServer(
+      `${N} parallel If-Match PATCHes with the same ETag: exactly one wins, the rest 412`,
+      async ({ l, store, ctx }) => {
+        const [u] = await users(l, 1);
+        const etag = (await l.call("GET", `/Users/${u}`)).headers.etag as string;
+        const rs = await Promise.all(
+          Array.from({ length: N }, (_, i) =>
+            l.call("PATCH", `/Users/${u}`, patchBody({ op: "replace", path: "displayName", value: `Name ${i}` }), {
+              "If-Match": etag,
+            }),
+          ),
+        );
+        expect(statuses(rs)).toEqual({ 200: 1, 412: N - 1 });
+        const winner = rs.find((r) => r.status === 200)!;
+        expect((await store.users.get(ctx, u!))?.record.displayName).toBe(winner.body.displayName);
+      },
+    );
   });
 }

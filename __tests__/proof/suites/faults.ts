@@ -11,7 +11,16 @@
 import { randomUUID } from "node:crypto";
 import type { Store, StoreContext } from "../../../lib";
 import { faultyStore, failNth, InjectedFault, type FaultyStore } from "../../../lib/testing";
-import { GROUP_SCHEMA, PATCH_OP, live, mustCreate, oktaUser, scimErrorProblems, type Live, type RawResponse } from "../harness";
+import {
+  GROUP_SCHEMA,
+  PATCH_OP,
+  live,
+  mustCreate,
+  oktaUser,
+  scimErrorProblems,
+  type Live,
+  type RawResponse,
+} from "../harness";
 
 export interface SuiteOptions {
   name: string;
@@ -28,7 +37,10 @@ export interface Fixture {
 
 export interface Scenario {
   name: string;
-  request: (f: Fixture, l: Live) => Promise<{ method: string; path: string; body?: unknown; headers?: Record<string, string> }>;
+  request: (
+    f: Fixture,
+    l: Live,
+  ) => Promise<{ method: string; path: string; body?: unknown; headers?: Record<string, string> }>;
   /** Status of a clean run. */
   ok: number;
 }
@@ -36,19 +48,31 @@ export interface Scenario {
 const patch = (...Operations: unknown[]) => ({ schemas: [PATCH_OP], Operations });
 
 export const SCENARIOS: Scenario[] = [
-  { name: "POST /Users", ok: 201, request: async () => ({ method: "POST", path: "/Users", body: oktaUser("new.user@example.com") }) },
+  {
+    name: "POST /Users",
+    ok: 201,
+    request: async () => ({ method: "POST", path: "/Users", body: oktaUser("new.user@example.com") }),
+  },
   {
     name: "PUT /Users/:id (Okta's whole-user PUT)",
     ok: 200,
     request: async (f, l) => {
       const current = (await l.call("GET", `/Users/${f.users.a}`)).body;
-      return { method: "PUT", path: `/Users/${f.users.a}`, body: { ...current, displayName: "Renamed", password: "x" } };
+      return {
+        method: "PUT",
+        path: `/Users/${f.users.a}`,
+        body: { ...current, displayName: "Renamed", password: "x" },
+      };
     },
   },
   {
     name: "PATCH /Users/:id (Okta deactivate, pathless)",
     ok: 200,
-    request: async (f) => ({ method: "PATCH", path: `/Users/${f.users.a}`, body: patch({ op: "replace", value: { active: false } }) }),
+    request: async (f) => ({
+      method: "PATCH",
+      path: `/Users/${f.users.a}`,
+      body: patch({ op: "replace", value: { active: false } }),
+    }),
   },
   {
     name: "PATCH /Users/:id (Entra, several ops)",
@@ -63,11 +87,19 @@ export const SCENARIOS: Scenario[] = [
       ),
     }),
   },
-  { name: "DELETE /Users/:id (a group member)", ok: 204, request: async (f) => ({ method: "DELETE", path: `/Users/${f.users.a}` }) },
+  {
+    name: "DELETE /Users/:id (a group member)",
+    ok: 204,
+    request: async (f) => ({ method: "DELETE", path: `/Users/${f.users.a}` }),
+  },
   {
     name: "POST /Groups with members",
     ok: 201,
-    request: async (f) => ({ method: "POST", path: "/Groups", body: { schemas: [GROUP_SCHEMA], displayName: "New", members: [{ value: f.users.c }, { value: f.users.d }] } }),
+    request: async (f) => ({
+      method: "POST",
+      path: "/Groups",
+      body: { schemas: [GROUP_SCHEMA], displayName: "New", members: [{ value: f.users.c }, { value: f.users.d }] },
+    }),
   },
   {
     name: "PUT /Groups/:id with a new member list",
@@ -75,7 +107,11 @@ export const SCENARIOS: Scenario[] = [
     request: async (f) => ({
       method: "PUT",
       path: `/Groups/${f.groups.eng}`,
-      body: { schemas: [GROUP_SCHEMA], displayName: "Engineering 2", members: [{ value: f.users.b }, { value: f.users.c }] },
+      body: {
+        schemas: [GROUP_SCHEMA],
+        displayName: "Engineering 2",
+        members: [{ value: f.users.b }, { value: f.users.c }],
+      },
     }),
   },
   {
@@ -97,7 +133,10 @@ export const SCENARIOS: Scenario[] = [
     request: async (f) => ({
       method: "PATCH",
       path: `/Groups/${f.groups.eng}?attributes=members,displayName`,
-      body: patch({ op: "replace", path: "displayName", value: "Eng" }, { op: "replace", path: "members", value: [{ value: f.users.d }] }),
+      body: patch(
+        { op: "replace", path: "displayName", value: "Eng" },
+        { op: "replace", path: "members", value: [{ value: f.users.d }] },
+      ),
     }),
   },
   {
@@ -109,11 +148,18 @@ export const SCENARIOS: Scenario[] = [
         method: "PATCH",
         path: `/Groups/${f.groups.ops}`,
         headers: { "If-Match": etag },
-        body: patch({ op: "add", path: "members", value: [{ value: f.users.a }] }, { op: "Remove", path: "members", value: [{ value: f.users.b }] }),
+        body: patch(
+          { op: "add", path: "members", value: [{ value: f.users.a }] },
+          { op: "Remove", path: "members", value: [{ value: f.users.b }] },
+        ),
       };
     },
   },
-  { name: "DELETE /Groups/:id", ok: 204, request: async (f) => ({ method: "DELETE", path: `/Groups/${f.groups.eng}` }) },
+  {
+    name: "DELETE /Groups/:id",
+    ok: 204,
+    request: async (f) => ({ method: "DELETE", path: `/Groups/${f.groups.eng}` }),
+  },
 ];
 
 /**
@@ -122,7 +168,8 @@ export const SCENARIOS: Scenario[] = [
  * them, so a write that was rolled back or never happened is visible.
  */
 export async function canonical(store: Store, ctx: StoreContext): Promise<unknown> {
-  const all = async (kind: "users" | "groups") => (await store[kind].query(ctx, { startIndex: 1, count: 10_000 })).items;
+  const all = async (kind: "users" | "groups") =>
+    (await store[kind].query(ctx, { startIndex: 1, count: 10_000 })).items;
   const users = await all("users");
   const groups = await all("groups");
   const names = new Map<string, string>([
@@ -137,7 +184,11 @@ export async function canonical(store: Store, ctx: StoreContext): Promise<unknow
   }
   for (const g of groups) {
     const full = await store.groups.get(ctx, g.id, { members: true });
-    out[name(g.id)] = { version: g.version, record: g.record, members: (full?.members ?? []).map((m) => name(m.value)).sort() };
+    out[name(g.id)] = {
+      version: g.version,
+      record: g.record,
+      members: (full?.members ?? []).map((m) => name(m.value)).sort(),
+    };
   }
   return out;
 }
@@ -165,8 +216,16 @@ export function faultSuite(o: SuiteOptions): void {
       d: await mustCreate(l, "/Users", oktaUser("d@example.com")),
     };
     const groups = {
-      eng: await mustCreate(l, "/Groups", { schemas: [GROUP_SCHEMA], displayName: "Engineering", members: [{ value: users.a }, { value: users.b }] }),
-      ops: await mustCreate(l, "/Groups", { schemas: [GROUP_SCHEMA], displayName: "Ops", members: [{ value: users.b }] }),
+      eng: await mustCreate(l, "/Groups", {
+        schemas: [GROUP_SCHEMA],
+        displayName: "Engineering",
+        members: [{ value: users.a }, { value: users.b }],
+      }),
+      ops: await mustCreate(l, "/Groups", {
+        schemas: [GROUP_SCHEMA],
+        displayName: "Ops",
+        members: [{ value: users.b }],
+      }),
     };
     return { l, store, inner, ctx: { tenant }, fixture: { users, groups }, errors };
   }
@@ -174,7 +233,8 @@ export function faultSuite(o: SuiteOptions): void {
     await run.l.close();
     await o.closeStore?.(run.inner);
   }
-  const send = (run: Run, r: Awaited<ReturnType<Scenario["request"]>>): Promise<RawResponse> => run.l.call(r.method, r.path, r.body, r.headers ?? {});
+  const send = (run: Run, r: Awaited<ReturnType<Scenario["request"]>>): Promise<RawResponse> =>
+    run.l.call(r.method, r.path, r.body, r.headers ?? {});
 
   o.describe(`fault injection: ${o.name}`, () => {
     for (const scenario of SCENARIOS) {
@@ -217,16 +277,31 @@ export function faultSuite(o: SuiteOptions): void {
                 const afterCommit = isAfterCommit(run.store, n);
                 // (RFC 7644 3.5.2: 204 answers any PATCH, also one that asked for attributes.)
                 const success = res.status === scenario.ok || (req.method === "PATCH" && res.status === 204);
-                if (afterCommit) expect({ where, status: res.status, success }).toEqual({ where, status: res.status, success: true });
-                else expect({ where, status: res.status, problems: scimErrorProblems(res) }).toEqual({ where, status: 500, problems: [] });
-                expect(res.text).not.toMatch(afterCommit ? /injected|fault/i : /injected|fault|InjectedFault|users\.|groups\./i);
+                if (afterCommit)
+                  expect({ where, status: res.status, success }).toEqual({ where, status: res.status, success: true });
+                else
+                  expect({ where, status: res.status, problems: scimErrorProblems(res) }).toEqual({
+                    where,
+                    status: 500,
+                    problems: [],
+                  });
+                expect(res.text).not.toMatch(
+                  afterCommit ? /injected|fault/i : /injected|fault|InjectedFault|users\.|groups\./i,
+                );
                 // The host's logger got the real error.
                 const logged = run.errors.map((e) => (e as { err?: unknown }).err);
-                expect({ where, logged: logged.some((e) => e instanceof InjectedFault) }).toEqual({ where, logged: true });
+                expect({ where, logged: logged.some((e) => e instanceof InjectedFault) }).toEqual({
+                  where,
+                  logged: true,
+                });
 
                 // All or nothing: the state before, or exactly the state of a clean run.
                 const after = await canonical(run.inner, run.ctx);
-                const outcome = isEqual(after, before) ? "unchanged" : isEqual(after, committed) ? "committed" : "PARTIAL";
+                const outcome = isEqual(after, before)
+                  ? "unchanged"
+                  : isEqual(after, committed)
+                    ? "committed"
+                    : "PARTIAL";
                 if (process.env.PROOF_DEBUG) console.log(where, outcome);
                 if (afterCommit) expect({ where, outcome }).toEqual({ where, outcome: "committed" });
                 expect({ where, outcome, ...(outcome === "PARTIAL" ? { before, after, committed } : {}) }).toEqual({
@@ -234,7 +309,8 @@ export function faultSuite(o: SuiteOptions): void {
                   outcome: expect.stringMatching(/^(unchanged|committed)$/),
                 });
                 // Failing before the real call, at or before the first write, must leave nothing written.
-                if (when === "before" && n <= firstWrite(run.store)) expect({ where, outcome }).toEqual({ where, outcome: "unchanged" });
+                if (when === "before" && n <= firstWrite(run.store))
+                  expect({ where, outcome }).toEqual({ where, outcome: "unchanged" });
 
                 // The next requests succeed: the same request again when nothing landed, and
                 // in any case a fresh create and a list (no lock or transaction left hanging).

@@ -97,7 +97,12 @@ function order<T extends number | string>(op: CompareOp, a: T | undefined, b: T 
  * Ordering compares the folded strings by UTF-16 code unit, which SQL stores can reproduce.
  */
 function toText(value: unknown, caseExact: boolean): string | undefined {
-  const text = typeof value === "string" ? value : typeof value === "number" || typeof value === "boolean" ? String(value) : undefined;
+  const text =
+    typeof value === "string"
+      ? value
+      : typeof value === "number" || typeof value === "boolean"
+        ? String(value)
+        : undefined;
   if (text === undefined) return undefined;
   return caseExact ? text : fold(text);
 }
@@ -139,7 +144,9 @@ function flatten(values: unknown[]): unknown[] {
 export function childOf(value: unknown, key: string): unknown {
   if (value === null || typeof value !== "object") {
     // Okta's template app may send `roles` as plain strings: treat "admin" as { value: "admin" }.
-    return key === "value" && (typeof value === "string" || typeof value === "number" || typeof value === "boolean") ? value : undefined;
+    return key === "value" && (typeof value === "string" || typeof value === "number" || typeof value === "boolean")
+      ? value
+      : undefined;
   }
   if (value instanceof Date) return undefined;
   return memberOf(value as Record<string, unknown>, key);

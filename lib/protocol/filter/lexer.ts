@@ -53,7 +53,11 @@ const hex4 = (c: number) => c.toString(16).toUpperCase().padStart(4, "0");
 export function checkInput(text: unknown, limits: FilterLimits, scimType: ScimType, what: string): string {
   if (typeof text !== "string") throw new ScimError(400, scimType, `The ${what} must be a string`);
   if (text.length > limits.maxLength) {
-    throw new ScimError(400, scimType, `The ${what} is ${text.length} characters long; the limit is ${limits.maxLength}`);
+    throw new ScimError(
+      400,
+      scimType,
+      `The ${what} is ${text.length} characters long; the limit is ${limits.maxLength}`,
+    );
   }
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -142,7 +146,7 @@ function readString(text: string, start: number, scimType: ScimType): { value: s
       }
       parts.push(String.fromCharCode(code));
       i += 6;
-    } else if (e !== undefined && Object.prototype.hasOwnProperty.call(SIMPLE_ESCAPES, e)) {
+    } else if (e !== undefined && Object.hasOwn(SIMPLE_ESCAPES, e)) {
       parts.push(SIMPLE_ESCAPES[e]);
       i += 2;
     } else {

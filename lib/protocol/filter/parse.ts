@@ -234,7 +234,8 @@ class Parser {
 
   /** Reads `[valFilter]`; RFC 7644 3.4.2.2 forbids a valuePath inside another. */
   private parseValueFilter(attrPath: AttrPath, pathTok: Token): Filter {
-    if (this.inValuePath) this.fail(`Nested value filters are not allowed (${shown(pathTok.text)} at position ${pathTok.pos})`);
+    if (this.inValuePath)
+      this.fail(`Nested value filters are not allowed (${shown(pathTok.text)} at position ${pathTok.pos})`);
     if (attrPath.subAttr !== undefined) {
       this.fail(`A value filter applies to an attribute, not a sub-attribute (${shown(pathTok.text)})`);
     }
@@ -268,7 +269,8 @@ class Parser {
       this.countTerm();
       return { op: "pr", attrPath };
     }
-    if (!COMPARE_OPS.has(op)) this.fail(`Expected an operator (eq, ne, co, sw, ew, gt, ge, lt, le, pr), found ${this.describe(opTok)}`);
+    if (!COMPARE_OPS.has(op))
+      this.fail(`Expected an operator (eq, ne, co, sw, ew, gt, ge, lt, le, pr), found ${this.describe(opTok)}`);
     this.countTerm();
     return { op: op as CompareOp, attrPath, compValue: this.parseCompValue(op) };
   }

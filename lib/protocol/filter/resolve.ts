@@ -80,7 +80,10 @@ function locate(rt: ResourceTypeDef, attrPath: AttrPath): Located {
     }
   }
   const located = locateAttribute(rt, attrPath);
-  if (!located) throw invalid(`Unknown attribute ${quoteShort(printAttrPath(attrPath), PATH_PREVIEW_CHARS)} for resource type ${rt.name}`);
+  if (!located)
+    throw invalid(
+      `Unknown attribute ${quoteShort(printAttrPath(attrPath), PATH_PREVIEW_CHARS)} for resource type ${rt.name}`,
+    );
   const def = located.sub ?? located.attribute;
   const multiValued = located.attribute.multiValued || (located.sub?.multiValued ?? false);
   return { attr: { path: located.path, type: def.type, caseExact: def.caseExact, multiValued }, def };
@@ -94,8 +97,10 @@ function resourceScope(rt: ResourceTypeDef): Scope {
       const { attr, def } = locate(rt, attrPath);
       // RFC 7644 3.4.2.2 means value paths for multi-valued complex attributes; a single complex
       // one (`name[givenName eq "x"]`) reads the same way, so it is allowed too.
-      if (!def || def.type !== "complex" || attrPath.subAttr !== undefined) {
-        throw invalid(`${quoteShort(printAttrPath(attrPath), PATH_PREVIEW_CHARS)} is not a complex attribute and cannot take a value filter`);
+      if (def?.type !== "complex" || attrPath.subAttr !== undefined) {
+        throw invalid(
+          `${quoteShort(printAttrPath(attrPath), PATH_PREVIEW_CHARS)} is not a complex attribute and cannot take a value filter`,
+        );
       }
       return { attr, inner: elementScope(def) };
     },
@@ -108,8 +113,14 @@ function elementScope(parent: AttributeDef): Scope {
     path: (attrPath) => {
       const plain = attrPath.uri === undefined && attrPath.subAttr === undefined;
       const sub = plain ? findAttribute(parent.subAttributes, attrPath.name) : undefined;
-      if (!sub) throw invalid(`Unknown sub-attribute ${quoteShort(printAttrPath(attrPath), PATH_PREVIEW_CHARS)} of "${parent.name}"`);
-      return { attr: { path: [sub.name], type: sub.type, caseExact: sub.caseExact, multiValued: sub.multiValued }, def: sub };
+      if (!sub)
+        throw invalid(
+          `Unknown sub-attribute ${quoteShort(printAttrPath(attrPath), PATH_PREVIEW_CHARS)} of "${parent.name}"`,
+        );
+      return {
+        attr: { path: [sub.name], type: sub.type, caseExact: sub.caseExact, multiValued: sub.multiValued },
+        def: sub,
+      };
     },
   };
 }
@@ -131,7 +142,12 @@ function resolveNode(filter: Filter, scope: Scope): ResolvedFilter {
       return { op: "pr", attrPath: scope.path(filter.attrPath).attr };
     default:
       if (scope.rt && isSchemas(filter.attrPath)) return resolveSchemasTest(scope.rt, filter.op, filter.compValue);
-      return resolveComparison(filter.op, scope.path(filter.attrPath), filter.compValue, printAttrPath(filter.attrPath));
+      return resolveComparison(
+        filter.op,
+        scope.path(filter.attrPath),
+        filter.compValue,
+        printAttrPath(filter.attrPath),
+      );
   }
 }
 
@@ -152,7 +168,8 @@ function resolveSchemasTest(rt: ResourceTypeDef, op: CompareOp | "pr", compValue
   const schema = findSchema(rt, compValue);
   let listed: ResolvedFilter = { op: "not", filter: always };
   if (schema === rt.schema) listed = always;
-  else if (schema) listed = { op: "pr", attrPath: { path: [schema.id], type: "complex", caseExact: false, multiValued: false } };
+  else if (schema)
+    listed = { op: "pr", attrPath: { path: [schema.id], type: "complex", caseExact: false, multiValued: false } };
   return op === "eq" ? listed : { op: "not", filter: listed };
 }
 
@@ -211,7 +228,8 @@ export function coerceLiteral(value: string | number | boolean, type: AttributeT
     }
     case "integer":
     case "decimal": {
-      const n = typeof value === "number" ? value : typeof value === "string" && isJsonNumber(value) ? Number(value) : NaN;
+      const n =
+        typeof value === "number" ? value : typeof value === "string" && isJsonNumber(value) ? Number(value) : NaN;
       if (!Number.isFinite(n) || (type === "integer" && !Number.isInteger(n))) throw bad();
       return n;
     }

@@ -21,7 +21,11 @@ const MAX_SORT_BY_LENGTH = 1024;
 const invalidValue = (detail: string) => new ScimError(400, "invalidValue", detail);
 
 /** Undefined when no sortBy is given: the caller then keeps its default (id) order. */
-export function resolveSort(rt: ResourceTypeDef, sortBy: string | undefined, sortOrder: string | undefined): SortSpec | undefined {
+export function resolveSort(
+  rt: ResourceTypeDef,
+  sortBy: string | undefined,
+  sortOrder: string | undefined,
+): SortSpec | undefined {
   const descending = parseSortOrder(sortOrder);
   if (sortBy === undefined || sortBy.trim() === "") return undefined;
   const text = sortBy.trim();
@@ -29,9 +33,12 @@ export function resolveSort(rt: ResourceTypeDef, sortBy: string | undefined, sor
   const attrPath = splitAttrPath(text);
   if (typeof attrPath === "string") throw invalidValue(`Invalid sortBy: ${attrPath}`);
   const located = locateAttribute(rt, attrPath);
-  if (!located) throw invalidValue(`Unknown sortBy attribute "${clip(text, PATH_PREVIEW_CHARS)}" for resource type ${rt.name}`);
+  if (!located)
+    throw invalidValue(`Unknown sortBy attribute "${clip(text, PATH_PREVIEW_CHARS)}" for resource type ${rt.name}`);
   if (isMembership(rt, located)) {
-    throw invalidValue(`Cannot sort by "${clip(text, PATH_PREVIEW_CHARS)}": ${located.attribute.name} is an unordered set kept by the server, with no primary or first value`);
+    throw invalidValue(
+      `Cannot sort by "${clip(text, PATH_PREVIEW_CHARS)}": ${located.attribute.name} is an unordered set kept by the server, with no primary or first value`,
+    );
   }
   let def = located.sub ?? located.attribute;
   let path = located.path;
@@ -112,7 +119,9 @@ function sortKey(target: unknown, spec: SortSpec): SortKey | undefined {
 
 function pickElement(value: unknown): unknown {
   if (!Array.isArray(value)) return value;
-  const primary = value.find((e) => e !== null && typeof e === "object" && isTrue((e as Record<string, unknown>).primary));
+  const primary = value.find(
+    (e) => e !== null && typeof e === "object" && isTrue((e as Record<string, unknown>).primary),
+  );
   return primary ?? value.find((e) => e !== null && e !== undefined && e !== "");
 }
 

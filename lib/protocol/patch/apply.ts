@@ -21,7 +21,12 @@ export function applyPatch(
   ops: readonly PatchOperation[],
   opts: ApplyPatchOptions = {},
 ): PatchResult {
-  const ctx: TargetContext = { rt, membersAttribute: membersAttributeOf(rt, opts), strictExtensions: !!opts.strictExtensions, ...(opts.filter && { filterLimits: opts.filter }) };
+  const ctx: TargetContext = {
+    rt,
+    membersAttribute: membersAttributeOf(rt, opts),
+    strictExtensions: !!opts.strictExtensions,
+    ...(opts.filter && { filterLimits: opts.filter }),
+  };
   const work = cloneJson(resource);
   const members: MemberDelta[] = [];
   ops.forEach((op) => applyOperation(ctx, work, op, members));
@@ -44,12 +49,19 @@ function membersAttributeOf(rt: ResourceTypeDef, opts: ApplyPatchOptions): strin
 function applyOperation(ctx: TargetContext, work: JsonObject, op: PatchOperation, members: MemberDelta[]) {
   if (op.path) return applyTarget(ctx, work, op.op, targetOfPath(ctx, op.path), op.value, members);
   // RFC 7644 3.5.2.2: remove needs a path (parsePatchRequest checks too; ops may come from elsewhere).
-  if (op.op === "remove") throw badRequest("noTarget", "\"remove\" needs a \"path\"");
+  if (op.op === "remove") throw badRequest("noTarget", '"remove" needs a "path"');
   // RFC 7644 3.5.2.1 / 3.5.2.3: without a path the value's attributes are the targets.
   for (const { target, value } of targetsOfValue(ctx, op.value)) applyTarget(ctx, work, op.op, target, value, members);
 }
 
-function applyTarget(ctx: TargetContext, work: JsonObject, op: PatchOpName, target: Target, value: unknown, members: MemberDelta[]) {
+function applyTarget(
+  ctx: TargetContext,
+  work: JsonObject,
+  op: PatchOpName,
+  target: Target,
+  value: unknown,
+  members: MemberDelta[],
+) {
   switch (target.kind) {
     case "members":
       members.push(memberDelta(op, target, value));
@@ -57,7 +69,9 @@ function applyTarget(ctx: TargetContext, work: JsonObject, op: PatchOpName, targ
     case "extension":
       if (op === "remove" || isAbsent(value)) delete work[target.schema.id];
       // A whole extension's value is that schema's attributes, each written with this op.
-      else for (const t of targetsOfValue(ctx, value, target.schema)) applyTarget(ctx, work, op, t.target, t.value, members);
+      else
+        for (const t of targetsOfValue(ctx, value, target.schema))
+          applyTarget(ctx, work, op, t.target, t.value, members);
       return;
     case "attribute":
       writeAttribute(ctx.rt, work, op, target, value);
@@ -76,7 +90,10 @@ function checkRequired(rt: ResourceTypeDef, before: JsonObject, after: JsonObjec
       if (!attr.required || attr.mutability === "readOnly" || isAbsent(was?.[attr.name])) continue;
       const value = now?.[attr.name];
       if (isAbsent(value) || (Array.isArray(value) && value.length === 0)) {
-        throw badRequest("mutability", `Attribute '${label(rt, schema.id, attr.name)}' is required and cannot be removed`);
+        throw badRequest(
+          "mutability",
+          `Attribute '${label(rt, schema.id, attr.name)}' is required and cannot be removed`,
+        );
       }
     }
   }
@@ -106,10 +123,9 @@ function mustKeep(was: unknown, now: unknown, where: string) {
   if (was !== undefined && !deepEqual(was, now)) throw badRequest("mutability", `Attribute '${where}' is immutable`);
 }
 
-const label = (rt: ResourceTypeDef, schemaId: string, name: string) => (schemaId === rt.schema.id ? name : `${schemaId}:${name}`);
+const label = (rt: ResourceTypeDef, schemaId: string, name: string) =>
+  schemaId === rt.schema.id ? name : `${schemaId}:${name}`;
 
 function schemaIds(rt: ResourceTypeDef, resource: JsonObject): string[] {
   return [rt.schema.id, ...rt.extensions.map((e) => e.schema.id).filter((id) => isObject(resource[id]))];
 }
-
-

@@ -22,11 +22,17 @@ export interface MembersTarget {
 
 export function memberDelta(op: PatchOpName, target: MembersTarget, value: unknown): MemberDelta {
   if (target.sub !== undefined) {
-    throw badRequest("invalidPath", `"${target.where}": member sub-attributes cannot be patched; add or remove whole members`);
+    throw badRequest(
+      "invalidPath",
+      `"${target.where}": member sub-attributes cannot be patched; add or remove whole members`,
+    );
   }
   if (target.filter) {
     if (op !== "remove") {
-      throw badRequest("invalidPath", `"${target.where}": only "remove" takes a filter on members; use "add" with a value list`);
+      throw badRequest(
+        "invalidPath",
+        `"${target.where}": only "remove" takes a filter on members; use "add" with a value list`,
+      );
     }
     return { kind: "remove", ids: idsFromFilter(target.filter, target.where) };
   }
@@ -53,9 +59,13 @@ export function parseMembers(value: unknown, where: string): Member[] {
   const byId = new Map<string, Member>();
   for (const item of Array.isArray(value) ? value : [value]) {
     // As on POST/PUT (coerce.ts): `[["id"]]` is a malformed list, not the member "id".
-    if (Array.isArray(item)) throw badRequest("invalidValue", `Attribute '${where}' must be a list of members, not a list of lists`);
+    if (Array.isArray(item))
+      throw badRequest("invalidValue", `Attribute '${where}' must be a list of members, not a list of lists`);
     const element = isObject(item) ? item : { value: item };
-    const member: Member = { value: memberId(pick(element, "value"), where), type: memberType(pick(element, "type"), where) };
+    const member: Member = {
+      value: memberId(pick(element, "value"), where),
+      type: memberType(pick(element, "type"), where),
+    };
     byId.delete(member.value);
     byId.set(member.value, member);
   }
@@ -67,7 +77,10 @@ const pick = memberOf;
 function memberId(raw: unknown, where: string): string {
   const id = isAbsent(raw) ? undefined : coerceValue(VALUE, raw, `${where}.value`);
   if (typeof id !== "string" || id.trim() === "") {
-    throw badRequest("invalidValue", `Attribute '${where}.value' must be a non-empty member id, got ${raw === undefined ? "nothing" : preview(raw)}`);
+    throw badRequest(
+      "invalidValue",
+      `Attribute '${where}.value' must be a non-empty member id, got ${raw === undefined ? "nothing" : preview(raw)}`,
+    );
   }
   return id;
 }

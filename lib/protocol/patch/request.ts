@@ -20,7 +20,7 @@ export function parsePatchRequest(body: unknown, opts: PatchRequestOptions = {})
   checkSchemas(member(body, "schemas"), opts);
   const operations = member(body, "Operations");
   if (!Array.isArray(operations)) {
-    throw badRequest("invalidSyntax", "A PatchOp must carry an \"Operations\" array (RFC 7644 3.5.2)");
+    throw badRequest("invalidSyntax", 'A PatchOp must carry an "Operations" array (RFC 7644 3.5.2)');
   }
   const max = opts.maxOperations ?? DEFAULT_MAX_OPERATIONS;
   if (operations.length > max) {
@@ -35,7 +35,9 @@ export function parsePatchRequest(body: unknown, opts: PatchRequestOptions = {})
  * clear helps nobody: a missing or different URN is reported to `warn`, not to the client.
  */
 function checkSchemas(schemas: unknown, opts: PatchRequestOptions) {
-  const ok = Array.isArray(schemas) && schemas.some((s) => typeof s === "string" && s.toLowerCase() === PATCH_OP_SCHEMA.toLowerCase());
+  const ok =
+    Array.isArray(schemas) &&
+    schemas.some((s) => typeof s === "string" && s.toLowerCase() === PATCH_OP_SCHEMA.toLowerCase());
   if (!ok) opts.warn?.(`PATCH body without "${PATCH_OP_SCHEMA}" in "schemas"; accepted anyway`);
 }
 
@@ -45,14 +47,19 @@ function parseOperation(raw: unknown, index: number, opts: PatchRequestOptions):
   const opText = member(raw, "op");
   // RFC 7644 3.12: a body that does not follow the PatchOp schema is invalidSyntax.
   const op = typeof opText === "string" ? OPS.find((o) => o === opText.trim().toLowerCase()) : undefined;
-  if (!op) throw badRequest("invalidSyntax", `${where}: "op" must be "add", "remove" or "replace", got ${opText === undefined ? "nothing" : preview(opText)}`);
+  if (!op)
+    throw badRequest(
+      "invalidSyntax",
+      `${where}: "op" must be "add", "remove" or "replace", got ${opText === undefined ? "nothing" : preview(opText)}`,
+    );
   const operation: PatchOperation = { op };
   const pathText = member(raw, "path");
   if (pathText !== undefined && pathText !== null && typeof pathText !== "string") {
     throw badRequest("invalidPath", `${where}: "path" must be a string`);
   }
   // Some clients send `"path": ""` for "no path"; treat blank as absent.
-  if (typeof pathText === "string" && pathText.trim() !== "") operation.path = parsePatchPath(pathText.trim(), opts.filter);
+  if (typeof pathText === "string" && pathText.trim() !== "")
+    operation.path = parsePatchPath(pathText.trim(), opts.filter);
   // RFC 7644 3.5.2.2: remove without a path is noTarget.
   if (op === "remove" && !operation.path) throw badRequest("noTarget", `${where}: "remove" needs a "path"`);
   if (has(raw, "value")) operation.value = member(raw, "value");

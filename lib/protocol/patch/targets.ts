@@ -3,7 +3,15 @@
  * read key by key, each key treated as a path (Entra sends dotted and URN-qualified keys).
  */
 import { PATH_PREVIEW_CHARS, ScimError, badRequest, clip } from "../errors";
-import { parsePatchPath, printPatchPath, resolveValueFilter, type Filter, type FilterLimits, type PatchPath, type ResolvedFilter } from "../filter";
+import {
+  parsePatchPath,
+  printPatchPath,
+  resolveValueFilter,
+  type Filter,
+  type FilterLimits,
+  type PatchPath,
+  type ResolvedFilter,
+} from "../filter";
 import { isAbsent, isObject } from "../../schema/coerce";
 import { attributeLabel, resolveKey } from "../../schema/normalize";
 import { findAttribute, findSchema, isExtension, locateAttribute, type LocatedAttribute } from "../../schema/resolve";
@@ -60,7 +68,13 @@ export function targetOfPath(ctx: TargetContext, path: PatchPath): Target {
   return { kind: "attribute", located, where, ...filtered(ctx, located, valueFilter, subAttr, where) };
 }
 
-function filtered(ctx: TargetContext, located: LocatedAttribute, parsed: Filter, subAttr: string | undefined, where: string) {
+function filtered(
+  ctx: TargetContext,
+  located: LocatedAttribute,
+  parsed: Filter,
+  subAttr: string | undefined,
+  where: string,
+) {
   const { attribute } = located;
   if (located.sub || !attribute.multiValued || attribute.type !== "complex") {
     throw invalidPath(`"${where}": a value filter needs a multi-valued complex attribute`);
@@ -89,9 +103,13 @@ function checkWritable(def: AttributeDef, where: string) {
  * The targets of a pathless add/replace: each key of the value object is a path. readOnly,
  * `schemas` and unknown keys are skipped silently, as for POST/PUT (Okta's rename sends `id`).
  */
-export function targetsOfValue(ctx: TargetContext, value: unknown, within?: SchemaDef): { target: Target; value: unknown }[] {
+export function targetsOfValue(
+  ctx: TargetContext,
+  value: unknown,
+  within?: SchemaDef,
+): { target: Target; value: unknown }[] {
   if (!isObject(value)) {
-    throw badRequest("invalidValue", "A PATCH operation without \"path\" needs an object \"value\" (RFC 7644 3.5.2.1)");
+    throw badRequest("invalidValue", 'A PATCH operation without "path" needs an object "value" (RFC 7644 3.5.2.1)');
   }
   const out: { target: Target; value: unknown }[] = [];
   for (const [key, v] of Object.entries(value)) {
@@ -119,7 +137,8 @@ export function targetsOfValue(ctx: TargetContext, value: unknown, within?: Sche
       case "attribute": {
         const { located } = found;
         const where = attributeLabel(ctx.rt, located);
-        if (isMembers(ctx, located)) out.push({ target: { kind: "members", where, ...(located.sub && { sub: located.sub.name }) }, value: v });
+        if (isMembers(ctx, located))
+          out.push({ target: { kind: "members", where, ...(located.sub && { sub: located.sub.name }) }, value: v });
         else if (located.attribute.mutability !== "readOnly" && located.sub?.mutability !== "readOnly") {
           out.push({ target: { kind: "attribute", located, where }, value: v });
         }

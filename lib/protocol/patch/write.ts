@@ -14,7 +14,13 @@ import { fold } from "../../values/fold";
 
 export type AttributeTarget = Extract<Target, { kind: "attribute" }>;
 
-export function writeAttribute(rt: ResourceTypeDef, work: JsonObject, op: PatchOpName, target: AttributeTarget, value: unknown): void {
+export function writeAttribute(
+  rt: ResourceTypeDef,
+  work: JsonObject,
+  op: PatchOpName,
+  target: AttributeTarget,
+  value: unknown,
+): void {
   const { located, where } = target;
   const container = containerOf(rt, work, located.schema, op !== "remove");
   if (!container) return; // removing from an extension the resource does not have
@@ -85,7 +91,9 @@ function addElement(list: unknown[], element: unknown, def: AttributeDef): unkno
   if (identical !== undefined) return identical;
   if (isObject(element) && element.value !== undefined) {
     const caseExact = findAttribute(def.subAttributes, "value")?.caseExact ?? false;
-    const index = list.findIndex((e) => isObject(e) && sameText(e.value, element.value, caseExact) && sameText(e.type, element.type, false));
+    const index = list.findIndex(
+      (e) => isObject(e) && sameText(e.value, element.value, caseExact) && sameText(e.type, element.type, false),
+    );
     if (index >= 0) {
       list[index] = { ...(list[index] as JsonObject), ...element };
       return list[index];
@@ -110,7 +118,14 @@ function settlePrimary(list: unknown[], written: unknown[]) {
 }
 
 /** `name.givenName`, `urn:...:User:manager.value`. */
-function writeSub(container: JsonObject, op: PatchOpName, def: AttributeDef, sub: AttributeDef, value: unknown, where: string) {
+function writeSub(
+  container: JsonObject,
+  op: PatchOpName,
+  def: AttributeDef,
+  sub: AttributeDef,
+  value: unknown,
+  where: string,
+) {
   const parent: JsonObject = isObject(container[def.name]) ? { ...(container[def.name] as JsonObject) } : {};
   const coerced = clears(op, value) ? undefined : coerceValue(sub, value, where);
   if (coerced === undefined) delete parent[sub.name];
@@ -119,7 +134,14 @@ function writeSub(container: JsonObject, op: PatchOpName, def: AttributeDef, sub
 }
 
 /** `emails.display` without a filter: every element (RFC 7644 3.5.2: the path reaches them all). */
-function writeEverySub(container: JsonObject, op: PatchOpName, def: AttributeDef, sub: AttributeDef, value: unknown, where: string) {
+function writeEverySub(
+  container: JsonObject,
+  op: PatchOpName,
+  def: AttributeDef,
+  sub: AttributeDef,
+  value: unknown,
+  where: string,
+) {
   const coerced = clears(op, value) ? undefined : coerceValue(sub, value, where);
   const list = (Array.isArray(container[def.name]) ? (container[def.name] as unknown[]) : []).map(asElement);
   if (coerced !== undefined && list.length === 0) list.push({});
@@ -134,12 +156,20 @@ function writeEverySub(container: JsonObject, op: PatchOpName, def: AttributeDef
 /** A plain string element (Okta's `roles`) reads as `{ value }`; always a fresh copy. */
 const asElement = (element: unknown): JsonObject => (isObject(element) ? { ...element } : { value: element });
 
-function writeFiltered(container: JsonObject, op: PatchOpName, target: AttributeTarget, filter: ResolvedFilter, value: unknown) {
+function writeFiltered(
+  container: JsonObject,
+  op: PatchOpName,
+  target: AttributeTarget,
+  filter: ResolvedFilter,
+  value: unknown,
+) {
   const def = target.located.attribute;
   const list = Array.isArray(container[def.name]) ? [...(container[def.name] as unknown[])] : [];
   const matched = list.flatMap((element, i) => (evaluate(filter, element) ? [i] : []));
   const sub = target.filterSub;
-  const coerced = clears(op, value) ? undefined : coerceValue(sub ?? { ...def, multiValued: false }, value, target.where);
+  const coerced = clears(op, value)
+    ? undefined
+    : coerceValue(sub ?? { ...def, multiValued: false }, value, target.where);
   if (coerced === undefined) {
     // RFC 7644 3.5.2.2: "the values matched by the filter are removed" (or their sub-attribute).
     // No match removes nothing: not an error, so a re-sent removal stays harmless.
@@ -180,7 +210,10 @@ function elementFromFilter(filter: ResolvedFilter, where: undefined): JsonObject
 function elementFromFilter(filter: ResolvedFilter, where: string | undefined): JsonObject | undefined {
   const fields = describe(filter);
   if (fields || where === undefined) return fields;
-  throw badRequest("noTarget", `"${where}" matched no value, and only eq terms joined by "and" say what value to create`);
+  throw badRequest(
+    "noTarget",
+    `"${where}" matched no value, and only eq terms joined by "and" say what value to create`,
+  );
 }
 
 function describe(filter: ResolvedFilter): JsonObject | undefined {

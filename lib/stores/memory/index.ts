@@ -29,7 +29,10 @@ export function inspectMemoryStore(store: Store): MemoryStoreStats {
 }
 
 export function memoryStore(options: MemoryStoreOptions = {}): Store {
-  const config: TenantConfig = { users: [...(options.unique?.users ?? [])], groups: [...(options.unique?.groups ?? [])] };
+  const config: TenantConfig = {
+    users: [...(options.unique?.users ?? [])],
+    groups: [...(options.unique?.groups ?? [])],
+  };
   const tenants = new Map<string, TenantData>();
   const lock = new Lock();
   // The tenant comes from the request (a path segment, say): reading an unknown one must not
@@ -52,7 +55,8 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store {
     const groups = dedupe([...config.groups, ...keys.groups]);
     const grew = users.length > config.users.length || groups.length > config.groups.length;
     // Indexes are built as rows arrive; a key added later would not cover the rows already there.
-    if (grew && tenants.size > 0) throw new TypeError("memoryStore: configure() must be called before the store holds data.");
+    if (grew && tenants.size > 0)
+      throw new TypeError("memoryStore: configure() must be called before the store holds data.");
     Object.assign(config, { users, groups });
   };
   // Every index folds case and the filter is still evaluated on its hits, so it serves both comparisons.
@@ -87,8 +91,10 @@ function dedupe(keys: UniqueKey[]): UniqueKey[] {
 
 function facade(run: Runner): Store {
   const resource = (kind: "users" | "groups") => ({
-    create: (ctx: StoreContext, record: Record<string, unknown>, opts = {}) => run((t, j) => t(ctx, true).create(kind, record, opts, j)),
-    get: (ctx: StoreContext, id: string, opts: { members?: boolean } = {}) => run((t) => t(ctx).get(kind, id, !!opts.members)),
+    create: (ctx: StoreContext, record: Record<string, unknown>, opts = {}) =>
+      run((t, j) => t(ctx, true).create(kind, record, opts, j)),
+    get: (ctx: StoreContext, id: string, opts: { members?: boolean } = {}) =>
+      run((t) => t(ctx).get(kind, id, !!opts.members)),
     query: (ctx: StoreContext, q: Parameters<TenantData["query"]>[1]) => run((t) => t(ctx).query(kind, q)),
     replace: (ctx: StoreContext, id: string, record: Record<string, unknown>, opts = {}) =>
       run((t, j) => t(ctx).replace(kind, id, record, opts, j)),
@@ -100,7 +106,8 @@ function facade(run: Runner): Store {
       ...resource("groups"),
       addMembers: (ctx, groupId, members, opts = {}) => run((t, j) => t(ctx).addMembers(groupId, members, opts, j)),
       removeMembers: (ctx, groupId, ids, opts = {}) => run((t, j) => t(ctx).removeMembers(groupId, ids, opts, j)),
-      replaceMembers: (ctx, groupId, members, opts = {}) => run((t, j) => t(ctx).replaceMembers(groupId, members, opts, j)),
+      replaceMembers: (ctx, groupId, members, opts = {}) =>
+        run((t, j) => t(ctx).replaceMembers(groupId, members, opts, j)),
       groupsOf: (ctx, memberId) => run((t) => t(ctx).groupsOf(memberId)),
     },
   };

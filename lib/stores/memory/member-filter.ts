@@ -50,7 +50,12 @@ function onMembers(filter: Leaf, groupId: string, index: MemberIndex): boolean {
     const present = any({ op: "pr", attrPath });
     return op === "ne" ? present : !present;
   }
-  if ((op === "eq" || op === "ne") && attrPath.path.length === 1 && attrPath.path[0] === "value" && typeof compValue === "string") {
+  if (
+    (op === "eq" || op === "ne") &&
+    attrPath.path.length === 1 &&
+    attrPath.path[0] === "value" &&
+    typeof compValue === "string"
+  ) {
     // Member ids are ids of this store's rows, generated lower-case, so a case-insensitive
     // `members.value` comparison is an exact lookup of the folded literal.
     const found = index.has(groupId, compValue) || (!attrPath.caseExact && index.has(groupId, compValue.toLowerCase()));

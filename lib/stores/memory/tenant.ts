@@ -108,7 +108,12 @@ export class TenantData {
     const views = new Map(rows.map((row) => [row, viewOf(row, members?.(row))]));
     const filter = q.filter;
     // Member paths read the membership index, never a built member list (a list per group).
-    if (filter) rows = rows.filter((row) => (kind === "groups" ? evaluateGroup(filter, views.get(row), row.id, this.memberIndex) : evaluate(filter, views.get(row))));
+    if (filter)
+      rows = rows.filter((row) =>
+        kind === "groups"
+          ? evaluateGroup(filter, views.get(row), row.id, this.memberIndex)
+          : evaluate(filter, views.get(row)),
+      );
     if (q.sort) {
       const order = new Map([...table.rows.keys()].map((id, i) => [id, i]));
       const compare = compareRecords(q.sort);

@@ -25,7 +25,8 @@ const utf16Order = (t: string) =>
 
 export function postgresDialect(schema: string): StoreDialect {
   const S = quoteIdent(schema);
-  const text = (v: string) => `(CASE WHEN jsonb_typeof(${v}) IN ('string', 'number', 'boolean') THEN ${v} #>> '{}' END)`;
+  const text = (v: string) =>
+    `(CASE WHEN jsonb_typeof(${v}) IN ('string', 'number', 'boolean') THEN ${v} #>> '{}' END)`;
   return {
     name: "postgres",
     table: (name) => `${S}.${name}`,
@@ -35,7 +36,8 @@ export function postgresDialect(schema: string): StoreDialect {
     child: (p, base, key) => {
       const k = `${p.add(key)}::text`;
       // Okta's template app sends roles as plain strings: "admin" reads as { value: "admin" }.
-      if (key === "value") return `(CASE WHEN jsonb_typeof(${base}) IN ('string', 'number', 'boolean') THEN ${base} ELSE ${base} -> ${k} END)`;
+      if (key === "value")
+        return `(CASE WHEN jsonb_typeof(${base}) IN ('string', 'number', 'boolean') THEN ${base} ELSE ${base} -> ${k} END)`;
       return `(${base} -> ${k})`;
     },
     elements: (v, alias) => ({
@@ -81,7 +83,8 @@ export function postgresDialect(schema: string): StoreDialect {
     readTime: (value) => (value instanceof Date ? value : new Date(String(value))),
     readJson: (value) => (typeof value === "string" ? JSON.parse(value) : (value as Record<string, unknown>)),
     inList: (p, expr, ids) => `(${expr} = ANY(${p.add(ids)}::text[]))`,
-    pairs: (p, pairs, alias) => `unnest(${p.add(pairs.map((x) => x[0]))}::text[], ${p.add(pairs.map((x) => x[1]))}::text[]) AS ${alias}(id, type)`,
+    pairs: (p, pairs, alias) =>
+      `unnest(${p.add(pairs.map((x) => x[0]))}::text[], ${p.add(pairs.map((x) => x[1]))}::text[]) AS ${alias}(id, type)`,
     keyShare: " FOR KEY SHARE",
     forUpdate: " FOR NO KEY UPDATE",
     isUniqueViolation: (error) => (error as { code?: unknown } | null)?.code === "23505",
@@ -91,7 +94,9 @@ export function postgresDialect(schema: string): StoreDialect {
 /** Schema names are configuration, not client input; still, only plain identifiers are accepted. */
 export function quoteIdent(name: string): string {
   if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(name)) {
-    throw new TypeError(`postgresStore: schema must be a plain identifier (letters, digits, _), not ${JSON.stringify(name)}.`);
+    throw new TypeError(
+      `postgresStore: schema must be a plain identifier (letters, digits, _), not ${JSON.stringify(name)}.`,
+    );
   }
   return `"${name}"`;
 }

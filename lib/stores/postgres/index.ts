@@ -31,7 +31,10 @@ export interface PgClientLike {
   release(error?: Error | boolean): void;
 }
 
-export type PostgresStoreOptions = ({ pool: PgPoolLike; connectionString?: never } | { connectionString: string; pool?: never }) & {
+export type PostgresStoreOptions = (
+  | { pool: PgPoolLike; connectionString?: never }
+  | { connectionString: string; pool?: never }
+) & {
   /** The PostgreSQL schema holding the tables. Default "scim", apart from the host's own tables. */
   schema?: string;
   /** Apply pending migrations before the first operation. For examples and tests; deploys call migrate(). */
@@ -89,9 +92,11 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   const migrations = postgresMigrations(S);
   const wanted = latestVersion(migrations);
   const retries = options.retries ?? 5;
-  if (!Number.isInteger(retries) || retries < 0) throw new TypeError("postgresStore: retries must be a non-negative integer.");
+  if (!Number.isInteger(retries) || retries < 0)
+    throw new TypeError("postgresStore: retries must be a non-negative integer.");
   const timeout = options.statementTimeout ?? DEFAULT_STATEMENT_TIMEOUT;
-  if (!Number.isInteger(timeout) || timeout < 0) throw new TypeError("postgresStore: statementTimeout must be a whole number of milliseconds (0 turns it off).");
+  if (!Number.isInteger(timeout) || timeout < 0)
+    throw new TypeError("postgresStore: statementTimeout must be a whole number of milliseconds (0 turns it off).");
 
   const schemaVersion = async (): Promise<number> => {
     const exists = await pool.query("SELECT to_regclass($1) AS t", [`${S}.schema_version`]);
@@ -107,13 +112,18 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
       // One migrator at a time per schema, whatever the number of processes starting up.
       await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`express-scim:${schema}`]);
       await client.query(`CREATE SCHEMA IF NOT EXISTS ${S}`);
-      await client.query(`CREATE TABLE IF NOT EXISTS ${S}.schema_version (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+      await client.query(
+        `CREATE TABLE IF NOT EXISTS ${S}.schema_version (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+      );
       const { rows } = await client.query(`SELECT COALESCE(MAX(version), 0) AS v FROM ${S}.schema_version`);
       let current = Number(rows[0].v);
       for (const m of migrations) {
         if (m.version <= current) continue;
         for (const statement of m.statements) await client.query(statement);
-        await client.query(`INSERT INTO ${S}.schema_version (version, description) VALUES ($1, $2)`, [m.version, m.description]);
+        await client.query(`INSERT INTO ${S}.schema_version (version, description) VALUES ($1, $2)`, [
+          m.version,
+          m.description,
+        ]);
         current = m.version;
       }
       await client.query("COMMIT");
@@ -156,7 +166,10 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
         const client = await pool.connect();
         let broken: Error | undefined;
         try {
-          return await fn({ conn: on(client), exec: async (sql) => void (await client.query(sql)) }, (e) => (broken = e));
+          return await fn(
+            { conn: on(client), exec: async (sql) => void (await client.query(sql)) },
+            (e) => (broken = e),
+          );
         } finally {
           client.release(broken);
         }
@@ -169,7 +182,11 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   );
 
   // With a statement timeout, reads run in a transaction too: SET LOCAL needs one.
-  const driver: Driver = { dialect, outside: { read: timeout > 0 ? run.write : run.read, write: run.write }, transaction: run.transaction };
+  const driver: Driver = {
+    dialect,
+    outside: { read: timeout > 0 ? run.write : run.read, write: run.write },
+    transaction: run.transaction,
+  };
 
   const store = sqlStore(driver, "postgresStore") as PostgresStore;
   store.tokens = sqlTokenRegistry(driver);

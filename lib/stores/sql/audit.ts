@@ -24,12 +24,17 @@ export function sqlAuditLog(driver: Driver): AuditLog {
       driver.outside.read(async (conn) => {
         const p = d.params();
         const where = tenant === undefined ? "" : `WHERE tenant = ${p.add(tenant)}`;
-        const [{ total }] = (await conn.all(`SELECT count(*) AS total FROM ${table} ${where}`, p)) as [{ total: unknown }];
+        const [{ total }] = (await conn.all(`SELECT count(*) AS total FROM ${table} ${where}`, p)) as [
+          { total: unknown },
+        ];
         const q = d.params();
         const whereItems = tenant === undefined ? "" : `WHERE tenant = ${q.add(tenant)}`;
         const limit = q.add(Math.max(0, Math.floor(count)));
         const offset = q.add(Math.max(0, Math.floor(startIndex) - 1));
-        const rows = await conn.all(`SELECT record FROM ${table} ${whereItems} ORDER BY seq DESC LIMIT ${limit} OFFSET ${offset}`, q);
+        const rows = await conn.all(
+          `SELECT record FROM ${table} ${whereItems} ORDER BY seq DESC LIMIT ${limit} OFFSET ${offset}`,
+          q,
+        );
         return { total: Number(total), items: rows.map((r) => revive(r.record)) };
       }),
   };

@@ -120,8 +120,15 @@ class Compiler {
       default:
         if (f.compValue === null) throw invalid("null is only comparable with eq and ne");
         // evaluate(): `ne` is NOT (some value eq): true on a missing attribute.
-        if (f.op === "ne") return this.negate(this.over(scope.source(f.attrPath), (v) => this.compare("eq", f.attrPath, v, f.compValue), false));
-        return this.over(scope.source(f.attrPath), (v) => this.compare(f.op as CompareOp, f.attrPath, v, f.compValue), false);
+        if (f.op === "ne")
+          return this.negate(
+            this.over(scope.source(f.attrPath), (v) => this.compare("eq", f.attrPath, v, f.compValue), false),
+          );
+        return this.over(
+          scope.source(f.attrPath),
+          (v) => this.compare(f.op as CompareOp, f.attrPath, v, f.compValue),
+          false,
+        );
     }
   }
 
@@ -186,7 +193,12 @@ class Compiler {
           a = v.kind === "json" ? d.text(v.expr) : v.expr;
           b = this.p.add(text);
         } else {
-          a = v.kind === "json" ? d.fold(d.text(v.expr)) : v.kind === "text" ? (v.folded ?? d.fold(v.expr)) : d.fold(v.expr);
+          a =
+            v.kind === "json"
+              ? d.fold(d.text(v.expr))
+              : v.kind === "text"
+                ? (v.folded ?? d.fold(v.expr))
+                : d.fold(v.expr);
           b = d.foldedParam(this.p, text);
         }
         if (v.kind === "instant") return FALSE;
@@ -217,7 +229,8 @@ class Compiler {
         const column = this.column(path);
         if (column) return column;
         if (kind === "groups" && path[0] === "members") return this.memberSource(path.slice(1));
-        if (!attr.multiValued) return { kind: "one", value: { kind: "json", expr: this.d.extract(this.p, record, path) } };
+        if (!attr.multiValued)
+          return { kind: "one", value: { kind: "json", expr: this.d.extract(this.p, record, path) } };
         return this.expand(record, path);
       },
       elements: (attr) => {
@@ -228,7 +241,8 @@ class Compiler {
         }
         // evaluate(): `meta` is one object, so meta[lastModified gt "..."] tests this row's columns.
         if (path.length === 1 && path[0] === "meta") return { scope: this.metaScope() };
-        if (this.column(path) || path[0] === "id" || path[0] === "meta") throw invalid(`"${path.join(".")}" cannot take a value filter`);
+        if (this.column(path) || path[0] === "id" || path[0] === "meta")
+          throw invalid(`"${path.join(".")}" cannot take a value filter`);
         const source = this.expand(record, path);
         return { from: source.from, scope: this.elementScope(source.value.expr) };
       },
@@ -245,26 +259,39 @@ class Compiler {
     }
     if (head === "meta") {
       // evaluate(): `meta pr` holds for every row, since meta.created always does.
-      if (rest.length === 0) return { kind: "one", value: { kind: "instant", expr: this.d.millis(`${alias}.created`) } };
+      if (rest.length === 0)
+        return { kind: "one", value: { kind: "instant", expr: this.d.millis(`${alias}.created`) } };
       if (rest.length !== 1) return { kind: "missing" };
-      if (rest[0] === "created") return { kind: "one", value: { kind: "instant", expr: this.d.millis(`${alias}.created`) } };
-      if (rest[0] === "lastModified") return { kind: "one", value: { kind: "instant", expr: this.d.millis(`${alias}.last_modified`) } };
-      if (rest[0] === "version") return { kind: "one", value: { kind: "text", expr: `CAST(${alias}.version AS TEXT)` } };
+      if (rest[0] === "created")
+        return { kind: "one", value: { kind: "instant", expr: this.d.millis(`${alias}.created`) } };
+      if (rest[0] === "lastModified")
+        return { kind: "one", value: { kind: "instant", expr: this.d.millis(`${alias}.last_modified`) } };
+      if (rest[0] === "version")
+        return { kind: "one", value: { kind: "text", expr: `CAST(${alias}.version AS TEXT)` } };
       return { kind: "missing" };
     }
     if (rest.length > 0) return undefined;
     if (head === "externalId") return { kind: "one", value: { kind: "text", expr: `${alias}.external_id` } };
     if (kind === "users" && head === "userName") {
-      return { kind: "one", value: { kind: "text", expr: `${alias}.user_name`, folded: this.d.foldedColumn(alias, "user_name") } };
+      return {
+        kind: "one",
+        value: { kind: "text", expr: `${alias}.user_name`, folded: this.d.foldedColumn(alias, "user_name") },
+      };
     }
     if (kind === "groups" && head === "displayName") {
-      return { kind: "one", value: { kind: "text", expr: `${alias}.display_name`, folded: this.d.foldedColumn(alias, "display_name") } };
+      return {
+        kind: "one",
+        value: { kind: "text", expr: `${alias}.display_name`, folded: this.d.foldedColumn(alias, "display_name") },
+      };
     }
     return undefined;
   }
 
   /** Values reached from J `base` by `path`, arrays flattened at every step (evaluate's reach). */
-  private expand(base: string, path: readonly string[]): { kind: "many"; from: string; value: { kind: "json"; expr: string } } {
+  private expand(
+    base: string,
+    path: readonly string[],
+  ): { kind: "many"; from: string; value: { kind: "json"; expr: string } } {
     const froms: string[] = [];
     let current = base;
     for (const key of path) {
@@ -290,7 +317,8 @@ class Compiler {
     return {
       source: (attr) => {
         const path = this.keys(attr.path);
-        if (!attr.multiValued && path.length === 1) return { kind: "one", value: { kind: "json", expr: this.d.child(this.p, element, path[0]) } };
+        if (!attr.multiValued && path.length === 1)
+          return { kind: "one", value: { kind: "json", expr: this.d.child(this.p, element, path[0]) } };
         return this.expand(element, path);
       },
       elements: () => {
@@ -307,9 +335,19 @@ class Compiler {
   private memberSource(sub: readonly string[]): Source {
     const m = this.alias();
     const scope = this.memberScope(m);
-    const source = scope.source({ path: sub.length ? [...sub] : ["value"], type: "string", caseExact: true, multiValued: false });
+    const source = scope.source({
+      path: sub.length ? [...sub] : ["value"],
+      type: "string",
+      caseExact: true,
+      multiValued: false,
+    });
     if (source.kind !== "one") return source;
-    return { kind: "many", from: `${this.d.table("memberships")} ${m}`, where: this.memberJoin(m), value: source.value };
+    return {
+      kind: "many",
+      from: `${this.d.table("memberships")} ${m}`,
+      where: this.memberJoin(m),
+      value: source.value,
+    };
   }
 
   private memberScope(m: string): Scope {

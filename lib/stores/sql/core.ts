@@ -12,9 +12,19 @@
  *  - every multi-statement operation runs in a transaction (a savepoint inside a caller's).
  */
 import { randomUUID } from "node:crypto";
-import { ScimError, resourceNotFound, conflict, preconditionFailed, unknownMembers } from "../../protocol/errors";
+import { type ScimError, resourceNotFound, conflict, preconditionFailed, unknownMembers } from "../../protocol/errors";
 import { fold } from "../../values/fold";
-import type { AppRecord, Member, Query, RecordWriteOptions, Store, StoreContext, Stored, UniqueKey, WriteOptions } from "../types";
+import type {
+  AppRecord,
+  Member,
+  Query,
+  RecordWriteOptions,
+  Store,
+  StoreContext,
+  Stored,
+  UniqueKey,
+  WriteOptions,
+} from "../types";
 import { compileFilter, compileSortKeys, orderBy, type Kind } from "./compile";
 import type { Conn, Driver, Runner, SqlRow, StoreDialect } from "./driver";
 import { Restart } from "./retry";
@@ -31,11 +41,17 @@ export function sqlStore(driver: Driver, name: string): Store {
   store.configure = (config) => checkKeys(name, config);
   store.costs = {
     // The unique indexes are on the folded columns; externalId's index is on the value as written.
-    indexed: (kind) => [{ path: [SUPPORTED_KEYS[kind]], caseExact: false }, { path: ["externalId"], caseExact: true }],
+    indexed: (kind) => [
+      { path: [SUPPORTED_KEYS[kind]], caseExact: false },
+      { path: ["externalId"], caseExact: true },
+    ],
     size: (ctx, kind) =>
       driver.outside.read(async (c) => {
         const p = driver.dialect.params();
-        const [{ n }] = await c.all(`SELECT COUNT(*) AS n FROM ${driver.dialect.table(kind)} t WHERE t.tenant = ${p.add(ctx.tenant)}`, p);
+        const [{ n }] = await c.all(
+          `SELECT COUNT(*) AS n FROM ${driver.dialect.table(kind)} t WHERE t.tenant = ${p.add(ctx.tenant)}`,
+          p,
+        );
         return Number(n);
       }),
   };
@@ -84,12 +100,15 @@ const versionOf = (v: string) => (/^\d{1,15}$/.test(v) ? Number(v) : -1);
 function facade(d: StoreDialect, run: Runner): Store {
   const ops = new Operations(d);
   const resource = (kind: Kind) => ({
-    create: (ctx: StoreContext, record: AppRecord, opts: RecordWriteOptions = {}) => run.write((c) => ops.create(c, kind, ctx, record, opts)),
-    get: (ctx: StoreContext, id: string, opts: { members?: boolean } = {}) => run.read((c) => ops.get(c, kind, ctx, id, !!opts.members, !!run.locksReads)),
+    create: (ctx: StoreContext, record: AppRecord, opts: RecordWriteOptions = {}) =>
+      run.write((c) => ops.create(c, kind, ctx, record, opts)),
+    get: (ctx: StoreContext, id: string, opts: { members?: boolean } = {}) =>
+      run.read((c) => ops.get(c, kind, ctx, id, !!opts.members, !!run.locksReads)),
     query: (ctx: StoreContext, q: Query) => run.read((c) => ops.query(c, kind, ctx, q)),
     replace: (ctx: StoreContext, id: string, record: AppRecord, opts: RecordWriteOptions = {}) =>
       run.write((c) => ops.replace(c, kind, ctx, id, record, opts)),
-    delete: (ctx: StoreContext, id: string, opts: WriteOptions = {}) => run.write((c) => ops.delete(c, kind, ctx, id, opts)),
+    delete: (ctx: StoreContext, id: string, opts: WriteOptions = {}) =>
+      run.write((c) => ops.delete(c, kind, ctx, id, opts)),
   });
   return {
     users: resource("users"),
@@ -162,13 +181,23 @@ class Operations {
     return stored;
   }
 
-  async get(c: Conn, kind: Kind, ctx: StoreContext, id: string, withMembers: boolean, lock: boolean): Promise<Stored | null> {
+  async get(
+    c: Conn,
+    kind: Kind,
+    ctx: StoreContext,
+    id: string,
+    withMembers: boolean,
+    lock: boolean,
+  ): Promise<Stored | null> {
     const p = this.d.params();
     // NO KEY UPDATE (PostgreSQL): it queues other writers of the row, but not member adds that
     // only need the row to stay (FOR KEY SHARE), so two PATCHes adding each other's group as a
     // member do not deadlock.
     const forUpdate = lock ? this.d.forUpdate : "";
-    const rows = await c.all(`SELECT ${COLUMNS} FROM ${this.table(kind)} t WHERE t.tenant = ${p.add(ctx.tenant)} AND t.id = ${p.add(id)}${forUpdate}`, p);
+    const rows = await c.all(
+      `SELECT ${COLUMNS} FROM ${this.table(kind)} t WHERE t.tenant = ${p.add(ctx.tenant)} AND t.id = ${p.add(id)}${forUpdate}`,
+      p,
+    );
     if (rows.length === 0) return null;
     const stored = this.stored(rows[0]);
     if (kind === "groups" && withMembers) stored.members = await this.members(c, ctx, id);
@@ -193,10 +222,15 @@ class Operations {
   async query(c: Conn, kind: Kind, ctx: StoreContext, q: Query): Promise<{ total: number; items: Stored[] }> {
     const where = (p: ReturnType<StoreDialect["params"]>) => {
       const tenant = `t.tenant = ${p.add(ctx.tenant)}`;
-      return q.filter ? `${tenant} AND ${compileFilter(q.filter, { dialect: this.d, params: p, kind, alias: "t" })}` : tenant;
+      return q.filter
+        ? `${tenant} AND ${compileFilter(q.filter, { dialect: this.d, params: p, kind, alias: "t" })}`
+        : tenant;
     };
     const countParams = this.d.params();
-    const [{ n }] = await c.all(`SELECT COUNT(*) AS n FROM ${this.table(kind)} t WHERE ${where(countParams)}`, countParams);
+    const [{ n }] = await c.all(
+      `SELECT COUNT(*) AS n FROM ${this.table(kind)} t WHERE ${where(countParams)}`,
+      countParams,
+    );
     const total = Number(n);
     if (q.count <= 0 || total < q.startIndex) return { total, items: [] };
     const p = this.d.params();
@@ -212,7 +246,14 @@ class Operations {
     return { total, items: (await c.all(sql, p)).map((row) => this.stored(row)) };
   }
 
-  async replace(c: Conn, kind: Kind, ctx: StoreContext, id: string, record: AppRecord, opts: RecordWriteOptions): Promise<Stored> {
+  async replace(
+    c: Conn,
+    kind: Kind,
+    ctx: StoreContext,
+    id: string,
+    record: AppRecord,
+    opts: RecordWriteOptions,
+  ): Promise<Stored> {
     const p = this.d.params();
     const columns = extracted(kind, record);
     const sets = [
@@ -239,11 +280,18 @@ class Operations {
     const q = this.d.params();
     const tenant = q.add(ctx.tenant);
     const me = q.add(id);
-    const left = await c.all(`DELETE FROM ${this.table("memberships")} WHERE tenant = ${tenant} AND (member_id = ${me} OR group_id = ${me}) RETURNING group_id, member_id`, q);
+    const left = await c.all(
+      `DELETE FROM ${this.table("memberships")} WHERE tenant = ${tenant} AND (member_id = ${me} OR group_id = ${me}) RETURNING group_id, member_id`,
+      q,
+    );
     // A membership committed after the groups were locked (the delete waited for its member
     // add to finish) belongs to a group this transaction has not bumped; locking it now would
     // break the order above, so start over: the next attempt finds it among the groups to lock.
-    if (left.some((row) => String(row.member_id) === id && String(row.group_id) !== id && !touched.has(String(row.group_id)))) {
+    if (
+      left.some(
+        (row) => String(row.member_id) === id && String(row.group_id) !== id && !touched.has(String(row.group_id)),
+      )
+    ) {
       throw new Restart(`${kind} ${id} joined a group while being deleted`);
     }
   }
@@ -257,10 +305,11 @@ class Operations {
   /** After a write touched no row: 404 when the row is absent, else its version moved on (412). */
   private async why(c: Conn, kind: Kind, ctx: StoreContext, id: string): Promise<ScimError> {
     const p = this.d.params();
-    const rows = await c.all(`SELECT 1 AS x FROM ${this.table(kind)} t WHERE t.tenant = ${p.add(ctx.tenant)} AND t.id = ${p.add(id)}`, p);
-    return rows.length === 0
-      ? resourceNotFound(id)
-      : preconditionFailed();
+    const rows = await c.all(
+      `SELECT 1 AS x FROM ${this.table(kind)} t WHERE t.tenant = ${p.add(ctx.tenant)} AND t.id = ${p.add(id)}`,
+      p,
+    );
+    return rows.length === 0 ? resourceNotFound(id) : preconditionFailed();
   }
 
   /** New version of a group (and a lock on its row until the transaction ends). */
@@ -294,7 +343,13 @@ class Operations {
 
   async setMembers(c: Conn, ctx: StoreContext, groupId: string, members: Member[]): Promise<void> {
     await this.assertMembersExist(c, ctx, members);
-    await this.deleteMembers(c, ctx, groupId, unique(members).map((m) => m.value), true);
+    await this.deleteMembers(
+      c,
+      ctx,
+      groupId,
+      unique(members).map((m) => m.value),
+      true,
+    );
     await this.addMemberRows(c, ctx, groupId, members);
   }
 
@@ -311,7 +366,11 @@ class Operations {
     const list = unique(members);
     if (list.length === 0) return;
     const p = this.d.params();
-    const rows = this.d.pairs(p, list.map((m) => [m.value, m.type] as const), "w");
+    const rows = this.d.pairs(
+      p,
+      list.map((m) => [m.value, m.type] as const),
+      "w",
+    );
     const sql =
       `INSERT INTO ${this.table("memberships")} (tenant, group_id, member_id, member_type)` +
       ` SELECT ${p.add(ctx.tenant)}, ${p.add(groupId)}, w.id, w.type FROM ${rows} WHERE 1 = 1 ON CONFLICT DO NOTHING`;
@@ -344,7 +403,9 @@ class Operations {
     const sql =
       `SELECT g.id, g.display FROM ${this.table("memberships")} m JOIN ${this.table("groups")} g ON g.tenant = m.tenant AND g.id = m.group_id` +
       ` WHERE m.tenant = ${tenant} AND m.member_id = ${p.add(memberId)} ORDER BY g.seq`;
-    return (await c.all(sql, p)).map((row) => (typeof row.display === "string" ? { id: String(row.id), display: row.display } : { id: String(row.id) }));
+    return (await c.all(sql, p)).map((row) =>
+      typeof row.display === "string" ? { id: String(row.id), display: row.display } : { id: String(row.id) },
+    );
   }
 }
 

@@ -69,5 +69,5 @@ export interface Dialect {
 }
 
 /** Attribute keys reach SQL as bound parameters, and are also held to a strict shape. */
-const KEY = /^[A-Za-z0-9_$:.\-]{1,256}$/;
+const KEY = /^[A-Za-z0-9_$:.-]{1,256}$/;
 export const isSafeKey = (key: string) => KEY.test(key);

@@ -41,7 +41,11 @@ const busy = () => unavailable("The database is busy; retry later.", RETRY_AFTER
 const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Runs `attempt`, again after a transient failure, while the policy allows; then 503. */
-export async function retrying<T>(policy: RetryPolicy, classify: (error: unknown) => Transience, attempt: () => Promise<T>): Promise<T> {
+export async function retrying<T>(
+  policy: RetryPolicy,
+  classify: (error: unknown) => Transience,
+  attempt: () => Promise<T>,
+): Promise<T> {
   let waited = 0;
   for (let i = 0; ; i++) {
     try {
@@ -52,10 +56,19 @@ export async function retrying<T>(policy: RetryPolicy, classify: (error: unknown
       const delay = Math.random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** i);
       const spent = i >= policy.retries || (policy.budgetMs !== undefined && waited + delay > policy.budgetMs);
       if (kind === "unavailable" || spent) {
-        debugStore("transient failure, answering 503 after %d attempt(s): %s", i + 1, (error as Error)?.message ?? String(error));
+        debugStore(
+          "transient failure, answering 503 after %d attempt(s): %s",
+          i + 1,
+          (error as Error)?.message ?? String(error),
+        );
         throw busy();
       }
-      debugStore("transient failure, retry %d in %dms: %s", i + 1, Math.round(delay), (error as Error)?.message ?? String(error));
+      debugStore(
+        "transient failure, retry %d in %dms: %s",
+        i + 1,
+        Math.round(delay),
+        (error as Error)?.message ?? String(error),
+      );
       waited += delay;
       await wait(delay);
     }

@@ -30,7 +30,8 @@ export function sqlTokenRegistry(driver: Driver): TokenRegistry {
     if (r.label !== null && r.label !== undefined) record.label = String(r.label);
     return record;
   };
-  const nullableTime = (p: ReturnType<typeof d.params>, date: Date | undefined) => (date ? d.time(p, date) : p.add(null));
+  const nullableTime = (p: ReturnType<typeof d.params>, date: Date | undefined) =>
+    date ? d.time(p, date) : p.add(null);
 
   const insert = (conn: Conn, record: TokenRecord) => {
     const p = d.params();

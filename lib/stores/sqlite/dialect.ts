@@ -32,7 +32,8 @@ export function sqliteDialect(): StoreDialect {
     child: (p, base, key) => {
       const k = p.add(jsonPath([key]));
       // Okta's template app sends roles as plain strings: "admin" reads as { value: "admin" }.
-      if (key === "value") return `(CASE WHEN json_type(${base}) IN ('text', 'integer', 'real', 'true', 'false') THEN ${base} ELSE ${base} -> ${k} END)`;
+      if (key === "value")
+        return `(CASE WHEN json_type(${base}) IN ('text', 'integer', 'real', 'true', 'false') THEN ${base} ELSE ${base} -> ${k} END)`;
       return `(${base} -> ${k})`;
     },
     elements: (v, alias) => ({
@@ -48,7 +49,8 @@ export function sqliteDialect(): StoreDialect {
       ` WHEN 'text' THEN CASE ${booleanWord(`${v} ->> '$'`)} WHEN '${TRUE_WORD}' THEN 1 WHEN '${FALSE_WORD}' THEN 0 END END)`,
     instant: (v) => `(CASE WHEN json_type(${v}) = 'text' THEN scim_instant(${v} ->> '$') END)`,
     instantOfText: (t) => `scim_instant(${t})`,
-    present: (v) => `EXISTS (SELECT 1 FROM json_tree(${v}) pt WHERE pt.type IN ('integer', 'real', 'true', 'false') OR (pt.type = 'text' AND pt.atom <> ''))`,
+    present: (v) =>
+      `EXISTS (SELECT 1 FROM json_tree(${v}) pt WHERE pt.type IN ('integer', 'real', 'true', 'false') OR (pt.type = 'text' AND pt.atom <> ''))`,
     pickElement: (v, a) => {
       const primaryType = `json_type(${a}.value, '$.primary')`;
       const primary =

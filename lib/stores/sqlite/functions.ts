@@ -9,12 +9,20 @@ import { fold } from "../../values/fold";
 
 export function registerFunctions(db: Database.Database): void {
   const options = { deterministic: true, varargs: false } as const;
-  db.function("scim_lower", options, (text: unknown) => (typeof text === "string" ? fold(text) : text === null ? null : fold(String(text))));
+  db.function("scim_lower", options, (text: unknown) =>
+    typeof text === "string" ? fold(text) : text === null ? null : fold(String(text)),
+  );
   // 1, 0, or NULL when either side is NULL (a missing value), as SQL comparisons answer.
-  db.function("scim_starts_with", options, (text: unknown, prefix: unknown) => (typeof text === "string" && typeof prefix === "string" ? Number(text.startsWith(prefix)) : null));
-  db.function("scim_ends_with", options, (text: unknown, suffix: unknown) => (typeof text === "string" && typeof suffix === "string" ? Number(text.endsWith(suffix)) : null));
+  db.function("scim_starts_with", options, (text: unknown, prefix: unknown) =>
+    typeof text === "string" && typeof prefix === "string" ? Number(text.startsWith(prefix)) : null,
+  );
+  db.function("scim_ends_with", options, (text: unknown, suffix: unknown) =>
+    typeof text === "string" && typeof suffix === "string" ? Number(text.endsWith(suffix)) : null,
+  );
   db.function("scim_order", options, (text: unknown) => (typeof text === "string" ? utf16OrderKey(text) : text));
-  db.function("scim_instant", options, (text: unknown) => (typeof text === "string" ? (parseInstant(text) ?? null) : null));
+  db.function("scim_instant", options, (text: unknown) =>
+    typeof text === "string" ? (parseInstant(text) ?? null) : null,
+  );
   // evaluate's toNumber over one JSON value (as JSON text).
   db.function("scim_number", options, (json: unknown) => {
     if (typeof json !== "string") return null;
@@ -24,7 +32,8 @@ export function registerFunctions(db: Database.Database): void {
     } catch {
       return null;
     }
-    const n = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : NaN;
+    const n =
+      typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : NaN;
     return Number.isFinite(n) ? n : null;
   });
 }

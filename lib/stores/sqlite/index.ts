@@ -55,7 +55,8 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     throw new TypeError('sqliteStore: pass { filename } (a file path, or ":memory:").');
   }
   const busyTimeout = options.busyTimeout ?? 5000;
-  if (typeof busyTimeout !== "number" || !(busyTimeout >= 0)) throw new TypeError("sqliteStore: busyTimeout must be a number of milliseconds (0 or more).");
+  if (typeof busyTimeout !== "number" || !(busyTimeout >= 0))
+    throw new TypeError("sqliteStore: busyTimeout must be a number of milliseconds (0 or more).");
   const Sqlite = loadPeer<typeof Database>("better-sqlite3", 12, "sqliteStore", () => require("better-sqlite3"));
   const db = new Sqlite(options.filename);
   // better-sqlite3 is synchronous: SQLite's own busy wait would freeze the event loop. Set-up
@@ -116,12 +117,18 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
   const migrateNow = (): number => {
     db.exec("BEGIN IMMEDIATE");
     try {
-      db.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at INTEGER NOT NULL)");
+      db.exec(
+        "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at INTEGER NOT NULL)",
+      );
       let current = versionNow();
       for (const m of sqliteMigrations) {
         if (m.version <= current) continue;
         for (const statement of m.statements) db.exec(statement);
-        db.prepare("INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)").run(m.version, m.description, Date.now());
+        db.prepare("INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)").run(
+          m.version,
+          m.description,
+          Date.now(),
+        );
         current = m.version;
       }
       db.exec("COMMIT");
