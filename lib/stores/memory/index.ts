@@ -109,6 +109,11 @@ function facade(run: Runner): Store {
       replaceMembers: (ctx, groupId, members, opts = {}) =>
         run((t, j) => t(ctx).replaceMembers(groupId, members, opts, j)),
       groupsOf: (ctx, memberId) => run((t) => t(ctx).groupsOf(memberId)),
+      groupsOfMany: (ctx, memberIds) => run((t) => t(ctx).groupsOfMany(memberIds)),
+      // One group per turn of the lock: other requests run between two large groups.
+      membersOfMany: async function* (ctx, groupIds) {
+        for (const id of groupIds) yield { id, members: await run((t) => t(ctx).members(id)) };
+      },
     },
   };
 }

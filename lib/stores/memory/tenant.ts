@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { resourceNotFound, preconditionFailed, unknownMembers } from "../../protocol/errors";
 import { evaluate } from "../../protocol/filter/evaluate";
 import { compareRecords } from "../../protocol/filter/sort";
-import type { AppRecord, Member, Query, RecordWriteOptions, Stored, UniqueKey, WriteOptions } from "../types";
+import type { AppRecord, GroupRef, Member, Query, RecordWriteOptions, Stored, UniqueKey, WriteOptions } from "../types";
 import { candidates } from "./candidates";
 import { cloneJson } from "../../protocol/json";
 import { pathKey } from "./indexes";
@@ -42,7 +42,7 @@ export class TenantData {
     return out;
   }
 
-  private members(groupId: string): Member[] {
+  members(groupId: string): Member[] {
     const out: Member[] = [];
     for (const [value, type] of this.memberships.membersOf(groupId)) {
       const member: Member = { value, type };
@@ -167,7 +167,11 @@ export class TenantData {
     this.touch("groups", group, journal);
   }
 
-  groupsOf(memberId: string): { id: string; display?: string }[] {
+  groupsOfMany(memberIds: readonly string[]): Map<string, GroupRef[]> {
+    return new Map(memberIds.map((id) => [id, this.groupsOf(id)]));
+  }
+
+  groupsOf(memberId: string): GroupRef[] {
     return [...this.memberships.groupsOf(memberId)].map((id) => {
       const display = this.displayOf(id, "Group");
       return display === undefined ? { id } : { id, display };
