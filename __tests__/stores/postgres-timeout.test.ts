@@ -48,7 +48,8 @@ describePostgres("postgresStore: statement timeout", () => {
     const { like, slowNext } = slowPool(pool);
     const h = host({ store: postgresStore({ pool: like, schema: db.schema, statementTimeout: 50 }) });
     await createUser(h, "ada@example.com");
-    slowNext(/^SELECT COUNT\(\*\)/);
+    // A short first page answers without COUNT: the page itself is the statement to slow.
+    slowNext(/^SELECT t\.id, t\.version/);
     const res = await h.get(`/Users?filter=${encodeURIComponent('name.familyName co "love"')}`);
     expectScimError(res, 503);
     expect(res.headers["retry-after"]).toMatch(/^[1-9]\d*$/);

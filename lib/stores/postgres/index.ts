@@ -5,6 +5,7 @@
  *   const store = postgresStore({ connectionString: process.env.DATABASE_URL });
  *   await migrate(store);            // once, at deploy time (or { migrate: true } in examples)
  */
+import { createHash } from "node:crypto";
 import type { Pool } from "pg";
 import { sqlStore } from "../sql/core";
 import { sqlAuditLog } from "../sql/audit";
@@ -55,6 +56,30 @@ export type PostgresStoreOptions = (
 export type PostgresStore = SqlStore;
 export type { SqlStore };
 
+/** A pg.Pool or PoolClient, which also takes a named (prepared) query. */
+interface Prepared {
+  query(config: { name: string; text: string; values: unknown[] }): ReturnType<PgPoolLike["query"]>;
+}
+
+/** Distinct statements prepared on each connection; past it they run unnamed (ids and values are all bound). */
+const PREPARED_LIMIT = 500;
+
+/**
+ * A name per statement text, so each connection parses and plans it once (pg keeps named
+ * statements per connection). Named by a hash of the text: two stores on one pool cannot clash.
+ */
+function statementNames(): (text: string) => string | undefined {
+  const names = new Map<string, string>();
+  return (text) => {
+    let name = names.get(text);
+    if (name === undefined && names.size < PREPARED_LIMIT) {
+      name = `scim_${createHash("sha1").update(text).digest("hex").slice(0, 24)}`;
+      names.set(text, name);
+    }
+    return name;
+  };
+}
+
 const RETRYABLE = new Set(["40P01", "40001"]); // deadlock_detected, serialization_failure
 const QUERY_CANCELED = "57014"; // statement_timeout, or pg_cancel_backend()
 const DEFAULT_STATEMENT_TIMEOUT = 5000;
@@ -74,9 +99,14 @@ function transience(error: unknown): Transience {
   return UNAVAILABLE.has(code) || code === QUERY_CANCELED || code.startsWith("08") ? "unavailable" : undefined;
 }
 
-function newPool(connectionString: string): PgPoolLike {
+/**
+ * The store's own pool. Its connections carry the statement timeout from their start (a startup
+ * parameter, no round trip), so a lone read needs no transaction for `SET LOCAL`.
+ */
+function newPool(connectionString: string, statementTimeout: number): PgPoolLike {
   const pg = loadPeer<{ Pool: typeof Pool }>("pg", 8, "postgresStore", () => require("pg"));
-  return new pg.Pool({ connectionString }) as unknown as PgPoolLike;
+  const limit = statementTimeout > 0 ? { statement_timeout: statementTimeout } : {};
+  return new pg.Pool({ connectionString, ...limit }) as unknown as PgPoolLike;
 }
 
 export function postgresStore(options: PostgresStoreOptions): PostgresStore {
@@ -85,18 +115,20 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   }
   const schema = options.schema ?? "scim";
   const S = quoteIdent(schema);
-  const ownPool = !options.pool;
-  // A host that passes its own pool needs no pg of ours.
-  const pool: PgPoolLike = options.pool ?? newPool(options.connectionString);
-  const dialect = postgresDialect(schema);
-  const migrations = postgresMigrations(S);
-  const wanted = latestVersion(migrations);
   const retries = options.retries ?? 5;
   if (!Number.isInteger(retries) || retries < 0)
     throw new TypeError("postgresStore: retries must be a non-negative integer.");
   const timeout = options.statementTimeout ?? DEFAULT_STATEMENT_TIMEOUT;
   if (!Number.isInteger(timeout) || timeout < 0)
     throw new TypeError("postgresStore: statementTimeout must be a whole number of milliseconds (0 turns it off).");
+  const ownPool = !options.pool;
+  // A host that passes its own pool needs no pg of ours.
+  const pool: PgPoolLike = options.pool ?? newPool(options.connectionString, timeout);
+  // A host's pool gets plain text statements (PgPoolLike) and its sessions are left as they are.
+  const names = ownPool ? statementNames() : undefined;
+  const dialect = postgresDialect(schema);
+  const migrations = postgresMigrations(S);
+  const wanted = latestVersion(migrations);
 
   const schemaVersion = async (): Promise<number> => {
     const exists = await pool.query("SELECT to_regclass($1) AS t", [`${S}.schema_version`]);
@@ -108,7 +140,8 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   const migrate = async (): Promise<number> => {
     const client = await pool.connect();
     try {
-      await client.query("BEGIN");
+      // Not limited by the statement timeout of the store's own connections.
+      await client.query("BEGIN; SET LOCAL statement_timeout = 0");
       // One migrator at a time per schema, whatever the number of processes starting up.
       await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`express-scim:${schema}`]);
       await client.query(`CREATE SCHEMA IF NOT EXISTS ${S}`);
@@ -149,15 +182,21 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     return ready;
   };
 
+  const send = (q: PgPoolLike | PgClientLike, text: string, values: unknown[]) => {
+    const name = names?.(text);
+    return name ? (q as unknown as Prepared).query({ name, text, values }) : q.query(text, values);
+  };
   const on = (q: PgPoolLike | PgClientLike): Conn => ({
-    all: async (sql: string, p: Params) => (await q.query(sql, p.values)).rows,
-    run: async (sql: string, p: Params) => (await q.query(sql, p.values)).rowCount ?? 0,
+    all: async (sql: string, p: Params) => (await send(q, sql, p.values)).rows,
+    run: async (sql: string, p: Params) => (await send(q, sql, p.values)).rowCount ?? 0,
   });
+  // On the store's own pool the timeout is already on every connection.
+  const limitInTransaction = timeout > 0 && !ownPool;
 
   const run = transactions(
     {
       // One round trip: a simple query may hold two statements. `timeout` is a checked integer.
-      begin: timeout > 0 ? `BEGIN; SET LOCAL statement_timeout = ${timeout}` : "BEGIN",
+      begin: limitInTransaction ? `BEGIN; SET LOCAL statement_timeout = ${timeout}` : "BEGIN",
       locksReads: true,
       policy: { retries, baseDelayMs: 20, maxDelayMs: 500 },
       classify: transience,
@@ -181,10 +220,10 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     },
   );
 
-  // With a statement timeout, reads run in a transaction too: SET LOCAL needs one.
+  // A host's pool with a statement timeout: reads run in a transaction too, as SET LOCAL needs one.
   const driver: Driver = {
     dialect,
-    outside: { read: timeout > 0 ? run.write : run.read, write: run.write },
+    outside: { read: limitInTransaction ? run.write : run.read, write: run.write },
     transaction: run.transaction,
   };
 

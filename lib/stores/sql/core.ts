@@ -277,13 +277,12 @@ class Operations {
         ? `${tenant} AND ${compileFilter(q.filter, { dialect: this.d, params: p, kind, alias: "t" })}`
         : tenant;
     };
-    const countParams = this.d.params();
-    const [{ n }] = await c.all(
-      `SELECT COUNT(*) AS n FROM ${this.table(kind)} t WHERE ${where(countParams)}`,
-      countParams,
-    );
-    const total = Number(n);
-    if (q.count <= 0 || total < q.startIndex) return { total, items: [] };
+    const counted = async () => {
+      const p = this.d.params();
+      const [{ n }] = await c.all(`SELECT COUNT(*) AS n FROM ${this.table(kind)} t WHERE ${where(p)}`, p);
+      return Number(n);
+    };
+    if (q.count <= 0) return { total: await counted(), items: [] };
     const p = this.d.params();
     let sql: string;
     if (q.sort) {
@@ -294,7 +293,12 @@ class Operations {
       sql = `SELECT ${COLUMNS} FROM ${this.table(kind)} t WHERE ${where(p)} ORDER BY t.seq`;
     }
     sql += ` LIMIT ${p.add(q.count)} OFFSET ${p.add(q.startIndex - 1)}`;
-    return { total, items: (await c.all(sql, p)).map((row) => this.stored(row)) };
+    const items = (await c.all(sql, p)).map((row) => this.stored(row));
+    // A short page that is not empty (or the first page) ends the result: it tells the exact
+    // total, so a lookup or a small list is one statement and not two.
+    if (items.length < q.count && (items.length > 0 || q.startIndex === 1))
+      return { total: q.startIndex - 1 + items.length, items };
+    return { total: await counted(), items };
   }
 
   async replace(
