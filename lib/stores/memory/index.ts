@@ -41,10 +41,14 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store {
   // cannot change: every write but create first looks its row up and 404s.
   let empty: TenantData | undefined;
   const tenant: TenantOf = (ctx, allocate = false) => {
-    let data = tenants.get(ctx.tenant);
-    if (data) return data;
-    if (!allocate) return (empty ??= new TenantData(config));
-    tenants.set(ctx.tenant, (data = new TenantData(config)));
+    const found = tenants.get(ctx.tenant);
+    if (found) return found;
+    if (!allocate) {
+      empty ??= new TenantData(config);
+      return empty;
+    }
+    const data = new TenantData(config);
+    tenants.set(ctx.tenant, data);
     return data;
   };
   const outside: Runner = (op) => lock.run(() => op(tenant, () => {}));
