@@ -14,6 +14,8 @@ export type {
   StoreContext,
   Stored,
   Member,
+  GroupRef,
+  GroupMembers,
   Query,
   QueryResult,
   Position,

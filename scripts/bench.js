@@ -19,6 +19,7 @@ const suites = [
   ["SQL stores: userName lookup", "sql-lookup"],
   ["SQL stores: big groups", "sql-groups"],
   ["SQL stores: case folding", "sql-fold"],
+  ["statements per request, and userName eq against a bare route", "round-trips"],
   ["load: Okta mix at 25 requests/s", "load"],
   ["memory store: heap per user and membership", "memory"],
   ["memory store: group lists over large groups", "group-lists"],

@@ -28,6 +28,12 @@ interface Rig {
   post(path: string, body: unknown): request.Test;
 }
 
+/** `store` as a host's own store without the batch reads: the service asks group by group. */
+function singleForm(store: Store): Store {
+  const { groupsOfMany: _g, membersOfMany: _m, ...groups } = store.groups;
+  return { ...store, groups };
+}
+
 function rig(inner: Store, logged: unknown[] = []): Rig {
   const store = faultyStore(inner);
   const app = express();
@@ -127,8 +133,8 @@ function groupListSuite(
       expectScimError(await r.get("/Users?sortBy=groups.display"), 400, "invalidValue");
     });
 
-    test("a page of large groups is written group by group, each before the next group's members are read", async () => {
-      const r = rig(inner);
+    test("without batch reads, a page of large groups is written group by group, each before the next group's members are read", async () => {
+      const r = rig(singleForm(inner));
       const groups = await seed(r.store, 6, 600, "page");
       r.store.reset();
       const writtenAtRead: number[] = [];
@@ -150,9 +156,9 @@ function groupListSuite(
       expect(JSON.parse(r.written())).toEqual(res.body);
     }, 60_000);
 
-    test("a store failure before the first write is a 500; after it, the connection is cut, never a short 200", async () => {
+    test("without batch reads, a store failure before the first write is a 500; after it, the connection is cut", async () => {
       const logged: unknown[] = [];
-      const r = rig(inner, logged);
+      const r = rig(singleForm(inner), logged);
       await seed(r.store, 4, 600, "fail");
       const failOnRead = (nth: number) => {
         let reads = 0;

@@ -61,8 +61,8 @@ describePostgres("postgres store: SQL specifics", () => {
     ] as const) {
       seen.length = 0;
       await store.users.query({ tenant }, { filter, startIndex: 1, count: 10 });
-      // The count runs for every query, with the same WHERE clause as the page.
-      const select = seen.find((q) => /SELECT COUNT\(\*\)/.test(q.text))!;
+      // A lookup is its page alone (a short first page needs no count).
+      const select = seen.find((q) => /^SELECT t\.id/.test(q.text))!;
       const plan = await pool.query(`EXPLAIN (FORMAT JSON) ${select.text}`, select.values);
       const text = JSON.stringify(plan.rows[0]);
       expect(text).toContain(index);

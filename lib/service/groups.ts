@@ -9,6 +9,7 @@ import { project, type Projection } from "../protocol/projection";
 import type { ResourceTypeDef } from "../schema/types";
 import type { Member, Store, Stored, WriteOptions } from "../stores/types";
 import type { ServiceContext } from "./context";
+import { membersOfPage } from "./related";
 import type { Related } from "./render";
 import { withRetry } from "./retry";
 import { ResourceService, type Resource, type ServiceOptions } from "./service";
@@ -35,8 +36,16 @@ export class GroupService extends ResourceService {
     return this.wants(projection, ["members"]);
   }
 
-  protected async related(_ctx: ServiceContext, stored: Stored): Promise<Related> {
-    return stored.members ? { members: stored.members } : {};
+  protected async *related(
+    ctx: ServiceContext,
+    items: readonly Stored[],
+    projection: Projection,
+  ): AsyncGenerator<Related> {
+    if (!this.wantsMembers(projection)) {
+      for (const _ of items) yield {};
+      return;
+    }
+    for await (const { members } of membersOfPage(this.options.store, ctx, items)) yield { members };
   }
 
   async create(ctx: ServiceContext, body: unknown, projection: Projection): Promise<Resource> {

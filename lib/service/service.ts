@@ -81,12 +81,20 @@ export abstract class ResourceService {
     return this.options.hooks?.[this.kind];
   }
 
-  /** Loads what the representation computes (User.groups, Group.members) when the projection keeps it. */
-  protected abstract related(ctx: ServiceContext, stored: Stored, projection: Projection): Promise<Related>;
+  /**
+   * What the representation computes (User.groups, Group.members) for each of `items`, in
+   * order, when the projection keeps it: one store call for a whole page (./related.ts).
+   */
+  protected abstract related(
+    ctx: ServiceContext,
+    items: readonly Stored[],
+    projection: Projection,
+  ): AsyncIterable<Related>;
   protected abstract wantsMembers(projection: Projection): boolean;
 
   protected async present(ctx: ServiceContext, stored: Stored, projection: Projection): Promise<Resource> {
-    const related = await this.related(ctx, stored, projection);
+    let related: Related = {};
+    for await (const one of this.related(ctx, [stored], projection)) related = one;
     return { body: project(this.rt, this.view(ctx, stored, related), projection), version: stored.version };
   }
 
@@ -182,11 +190,10 @@ export abstract class ResourceService {
     request: PageRequest,
   ): Promise<{ total: number; items: { view: Record<string, unknown>; body: Record<string, unknown> }[] }> {
     const { total, items } = await this.find(ctx, request);
-    const withMembers = this.wantsMembers(request.projection);
     const resources = [];
-    for (const item of items) {
-      const stored = withMembers ? ((await this.table.get(ctx, item.id, { members: true })) ?? item) : item;
-      const view = this.view(ctx, stored, await this.related(ctx, stored, request.projection));
+    let i = 0;
+    for await (const related of this.related(ctx, items, request.projection)) {
+      const view = this.view(ctx, items[i++]!, related);
       resources.push({ view, body: project(this.rt, view, request.projection) });
     }
     return { total, items: resources };
@@ -223,19 +230,19 @@ export abstract class ResourceService {
   }
 
   /**
-   * One resource at a time, members read group by group: memory holds one group's members, not
-   * the page's. Without members in the projection (`excludedAttributes=members`) none are read.
+   * The page's computed attributes come from batch reads (a bounded number of statements
+   * whatever the page size), none at all when the projection drops them
+   * (`excludedAttributes=members`, `attributes=userName`). Member lists arrive group by group, so
+   * each resource is written before the next group's members are held.
    */
   private async *rendered(
     ctx: ServiceContext,
     items: Stored[],
     projection: Projection,
   ): AsyncGenerator<Record<string, unknown>> {
-    const withMembers = this.wantsMembers(projection);
-    for (const item of items) {
-      const stored = withMembers ? ((await this.table.get(ctx, item.id, { members: true })) ?? item) : item;
-      yield (await this.present(ctx, stored, projection)).body;
-    }
+    let i = 0;
+    for await (const related of this.related(ctx, items, projection))
+      yield project(this.rt, this.view(ctx, items[i++]!, related), projection);
   }
 
   async delete(ctx: ServiceContext, id: string, ifMatch?: string): Promise<void> {

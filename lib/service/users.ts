@@ -5,6 +5,7 @@ import { project, type Projection } from "../protocol/projection";
 import type { ResourceTypeDef } from "../schema/types";
 import type { AppRecord, Stored } from "../stores/types";
 import type { ServiceContext } from "./context";
+import { groupsOfPage } from "./related";
 import type { Related } from "./render";
 import { withRetry } from "./retry";
 import { ResourceService, type Resource, type ServiceOptions } from "./service";
@@ -19,9 +20,15 @@ export class UserService extends ResourceService {
     return false;
   }
 
-  protected async related(ctx: ServiceContext, stored: Stored, projection: Projection): Promise<Related> {
-    if (!this.wants(projection, ["groups"])) return {};
-    return { groups: await this.options.store.groups.groupsOf(ctx, stored.id) };
+  protected async *related(
+    ctx: ServiceContext,
+    items: readonly Stored[],
+    projection: Projection,
+  ): AsyncGenerator<Related> {
+    const wanted = this.wants(projection, ["groups"]);
+    const ids = wanted ? items.map((item) => item.id) : [];
+    const groups = await groupsOfPage(this.options.store, ctx, ids);
+    for (const item of items) yield wanted ? { groups: groups.get(item.id) ?? [] } : {};
   }
 
   async create(ctx: ServiceContext, body: unknown, projection: Projection): Promise<Resource> {

@@ -115,7 +115,30 @@ export interface MemberStore {
   /** Same contract as addMembers for unknown ids. */
   replaceMembers(ctx: StoreContext, groupId: string, members: Member[], opts?: WriteOptions): Promise<void>;
   /** For User.groups (readOnly, computed). */
-  groupsOf(ctx: StoreContext, memberId: string): Promise<{ id: string; display?: string }[]>;
+  groupsOf(ctx: StoreContext, memberId: string): Promise<GroupRef[]>;
+  /**
+   * User.groups of a whole list page in one call (ids absent from the map belong to no group).
+   * Optional: without it the service calls `groupsOf` once per listed user.
+   */
+  groupsOfMany?(ctx: StoreContext, memberIds: readonly string[]): Promise<Map<string, GroupRef[]>>;
+  /**
+   * The members of a list page of groups: each of `groupIds` once, in that order (no members: an
+   * empty list), read in as few calls as the store can while holding about one group's members
+   * at a time, so a page of large groups is never held whole. Optional: without it the service
+   * reads each listed group with `get(..., { members: true })`.
+   */
+  membersOfMany?(ctx: StoreContext, groupIds: readonly string[]): AsyncIterable<GroupMembers>;
+}
+
+export interface GroupMembers {
+  id: string;
+  members: Member[];
+}
+
+/** A group a member belongs to, as User.groups shows it. */
+export interface GroupRef {
+  id: string;
+  display?: string;
 }
 
 /**

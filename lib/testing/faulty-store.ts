@@ -56,6 +56,8 @@ export interface FaultyStore extends Store {
 
 const RESOURCE_METHODS = ["create", "get", "query", "replace", "delete"] as const;
 const MEMBER_METHODS = ["addMembers", "removeMembers", "replaceMembers", "groupsOf"] as const;
+/** Wrapped only where the inner store has them, so the service's fallback stays reachable. */
+const BATCH_METHODS = ["groupsOfMany", "membersOfMany"] as const;
 
 export function faultyStore(inner: Store, plan: FaultPlan = {}): FaultyStore {
   let current = plan;
@@ -83,11 +85,25 @@ export function faultyStore(inner: Store, plan: FaultPlan = {}): FaultyStore {
     const table = (resource: "users" | "groups") => {
       const real = target[resource] as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
       const out: Record<string, unknown> = {};
+      const batch = BATCH_METHODS.filter((m) => typeof real[m] === "function");
       const methods: readonly string[] =
-        resource === "groups" ? [...RESOURCE_METHODS, ...MEMBER_METHODS] : RESOURCE_METHODS;
+        resource === "groups" ? [...RESOURCE_METHODS, ...MEMBER_METHODS, ...batch] : RESOURCE_METHODS;
       for (const method of methods) {
         out[method] = (...args: unknown[]) =>
           invoke(resource, method, inTransaction, args, () => real[method]!.apply(target[resource], args));
+      }
+      // An iterable, not a promise: the call is logged (and may fail) when iteration starts.
+      if (batch.includes("membersOfMany")) {
+        out.membersOfMany = async function* (...args: unknown[]) {
+          const start = () => Promise.resolve(real.membersOfMany!.apply(target[resource], args));
+          yield* (await invoke(
+            resource,
+            "membersOfMany",
+            inTransaction,
+            args,
+            start,
+          )) as unknown as AsyncIterable<unknown>;
+        };
       }
       return out;
     };

@@ -43,13 +43,13 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store {
   // cannot change: every write but create first looks its row up and 404s.
   let empty: TenantData | undefined;
   const tenant: TenantOf = (ctx, allocate = false) => {
-    let data = tenants.get(ctx.tenant);
-    if (data) return data;
+    const found = tenants.get(ctx.tenant);
+    if (found) return found;
     if (!allocate) {
       empty ??= new TenantData(config);
       return empty;
     }
-    data = new TenantData(config);
+    const data = new TenantData(config);
     tenants.set(ctx.tenant, data);
     return data;
   };
@@ -120,6 +120,11 @@ function facade(run: Runner): Store {
       replaceMembers: (ctx, groupId, members, opts = {}) =>
         run((t, j) => t(ctx).replaceMembers(groupId, members, opts, j)),
       groupsOf: (ctx, memberId) => run((t) => t(ctx).groupsOf(memberId)),
+      groupsOfMany: (ctx, memberIds) => run((t) => t(ctx).groupsOfMany(memberIds)),
+      // One group per turn of the lock: other requests run between two large groups.
+      membersOfMany: async function* (ctx, groupIds) {
+        for (const id of groupIds) yield { id, members: await run((t) => t(ctx).members(id)) };
+      },
     },
   };
 }

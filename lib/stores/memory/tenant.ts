@@ -6,6 +6,7 @@ import { compareSortKeys, sortKeyOf } from "../../protocol/filter/sort";
 import { fold } from "../../values/fold";
 import type {
   AppRecord,
+  GroupRef,
   Member,
   Position,
   Query,
@@ -54,7 +55,7 @@ export class TenantData {
     return out;
   }
 
-  private members(groupId: string): Member[] {
+  members(groupId: string): Member[] {
     const out: Member[] = [];
     for (const [value, type] of this.memberships.membersOf(groupId)) {
       const member: Member = { value, type };
@@ -233,7 +234,11 @@ export class TenantData {
     this.touch("groups", group, journal);
   }
 
-  groupsOf(memberId: string): { id: string; display?: string }[] {
+  groupsOfMany(memberIds: readonly string[]): Map<string, GroupRef[]> {
+    return new Map(memberIds.map((id) => [id, this.groupsOf(id)]));
+  }
+
+  groupsOf(memberId: string): GroupRef[] {
     return [...this.memberships.groupsOf(memberId)].map((id) => {
       const display = this.displayOf(id, "Group");
       return display === undefined ? { id } : { id, display };

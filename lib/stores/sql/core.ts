@@ -16,6 +16,8 @@ import { type ScimError, resourceNotFound, conflict, preconditionFailed, unknown
 import { fold } from "../../values/fold";
 import type {
   AppRecord,
+  GroupMembers,
+  GroupRef,
   Member,
   Query,
   QueryResult,
@@ -37,6 +39,9 @@ import {
 } from "./compile";
 import type { Conn, Driver, Runner, SqlRow, StoreDialect } from "./driver";
 import { Restart } from "./retry";
+
+/** Member rows read by one statement of a list page (see membersOfPage). */
+const MEMBER_BATCH = 10_000;
 
 const COLUMNS = "t.id, t.version, t.created, t.last_modified, t.record";
 /** RETURNING may not name the table (SQLite), so its columns go unqualified. */
@@ -139,7 +144,10 @@ function facade(d: StoreDialect, run: Runner): Store {
           await ops.touchGroup(c, ctx, groupId, opts);
           await ops.setMembers(c, ctx, groupId, members);
         }),
-      groupsOf: (ctx, memberId) => run.read((c) => ops.groupsOf(c, ctx, memberId)),
+      groupsOf: (ctx, memberId) =>
+        run.read(async (c) => (await ops.groupsOfMany(c, ctx, [memberId])).get(memberId) ?? []),
+      groupsOfMany: (ctx, memberIds) => run.read((c) => ops.groupsOfMany(c, ctx, memberIds)),
+      membersOfMany: (ctx, groupIds) => ops.membersOfPage(run, ctx, groupIds),
     },
   };
 }
@@ -215,17 +223,60 @@ class Operations {
   }
 
   private async members(c: Conn, ctx: StoreContext, groupId: string): Promise<Member[]> {
+    return (await this.memberRows(c, ctx, [groupId])).map((row) => row.member);
+  }
+
+  /**
+   * The members of a page of groups, in the page's order. One statement when the page's groups
+   * hold at most MEMBER_BATCH members together; past that, the groups not known complete are
+   * read one by one in chunks of MEMBER_BATCH, so no more than a chunk and a group are held.
+   */
+  async *membersOfPage(run: Runner, ctx: StoreContext, groupIds: readonly string[]): AsyncGenerator<GroupMembers> {
+    if (groupIds.length === 0) return;
+    const rows = await run.read((c) => this.memberRows(c, ctx, groupIds, MEMBER_BATCH + 1));
+    const read = new Map<string, Member[]>();
+    for (const row of rows) listOf(read, row.groupId).push(row.member);
+    // Over the limit, the last group read may be cut short, and groups with no rows may lie after it.
+    const complete = (id: string) =>
+      rows.length <= MEMBER_BATCH || (read.has(id) && id !== rows[rows.length - 1]!.groupId);
+    for (const id of groupIds) {
+      if (complete(id)) {
+        yield { id, members: read.get(id) ?? [] };
+        continue;
+      }
+      const members: Member[] = [];
+      for (let after: string | undefined; ; ) {
+        const chunk = await run.read((c) => this.memberRows(c, ctx, [id], MEMBER_BATCH, after));
+        for (const row of chunk) members.push(row.member);
+        if (chunk.length < MEMBER_BATCH) break;
+        after = chunk[chunk.length - 1]!.member.value;
+      }
+      yield { id, members };
+    }
+  }
+
+  /** Membership rows of `groupIds` with each member's display, by group then member id. */
+  private async memberRows(
+    c: Conn,
+    ctx: StoreContext,
+    groupIds: readonly string[],
+    limit?: number,
+    after?: string,
+  ): Promise<{ groupId: string; member: Member }[]> {
     const p = this.d.params();
     const tenant = p.add(ctx.tenant);
+    const which =
+      groupIds.length === 1 ? `m.group_id = ${p.add(groupIds[0])}` : this.d.inList(p, "m.group_id", groupIds);
     const sql =
-      `SELECT m.member_id, m.member_type, COALESCE(u.display, g.display) AS display FROM ${this.table("memberships")} m` +
+      `SELECT m.group_id, m.member_id, m.member_type, COALESCE(u.display, g.display) AS display FROM ${this.table("memberships")} m` +
       ` LEFT JOIN ${this.table("users")} u ON m.member_type = 'User' AND u.tenant = m.tenant AND u.id = m.member_id` +
       ` LEFT JOIN ${this.table("groups")} g ON m.member_type = 'Group' AND g.tenant = m.tenant AND g.id = m.member_id` +
-      ` WHERE m.tenant = ${tenant} AND m.group_id = ${p.add(groupId)} ORDER BY m.member_id`;
+      ` WHERE m.tenant = ${tenant} AND ${which}${after === undefined ? "" : ` AND m.member_id > ${p.add(after)}`}` +
+      ` ORDER BY m.group_id, m.member_id${limit === undefined ? "" : ` LIMIT ${p.add(limit)}`}`;
     return (await c.all(sql, p)).map((row) => {
       const member: Member = { value: String(row.member_id), type: row.member_type === "Group" ? "Group" : "User" };
       if (typeof row.display === "string") member.display = row.display;
-      return member;
+      return { groupId: String(row.group_id), member };
     });
   }
 
@@ -236,14 +287,19 @@ class Operations {
         ? `${tenant} AND ${compileFilter(q.filter, { dialect: this.d, params: p, kind, alias: "t" })}`
         : tenant;
     };
-    const countParams = this.d.params();
-    const [{ n }] = await c.all(
-      `SELECT COUNT(*) AS n FROM ${this.table(kind)} t WHERE ${where(countParams)}`,
-      countParams,
-    );
-    const total = Number(n);
-    if (q.keyset) return { total, ...(await this.keysetPage(c, kind, q, q.keyset.after, where)) };
-    if (q.count <= 0 || total < q.startIndex) return { total, items: [] };
+    const counted = async () => {
+      const p = this.d.params();
+      const [{ n }] = await c.all(`SELECT COUNT(*) AS n FROM ${this.table(kind)} t WHERE ${where(p)}`, p);
+      return Number(n);
+    };
+    if (q.keyset) {
+      const page = await this.keysetPage(c, kind, q, q.keyset.after, where);
+      // A short first page is the whole result: its length is the exact total.
+      const whole = q.keyset.after === undefined && page.items.length < q.count;
+      return { total: whole ? page.items.length : await counted(), ...page };
+    }
+    // No table reaches 2^53 rows, and no database binds a larger OFFSET: such a page is empty.
+    if (q.count <= 0 || !Number.isSafeInteger(q.startIndex)) return { total: await counted(), items: [] };
     const p = this.d.params();
     let sql: string;
     if (q.sort) {
@@ -254,7 +310,12 @@ class Operations {
       sql = `SELECT ${COLUMNS} FROM ${this.table(kind)} t WHERE ${where(p)} ORDER BY t.seq`;
     }
     sql += ` LIMIT ${p.add(q.count)} OFFSET ${p.add(q.startIndex - 1)}`;
-    return { total, items: (await c.all(sql, p)).map((row) => this.stored(row)) };
+    const items = (await c.all(sql, p)).map((row) => this.stored(row));
+    // A short page that is not empty (or the first page) ends the result: it tells the exact
+    // total, so a lookup or a small list is one statement and not two.
+    if (items.length < q.count && (items.length > 0 || q.startIndex === 1))
+      return { total: q.startIndex - 1 + items.length, items };
+    return { total: await counted(), items };
   }
 
   /**
@@ -446,16 +507,30 @@ class Operations {
     if (missing.length > 0) throw unknownMembers(missing.map((m) => m.value));
   }
 
-  async groupsOf(c: Conn, ctx: StoreContext, memberId: string): Promise<{ id: string; display?: string }[]> {
+  /** The groups of each of `memberIds` (User.groups), in one statement. */
+  async groupsOfMany(c: Conn, ctx: StoreContext, memberIds: readonly string[]): Promise<Map<string, GroupRef[]>> {
+    const out = new Map<string, GroupRef[]>();
+    if (memberIds.length === 0) return out;
     const p = this.d.params();
     const tenant = p.add(ctx.tenant);
+    const which =
+      memberIds.length === 1 ? `m.member_id = ${p.add(memberIds[0])}` : this.d.inList(p, "m.member_id", memberIds);
     const sql =
-      `SELECT g.id, g.display FROM ${this.table("memberships")} m JOIN ${this.table("groups")} g ON g.tenant = m.tenant AND g.id = m.group_id` +
-      ` WHERE m.tenant = ${tenant} AND m.member_id = ${p.add(memberId)} ORDER BY g.seq`;
-    return (await c.all(sql, p)).map((row) =>
-      typeof row.display === "string" ? { id: String(row.id), display: row.display } : { id: String(row.id) },
-    );
+      `SELECT m.member_id, g.id, g.display FROM ${this.table("memberships")} m JOIN ${this.table("groups")} g ON g.tenant = m.tenant AND g.id = m.group_id` +
+      ` WHERE m.tenant = ${tenant} AND ${which} ORDER BY m.member_id, g.seq`;
+    for (const row of await c.all(sql, p)) {
+      const group: GroupRef = { id: String(row.id) };
+      if (typeof row.display === "string") group.display = row.display;
+      listOf(out, String(row.member_id)).push(group);
+    }
+    return out;
   }
+}
+
+function listOf<T>(map: Map<string, T[]>, key: string): T[] {
+  const list = map.get(key) ?? [];
+  if (list.length === 0) map.set(key, list);
+  return list;
 }
 
 /** One entry per member id (the last one wins, as in a Map). */

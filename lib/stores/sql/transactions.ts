@@ -1,9 +1,9 @@
 /**
  * Transactions of the SQL stores, written once for both databases: a write is one transaction,
- * `store.transaction(fn)` runs several operations in one (each in a savepoint, so a failed one
- * undoes itself and leaves the rest usable), and either is run again from the start after a
- * transient failure (./retry.ts). A retried transaction runs `fn` again: whatever `fn` did
- * outside the database (a transactional hook's side effects) happens again too.
+ * `store.transaction(fn)` runs several operations in one (a failed one undoes itself and leaves
+ * the rest usable, see `steps`), and either is run again from the start after a transient
+ * failure (./retry.ts). A retried transaction runs `fn` again: whatever `fn` did outside the
+ * database (a transactional hook's side effects) happens again too.
  */
 import { Lock } from "../memory/lock";
 import type { Conn, Op, Runner } from "./driver";
@@ -71,7 +71,7 @@ export function transactions(source: SessionSource, read: <T>(op: Op<T>) => Prom
       again(() =>
         once(async (session) => {
           const lock = new Lock();
-          const result = await fn(savepoints(session, lock, source.locksReads));
+          const result = await fn(steps(session, lock, source));
           // An operation fn started but did not await still finishes before the commit.
           await lock.run(() => undefined);
           return result;
@@ -87,25 +87,49 @@ export class CommitOutcomeUnknown extends Error {
   }
 }
 
-/** Operations inside one transaction run one at a time, each write in a savepoint. */
-function savepoints(session: Session, lock: Lock, locksReads: boolean): Runner {
+/**
+ * Operations inside one transaction run one at a time. A failed write must undo only itself: a
+ * write after others that landed runs in a savepoint; the first write needs none (a PATCH's one
+ * write is then BEGIN, read, write, COMMIT), since undoing it undoes the whole transaction so
+ * far, which held no writes: the transaction is rolled back and begun again. Only row locks
+ * taken by its reads are lost then, which the version checks in every write do not rely on.
+ */
+function steps(session: Session, lock: Lock, source: SessionSource): Runner {
   let count = 0;
+  let wrote = false;
+  /** Set when a transaction could not be begun again: nothing more may run, in it or outside it. */
+  let lost: unknown;
+  const alone = async <T>(op: Op<T>): Promise<T> => {
+    try {
+      const result = await op(session.conn);
+      wrote = true;
+      return result;
+    } catch (error) {
+      try {
+        await session.exec("ROLLBACK");
+        await session.exec(source.begin);
+      } catch (restore) {
+        lost = restore;
+      }
+      throw error;
+    }
+  };
+  const savepoint = async <T>(op: Op<T>): Promise<T> => {
+    const name = `sp${++count}`;
+    await session.exec(`SAVEPOINT ${name}`);
+    try {
+      const result = await op(session.conn);
+      await session.exec(`RELEASE SAVEPOINT ${name}`);
+      return result;
+    } catch (error) {
+      await session.exec(`ROLLBACK TO SAVEPOINT ${name}`);
+      await session.exec(`RELEASE SAVEPOINT ${name}`);
+      throw error;
+    }
+  };
   return {
-    locksReads,
-    read: (op) => lock.run(() => op(session.conn)),
-    write: (op) =>
-      lock.run(async () => {
-        const name = `sp${++count}`;
-        await session.exec(`SAVEPOINT ${name}`);
-        try {
-          const result = await op(session.conn);
-          await session.exec(`RELEASE SAVEPOINT ${name}`);
-          return result;
-        } catch (error) {
-          await session.exec(`ROLLBACK TO SAVEPOINT ${name}`);
-          await session.exec(`RELEASE SAVEPOINT ${name}`);
-          throw error;
-        }
-      }),
+    locksReads: source.locksReads,
+    read: (op) => lock.run(() => (lost ? Promise.reject(lost) : op(session.conn))),
+    write: (op) => lock.run(() => (lost ? Promise.reject(lost) : wrote ? savepoint(op) : alone(op))),
   };
 }

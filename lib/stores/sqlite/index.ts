@@ -11,21 +11,21 @@
  * mode): a write that finds the file locked by another process is retried asynchronously for up
  * to `busyTimeout` ms, then answered 503 with Retry-After.
  */
-import type Database from "better-sqlite3";
-import { sqlStore } from "../sql/core";
 import { sqlAuditLog } from "../sql/audit";
-import { sqlTokenRegistry } from "../sql/tokens";
-import type { SqlStore } from "../sql/store";
-import type { Conn, Driver } from "../sql/driver";
+import { sqlStore } from "../sql/core";
+import type { Driver } from "../sql/driver";
 import { latestVersion, schemaBehind } from "../sql/migrate";
-import type { Params } from "../sql/params";
-import { Lock } from "../memory/lock";
 import { loadPeer } from "../sql/peer";
 import type { Transience } from "../sql/retry";
-import { transactions, type Session } from "../sql/transactions";
+import type { SqlStore } from "../sql/store";
+import { sqlTokenRegistry } from "../sql/tokens";
+import { transactions } from "../sql/transactions";
+import { Lock } from "../memory/lock";
+import type Database from "better-sqlite3";
+import { openDatabase } from "./connection";
 import { sqliteDialect } from "./dialect";
-import { registerFunctions } from "./functions";
 import { sqliteMigrations } from "./migrations";
+import { migrator } from "./migrator";
 
 export interface SqliteStoreOptions {
   /** A file path, or ":memory:" for a private in-memory database. */
@@ -42,8 +42,6 @@ export interface SqliteStoreOptions {
 export type SqliteStore = SqlStore;
 export type { SqlStore };
 
-const STATEMENT_CACHE = 256;
-
 /** SQLITE_BUSY (and its extended codes): another connection holds the lock; worth waiting for. */
 function transience(error: unknown): Transience {
   const code = (error as { code?: unknown } | null)?.code;
@@ -58,89 +56,13 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
   if (typeof busyTimeout !== "number" || !(busyTimeout >= 0))
     throw new TypeError("sqliteStore: busyTimeout must be a number of milliseconds (0 or more).");
   const Sqlite = loadPeer<typeof Database>("better-sqlite3", 12, "sqliteStore", () => require("better-sqlite3"));
-  const db = new Sqlite(options.filename);
-  // better-sqlite3 is synchronous: SQLite's own busy wait would freeze the event loop. Set-up
-  // (opening, WAL, migrations) may wait synchronously; requests never do (busy_timeout 0 below,
-  // and the waiting is done between attempts, asynchronously, in ../sql/retry.ts).
-  const waiting = (ms: number) => db.pragma(`busy_timeout = ${Math.floor(ms)}`);
-  waiting(busyTimeout);
-  if (options.filename !== ":memory:") db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = NORMAL");
-  db.pragma("foreign_keys = ON");
-  registerFunctions(db);
-
-  const dialect = sqliteDialect();
-  const wanted = latestVersion(sqliteMigrations);
-  const lock = new Lock();
-
-  const cache = new Map<string, Database.Statement>();
-  const prepare = (sql: string): Database.Statement => {
-    let statement = cache.get(sql);
-    if (!statement) {
-      statement = db.prepare(sql);
-      if (cache.size >= STATEMENT_CACHE) cache.delete(cache.keys().next().value as string);
-      cache.set(sql, statement);
-    }
-    return statement;
-  };
-  // A statement runs on the event loop. Awaiting a turn of it before each one lets timers and
-  // other requests run between a list's COUNT and its page, instead of after both (issue 13).
-  const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
-  const conn: Conn = {
-    // Array.from: arrays made by the native addon belong to another realm under VM-based test
-    // runners (jest), and deep equality checks prototypes.
-    all: async (sql: string, p: Params) => {
-      await turn();
-      return Array.from(prepare(sql).all(p.bind()) as Record<string, unknown>[]);
-    },
-    run: async (sql: string, p: Params) => {
-      await turn();
-      return prepare(sql).run(p.bind()).changes;
-    },
-  };
-
-  const session: Session = {
-    conn,
-    exec: async (sql) => {
-      // Some errors (SQLITE_FULL, an interrupted statement) roll back on their own.
-      if (sql === "ROLLBACK" && !db.inTransaction) return;
-      db.exec(sql);
-    },
-  };
-
-  const versionNow = (): number => {
-    const table = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'").get();
-    if (!table) return 0;
-    return Number((db.prepare("SELECT COALESCE(MAX(version), 0) AS v FROM schema_version").get() as { v: number }).v);
-  };
-
-  const migrateNow = (): number => {
-    db.exec("BEGIN IMMEDIATE");
-    try {
-      db.exec(
-        "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at INTEGER NOT NULL)",
-      );
-      let current = versionNow();
-      for (const m of sqliteMigrations) {
-        if (m.version <= current) continue;
-        for (const statement of m.statements) db.exec(statement);
-        db.prepare("INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)").run(
-          m.version,
-          m.description,
-          Date.now(),
-        );
-        current = m.version;
-      }
-      db.exec("COMMIT");
-      return current;
-    } catch (error) {
-      if (db.inTransaction) db.exec("ROLLBACK");
-      throw error;
-    }
-  };
+  const { db, conn, session, waiting } = openDatabase(Sqlite, options.filename, busyTimeout);
+  const { versionNow, migrateNow } = migrator(db, sqliteMigrations);
   if (options.migrate) migrateNow();
   waiting(0);
 
+  const wanted = latestVersion(sqliteMigrations);
+  const lock = new Lock();
   let checked = false;
   const ensureReady = () => {
     if (checked) return;
@@ -171,8 +93,11 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
       }),
   );
 
-  const driver: Driver = { dialect, outside: { read: run.read, write: run.write }, transaction: run.transaction };
-
+  const driver: Driver = {
+    dialect: sqliteDialect(),
+    outside: { read: run.read, write: run.write },
+    transaction: run.transaction,
+  };
   const store = sqlStore(driver, "sqliteStore") as SqliteStore;
   store.tokens = sqlTokenRegistry(driver);
   store.audit = sqlAuditLog(driver);
