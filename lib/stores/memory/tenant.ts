@@ -189,6 +189,8 @@ export class TenantData {
   /** Candidates for `path eq value`: by id, by a lookup index, or (groups) by the membership index. */
   private lookup(kind: Kind, path: readonly string[], value: string, op: "eq" | "sw"): ReadonlySet<string> | undefined {
     if (op === "sw") {
+      // Every string starts with "", the empty one too, which the sorted index keys as missing.
+      if (value === "") return undefined;
       const index = this.tables[kind].prefixIndex(path);
       return index ? new Set(index.prefixed(fold(value))) : undefined;
     }
