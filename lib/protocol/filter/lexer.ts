@@ -8,7 +8,7 @@
  * Tokens are deliberately coarse: anything unquoted is a "word" (attribute path, operator,
  * keyword, number or Entra's unquoted value); the parser decides what a word means by position.
  */
-import { PREVIEW_CHARS, ScimError, clip, type ScimType } from "../errors";
+import { PREVIEW_CHARS, badRequest, clip, type ScimType } from "../errors";
 import type { FilterLimits } from "./ast";
 import { unstorable } from "../../values/text";
 
@@ -51,21 +51,17 @@ const hex4 = (c: number) => c.toString(16).toUpperCase().padStart(4, "0");
  * huge input costs nothing), emptiness and raw control characters.
  */
 export function checkInput(text: unknown, limits: FilterLimits, scimType: ScimType, what: string): string {
-  if (typeof text !== "string") throw new ScimError(400, scimType, `The ${what} must be a string`);
+  if (typeof text !== "string") throw badRequest(scimType, `The ${what} must be a string`);
   if (text.length > limits.maxLength) {
-    throw new ScimError(
-      400,
-      scimType,
-      `The ${what} is ${text.length} characters long; the limit is ${limits.maxLength}`,
-    );
+    throw badRequest(scimType, `The ${what} is ${text.length} characters long; the limit is ${limits.maxLength}`);
   }
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (isRawControl(c)) {
-      throw new ScimError(400, scimType, `The ${what} contains a raw control character U+${hex4(c)} at position ${i}`);
+      throw badRequest(scimType, `The ${what} contains a raw control character U+${hex4(c)} at position ${i}`);
     }
   }
-  if (text.trim() === "") throw new ScimError(400, scimType, `The ${what} is empty`);
+  if (text.trim() === "") throw badRequest(scimType, `The ${what} is empty`);
   return text;
 }
 
@@ -128,7 +124,7 @@ function readString(text: string, start: number, scimType: ScimType): { value: s
       const value = parts.join("");
       // A "\u0000" or a lone surrogate: no store holds one, and PostgreSQL cannot even compare it.
       const reason = unstorable(value);
-      if (reason) throw new ScimError(400, scimType, `Invalid string at position ${start}: it ${reason}`);
+      if (reason) throw badRequest(scimType, `Invalid string at position ${start}: it ${reason}`);
       return { value, end: i + 1 };
     }
     if (c !== BACKSLASH) {
@@ -141,7 +137,7 @@ function readString(text: string, start: number, scimType: ScimType): { value: s
       let code = 0;
       for (let k = 2; k < 6; k++) {
         const h = i + k < text.length ? hexValue(text.charCodeAt(i + k)) : -1;
-        if (h < 0) throw new ScimError(400, scimType, `Invalid \\u escape at position ${i}: four hex digits expected`);
+        if (h < 0) throw badRequest(scimType, `Invalid \\u escape at position ${i}: four hex digits expected`);
         code = code * 16 + h;
       }
       parts.push(String.fromCharCode(code));
@@ -151,11 +147,11 @@ function readString(text: string, start: number, scimType: ScimType): { value: s
       i += 2;
     } else {
       const shown = e === undefined ? "end of input" : JSON.stringify(e);
-      throw new ScimError(400, scimType, `Invalid escape in string at position ${i}: backslash followed by ${shown}`);
+      throw badRequest(scimType, `Invalid escape in string at position ${i}: backslash followed by ${shown}`);
     }
     chunk = i;
   }
-  throw new ScimError(400, scimType, `Unterminated string starting at position ${start}`);
+  throw badRequest(scimType, `Unterminated string starting at position ${start}`);
 }
 
 const isDigit = (c: number) => c >= 0x30 && c <= 0x39;

@@ -14,7 +14,7 @@
  * Depth is checked before every recursion, so no input can overflow the stack; every malformed
  * input ends as ScimError 400 (invalidFilter for filters, invalidPath for PATCH paths).
  */
-import { ScimError, type ScimType } from "../errors";
+import { badRequest, type ScimType } from "../errors";
 import {
   DEFAULT_FILTER_LIMITS,
   type AttrPath,
@@ -58,7 +58,7 @@ function guardStack<T>(scimType: ScimType, fn: () => T): T {
   try {
     return fn();
   } catch (e) {
-    if (e instanceof RangeError) throw new ScimError(400, scimType, "Filter is nested too deeply");
+    if (e instanceof RangeError) throw badRequest(scimType, "Filter is nested too deeply");
     throw e;
   }
 }
@@ -118,7 +118,7 @@ class Parser {
   ) {}
 
   private fail(detail: string): never {
-    throw new ScimError(400, this.scimType, detail);
+    throw badRequest(this.scimType, detail);
   }
 
   private peek(): Token {

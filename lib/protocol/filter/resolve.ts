@@ -6,7 +6,7 @@
  * All errors are ScimError 400 invalidFilter (RFC 7644 3.4.2.2: unknown attributes and operators
  * that do not fit the attribute's type). The PATCH engine may re-label them for paths.
  */
-import { PATH_PREVIEW_CHARS, ScimError } from "../errors";
+import { PATH_PREVIEW_CHARS, invalidFilter as invalid } from "../errors";
 import type { AttributeDef, AttributeType, ResourceTypeDef } from "../../schema/types";
 import { findAttribute, findSchema, isExtension, locateAttribute, type LocatedAttribute } from "../../schema/resolve";
 import type { AttrPath, CompareOp, Filter, Literal, ResolvedAttr, ResolvedFilter } from "./ast";
@@ -14,8 +14,6 @@ import { isJsonNumber, shown as quoteShort } from "./lexer";
 import { parseInstant } from "../../values/datetime";
 import { readBoolean } from "../../values/boolean";
 import { printAttrPath } from "./print";
-
-const invalid = (detail: string) => new ScimError(400, "invalidFilter", detail);
 
 /** A resolved path plus the definition it names (none for a whole extension). */
 interface Located {

@@ -2,7 +2,7 @@
  * RFC 7644 3.4.2.3 sorting: `sortBy` resolved against the resource type, and a comparator over
  * the same target shape as evaluate() (record plus id, externalId, meta).
  */
-import { PATH_PREVIEW_CHARS, ScimError, clip } from "../errors";
+import { PATH_PREVIEW_CHARS, clip, invalidValue } from "../errors";
 import type { ResourceTypeDef } from "../../schema/types";
 import { findAttribute, locateAttribute, type LocatedAttribute } from "../../schema/resolve";
 import { GROUP_SCHEMA, USER_SCHEMA } from "../../schema/urns";
@@ -18,7 +18,6 @@ const MAX_SORT_BY_LENGTH = 1024;
 
 // RFC 7644 3.4.2.3 names no error for a bad sortBy or sortOrder. They are query parameters,
 // not filters, so we answer 400 invalidValue ("the value specified was not compatible").
-const invalidValue = (detail: string) => new ScimError(400, "invalidValue", detail);
 
 /** Undefined when no sortBy is given: the caller then keeps its default (id) order. */
 export function resolveSort(
