@@ -44,7 +44,13 @@ describe("identity mapping", () => {
       attrPath: { path: ["userName"], type: "string" as const, caseExact: false, multiValued: false },
     };
     expect(mapping.mapFilter(filter)).toBe(filter);
-    const sort = { path: ["emails", "value"], multiValued: true, caseExact: false, descending: true };
+    const sort = {
+      path: ["emails", "value"],
+      multiValued: true,
+      caseExact: false,
+      type: "string" as const,
+      descending: true,
+    };
     expect(mapping.mapSort(sort)).toBe(sort);
     expect(mapping.appPathOf(["userName"])).toEqual(["userName"]);
     const shown = mapping.schemas(userResourceType);

@@ -187,7 +187,7 @@ export function storeConformance(options: ConformanceOptions): void {
         const sorted = async (descending: boolean) =>
           (
             await store.users.query(ctx, {
-              sort: { path: ["userName"], multiValued: false, caseExact: false, descending },
+              sort: { path: ["userName"], multiValued: false, caseExact: false, type: "string", descending },
               startIndex: 1,
               count: 10,
             })

@@ -52,6 +52,7 @@ export function resolveSort(
     path,
     multiValued: located.attribute.multiValued || def.multiValued,
     caseExact: def.caseExact,
+    type: def.type,
     descending,
   };
 }
@@ -113,7 +114,7 @@ function sortKey(target: unknown, spec: SortSpec): SortKey | undefined {
   for (const key of spec.path) {
     value = childOf(pickElement(value), key);
   }
-  return toKey(pickElement(value), spec.caseExact);
+  return toKey(pickElement(value), spec);
 }
 
 function pickElement(value: unknown): unknown {
@@ -127,14 +128,23 @@ function pickElement(value: unknown): unknown {
 /** Entra writes `"primary": "True"`. */
 const isTrue = (v: unknown) => readBoolean(v) === true;
 
-function toKey(value: unknown, caseExact: boolean): SortKey | undefined {
+/**
+ * Numbers, booleans (as 0/1) and Dates sort by value whatever the attribute. A string's order is
+ * its attribute's type: a dateTime's as an instant ("…00Z" and "…00.500Z" do not sort as text), a
+ * boolean's as the boolean it spells, anything else as text. A string that does not read as its
+ * type (a badly typed record) sorts as text, after the numbers.
+ */
+function toKey(value: unknown, spec: SortSpec): SortKey | undefined {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value.getTime();
   if (typeof value === "number") return Number.isFinite(value) ? value : undefined;
   if (typeof value === "boolean") return value ? 1 : 0;
   if (typeof value !== "string" || value === "") return undefined;
-  // SortSpec carries no type, so ISO 8601 strings (meta.lastModified from some stores) are
-  // compared as instants: "…00Z" and "…00.500Z" do not sort correctly as text.
-  const instant = parseInstant(value);
-  if (instant !== undefined) return instant;
-  return caseExact ? value : fold(value);
+  const typed = spec.type === "dateTime" ? parseInstant(value) : spec.type === "boolean" ? bit(value) : undefined;
+  if (typed !== undefined) return typed;
+  return spec.caseExact ? value : fold(value);
+}
+
+function bit(value: string): number | undefined {
+  const b = readBoolean(value);
+  return b === undefined ? undefined : b ? 1 : 0;
 }
