@@ -11,6 +11,7 @@
 import { type ScimError, invalidFilter } from "../protocol/errors";
 import { evaluate } from "../protocol/filter/evaluate";
 import type { CompareOp, Literal, ResolvedAttr, ResolvedFilter } from "../protocol/filter/ast";
+import { TEXT_TYPES } from "../schema/types";
 import type { AttributeMap, Group, Model } from "./model";
 import { transformed, type CompiledPair } from "./pairs";
 import { fieldSource, locate, showPath } from "./targets";
@@ -141,8 +142,6 @@ function onPair(pair: CompiledPair, leaf: Leaf, shown: string): Folded {
   }
   return guardEmpty({ op: leaf.op, attrPath, compValue: value } as Leaf);
 }
-
-const TEXT_TYPES = new Set(["string", "reference", "binary"]);
 
 /**
  * records.ts never shows a value that is not present, so an app value "" is absent in SCIM. A

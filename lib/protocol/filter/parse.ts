@@ -26,6 +26,7 @@ import {
 } from "./ast";
 import { checkInput, isJsonNumber, shown, tokenize, type Token } from "./lexer";
 import { readBoolean } from "../../values/boolean";
+import { splitUrn } from "../../values/urn";
 
 const COMPARE_OPS: ReadonlySet<string> = new Set(["eq", "ne", "co", "sw", "ew", "gt", "ge", "lt", "le"]);
 
@@ -64,22 +65,16 @@ function guardStack<T>(scimType: ScimType, fn: () => T): T {
 }
 
 /**
- * Splits `[URI ":"] ATTRNAME ["." subAttr]`. RFC 7644 3.10: a path starting with `urn:` carries
- * the schema URI up to the LAST colon, since attribute names never contain ':'. The URI keeps
- * the client's spelling. A bare schema URN (`urn:...:enterprise:2.0:User`) comes out as
+ * Splits `[URI ":"] ATTRNAME ["." subAttr]`, the URI as splitUrn reads it. A bare schema URN (`urn:...:enterprise:2.0:User`) comes out as
  * `{ uri: "urn:...:enterprise:2.0", name: "User" }`; resolvers treat `uri + ":" + name` naming a
  * schema id as "the whole extension".
  * Returns a detail string instead of an AttrPath when the text is not an attribute path.
  */
 export function splitAttrPath(text: string): AttrPath | string {
-  let rest = text;
-  let uri: string | undefined;
-  if (text.slice(0, 4).toLowerCase() === "urn:") {
-    const last = text.lastIndexOf(":");
-    if (last <= 4) return `${shown(text)} is a URN without an attribute name`;
-    uri = text.slice(0, last);
-    rest = text.slice(last + 1);
-  } else if (text.includes(":")) {
+  const { uri, rest } = splitUrn(text);
+  // "urn:x" and "urn::x" name no schema before their last colon.
+  if (uri !== undefined && uri.length <= "urn:".length) return `${shown(text)} is a URN without an attribute name`;
+  if (uri === undefined && rest.includes(":")) {
     return `${shown(text)} is not an attribute path (only "urn:" URIs may prefix a name)`;
   }
   const dot = rest.indexOf(".");
