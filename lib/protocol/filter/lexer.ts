@@ -73,7 +73,8 @@ export function tokenize(text: string, scimType: ScimType): Token[] {
     if (c === SPACE || c === TAB) {
       i++;
     } else if (c === 0x28 || c === 0x29 || c === 0x5b || c === 0x5d) {
-      tokens.push({ kind: text[i] as TokenKind, text: text[i], pos: i });
+      const bracket = text.charAt(i);
+      tokens.push({ kind: bracket as TokenKind, text: bracket, pos: i });
       i++;
     } else if (c === QUOTE) {
       const { value, end } = readString(text, i, scimType);
@@ -90,16 +91,16 @@ export function tokenize(text: string, scimType: ScimType): Token[] {
   return tokens;
 }
 
-const SIMPLE_ESCAPES: Record<string, string> = {
-  '"': '"',
-  "\\": "\\",
-  "/": "/",
-  b: "\b",
-  f: "\f",
-  n: "\n",
-  r: "\r",
-  t: "\t",
-};
+const SIMPLE_ESCAPES: ReadonlyMap<string, string> = new Map([
+  ['"', '"'],
+  ["\\", "\\"],
+  ["/", "/"],
+  ["b", "\b"],
+  ["f", "\f"],
+  ["n", "\n"],
+  ["r", "\r"],
+  ["t", "\t"],
+]);
 
 function hexValue(c: number): number {
   if (c >= 0x30 && c <= 0x39) return c - 0x30;
@@ -133,6 +134,7 @@ function readString(text: string, start: number, scimType: ScimType): { value: s
     }
     parts.push(text.slice(chunk, i));
     const e = text[i + 1];
+    const simple = e === undefined ? undefined : SIMPLE_ESCAPES.get(e);
     if (e === "u") {
       let code = 0;
       for (let k = 2; k < 6; k++) {
@@ -142,8 +144,8 @@ function readString(text: string, start: number, scimType: ScimType): { value: s
       }
       parts.push(String.fromCharCode(code));
       i += 6;
-    } else if (e !== undefined && Object.hasOwn(SIMPLE_ESCAPES, e)) {
-      parts.push(SIMPLE_ESCAPES[e]);
+    } else if (simple !== undefined) {
+      parts.push(simple);
       i += 2;
     } else {
       const shown = e === undefined ? "end of input" : JSON.stringify(e);

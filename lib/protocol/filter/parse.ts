@@ -116,12 +116,14 @@ class Parser {
     throw badRequest(this.scimType, detail);
   }
 
+  // tokenize() ends every list with an "end" token and next() never steps past it, so
+  // tokens[i] always exists.
   private peek(): Token {
-    return this.tokens[this.i];
+    return this.tokens[this.i]!;
   }
 
   private next(): Token {
-    const tok = this.tokens[this.i];
+    const tok = this.peek();
     if (tok.kind !== "end") this.i++;
     return tok;
   }

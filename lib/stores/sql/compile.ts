@@ -317,8 +317,9 @@ class Compiler {
     return {
       source: (attr) => {
         const path = this.keys(attr.path);
-        if (!attr.multiValued && path.length === 1)
-          return { kind: "one", value: { kind: "json", expr: this.d.child(this.p, element, path[0]) } };
+        const [only, ...more] = path;
+        if (!attr.multiValued && only !== undefined && more.length === 0)
+          return { kind: "one", value: { kind: "json", expr: this.d.child(this.p, element, only) } };
         return this.expand(element, path);
       },
       elements: () => {
