@@ -1,4 +1,7 @@
-import { parsePatchRequest, DEFAULT_MAX_OPERATIONS } from "../../lib/protocol/patch";
+import { DEFAULT_LIMITS } from "../../lib";
+import { parsePatchRequest } from "../../lib/protocol/patch";
+
+const DEFAULT_MAX_OPERATIONS = DEFAULT_LIMITS.maxOperations;
 import { PATCH_OP_SCHEMA } from "../../lib/schema/urns";
 import { patchOp } from "./patch-helpers";
 import { scimErrorOf } from "./scim-error";

@@ -14,6 +14,7 @@ import {
 import { parseAttributeList } from "../../lib/protocol/attribute-list";
 import { coerceValue } from "../../lib/schema/coerce";
 import { normalizeResource } from "../../lib/schema/normalize";
+import * as defaults from "../../lib/values/defaults";
 import { userResourceType } from "../../lib/schema/core";
 import { PADDING_CODE_POINTS, readBoolean } from "../../lib/values/boolean";
 import { scimErrorOf } from "./scim-error";
@@ -140,4 +141,12 @@ describe("URN-qualified names: one split for filters, sortBy, attribute lists an
       expect(parseAttributeList(userResourceType, name)).toEqual([]);
     }
   });
+});
+
+test("every option default is frozen, nested ones too: no router or store can change another's", () => {
+  const frozen = (value: unknown): boolean =>
+    typeof value !== "object" || value === null || (Object.isFrozen(value) && Object.values(value).every(frozen));
+  const all = Object.entries(defaults);
+  expect(all.length).toBeGreaterThan(5);
+  for (const [name, value] of all) expect([name, frozen(value)]).toEqual([name, true]);
 });

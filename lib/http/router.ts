@@ -23,6 +23,7 @@ import { mountResourceRoutes } from "./resource-routes";
 import { mountRootRoutes } from "./root-routes";
 import { sendError } from "./respond";
 import type { RouteFactory } from "./route";
+import { SCIM_DEFAULTS } from "../values/defaults";
 
 export function scim(options: ScimOptions): Router {
   if (!options || typeof options !== "object")
@@ -44,8 +45,8 @@ export function scim(options: ScimOptions): Router {
   const serviceOptions = {
     store,
     limits,
-    strictExtensions: options.strictExtensions ?? false,
-    unknownMembers: options.unknownMembers ?? "skip",
+    strictExtensions: options.strictExtensions ?? SCIM_DEFAULTS.strictExtensions,
+    unknownMembers: options.unknownMembers ?? SCIM_DEFAULTS.unknownMembers,
     warn: warnWith(logger),
     logger,
     ...(options.hooks ? { hooks: options.hooks } : {}),
@@ -98,7 +99,7 @@ export function scim(options: ScimOptions): Router {
   };
 
   const contextOf = (req: Request, principal: Principal): ServiceContext => ({
-    tenant: principal.tenant ?? "default",
+    tenant: principal.tenant ?? SCIM_DEFAULTS.tenant,
     baseUrl: `${req.protocol}://${req.get("host")}${req.baseUrl}`.replace(/\/+$/, ""),
     principal,
     report: { events: [] },

@@ -4,6 +4,7 @@
  * interface of express-rate-limit, so its stores (Redis, Memcached, ...) share one limit
  * across app instances.
  */
+import { RATE_LIMIT_DEFAULTS } from "../values/defaults";
 
 /** The part of express-rate-limit's Store interface this limiter uses. */
 export interface RateLimitStore {
@@ -35,7 +36,7 @@ export interface Verdict {
 
 /** Fixed windows in process memory; expired windows are swept as new ones start. */
 export function memoryRateLimitStore(): RateLimitStore {
-  let windowMs = 10_000;
+  let windowMs: number = RATE_LIMIT_DEFAULTS.windowMs;
   const hits = new Map<string, { count: number; resetAt: number }>();
   let nextSweep = 0;
   return {
@@ -49,7 +50,10 @@ export function memoryRateLimitStore(): RateLimitStore {
         nextSweep = now + windowMs;
       }
       let w = hits.get(key);
-      if (!w || w.resetAt <= now) hits.set(key, (w = { count: 0, resetAt: now + windowMs }));
+      if (!w || w.resetAt <= now) {
+        w = { count: 0, resetAt: now + windowMs };
+        hits.set(key, w);
+      }
       w.count += 1;
       return { totalHits: w.count, resetTime: new Date(w.resetAt) };
     },
@@ -68,9 +72,9 @@ export interface RateLimiter {
 }
 
 export function rateLimiter(options: RateLimitOptions): RateLimiter {
-  const windowMs = options.windowMs ?? 10_000;
-  const perTenant = options.perTenant ?? 300;
-  const perToken = options.perToken ?? 300;
+  const windowMs = options.windowMs ?? RATE_LIMIT_DEFAULTS.windowMs;
+  const perTenant = options.perTenant ?? RATE_LIMIT_DEFAULTS.perTenant;
+  const perToken = options.perToken ?? RATE_LIMIT_DEFAULTS.perToken;
   for (const [name, v] of [
     ["windowMs", windowMs],
     ["perTenant", perTenant],

@@ -15,22 +15,15 @@
  * input ends as ScimError 400 (invalidFilter for filters, invalidPath for PATCH paths).
  */
 import { badRequest, type ScimType } from "../errors";
-import {
-  DEFAULT_FILTER_LIMITS,
-  type AttrPath,
-  type CompareOp,
-  type Filter,
-  type FilterLimits,
-  type Literal,
-  type PatchPath,
-} from "./ast";
+import type { AttrPath, CompareOp, Filter, FilterLimits, Literal, PatchPath } from "./ast";
 import { checkInput, isJsonNumber, shown, tokenize, type Token } from "./lexer";
 import { readBoolean } from "../../values/boolean";
 import { splitUrn } from "../../values/urn";
+import { FILTER_LIMIT_DEFAULTS } from "../../values/defaults";
 
 const COMPARE_OPS: ReadonlySet<string> = new Set(["eq", "ne", "co", "sw", "ew", "gt", "ge", "lt", "le"]);
 
-export function parseFilter(text: string, limits: FilterLimits = DEFAULT_FILTER_LIMITS): Filter {
+export function parseFilter(text: string, limits: FilterLimits = FILTER_LIMIT_DEFAULTS): Filter {
   checkInput(text, limits, "invalidFilter", "filter");
   const parser = new Parser(tokenize(text, "invalidFilter"), limits, "invalidFilter");
   return guardStack("invalidFilter", () => {
@@ -41,7 +34,7 @@ export function parseFilter(text: string, limits: FilterLimits = DEFAULT_FILTER_
 }
 
 /** RFC 7644 3.5.2: PATH = attrPath / valuePath [subAttr]. Every error is 400 invalidPath. */
-export function parsePatchPath(text: string, limits: FilterLimits = DEFAULT_FILTER_LIMITS): PatchPath {
+export function parsePatchPath(text: string, limits: FilterLimits = FILTER_LIMIT_DEFAULTS): PatchPath {
   checkInput(text, limits, "invalidPath", "path");
   const parser = new Parser(tokenize(text, "invalidPath"), limits, "invalidPath");
   return guardStack("invalidPath", () => {

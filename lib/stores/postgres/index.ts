@@ -18,6 +18,7 @@ import type { Transience } from "../sql/retry";
 import { transactions } from "../sql/transactions";
 import { postgresDialect, quoteIdent } from "./dialect";
 import { postgresMigrations } from "./migrations";
+import { POSTGRES_DEFAULTS } from "../../values/defaults";
 
 /** The part of a pg `Pool` the store uses (a `pg.Pool` fits; so does anything with its API). */
 export interface PgPoolLike {
@@ -57,7 +58,6 @@ export type { SqlStore };
 
 const RETRYABLE = new Set(["40P01", "40001"]); // deadlock_detected, serialization_failure
 const QUERY_CANCELED = "57014"; // statement_timeout, or pg_cancel_backend()
-const DEFAULT_STATEMENT_TIMEOUT = 5000;
 /** too_many_connections, admin_shutdown, crash_shutdown, cannot_connect_now; class 08 below. */
 const UNAVAILABLE = new Set(["53300", "57P01", "57P02", "57P03", "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE"]);
 
@@ -83,7 +83,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   if (!options || (!options.pool && !options.connectionString)) {
     throw new TypeError("postgresStore: pass { connectionString } or { pool } (a pg.Pool).");
   }
-  const schema = options.schema ?? "scim";
+  const schema = options.schema ?? POSTGRES_DEFAULTS.schema;
   const S = quoteIdent(schema);
   const ownPool = !options.pool;
   // A host that passes its own pool needs no pg of ours.
@@ -91,10 +91,10 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   const dialect = postgresDialect(schema);
   const migrations = postgresMigrations(S);
   const wanted = latestVersion(migrations);
-  const retries = options.retries ?? 5;
+  const retries = options.retries ?? POSTGRES_DEFAULTS.retries;
   if (!Number.isInteger(retries) || retries < 0)
     throw new TypeError("postgresStore: retries must be a non-negative integer.");
-  const timeout = options.statementTimeout ?? DEFAULT_STATEMENT_TIMEOUT;
+  const timeout = options.statementTimeout ?? POSTGRES_DEFAULTS.statementTimeout;
   if (!Number.isInteger(timeout) || timeout < 0)
     throw new TypeError("postgresStore: statementTimeout must be a whole number of milliseconds (0 turns it off).");
 

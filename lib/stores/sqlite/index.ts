@@ -26,6 +26,7 @@ import { transactions, type Session } from "../sql/transactions";
 import { sqliteDialect } from "./dialect";
 import { registerFunctions } from "./functions";
 import { sqliteMigrations } from "./migrations";
+import { SQLITE_DEFAULTS } from "../../values/defaults";
 
 export interface SqliteStoreOptions {
   /** A file path, or ":memory:" for a private in-memory database. */
@@ -54,7 +55,7 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
   if (!options || typeof options.filename !== "string" || options.filename === "") {
     throw new TypeError('sqliteStore: pass { filename } (a file path, or ":memory:").');
   }
-  const busyTimeout = options.busyTimeout ?? 5000;
+  const busyTimeout = options.busyTimeout ?? SQLITE_DEFAULTS.busyTimeout;
   if (typeof busyTimeout !== "number" || !(busyTimeout >= 0))
     throw new TypeError("sqliteStore: busyTimeout must be a number of milliseconds (0 or more).");
   const Sqlite = loadPeer<typeof Database>("better-sqlite3", 12, "sqliteStore", () => require("better-sqlite3"));
