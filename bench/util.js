@@ -15,7 +15,7 @@ async function listen(app) {
 }
 
 /** A host app with the router at /scim/v2 and a hello-world JSON route as the reference. */
-async function startHost(store = memoryStore()) {
+async function startHost(store = memoryStore(), more = {}) {
   const app = express();
   app.get("/hello", (_req, res) => res.json({ hello: "world" }));
   app.use(
@@ -25,6 +25,7 @@ async function startHost(store = memoryStore()) {
       tokens: [{ token: TOKEN, scopes: [...ALL_SCOPES] }],
       limits: { maxMembersPerRequest: 200_000, bodyBytes: 64 * 1024 * 1024 },
       rateLimit: false,
+      ...more,
     }),
   );
   const { server, base } = await listen(app);

@@ -2,7 +2,7 @@
 export { scim } from "./http/router";
 /** `import scim from "express-scim"` works too, from ESM and from TypeScript's CommonJS output. */
 export { scim as default } from "./http/router";
-export type { ScimOptions, AuthFunction, Logger, ResolvedLimits } from "./options";
+export type { ScimOptions, AuthFunction, Logger, ResolvedLimits, CursorOptions } from "./options";
 export type { Limits } from "./service/context";
 export { DEFAULT_LIMITS } from "./options";
 export { memoryStore, type MemoryStoreOptions } from "./stores/memory";
@@ -15,6 +15,8 @@ export type {
   Stored,
   Member,
   Query,
+  QueryResult,
+  Position,
   SortSpec,
   UniqueKey,
   AppRecord,

@@ -2,6 +2,7 @@
  * The options of `scim()`: one typed object, defaults in one place, checked once at start-up.
  * A request never discovers a configuration mistake.
  */
+import { randomBytes } from "node:crypto";
 import type { Request } from "express";
 import type { Principal } from "./auth/principal";
 import type { TokenRegistry } from "./auth/registry";
@@ -14,6 +15,7 @@ import type { MetricsHook } from "./http/observe";
 import type { SetupOptions } from "./service/setup";
 import type { FilterLimits } from "./protocol/filter/ast";
 import { LIMIT_DEFAULTS } from "./values/defaults";
+import type { CursorKeys } from "./protocol/cursor";
 import type { Limits } from "./service/context";
 import type { Store } from "./stores/types";
 
@@ -52,6 +54,21 @@ interface CommonOptions extends SetupOptions {
   audit?: AuditLog;
   /** Request count and latency by route and status, e.g. to feed a Prometheus histogram. */
   metrics?: MetricsHook;
+  /** RFC 9865 cursor pagination on /Users and /Groups; see CursorOptions. */
+  cursors?: CursorOptions;
+}
+
+export interface CursorOptions {
+  /**
+   * Signs cursors (HMAC-SHA256), so a client can neither forge nor edit one. At least 32 bytes.
+   * Default: random per router, so cursors die with the process and one instance cannot read
+   * another's. Several instances behind a load balancer need the same secret on each.
+   */
+  secret?: string | Uint8Array;
+  /** Seconds a cursor stays valid (RFC 9865 `cursorTimeout`). Default 3600. */
+  timeout?: number;
+  /** Milliseconds since the epoch; for tests. Default Date.now. */
+  clock?: () => number;
 }
 
 /** Either static tokens or your own authentication, never both: the compiler rejects the mix. */
@@ -99,7 +116,9 @@ function formatError(obj: object): string {
 
 function positiveInteger(name: string, value: number): number {
   if (!Number.isInteger(value) || value < 1)
-    throw new TypeError(`express-scim: limits.${name} must be a positive integer.`);
+    throw new TypeError(
+      `express-scim: ${name.startsWith("cursors.") ? "" : "limits."}${name} must be a positive integer.`,
+    );
   return value;
 }
 
@@ -111,6 +130,21 @@ export function resolveLimits(given: ScimOptions["limits"] = {}): ResolvedLimits
   if (limits.defaultCount > limits.maxCount)
     throw new TypeError("express-scim: limits.defaultCount must not exceed limits.maxCount.");
   return limits;
+}
+
+const MIN_SECRET_BYTES = 32;
+
+export function resolveCursors(given: CursorOptions = {}): CursorKeys {
+  const secret = typeof given.secret === "string" ? Buffer.from(given.secret) : given.secret;
+  if (secret !== undefined && (!(secret instanceof Uint8Array) || secret.length < MIN_SECRET_BYTES))
+    throw new TypeError(
+      `express-scim: cursors.secret must be a string or bytes of at least ${MIN_SECRET_BYTES} bytes.`,
+    );
+  const timeout = given.timeout ?? 3600;
+  positiveInteger("cursors.timeout", timeout);
+  if (given.clock !== undefined && typeof given.clock !== "function")
+    throw new TypeError("express-scim: cursors.clock must be a function returning milliseconds.");
+  return { secret: secret ?? randomBytes(MIN_SECRET_BYTES), timeoutSeconds: timeout, now: given.clock ?? Date.now };
 }
 
 export function checkStore(store: unknown): Store {
@@ -180,7 +214,9 @@ const KNOWN: Record<string, readonly string[]> = {
     "schemas",
     "userIdentity",
     "unknownMembers",
+    "cursors",
   ],
+  cursors: ["secret", "timeout", "clock"],
   limits: LIMIT_KEYS,
   "limits.filter": FILTER_LIMIT_KEYS,
   rateLimit: ["windowMs", "perTenant", "perToken", "store"],

@@ -23,6 +23,7 @@ const suites = [
   ["memory store: heap per user and membership", "memory"],
   ["memory store: group lists over large groups", "group-lists"],
   ["work budget: the slowest filter it admits", "budget"],
+  ["cursor pagination: page 1 against page 9,000", "cursors"],
 ];
 
 const argv = process.argv.slice(2);

@@ -99,7 +99,6 @@ export interface Exchange {
   status: number;
   headers: Headers;
   text: string;
-  // biome-ignore lint/suspicious/noExplicitAny: a response body as the tests read it, whatever the route answered
   body: any;
 }
 

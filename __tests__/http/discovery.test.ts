@@ -15,6 +15,20 @@ describe("discovery endpoints", () => {
     expect(res.body.meta.location).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/scim\/v2\/ServiceProviderConfig$/);
   });
 
+  test("ServiceProviderConfig advertises RFC 9865 pagination from the router's own limits", async () => {
+    const res = await host({ limits: { defaultCount: 50, maxCount: 500 }, cursors: { timeout: 900 } })
+      .get("/ServiceProviderConfig")
+      .expect(200);
+    expect(res.body.pagination).toEqual({
+      cursor: true,
+      index: true,
+      defaultPaginationMethod: "index",
+      defaultPageSize: 50,
+      maxPageSize: 500,
+      cursorTimeout: 900,
+    });
+  });
+
   test("Schemas lists User, EnterpriseUser and Group, each also served by its URN", async () => {
     const res = await h.get("/Schemas").expect(200);
     expect(res.body.totalResults).toBe(3);

@@ -11,6 +11,8 @@ export interface Discovery {
   resourceTypes: ResourceTypeDef[];
   schemas: SchemaDef[];
   maxResults: number;
+  defaultPageSize: number;
+  cursorTimeout: number;
 }
 
 function fullList(resources: Record<string, unknown>[]) {
@@ -20,7 +22,7 @@ function fullList(resources: Record<string, unknown>[]) {
 export function mountDiscoveryRoutes(
   router: Router,
   route: RouteFactory,
-  { resourceTypes, schemas, maxResults }: Discovery,
+  { resourceTypes, schemas, ...paging }: Discovery,
 ): void {
   const byName = <T>(items: T[], key: (item: T) => string, wanted: string) =>
     items.find((i) => key(i).toLowerCase() === wanted.toLowerCase());
@@ -30,7 +32,7 @@ export function mountDiscoveryRoutes(
     router,
     route,
     "/ServiceProviderConfig",
-    open(async (_req, res, ctx) => send(res, 200, serviceProviderConfig({ baseUrl: ctx.baseUrl, maxResults }))),
+    open(async (_req, res, ctx) => send(res, 200, serviceProviderConfig({ baseUrl: ctx.baseUrl, ...paging }))),
   );
   mount(
     router,

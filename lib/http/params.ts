@@ -5,7 +5,16 @@
 import type { Request } from "express";
 import type { ReadParams } from "../service/queries";
 
-const NAMES = ["filter", "sortBy", "sortOrder", "startIndex", "count", "attributes", "excludedAttributes"] as const;
+const NAMES = [
+  "filter",
+  "sortBy",
+  "sortOrder",
+  "startIndex",
+  "count",
+  "cursor",
+  "attributes",
+  "excludedAttributes",
+] as const;
 
 export function queryParams(req: Request): ReadParams & Record<string, string | undefined> {
   const at = req.originalUrl.indexOf("?");

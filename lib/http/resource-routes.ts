@@ -19,11 +19,11 @@ export function searchParams(body: unknown): ReadParams {
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
     throw invalidSyntax("A SearchRequest body must be a JSON object.");
   }
-  const { filter, sortBy, sortOrder, startIndex, count, attributes, excludedAttributes } = body as Record<
+  const { filter, sortBy, sortOrder, startIndex, count, cursor, attributes, excludedAttributes } = body as Record<
     string,
     unknown
   >;
-  return { filter, sortBy, sortOrder, startIndex, count, attributes, excludedAttributes };
+  return { filter, sortBy, sortOrder, startIndex, count, cursor, attributes, excludedAttributes };
 }
 
 export function mountResourceRoutes(

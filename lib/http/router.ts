@@ -9,7 +9,15 @@ import { debugStore } from "../debug";
 import { emitAll } from "../events/emit";
 import { rateLimiter, type Verdict } from "../limits/rate-limit";
 import type { ScimOptions } from "../options";
-import { checkCallbacks, checkKnownKeys, checkStore, loggerOf, resolveLimits, warnWith } from "../options";
+import {
+  checkCallbacks,
+  checkKnownKeys,
+  checkStore,
+  loggerOf,
+  resolveCursors,
+  resolveLimits,
+  warnWith,
+} from "../options";
 import { ScimError, clip, notFound, rateLimited, clientError, internalError } from "../protocol/errors";
 import type { ServiceContext } from "../service/context";
 import { GroupService } from "../service/groups";
@@ -42,9 +50,11 @@ export function scim(options: ScimOptions): Router {
   ) {
     throw new TypeError('express-scim: unknownMembers must be "reject" or "skip".');
   }
+  const cursors = resolveCursors(options.cursors);
   const serviceOptions = {
     store,
     limits,
+    cursors,
     strictExtensions: options.strictExtensions ?? SCIM_DEFAULTS.strictExtensions,
     unknownMembers: options.unknownMembers ?? SCIM_DEFAULTS.unknownMembers,
     warn: warnWith(logger),
@@ -123,7 +133,12 @@ export function scim(options: ScimOptions): Router {
 
   mountResourceRoutes(router, route, "/Users", "users", users, limits);
   mountResourceRoutes(router, route, "/Groups", "groups", groups, limits);
-  mountDiscoveryRoutes(router, route, { ...setup.discovery, maxResults: limits.maxCount });
+  mountDiscoveryRoutes(router, route, {
+    ...setup.discovery,
+    maxResults: limits.maxCount,
+    defaultPageSize: limits.defaultCount,
+    cursorTimeout: cursors.timeoutSeconds,
+  });
   mountRootRoutes(router, route, { users, groups, limits, audit: options.audit, logger });
 
   router.use((req, _res, next) => next(notFound(`No SCIM endpoint at ${clip(req.path)}.`)));

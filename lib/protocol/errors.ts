@@ -14,7 +14,10 @@ export type ScimType =
   | "noTarget"
   | "invalidValue"
   | "invalidVers"
-  | "sensitive";
+  | "sensitive"
+  // RFC 9865 3.3: cursor errors.
+  | "invalidCursor"
+  | "expiredCursor";
 
 export const ERROR_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:Error";
 
@@ -107,6 +110,10 @@ export const invalidValue = (detail: string) => badRequest("invalidValue", detai
 export const invalidSyntax = (detail: string) => badRequest("invalidSyntax", detail);
 /** 400 invalidFilter: a filter the server cannot evaluate. */
 export const invalidFilter = (detail: string) => badRequest("invalidFilter", detail);
+/** RFC 9865 3.3: 400 invalidCursor, a cursor this server did not issue for this query. */
+export const invalidCursor = (detail: string) => badRequest("invalidCursor", detail);
+/** RFC 9865 3.3: 400 expiredCursor, a cursor issued longer ago than the advertised cursorTimeout. */
+export const expiredCursor = (detail: string) => badRequest("expiredCursor", detail);
 /** 400 tooMany: more results, members or work than the server allows in one request. */
 export const tooMany = (detail: string) => badRequest("tooMany", detail);
 /** 404 with the given detail. */

@@ -5,6 +5,11 @@ import { LIST_RESPONSE_SCHEMA } from "../schema/urns";
 export interface Paging {
   startIndex: number;
   count: number;
+  /**
+   * RFC 9865: present when the client pages by cursor; "" asks for the first page. startIndex is
+   * then 1 and means nothing.
+   */
+  cursor?: string;
 }
 
 function integer(name: string, raw: unknown): number | undefined {
@@ -30,6 +35,24 @@ export function parsePaging(
   const start = integer("startIndex", startIndex) ?? 1;
   const wanted = integer("count", count) ?? limits.defaultCount;
   return { startIndex: Math.max(1, start), count: Math.min(Math.max(0, wanted), limits.maxCount) };
+}
+
+/**
+ * RFC 9865 2.1: `cursor` with no value asks for the first page by cursor, with a value for the
+ * page it names. A request may page by index or by cursor, not both.
+ */
+export function parseCursorPaging(
+  cursor: unknown,
+  startIndex: unknown,
+  count: unknown,
+  limits: { defaultCount: number; maxCount: number },
+): Paging {
+  const paging = parsePaging(startIndex, count, limits);
+  if (cursor === undefined || cursor === null) return paging;
+  if (typeof cursor !== "string") throw badRequest("invalidValue", "cursor must be a string.");
+  if (startIndex !== undefined && startIndex !== null && startIndex !== "")
+    throw badRequest("invalidValue", "A request pages by startIndex or by cursor, not both.");
+  return { ...paging, cursor };
 }
 
 export interface ListResponse<T> {
@@ -58,8 +81,11 @@ export function listResponse<T>(total: number, paging: Paging, resources: T[]): 
  */
 export interface ListPage<T> {
   totalResults: number;
-  startIndex: number;
+  /** Index paging only: RFC 9865 pages carry `nextCursor` instead. */
+  startIndex?: number;
   itemsPerPage: number;
+  /** RFC 9865 2.2: the cursor of the next page; absent on the last one. */
+  nextCursor?: string;
   resources: AsyncIterable<T>;
 }
 
@@ -72,6 +98,15 @@ export function listPage<T>(
   return { totalResults: total, startIndex: paging.startIndex, itemsPerPage, resources };
 }
 
+export function cursorPage<T>(
+  total: number,
+  itemsPerPage: number,
+  nextCursor: string | undefined,
+  resources: AsyncIterable<T>,
+): ListPage<T> {
+  return { totalResults: total, itemsPerPage, ...(nextCursor ? { nextCursor } : {}), resources };
+}
+
 /**
  * The page as JSON text, byte for byte what JSON.stringify(listResponse(...)) gives, in pieces:
  * the envelope with the first resource, then one piece per resource, then the closing brackets.
@@ -79,13 +114,15 @@ export function listPage<T>(
  * ordinary error response.
  */
 export async function* listPageJson<T>(page: ListPage<T>): AsyncGenerator<string> {
-  const { totalResults, startIndex, itemsPerPage } = page;
-  const empty: ListResponse<T> = {
+  const { totalResults, startIndex, itemsPerPage, nextCursor } = page;
+  // Resources last: the prefix below is the envelope up to its opening bracket.
+  const empty = {
     schemas: [LIST_RESPONSE_SCHEMA],
     totalResults,
-    startIndex,
+    ...(startIndex !== undefined ? { startIndex } : {}),
     itemsPerPage,
-    Resources: [],
+    ...(nextCursor !== undefined ? { nextCursor } : {}),
+    Resources: [] as T[],
   };
   // The envelope up to and including the `[` that opens Resources.
   let prefix = JSON.stringify(empty).slice(0, -2);

@@ -5,6 +5,9 @@ import { RESOURCE_TYPE_SCHEMA, SCHEMA_SCHEMA, SERVICE_PROVIDER_CONFIG_SCHEMA } f
 export interface DiscoveryFacts {
   baseUrl: string;
   maxResults: number;
+  /** RFC 9865 4: page size without `count`, and seconds a cursor stays valid. */
+  defaultPageSize: number;
+  cursorTimeout: number;
   documentationUri?: string;
 }
 
@@ -17,6 +20,15 @@ export function serviceProviderConfig(facts: DiscoveryFacts): Record<string, unk
     filter: { supported: true, maxResults: facts.maxResults },
     changePassword: { supported: false },
     sort: { supported: true },
+    // RFC 9865 4: both methods; index paging stays the default, as every client built on RFC 7644 expects.
+    pagination: {
+      cursor: true,
+      index: true,
+      defaultPaginationMethod: "index",
+      defaultPageSize: facts.defaultPageSize,
+      maxPageSize: facts.maxResults,
+      cursorTimeout: facts.cursorTimeout,
+    },
     etag: { supported: true },
     authenticationSchemes: [
       {

@@ -5,7 +5,7 @@ import { parseFilter } from "../protocol/filter/parse";
 import { resolveFilter } from "../protocol/filter/resolve";
 import { resolveSort } from "../protocol/filter/sort";
 import type { ResolvedFilter } from "../protocol/filter/ast";
-import { parsePaging, type Paging } from "../protocol/list";
+import { parseCursorPaging, type Paging } from "../protocol/list";
 import type { Projection } from "../protocol/projection";
 import type { ResourceTypeDef } from "../schema/types";
 import type { SortSpec } from "../stores/types";
@@ -18,6 +18,8 @@ export interface ReadParams {
   sortOrder?: unknown;
   startIndex?: unknown;
   count?: unknown;
+  /** RFC 9865. */
+  cursor?: unknown;
   attributes?: unknown;
   excludedAttributes?: unknown;
 }
@@ -53,7 +55,7 @@ export function parseProjection(rt: ResourceTypeDef, params: ReadParams): Projec
 export function parseListRequest(rt: ResourceTypeDef, params: ReadParams, limits: Limits): ListRequest {
   const filterText = text(params.filter, "filter");
   const request: ListRequest = {
-    paging: parsePaging(params.startIndex, params.count, limits),
+    paging: parseCursorPaging(params.cursor, params.startIndex, params.count, limits),
     projection: parseProjection(rt, params),
   };
   // An empty `filter=` is read as no filter: some clients always send the parameter.

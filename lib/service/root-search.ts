@@ -43,6 +43,9 @@ export async function searchRoot(
 ): Promise<ListResponse<Record<string, unknown>>> {
   const served = services.map((s) => s.service.rt);
   const paging = parsePaging(params.startIndex, params.count, limits);
+  // RFC 9865 is for one resource type's endpoint; a root search mixes types in one order.
+  if (params.cursor !== undefined && params.cursor !== null)
+    throw badRequest("invalidValue", "Cursor pagination is offered on /Users and /Groups, not at the service root.");
   const filterText = paramText(params.filter, "filter");
   const filter =
     filterText !== undefined && filterText.trim() !== "" ? parseFilter(filterText, limits.filter) : undefined;

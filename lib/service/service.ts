@@ -18,14 +18,15 @@ import {
 } from "../protocol/errors";
 import { changedAttributes } from "../protocol/changes";
 import { memberOf } from "../protocol/json";
-import { listPage, type ListPage } from "../protocol/list";
+import { cursorScope, openCursor, sealCursor, type CursorKeys } from "../protocol/cursor";
+import { cursorPage, listPage, type ListPage } from "../protocol/list";
 import { parseFilter } from "../protocol/filter";
 import { parseMembers, type PatchOperation } from "../protocol/patch";
 import { project, wants, type Projection } from "../protocol/projection";
 import { normalizeResource } from "../schema/normalize";
 import { MAX_INDEXED_LENGTH, overLong, unstorable } from "../values/text";
 import type { ResourceTypeDef } from "../schema/types";
-import type { AppRecord, Member, ResourceStore, Store, Stored } from "../stores/types";
+import type { AppRecord, Member, Position, Query, QueryResult, ResourceStore, Store, Stored } from "../stores/types";
 import { checkBudget, isIdentityMatch } from "./budget";
 import type { Limits, ServiceContext } from "./context";
 import { parseListRequest, parseProjection, type ListRequest, type ReadParams } from "./queries";
@@ -55,6 +56,8 @@ export interface ServiceOptions {
   logger?: Logger;
   /** Users only: the attribute that identifies a user to the app; with "externalId" it is required and unique. */
   identity?: "userName" | "externalId";
+  /** How RFC 9865 cursors are signed and timed. */
+  cursors: CursorKeys;
 }
 
 type Payload<K extends ScimEventType> = Omit<ScimEventMap[K], "tenant" | "actor" | "at">;
@@ -141,8 +144,40 @@ export abstract class ResourceService {
           : "none";
       debugFilter("%s list: filter %s", this.rt.name, shape);
     }
+    if (request.paging.cursor !== undefined) return this.cursorList(ctx, request, request.paging.cursor);
     const { total, items } = await this.find(ctx, request);
     return listPage(total, request.paging, items.length, this.rendered(ctx, items, request.projection));
+  }
+
+  /**
+   * RFC 9865: one page by cursor. A store that can seek (`costs.keyset`) gets the position the
+   * previous page ended at; any other store gets an offset, so cursors work on every store. One
+   * row more than the page is read, so the last page carries no nextCursor.
+   */
+  private async cursorList(
+    ctx: ServiceContext,
+    request: ListRequest,
+    cursor: string,
+  ): Promise<ListPage<Record<string, unknown>>> {
+    const keys = this.options.cursors;
+    const scope = cursorScope([this.rt.name, ctx.tenant, request.filter ?? null, request.sort ?? null]);
+    const at = cursor === "" ? undefined : openCursor(keys, scope, cursor);
+    const { count } = request.paging;
+    const keyset = !!this.options.store.costs?.keyset;
+    const offset = at && "i" in at ? at.i : 0;
+    const window: Pick<Query, "startIndex" | "count" | "keyset"> = keyset
+      ? { startIndex: 1, count: count + 1, keyset: at && "k" in at ? { after: at.k as Position } : {} }
+      : { startIndex: offset + 1, count: count + 1 };
+    const { total, items, positions } = await this.find(ctx, request, window);
+    const more = count > 0 && items.length > count;
+    const page = items.slice(0, count);
+    let next: string | undefined;
+    if (more && keyset) {
+      const position = positions?.[count - 1];
+      if (position === undefined) throw new TypeError("The store declares costs.keyset but returned no positions.");
+      next = sealCursor(keys, scope, { k: position });
+    } else if (more) next = sealCursor(keys, scope, { i: offset + count });
+    return cursorPage(total, page.length, next, this.rendered(ctx, page, request.projection));
   }
 
   /**
@@ -166,7 +201,11 @@ export abstract class ResourceService {
   }
 
   /** The stored records of one page; filters and sorts are resolved in SCIM terms, then moved to the app record's terms. */
-  private async find(ctx: ServiceContext, request: PageRequest): Promise<{ total: number; items: Stored[] }> {
+  private async find(
+    ctx: ServiceContext,
+    request: PageRequest,
+    window: Pick<Query, "startIndex" | "count" | "keyset"> = request.paging,
+  ): Promise<QueryResult> {
     const { mapping } = this.options;
     const filter = request.filter === false ? false : request.filter ? mapping.mapFilter(request.filter) : true;
     debugFilter("%s page: filter %s", this.rt.name, typeof filter === "boolean" ? filter : "pushed to the store");
@@ -174,8 +213,9 @@ export abstract class ResourceService {
     const query = {
       ...(filter !== true ? { filter } : {}),
       ...(request.sort ? { sort: mapping.mapSort(request.sort) } : {}),
-      startIndex: request.paging.startIndex,
-      count: request.paging.count,
+      startIndex: window.startIndex,
+      count: window.count,
+      ...(window.keyset ? { keyset: window.keyset } : {}),
     };
     // Priced before any store runs it (issue 13): over the budget is 400 tooMany.
     const identityMatch = !!request.filter && isIdentityMatch(request.filter);

@@ -53,6 +53,27 @@ export interface Query {
   startIndex: number;
   /** 0 is legal and asks for the total only. */
   count: number;
+  /**
+   * RFC 9865 cursor paging, for stores that declare `costs.keyset`: read the page that follows
+   * `after` (a position this store returned in `positions`; none for the first page) in the
+   * query's order, by seeking to it, never by counting the rows before it. `startIndex` is then 1.
+   * The order must be total (the sort key, then a unique tie-breaker) and must not depend on the
+   * page: a row that exists throughout a walk is returned exactly once.
+   */
+  keyset?: { after?: Position };
+}
+
+/**
+ * A place in a query's order, made by the store (JSON). The service signs it into a cursor and
+ * hands it back unchanged, so a store may read it without checking its shape.
+ */
+export type Position = string | number | boolean | null | Position[] | { [key: string]: Position };
+
+export interface QueryResult {
+  total: number;
+  items: Stored[];
+  /** With `keyset`: one position per item, each naming the place just after that item. */
+  positions?: Position[];
 }
 
 export interface WriteOptions {
@@ -81,7 +102,7 @@ export interface ResourceStore {
   /** Throws ScimError 409 `uniqueness` when a unique key is taken. */
   create(ctx: StoreContext, record: AppRecord, opts?: RecordWriteOptions): Promise<Stored>;
   get(ctx: StoreContext, id: string, opts?: { members?: boolean }): Promise<Stored | null>;
-  query(ctx: StoreContext, q: Query): Promise<{ total: number; items: Stored[] }>;
+  query(ctx: StoreContext, q: Query): Promise<QueryResult>;
   /** Throws 404 when absent, 412 on a version mismatch, 409 on a uniqueness clash. */
   replace(ctx: StoreContext, id: string, record: AppRecord, opts?: RecordWriteOptions): Promise<Stored>;
   /** Throws 404 when absent, 412 on a version mismatch. Deleting a user drops its memberships. */
@@ -115,6 +136,11 @@ export interface QueryCosts {
   size?(ctx: StoreContext, kind: "users" | "groups"): Promise<number>;
   /** Work to read one record in a scan, in units of one comparison. Default 1. */
   recordCost?: number;
+  /**
+   * The store answers `Query.keyset` (RFC 9865 cursors by seeking). Without it, cursors still
+   * work but carry an offset, and each page costs what `startIndex` paging to it costs.
+   */
+  keyset?: boolean;
 }
 
 export interface IndexedPath {

@@ -4,19 +4,25 @@
  */
 import type { ResolvedFilter } from "../../protocol/filter/ast";
 
-/** Ids whose value at `path` may equal `value`, or undefined when no index covers `path`. */
-export type Lookup = (path: readonly string[], value: string) => ReadonlySet<string> | undefined;
+/**
+ * Ids whose value at `path` may equal (`eq`) or start with (`sw`) `value`, or undefined when no
+ * index covers `path` for that operator.
+ */
+export type Lookup = (path: readonly string[], value: string, op: "eq" | "sw") => ReadonlySet<string> | undefined;
 
 /** Ids that may match, or undefined when no index helps (the caller scans). */
 export function candidates(filter: ResolvedFilter, lookup: Lookup): ReadonlySet<string> | undefined {
   switch (filter.op) {
     case "eq":
-      return typeof filter.compValue === "string" ? lookup(filter.attrPath.path, filter.compValue) : undefined;
+    case "sw":
+      return typeof filter.compValue === "string"
+        ? lookup(filter.attrPath.path, filter.compValue, filter.op)
+        : undefined;
     case "valuePath": {
       // members[value eq "x"] holds only where some element's value is "x": the element's
       // paths, prefixed with the attribute's, name the same index as members.value eq "x".
       const prefix = filter.attrPath.path;
-      return candidates(filter.filter, (path, value) => lookup([...prefix, ...path], value));
+      return candidates(filter.filter, (path, value, op) => lookup([...prefix, ...path], value, op));
     }
     case "and": {
       let best: ReadonlySet<string> | undefined;

@@ -20,6 +20,8 @@ type Runner = <T>(op: (tenant: TenantOf, journal: Journal) => T) => Promise<T>;
 /** What a memory store holds, for tests (an internal seam, not public API). */
 export interface MemoryStoreStats {
   tenants: number;
+  /** Rows list queries have read, over all tenants: what a test counts instead of timing. */
+  reads: number;
 }
 const stats = new WeakMap<Store, () => MemoryStoreStats>();
 export function inspectMemoryStore(store: Store): MemoryStoreStats {
@@ -43,13 +45,20 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store {
   const tenant: TenantOf = (ctx, allocate = false) => {
     let data = tenants.get(ctx.tenant);
     if (data) return data;
-    if (!allocate) return (empty ??= new TenantData(config));
-    tenants.set(ctx.tenant, (data = new TenantData(config)));
+    if (!allocate) {
+      empty ??= new TenantData(config);
+      return empty;
+    }
+    data = new TenantData(config);
+    tenants.set(ctx.tenant, data);
     return data;
   };
   const outside: Runner = (op) => lock.run(() => op(tenant, () => {}));
   const store = facade(outside);
-  stats.set(store, () => ({ tenants: tenants.size }));
+  stats.set(store, () => ({
+    tenants: tenants.size,
+    reads: [...tenants.values()].reduce((n, t) => n + t.reads, 0),
+  }));
   store.configure = (keys) => {
     const users = dedupe([...config.users, ...keys.users]);
     const groups = dedupe([...config.groups, ...keys.groups]);
@@ -61,6 +70,8 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store {
   };
   // Every index folds case and the filter is still evaluated on its hits, so it serves both comparisons.
   store.costs = {
+    // Insertion order and the sorted indexes (sorted.ts) seek to a cursor's position.
+    keyset: true,
     indexed: (kind) => [...config[kind].map((k) => ({ path: k.path })), ...LOOKUPS.map((path) => ({ path }))],
     // Read without creating the tenant: pricing a query allocates nothing.
     size: async (ctx, kind) => tenants.get(ctx.tenant)?.tables[kind].rows.size ?? 0,

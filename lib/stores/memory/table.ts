@@ -4,8 +4,10 @@
  * transaction can roll back.
  */
 import { resourceNotFound, conflict } from "../../protocol/errors";
-import type { AppRecord, UniqueKey } from "../types";
+import { sortKeyOf } from "../../protocol/filter/sort";
+import type { AppRecord, SortSpec, UniqueKey } from "../types";
 import { LookupIndex, UniqueIndex, pathKey } from "./indexes";
+import { SortedIndex } from "./sorted";
 
 export interface Row {
   id: string;
@@ -13,6 +15,15 @@ export interface Row {
   created: Date;
   lastModified: Date;
   record: AppRecord;
+  /** Insertion order, kept across versions: the tie-breaker of every sorted walk and the unsorted order. */
+  seq: number;
+}
+
+/** A sorted index and the sorts it serves. */
+interface Sorted {
+  path: readonly string[];
+  caseExact: boolean;
+  index: SortedIndex;
 }
 
 export type Journal = (undo: () => void) => void;
@@ -21,12 +32,46 @@ export class Table {
   readonly rows = new Map<string, Row>();
   private readonly unique: UniqueIndex[];
   readonly lookups = new Map<string, LookupIndex>();
+  /** Rows in insertion order, for seeking to a cursor's position in an unsorted list. */
+  readonly order = new SortedIndex(() => undefined);
+  /** Unique keys (userName, displayName) and meta.lastModified, in sort order. */
+  private readonly sorted: Sorted[];
+  private seq = 0;
 
   constructor(uniqueKeys: readonly UniqueKey[], lookupPaths: readonly string[][]) {
     this.unique = uniqueKeys.map((k) => new UniqueIndex(k));
     for (const path of [...uniqueKeys.map((k) => k.path), ...lookupPaths]) {
       this.lookups.set(pathKey(path), new LookupIndex(path));
     }
+    this.sorted = uniqueKeys.map(({ path, caseExact }) => {
+      // Unique keys (userName, displayName, externalId) are strings.
+      const spec = { path, caseExact, multiValued: false, type: "string" as const, descending: false };
+      return { path, caseExact, index: new SortedIndex((row) => sortKeyOf(row.record, spec)) };
+    });
+    this.sorted.push({
+      path: ["meta", "lastModified"],
+      caseExact: false,
+      index: new SortedIndex((row) => row.lastModified.getTime()),
+    });
+  }
+
+  /** The sorted index that orders rows as `spec` does, if there is one. */
+  sortedBy(spec: SortSpec): SortedIndex | undefined {
+    if (spec.multiValued) return undefined;
+    const found = this.sorted.find((s) => pathKey(s.path) === pathKey(spec.path));
+    // meta.lastModified is an instant: case does not apply to it.
+    if (!found || (found.path[0] !== "meta" && found.caseExact !== spec.caseExact)) return undefined;
+    return found.index;
+  }
+
+  /** The sorted index on a string attribute that serves `sw` (folded keys), if there is one. */
+  prefixIndex(path: readonly string[]): SortedIndex | undefined {
+    return this.sorted.find((s) => pathKey(s.path) === pathKey(path) && !s.caseExact && s.path[0] !== "meta")?.index;
+  }
+
+  /** The next insertion number; rows keep theirs across versions. */
+  nextSeq(): number {
+    return ++this.seq;
   }
 
   /** RFC 7644 3.3: a clash on a unique attribute is 409 `uniqueness`. */
@@ -42,11 +87,15 @@ export class Table {
   private index(row: Row): void {
     for (const u of this.unique) u.add(row.id, row.record);
     for (const l of this.lookups.values()) l.add(row.id, row.record);
+    this.order.add(row);
+    for (const s of this.sorted) s.index.add(row);
   }
 
   private unindex(row: Row): void {
     for (const u of this.unique) u.remove(row.id, row.record);
     for (const l of this.lookups.values()) l.remove(row.id, row.record);
+    this.order.remove(row);
+    for (const s of this.sorted) s.index.remove(row);
   }
 
   insert(row: Row, journal: Journal): void {

@@ -2,13 +2,25 @@
 import { randomUUID } from "node:crypto";
 import { resourceNotFound, preconditionFailed, unknownMembers } from "../../protocol/errors";
 import { evaluate } from "../../protocol/filter/evaluate";
-import { compareRecords } from "../../protocol/filter/sort";
-import type { AppRecord, Member, Query, RecordWriteOptions, Stored, UniqueKey, WriteOptions } from "../types";
+import { compareSortKeys, sortKeyOf } from "../../protocol/filter/sort";
+import { fold } from "../../values/fold";
+import type {
+  AppRecord,
+  Member,
+  Position,
+  Query,
+  QueryResult,
+  RecordWriteOptions,
+  Stored,
+  UniqueKey,
+  WriteOptions,
+} from "../types";
 import { candidates } from "./candidates";
 import { cloneJson } from "../../protocol/json";
 import { pathKey } from "./indexes";
 import { evaluateGroup, isMemberPath, type MemberIndex } from "./member-filter";
 import { Memberships } from "./memberships";
+import type { Place, SortedIndex } from "./sorted";
 import { Table, type Journal, type Row } from "./table";
 import { viewOf } from "./view";
 
@@ -83,9 +95,17 @@ export class TenantData {
 
   create(kind: Kind, record: AppRecord, opts: RecordWriteOptions, journal: Journal): Stored {
     const now = new Date();
-    const row: Row = { id: randomUUID(), version: 1, created: now, lastModified: now, record: cloneJson(record) };
+    const table = this.tables[kind];
+    const row: Row = {
+      id: randomUUID(),
+      version: 1,
+      created: now,
+      lastModified: now,
+      record: cloneJson(record),
+      seq: table.nextSeq(),
+    };
     if (opts.members) this.assertMembersExist(opts.members);
-    this.tables[kind].insert(row, journal);
+    table.insert(row, journal);
     if (opts.members) this.setMembers(row.id, opts.members, journal);
     return this.stored(kind, row);
   }
@@ -95,15 +115,15 @@ export class TenantData {
     return row ? this.stored(kind, row, withMembers) : null;
   }
 
-  query(kind: Kind, q: Query): { total: number; items: Stored[] } {
+  query(kind: Kind, q: Query): QueryResult {
     const table = this.tables[kind];
-    const start = q.startIndex - 1;
-    if (!q.filter && !q.sort) {
-      const page = [...take(table.rows.values(), start, q.count)];
-      return { total: table.rows.size, items: page.map((r) => this.stored(kind, r)) };
-    }
-    const ids = q.filter ? candidates(q.filter, (path, value) => this.lookup(kind, path, value)) : undefined;
+    // Without a filter, a sorted index (or insertion order) hands out the page from its place.
+    const walk = q.filter ? undefined : q.sort ? table.sortedBy(q.sort) : table.order;
+    if (walk) return this.walked(kind, walk, q);
+    const start = q.keyset ? 0 : q.startIndex - 1;
+    const ids = q.filter ? candidates(q.filter, (path, value, op) => this.lookup(kind, path, value, op)) : undefined;
     let rows = ids ? [...ids].map((id) => table.rows.get(id)).filter((r): r is Row => !!r) : [...table.rows.values()];
+    this.reads += rows.length;
     const members = kind === "groups" ? (row: Row) => () => this.members(row.id) : undefined;
     const views = new Map(rows.map((row) => [row, viewOf(row, members?.(row))]));
     const filter = q.filter;
@@ -114,17 +134,63 @@ export class TenantData {
           ? evaluateGroup(filter, views.get(row), row.id, this.memberIndex)
           : evaluate(filter, views.get(row)),
       );
-    if (q.sort) {
-      const order = new Map([...table.rows.keys()].map((id, i) => [id, i]));
-      const compare = compareRecords(q.sort);
-      // Ties fall back to creation order, so paging under a sort is stable.
-      rows.sort((a, b) => compare(views.get(a), views.get(b)) || order.get(a.id)! - order.get(b.id)!);
+    const total = rows.length;
+    const spec = q.sort;
+    const keys = new Map(rows.map((row) => [row, spec ? sortKeyOf(views.get(row), spec) : undefined]));
+    const descending = !!spec?.descending;
+    // Ties in insertion order, so paging under a sort is stable (and matches the sorted walks).
+    const compare = (a: Place, b: Place) => compareSortKeys(a.key, b.key, descending) || a.seq - b.seq;
+    const place = (row: Row): Place => ({ key: keys.get(row), seq: row.seq });
+    rows.sort((a, b) => compare(place(a), place(b)));
+    const after = q.keyset?.after === undefined ? undefined : fromPosition(q.keyset.after);
+    if (after) rows = rows.filter((row) => compare(place(row), after) > 0);
+    const page = rows.slice(start, start + Math.max(0, q.count));
+    return this.result(kind, total, page, q.keyset ? page.map(place) : undefined);
+  }
+
+  /** Rows read by queries since the store was made: what a test counts instead of timing. */
+  reads = 0;
+
+  /** A page read in index order from its place: O(page) rows for a cursor, never the table. */
+  private walked(kind: Kind, index: SortedIndex, q: Query): QueryResult {
+    const table = this.tables[kind];
+    const count = Math.max(0, q.count);
+    const page: Row[] = [];
+    const places: Place[] = [];
+    if (count > 0) {
+      const after = q.keyset?.after === undefined ? undefined : fromPosition(q.keyset.after);
+      const descending = !!q.sort?.descending;
+      const skip = q.keyset ? 0 : q.startIndex - 1;
+      // Ascending from the start, a page is found by position; a descending one is walked to.
+      const entries = descending || after ? index.walk(descending, after) : index.forward(skip);
+      let skipping = descending ? skip : 0;
+      for (const entry of entries) {
+        if (skipping > 0) {
+          skipping--;
+          continue;
+        }
+        const row = table.rows.get(entry.id);
+        this.reads++;
+        if (!row) continue;
+        page.push(row);
+        places.push({ key: entry.key, seq: entry.seq });
+        if (page.length >= count) break;
+      }
     }
-    return { total: rows.length, items: rows.slice(start, start + q.count).map((r) => this.stored(kind, r)) };
+    return this.result(kind, table.rows.size, page, q.keyset ? places : undefined);
+  }
+
+  private result(kind: Kind, total: number, rows: Row[], places: Place[] | undefined): QueryResult {
+    const items = rows.map((r) => this.stored(kind, r));
+    return places ? { total, items, positions: places.map(toPosition) } : { total, items };
   }
 
   /** Candidates for `path eq value`: by id, by a lookup index, or (groups) by the membership index. */
-  private lookup(kind: Kind, path: readonly string[], value: string): ReadonlySet<string> | undefined {
+  private lookup(kind: Kind, path: readonly string[], value: string, op: "eq" | "sw"): ReadonlySet<string> | undefined {
+    if (op === "sw") {
+      const index = this.tables[kind].prefixIndex(path);
+      return index ? new Set(index.prefixed(fold(value))) : undefined;
+    }
     if (path.length === 1 && path[0] === "id") return new Set([value]);
     if (kind === "groups" && path.length === 2 && isMemberPath(path) && path[1] === "value") {
       // Member ids are generated lower-case; the literal may not be (members.value is not caseExact).
@@ -194,12 +260,12 @@ export class TenantData {
   }
 }
 
-function* take<T>(items: Iterable<T>, skip: number, count: number): Iterable<T> {
-  if (count <= 0) return;
-  let i = 0;
-  for (const item of items) {
-    if (i++ < skip) continue;
-    yield item;
-    if (i - skip >= count) return;
-  }
+/** A place as a store position: [key, seq] (a missing key is null; keys are numbers or strings). */
+function toPosition(place: Place): Position {
+  return [place.key ?? null, place.seq];
+}
+
+function fromPosition(position: Position): Place {
+  const [key, seq] = position as [string | number | null, number];
+  return { key: key ?? undefined, seq };
 }

@@ -80,6 +80,44 @@ export function orderBy(alias: string, descending: boolean, dialect: Dialect): s
     : `${missing}, ${alias}.sort_num NULLS LAST, ${txt}, ${alias}.seq`;
 }
 
+/**
+ * RFC 9865 keyset over orderBy's order: the row's place as non-null columns (missing, no number,
+ * number, text), selected from `alias`'s sort_num/sort_txt, and a test for "after" one of them.
+ * The direction applies to the four keys, never to seq, exactly as in orderBy.
+ */
+export function keysetColumns(alias: string): string {
+  const num = `${alias}.sort_num`;
+  const txt = `${alias}.sort_txt`;
+  return (
+    `CASE WHEN ${num} IS NULL AND ${txt} IS NULL THEN 1 ELSE 0 END AS k_m, ` +
+    `CASE WHEN ${num} IS NULL THEN 1 ELSE 0 END AS k_b, COALESCE(${num}, 0) AS k_n, COALESCE(${txt}, '') AS k_t`
+  );
+}
+
+/** A row's position in keyset order, as keysetAfter reads it back: [k_m, k_b, k_n, k_t, seq]. */
+export type KeysetPosition = [number, number, number, string, number];
+
+export function keysetAfter(
+  alias: string,
+  descending: boolean,
+  after: KeysetPosition,
+  dialect: Dialect,
+  params: Params,
+): string {
+  const [m, b, n, t, seq] = after;
+  const op = descending ? "<" : ">";
+  const keys: [string, string][] = [
+    [`${alias}.k_m`, dialect.num(params, m)],
+    [`${alias}.k_b`, dialect.num(params, b)],
+    [`${alias}.k_n`, dialect.num(params, n)],
+    [dialect.ordered(`${alias}.k_t`), dialect.ordered(params.add(t))],
+  ];
+  let test = `${alias}.seq > ${params.add(seq)}`;
+  for (const [column, value] of keys.reverse())
+    test = `(${column} ${op} ${value} OR (${column} = ${value} AND ${test}))`;
+  return test;
+}
+
 class Compiler {
   private readonly d: Dialect;
   private readonly p: Params;

@@ -18,6 +18,7 @@ import type {
   AppRecord,
   Member,
   Query,
+  QueryResult,
   RecordWriteOptions,
   Store,
   StoreContext,
@@ -25,7 +26,15 @@ import type {
   UniqueKey,
   WriteOptions,
 } from "../types";
-import { compileFilter, compileSortKeys, orderBy, type Kind } from "./compile";
+import {
+  compileFilter,
+  compileSortKeys,
+  keysetAfter,
+  keysetColumns,
+  orderBy,
+  type Kind,
+  type KeysetPosition,
+} from "./compile";
 import type { Conn, Driver, Runner, SqlRow, StoreDialect } from "./driver";
 import { Restart } from "./retry";
 
@@ -40,6 +49,7 @@ export function sqlStore(driver: Driver, name: string): Store {
   const store = facade(driver.dialect, driver.outside);
   store.configure = (config) => checkKeys(name, config);
   store.costs = {
+    keyset: true,
     // The unique indexes are on the folded columns; externalId's index is on the value as written.
     indexed: (kind) => [
       { path: [SUPPORTED_KEYS[kind]], caseExact: false },
@@ -228,7 +238,7 @@ class Operations {
     });
   }
 
-  async query(c: Conn, kind: Kind, ctx: StoreContext, q: Query): Promise<{ total: number; items: Stored[] }> {
+  async query(c: Conn, kind: Kind, ctx: StoreContext, q: Query): Promise<QueryResult> {
     const where = (p: ReturnType<StoreDialect["params"]>) => {
       const tenant = `t.tenant = ${p.add(ctx.tenant)}`;
       return q.filter
@@ -240,6 +250,7 @@ class Operations {
       await c.all(`SELECT COUNT(*) AS n FROM ${this.table(kind)} t WHERE ${where(countParams)}`, countParams),
     );
     const total = Number(n);
+    if (q.keyset) return { total, ...(await this.keysetPage(c, kind, q, q.keyset.after, where)) };
     if (q.count <= 0 || total < q.startIndex) return { total, items: [] };
     const p = this.d.params();
     let sql: string;
@@ -252,6 +263,44 @@ class Operations {
     }
     sql += ` LIMIT ${p.add(q.count)} OFFSET ${p.add(q.startIndex - 1)}`;
     return { total, items: (await c.all(sql, p)).map((row) => this.stored(row)) };
+  }
+
+  /**
+   * RFC 9865: the page after a position, by seeking (never OFFSET). Unsorted, the position is the
+   * row's seq and the (tenant, seq) index serves it; sorted, it is the row's place in orderBy's
+   * order (keysetAfter), computed over the filtered rows.
+   */
+  private async keysetPage(
+    c: Conn,
+    kind: Kind,
+    q: Query,
+    after: unknown,
+    where: (p: ReturnType<StoreDialect["params"]>) => string,
+  ): Promise<Pick<QueryResult, "items" | "positions">> {
+    if (q.count <= 0) return { items: [], positions: [] };
+    const p = this.d.params();
+    let sql: string;
+    if (q.sort) {
+      const keys = compileSortKeys(q.sort, { dialect: this.d, params: p, kind, alias: "t" });
+      // A bare NULL has no type in PostgreSQL, and COALESCE over it would not know one.
+      const num = keys.num === "NULL" ? "CAST(NULL AS NUMERIC)" : keys.num;
+      const txt = keys.txt === "NULL" ? "CAST(NULL AS TEXT)" : keys.txt;
+      const inner = `SELECT ${COLUMNS}, t.seq, ${num} AS sort_num, ${txt} AS sort_txt FROM ${this.table(kind)} t WHERE ${where(p)}`;
+      const keyed = `SELECT s.*, ${keysetColumns("s")} FROM (${inner}) s`;
+      const test = after ? ` WHERE ${keysetAfter("k", q.sort.descending, after as KeysetPosition, this.d, p)}` : "";
+      sql = `SELECT * FROM (${keyed}) k${test} ORDER BY ${orderBy("k", q.sort.descending, this.d)}`;
+    } else {
+      // A bare parameter takes the column's type, so the (tenant, seq) index serves the seek.
+      const test = after ? ` AND t.seq > ${p.add((after as [number])[0])}` : "";
+      sql = `SELECT ${COLUMNS}, t.seq FROM ${this.table(kind)} t WHERE ${where(p)}${test} ORDER BY t.seq`;
+    }
+    const rows = await c.all(`${sql} LIMIT ${p.add(q.count)}`, p);
+    const positions = rows.map((row) =>
+      q.sort
+        ? [Number(row.k_m), Number(row.k_b), Number(row.k_n), String(row.k_t), Number(row.seq)]
+        : [Number(row.seq)],
+    );
+    return { items: rows.map((row) => this.stored(row)), positions };
   }
 
   async replace(
