@@ -2,7 +2,7 @@
 // issue 15: time to refuse the hostile filters the tests bound by characters read.
 
 const { parseFilter } = require("../dist/cjs/protocol/filter/parse");
-const { DEFAULT_FILTER_LIMITS } = require("../dist/cjs/protocol/filter/ast");
+const { FILTER_LIMIT_DEFAULTS } = require("../dist/cjs/values/defaults");
 const { timeIt } = require("./util");
 
 function eightKb() {
@@ -17,7 +17,7 @@ function eightKb() {
 
 /** As deep as allowed, as many terms as allowed, as long as allowed. */
 function worst() {
-  const { maxDepth, maxTerms, maxLength } = DEFAULT_FILTER_LIMITS;
+  const { maxDepth, maxTerms, maxLength } = FILTER_LIMIT_DEFAULTS;
   const depth = Math.min(maxDepth - 1, 30);
   let text = 'userName eq "x"';
   for (let i = 0; i < depth; i++) text = `not (${text})`;

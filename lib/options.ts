@@ -13,7 +13,8 @@ import { EVENT_TYPES, type EventListeners } from "./events/types";
 import { HOOK_NAMES, type Hooks } from "./hooks/types";
 import type { MetricsHook } from "./http/observe";
 import type { SetupOptions } from "./service/setup";
-import { DEFAULT_FILTER_LIMITS, type FilterLimits } from "./protocol/filter/ast";
+import type { FilterLimits } from "./protocol/filter/ast";
+import { LIMIT_DEFAULTS } from "./values/defaults";
 import type { CursorKeys } from "./protocol/cursor";
 import type { Limits } from "./service/context";
 import type { Store } from "./stores/types";
@@ -87,27 +88,12 @@ export interface ResolvedLimits extends Limits {
 }
 
 /**
- * The defaults of `limits`, deeply frozen: changing them would change every router built
- * afterwards, so a host passes `limits` instead. resolveLimits copies them.
+ * The defaults of `limits` (kept in values/defaults.ts), deeply frozen: changing them would change
+ * every router built afterwards, so a host passes `limits` instead. resolveLimits copies them.
+ * The type makes the compiler check that every limit has a default.
  */
 export const DEFAULT_LIMITS: Readonly<Omit<ResolvedLimits, "filter">> & { readonly filter: Readonly<FilterLimits> } =
-  Object.freeze({
-    defaultCount: 100,
-    maxCount: 1000,
-    // Okta's custom SAML apps push up to 10,000 members in one PUT; Auth0 allows 1,000 per PATCH.
-    maxMembersPerRequest: 10_000,
-    maxOperations: 1_000,
-    // A 10,000-member body with $refs and display names is about 1.5 MB.
-    bodyBytes: 5 * 1024 * 1024,
-    // A user, even with every attribute Okta and Entra send, is a few KB.
-    userBodyBytes: 1024 * 1024,
-    searchBodyBytes: 64 * 1024,
-    // Every indexed lookup, at any size; over 100,000 users two substring terms or five equalities
-    // on unindexed attributes; Entra's `emails[type eq "work"].value eq` up to 26,000 users.
-    // Tuned so SQLite (which scans on the event loop) stays near 100 ms: docs/benchmarks.md.
-    queryBudget: 600_000,
-    filter: Object.freeze({ ...DEFAULT_FILTER_LIMITS }),
-  });
+  LIMIT_DEFAULTS;
 
 /** The option keys of `limits` and `limits.filter`, read from the defaults (every limit has one). */
 const LIMIT_KEYS = Object.keys(DEFAULT_LIMITS) as (keyof ResolvedLimits)[];

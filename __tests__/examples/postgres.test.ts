@@ -78,7 +78,9 @@ describePg("examples/postgres", () => {
     );
     expect(groups.body.totalResults).toBe(1);
     // The entra preset has no put:users: 403 naming it.
-    const id = (found.body.Resources as { id: string }[])[0].id;
+    const [user] = found.body.Resources as { id: string }[];
+    if (!user) throw new Error("the user just created is not found");
+    const id = user.id;
     const put = await scimRequest(`${second.base}/scim/v2/Users/${id}`, issued!, "PUT", {
       userName: "grace@example.com",
     });

@@ -352,5 +352,5 @@ export async function rawRequest(
   } catch {
     parsed = undefined;
   }
-  return { status: Number(statusLine.split(" ")[1]), headers, text, body: parsed };
+  return { status: Number(statusLine?.split(" ")[1]), headers, text, body: parsed };
 }

@@ -215,7 +215,8 @@ const EXPECTED: Record<string, number> = {
 };
 
 function expectedStatus(step: Step): number {
-  if (step.name in EXPECTED) return EXPECTED[step.name];
+  const expected = EXPECTED[step.name];
+  if (expected !== undefined) return expected;
   if (/\/(Users|Groups)\/(%00|a%00b)$/.test(step.name)) return 404;
   return 400;
 }
@@ -247,8 +248,8 @@ function checkScript(steps: Step[]): void {
   const wrong = steps.filter((s) => s.status !== expectedStatus(s) || (s.status === 400 && !s.scimType));
   expect(wrong).toEqual([]);
   const byName = Object.fromEntries(steps.map((s) => [s.name, s]));
-  expect(byName["eq İ"].rows).toEqual(["İstanbul"]);
-  expect(byName["eq final sigma"].rows).toEqual(["ΟΔΟΣ", "Σα"]);
+  expect(byName["eq İ"]?.rows).toEqual(["İstanbul"]);
+  expect(byName["eq final sigma"]?.rows).toEqual(["ΟΔΟΣ", "Σα"]);
 }
 
 const TENANT_EXPECTED = [404, 404, 201, 200, 404, 404, 201, 200];

@@ -13,7 +13,9 @@ export const tsc = path.join(root, "node_modules", "typescript", "bin", "tsc");
 /** The files `npm pack` would put in the tarball, relative to the package root. */
 export function packedFiles(): string[] {
   const out = execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: root, encoding: "utf8" });
-  return (JSON.parse(out) as { files: { path: string }[] }[])[0].files.map((f) => f.path);
+  const [packed] = JSON.parse(out) as { files: { path: string }[] }[];
+  if (!packed) throw new Error(`npm pack --dry-run listed no package: ${out}`);
+  return packed.files.map((f) => f.path);
 }
 
 /** Packs into a scratch directory; returns the tarball's path. */

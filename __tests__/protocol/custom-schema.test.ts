@@ -49,7 +49,7 @@ describe("declareSchema", () => {
       returned: "default",
       uniqueness: "server",
     });
-    expect(acme.attributes[5].subAttributes?.[0]).toMatchObject({
+    expect(acme.attributes[5]?.subAttributes?.[0]).toMatchObject({
       name: "level",
       type: "integer",
       mutability: "readWrite",
@@ -60,10 +60,10 @@ describe("declareSchema", () => {
   test("the declaration is copied, not kept", () => {
     const attributes: AttributeDeclaration[] = [{ name: "x", type: "string", canonicalValues: ["a"] }];
     const schema = declareSchema({ id: "urn:example:x", attributes });
-    attributes[0].canonicalValues!.push("b");
+    attributes[0]!.canonicalValues!.push("b"); // the declaration just above
     attributes.push({ name: "y", type: "string" });
     expect(schema.attributes).toHaveLength(1);
-    expect(schema.attributes[0].canonicalValues).toEqual(["a"]);
+    expect(schema.attributes[0]?.canonicalValues).toEqual(["a"]);
   });
 
   const attr = (a: Record<string, unknown>) => ({
@@ -144,7 +144,7 @@ describe("withExtensions", () => {
   test("required extensions, new or existing", () => {
     const strict = withExtensions(userResourceType, [acme], [ACME, ENTERPRISE_USER_SCHEMA]);
     expect(strict.extensions.every((e) => e.required)).toBe(true);
-    expect(userResourceType.extensions[0].required).toBe(false);
+    expect(userResourceType.extensions[0]?.required).toBe(false);
     expect(
       scimErrorOf(() => normalizeResource(strict, { userName: "u", [ENTERPRISE_USER_SCHEMA]: { department: "x" } }))
         .detail,
@@ -253,6 +253,6 @@ describe("withExtensions", () => {
     });
     const shown = mapping.schemas(users);
     expect(shown.extensions.map((e) => e.schema.id)).toEqual([ACME]);
-    expect(shown.extensions[0].schema.attributes.map((a) => a.name)).toEqual(["badgeNumber", "clearance", "auditId"]);
+    expect(shown.extensions[0]?.schema.attributes.map((a) => a.name)).toEqual(["badgeNumber", "clearance", "auditId"]);
   });
 });

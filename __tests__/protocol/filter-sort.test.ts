@@ -6,34 +6,46 @@ const ENT = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 
 describe("resolveSort", () => {
   test.each([
-    ["userName", undefined, { path: ["userName"], multiValued: false, caseExact: false, descending: false }],
-    ["USERNAME", "Descending", { path: ["userName"], multiValued: false, caseExact: false, descending: true }],
+    [
+      "userName",
+      undefined,
+      { path: ["userName"], multiValued: false, caseExact: false, type: "string", descending: false },
+    ],
+    [
+      "USERNAME",
+      "Descending",
+      { path: ["userName"], multiValued: false, caseExact: false, type: "string", descending: true },
+    ],
     [
       "name.familyName",
       "ascending",
-      { path: ["name", "familyName"], multiValued: false, caseExact: false, descending: false },
+      { path: ["name", "familyName"], multiValued: false, caseExact: false, type: "string", descending: false },
     ],
-    ["emails", undefined, { path: ["emails", "value"], multiValued: true, caseExact: false, descending: false }],
+    [
+      "emails",
+      undefined,
+      { path: ["emails", "value"], multiValued: true, caseExact: false, type: "string", descending: false },
+    ],
     [
       "emails.value",
       "DESCENDING",
-      { path: ["emails", "value"], multiValued: true, caseExact: false, descending: true },
+      { path: ["emails", "value"], multiValued: true, caseExact: false, type: "string", descending: true },
     ],
     [
       "meta.lastModified",
       undefined,
-      { path: ["meta", "lastModified"], multiValued: false, caseExact: false, descending: false },
+      { path: ["meta", "lastModified"], multiValued: false, caseExact: false, type: "dateTime", descending: false },
     ],
-    ["id", undefined, { path: ["id"], multiValued: false, caseExact: true, descending: false }],
+    ["id", undefined, { path: ["id"], multiValued: false, caseExact: true, type: "string", descending: false }],
     [
       `${ENT}:employeeNumber`,
       undefined,
-      { path: [ENT, "employeeNumber"], multiValued: false, caseExact: false, descending: false },
+      { path: [ENT, "employeeNumber"], multiValued: false, caseExact: false, type: "string", descending: false },
     ],
     [
       "urn:ietf:params:scim:schemas:core:2.0:User:userName",
       "",
-      { path: ["userName"], multiValued: false, caseExact: false, descending: false },
+      { path: ["userName"], multiValued: false, caseExact: false, type: "string", descending: false },
     ],
   ])("sortBy=%s sortOrder=%s", (sortBy, sortOrder, spec) => {
     expect(resolveSort(userResourceType, sortBy, sortOrder)).toEqual(spec);

@@ -155,7 +155,7 @@ describe("compileMapping: start-up errors say what to change", () => {
   test("the caller's pairs are not kept: changing them later changes nothing", () => {
     const pairs: MappingPair[] = [{ scim: "userName", app: "login" }];
     const mapping = compileMapping(userResourceType, pairs);
-    pairs[0].app = "other";
+    pairs[0]!.app = "other"; // the pair declared just above
     expect(mapping.toRecord({ userName: "u" })).toEqual({ login: "u" });
   });
 });
@@ -194,8 +194,9 @@ describe("schemas(): discovery shows what is mapped", () => {
     // Definitions are otherwise the schema's own.
     expect(attr("userName")).toBe(findAttribute(userResourceType.schema.attributes, "userName"));
     expect(shown.extensions).toHaveLength(1);
-    expect(names(shown.extensions[0].schema.attributes)).toEqual(["employeeNumber", "department", "manager"]);
-    expect(names(findAttribute(shown.extensions[0].schema.attributes, "manager")!.subAttributes)).toEqual(["value"]);
+    const [enterprise] = shown.extensions;
+    expect(names(enterprise?.schema.attributes)).toEqual(["employeeNumber", "department", "manager"]);
+    expect(names(findAttribute(enterprise?.schema.attributes, "manager")?.subAttributes)).toEqual(["value"]);
   });
 
   test("an extension with nothing mapped is not shown; directions show as mutability", () => {

@@ -17,6 +17,11 @@ import { scimErrorOf } from "./scim-error";
 const host = compileMapping(userResourceType, hostPairs);
 const auth0 = compileMapping(userResourceType, auth0Pairs);
 const mappings: Record<string, ResourceMapping> = { host, auth0 };
+const mappingNamed = (name: string): ResourceMapping => {
+  const mapping = mappings[name];
+  if (!mapping) throw new Error(`no mapping named ${name} in this test`);
+  return mapping;
+};
 /** MAPPING_RUNS=20 multiplies the property runs, for a longer hunt. */
 const runs = (n: number) => n * Number(process.env.MAPPING_RUNS ?? 1);
 
@@ -84,7 +89,7 @@ describe("mapFilter: what Entra and Okta send", () => {
     ["a fixed field alone asks that the element exists", "auth0", "emails[primary eq true]", pr(["email"])],
     ["id passes through", "host", 'id eq "abc"', str(["id"], "eq", "abc", true)],
   ])("%s (%s)", (_name, mapping, text, expected) => {
-    expect(mapped(mappings[mapping], text)).toEqual(expected);
+    expect(mapped(mappingNamed(mapping), text)).toEqual(expected);
   });
 
   test("and/or keep their shape; constants fold", () => {
@@ -509,7 +514,7 @@ describe("mapSort", () => {
     ["the primary email", "auth0", "emails.value", ["email"]],
     ["meta passes through", "host", "meta.lastModified", ["meta", "lastModified"]],
   ])("%s (%s): %s", (_name, mapping, sortBy, path) => {
-    const out = mappings[mapping].mapSort(spec(sortBy, "descending"));
+    const out = mappingNamed(mapping).mapSort(spec(sortBy, "descending"));
     expect(out.path).toEqual(path);
     expect(out.descending).toBe(true);
   });
@@ -567,7 +572,7 @@ describe("appPathOf", () => {
     ["host", ["id"], ["id"]],
     ["auth0", ["userName"], ["username"]],
   ])("%s: %j", (mapping, path, expected) => {
-    expect(mappings[mapping].appPathOf(path)).toEqual(expected);
+    expect(mappingNamed(mapping).appPathOf(path)).toEqual(expected);
   });
 
   test("Okta matching existing users by email: userName onto the app's email", () => {

@@ -1,5 +1,6 @@
 import { applyPatch, parsePatchRequest } from "../../lib/protocol/patch";
 import { userResourceType } from "../../lib/schema/core";
+import { attribute } from "../../lib/schema/types";
 import { USER_SCHEMA } from "../../lib/schema/urns";
 import { barbara, ENT, patchOp, patchUser } from "./patch-helpers";
 import { scimErrorOf } from "./scim-error";
@@ -461,8 +462,7 @@ describe("applyPatch errors", () => {
         attributes: [
           ...userResourceType.schema.attributes,
           {
-            ...userResourceType.schema.attributes[0],
-            name: "badge",
+            ...attribute("badge", "string"),
             required: false,
             uniqueness: "none" as const,
             mutability: "immutable" as const,

@@ -1,5 +1,5 @@
 /**
- * lib/values: one reading of a SCIM boolean and one dateTime grammar, whichever path a value
+ * lib/values: one reading of a SCIM boolean, one dateTime grammar and one URN split, whichever path a value
  * takes (write, filter literal, filter evaluation, sort, mapping). Each row goes through every
  * path; a path that reads it differently from the others fails the row.
  */
@@ -11,7 +11,10 @@ import {
   resolveSort,
   compareRecords,
 } from "../../lib/protocol/filter";
+import { parseAttributeList } from "../../lib/protocol/attribute-list";
 import { coerceValue } from "../../lib/schema/coerce";
+import { normalizeResource } from "../../lib/schema/normalize";
+import * as defaults from "../../lib/values/defaults";
 import { userResourceType } from "../../lib/schema/core";
 import { PADDING_CODE_POINTS, readBoolean } from "../../lib/values/boolean";
 import { scimErrorOf } from "./scim-error";
@@ -113,4 +116,37 @@ describe("dateTime: one grammar for write, filter and sort", () => {
       expect(scimErrorOf(() => coerceValue(when, text, "when")).scimType).toBe("invalidValue");
     }
   });
+});
+
+describe("URN-qualified names: one split for filters, sortBy, attribute lists and body keys", () => {
+  const ENT = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+  test.each([
+    [`${ENT}:manager.value`, [ENT, "manager", "value"]],
+    [`${ENT.toUpperCase()}:employeeNumber`, [ENT, "employeeNumber"]],
+    ["urn:ietf:params:scim:schemas:core:2.0:User:name.givenName", ["name", "givenName"]],
+  ])("%s names %j on every path", (name, path) => {
+    const filter = resolveFilter(userResourceType, parseFilter(`${name} pr`));
+    expect(filter).toMatchObject({ op: "pr", attrPath: { path } });
+    expect(resolveSort(userResourceType, name, undefined)?.path).toEqual(path);
+    expect(parseAttributeList(userResourceType, name)).toEqual([path]);
+    // As Entra writes it in a pathless PATCH value: the key itself is the qualified name.
+    const body = normalizeResource(userResourceType, { userName: "u", [name]: "x" });
+    expect(body).toMatchObject(path.reduceRight<object>((inner, key) => ({ [key]: inner }), "x" as never));
+  });
+
+  test("a URN with no attribute after its scheme is no attribute path, on every path", () => {
+    for (const name of ["urn:userName", "urn::userName"]) {
+      expect(scimErrorOf(() => parseFilter(`${name} pr`)).scimType).toBe("invalidFilter");
+      expect(scimErrorOf(() => resolveSort(userResourceType, name, undefined)).scimType).toBe("invalidValue");
+      expect(parseAttributeList(userResourceType, name)).toEqual([]);
+    }
+  });
+});
+
+test("every option default is frozen, nested ones too: no router or store can change another's", () => {
+  const frozen = (value: unknown): boolean =>
+    typeof value !== "object" || value === null || (Object.isFrozen(value) && Object.values(value).every(frozen));
+  const all = Object.entries(defaults);
+  expect(all.length).toBeGreaterThan(5);
+  for (const [name, value] of all) expect([name, frozen(value)]).toEqual([name, true]);
 });

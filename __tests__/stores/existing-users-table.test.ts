@@ -249,7 +249,13 @@ describePostgres("examples/existing-users-table store", () => {
       }
       const sort = await scimError(
         store.users.query(ctx, {
-          sort: { path: ["office", "locality"], multiValued: false, caseExact: false, descending: false },
+          sort: {
+            path: ["office", "locality"],
+            multiValued: false,
+            caseExact: false,
+            type: "string",
+            descending: false,
+          },
           startIndex: 1,
           count: 10,
         }),

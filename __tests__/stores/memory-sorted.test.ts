@@ -13,7 +13,13 @@ import type { ResolvedFilter } from "../../lib/protocol/filter/ast";
 
 const ctx = { tenant: "t" };
 const USERS = 200_000;
-const userName = { path: ["userName"], multiValued: false, caseExact: false, descending: false };
+const userName = {
+  path: ["userName"],
+  multiValued: false,
+  caseExact: false,
+  type: "string" as const,
+  descending: false,
+};
 
 describe("memory store at 200,000 users", () => {
   let store: Store;

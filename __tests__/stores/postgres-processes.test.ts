@@ -33,13 +33,15 @@ function startServer(): Promise<{ child: ChildProcess; base: string }> {
     let out = "";
     child.stdout!.on("data", (chunk) => {
       out += chunk;
-      const line = out.split("\n")[0];
-      if (out.includes("\n")) resolve({ child, base: `http://127.0.0.1:${JSON.parse(line).port}/scim/v2` });
+      const [line, ...more] = out.split("\n");
+      if (more.length > 0 && line !== undefined)
+        resolve({ child, base: `http://127.0.0.1:${JSON.parse(line).port}/scim/v2` });
     });
     child.on("exit", (code) => reject(new Error(`server exited with ${code}`)));
   });
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: the JSON a child server answered, read freely by the tests
 async function call(method: string, url: string, body?: unknown): Promise<{ status: number; json: any }> {
   const res = await fetch(url, {
     method,

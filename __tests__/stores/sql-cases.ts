@@ -140,19 +140,40 @@ export const FILTERS: [string, ResolvedFilter][] = [
 ];
 
 export const SORTS: [string, SortSpec][] = [
-  ["userName ascending", { path: ["userName"], multiValued: false, caseExact: false, descending: false }],
-  ["userName descending", { path: ["userName"], multiValued: false, caseExact: false, descending: true }],
-  ["userName caseExact", { path: ["userName"], multiValued: false, caseExact: true, descending: false }],
-  ["title (missing and empty last)", { path: ["title"], multiValued: false, caseExact: false, descending: false }],
-  ["title descending (missing first)", { path: ["title"], multiValued: false, caseExact: false, descending: true }],
+  [
+    "userName ascending",
+    { path: ["userName"], multiValued: false, caseExact: false, type: "string", descending: false },
+  ],
+  [
+    "userName descending",
+    { path: ["userName"], multiValued: false, caseExact: false, type: "string", descending: true },
+  ],
+  [
+    "userName caseExact",
+    { path: ["userName"], multiValued: false, caseExact: true, type: "string", descending: false },
+  ],
+  [
+    "title (missing and empty last)",
+    { path: ["title"], multiValued: false, caseExact: false, type: "string", descending: false },
+  ],
+  [
+    "title descending (missing first)",
+    { path: ["title"], multiValued: false, caseExact: false, type: "string", descending: true },
+  ],
   [
     "emails.value by primary element",
-    { path: ["emails", "value"], multiValued: true, caseExact: false, descending: false },
+    { path: ["emails", "value"], multiValued: true, caseExact: false, type: "string", descending: false },
   ],
-  ["hired (instants, junk is text)", { path: ["hired"], multiValued: false, caseExact: false, descending: false }],
-  ["nick (numbers before strings)", { path: ["nick"], multiValued: false, caseExact: false, descending: false }],
-  ["score mixed", { path: ["score"], multiValued: false, caseExact: false, descending: true }],
-  ["active (booleans)", { path: ["active"], multiValued: false, caseExact: false, descending: false }],
+  [
+    "hired (instants, junk is text)",
+    { path: ["hired"], multiValued: false, caseExact: false, type: "dateTime", descending: false },
+  ],
+  [
+    "nick (numbers before strings)",
+    { path: ["nick"], multiValued: false, caseExact: false, type: "string", descending: false },
+  ],
+  ["score mixed", { path: ["score"], multiValued: false, caseExact: false, type: "decimal", descending: true }],
+  ["active (booleans)", { path: ["active"], multiValued: false, caseExact: false, type: "boolean", descending: false }],
 ];
 
 export interface Differential {

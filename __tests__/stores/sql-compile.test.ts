@@ -87,13 +87,13 @@ describe.each(dialects)("%s compiler", (_name, d) => {
   test("sort keys bind their path and refuse members", () => {
     const params = d.params();
     const keys = compileSortKeys(
-      { path: ["name", "familyName"], multiValued: false, caseExact: false, descending: false },
+      { path: ["name", "familyName"], multiValued: false, caseExact: false, type: "string", descending: false },
       { dialect: d, params, kind: "users", alias: "t" },
     );
     expect(keys.num + keys.txt).not.toContain("familyName");
     expect(() =>
       compileSortKeys(
-        { path: ["members", "value"], multiValued: true, caseExact: false, descending: false },
+        { path: ["members", "value"], multiValued: true, caseExact: false, type: "string", descending: false },
         { dialect: d, params: d.params(), kind: "groups", alias: "t" },
       ),
     ).toThrow(ScimError);

@@ -633,13 +633,14 @@ async function load(store: Store, ctx: StoreContext, ds: Dataset): Promise<void>
     ],
   });
   try {
+    // `times` has ten entries: one per user (up to seven), then one per group (up to three).
     for (const [i, record] of ds.users.entries()) {
-      jest.setSystemTime(BASE + ds.times[i]);
+      jest.setSystemTime(BASE + ds.times[i]!);
       uuid.mockReturnValueOnce(userId(i) as ReturnType<typeof nodeCrypto.randomUUID>);
       await store.users.create(ctx, record);
     }
     for (const [j, g] of ds.groups.entries()) {
-      jest.setSystemTime(BASE + ds.times[7 + j]);
+      jest.setSystemTime(BASE + ds.times[7 + j]!);
       uuid.mockReturnValueOnce(groupId(j) as ReturnType<typeof nodeCrypto.randomUUID>);
       const members = g.members.map((m) =>
         m >= 0 ? { value: userId(m), type: "User" as const } : { value: groupId(-1 - m), type: "Group" as const },
@@ -688,9 +689,9 @@ function named(outcome: Outcome, ds: Dataset): unknown {
   if ("error" in outcome) return outcome;
   const name = (id: string) => {
     const i = ds.users.findIndex((_, k) => userId(k) === id);
-    if (i >= 0) return `user${i}:${JSON.stringify(ds.users[i].userName)}`;
+    if (i >= 0) return `user${i}:${JSON.stringify(ds.users[i]?.userName)}`;
     const j = ds.groups.findIndex((_, k) => groupId(k) === id);
-    return j >= 0 ? `group${j}:${JSON.stringify(ds.groups[j].record.displayName)}` : id;
+    return j >= 0 ? `group${j}:${JSON.stringify(ds.groups[j]?.record.displayName)}` : id;
   };
   return { total: outcome.total, rows: outcome.ids.map(name) };
 }

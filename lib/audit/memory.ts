@@ -1,8 +1,9 @@
 /** An audit log in a fixed-size ring: the last `size` records, oldest dropped first. */
 import type { AuditLog, AuditRecord } from "./types";
+import { AUDIT_LOG_DEFAULTS } from "../values/defaults";
 
 export function memoryAuditLog(options: { size?: number } = {}): AuditLog {
-  const size = options.size ?? 1000;
+  const size = options.size ?? AUDIT_LOG_DEFAULTS.size;
   if (!Number.isInteger(size) || size < 1)
     throw new TypeError("express-scim: memoryAuditLog size must be a positive integer.");
   const ring: AuditRecord[] = [];

@@ -6,6 +6,7 @@ import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { parseDuration } from "./duration";
 import type { TokenRecord, TokenRegistry } from "./registry";
 import { isScope, type Scope } from "./scopes";
+import { SCIM_DEFAULTS, TOKEN_ROTATION_DEFAULTS } from "../values/defaults";
 
 /** Recognisable in leaked-secret scanners and logs; the rest is 256 bits of randomness. */
 export const TOKEN_PREFIX = "scim_";
@@ -74,7 +75,7 @@ export function tokenManager(registry: TokenRegistry, clock: () => Date = () => 
     const token = TOKEN_PREFIX + randomBytes(32).toString("base64url");
     const record: TokenRecord = {
       id: randomUUID(),
-      tenant: input.tenant ?? "default",
+      tenant: input.tenant ?? SCIM_DEFAULTS.tenant,
       scopes: [...new Set(input.scopes)],
       hash: hashToken(token),
       hint: token.slice(0, HINT_LENGTH),
@@ -95,7 +96,7 @@ export function tokenManager(registry: TokenRegistry, clock: () => Date = () => 
     listTokens: async (tenant) => (await registry.list(tenant)).map(publicView),
     revokeToken: (id) => registry.revoke(id, clock()),
     async rotateToken(id, options = {}) {
-      const graceMs = parseDuration(options.grace ?? "1h");
+      const graceMs = parseDuration(options.grace ?? TOKEN_ROTATION_DEFAULTS.grace);
       if (graceMs > MAX_EXPIRY_MS) throw new TypeError("express-scim: a grace period may last at most 3650 days.");
       const old = (await registry.list()).find((r) => r.id === id);
       if (!old || old.revokedAt) throw new TypeError(`express-scim: no active token ${id} to rotate.`);

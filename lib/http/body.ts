@@ -74,11 +74,11 @@ const DECODERS: Record<string, () => Transform> = {
 
 function checkCharset(req: Request): void {
   const type = req.headers["content-type"];
-  const match = typeof type === "string" ? /;\s*charset\s*=\s*"?([^";\s]*)"?/i.exec(type) : null;
+  const charset = typeof type === "string" ? /;\s*charset\s*=\s*"?([^";\s]*)"?/i.exec(type)?.[1] : undefined;
   // An empty `charset=` says nothing; read it as UTF-8, as no charset is.
-  if (match && match[1] !== "" && !CHARSETS.has(match[1].toLowerCase())) {
+  if (charset && !CHARSETS.has(charset.toLowerCase())) {
     throw unsupportedMediaType(
-      `The charset ${JSON.stringify(match[1].slice(0, 40))} is not supported: send JSON as UTF-8.`,
+      `The charset ${JSON.stringify(charset.slice(0, 40))} is not supported: send JSON as UTF-8.`,
     );
   }
 }

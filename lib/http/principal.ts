@@ -9,6 +9,7 @@ import { notFound, notAuthenticated } from "../protocol/errors";
 import { bearerToken, unauthorized } from "./authenticate";
 import { debugAuth } from "../debug";
 import { unusableTenant } from "../values/text";
+import { SCIM_DEFAULTS } from "../values/defaults";
 
 export function authenticator(options: ScimOptions): (req: Request) => Promise<Principal> {
   if (options.tokens !== undefined && options.auth !== undefined) {
@@ -64,7 +65,7 @@ function withTenant(principal: Principal, fromRequest: string | undefined): Prin
   if (principal.tenant !== undefined && fromRequest !== undefined && principal.tenant !== fromRequest) {
     throw unauthorized("The bearer token is invalid or expired.", true);
   }
-  const tenant = principal.tenant ?? fromRequest ?? "default";
+  const tenant = principal.tenant ?? fromRequest ?? SCIM_DEFAULTS.tenant;
   if (tenant === "") throw notAuthenticated("No tenant could be determined for this request.");
   // A tenant name no store can hold (U+0000, over 128 characters) names no tenant: like an unknown id, 404.
   const unusable = unusableTenant(tenant);

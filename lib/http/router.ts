@@ -31,6 +31,7 @@ import { mountResourceRoutes } from "./resource-routes";
 import { mountRootRoutes } from "./root-routes";
 import { sendError } from "./respond";
 import type { RouteFactory } from "./route";
+import { SCIM_DEFAULTS } from "../values/defaults";
 
 export function scim(options: ScimOptions): Router {
   if (!options || typeof options !== "object")
@@ -54,8 +55,8 @@ export function scim(options: ScimOptions): Router {
     store,
     limits,
     cursors,
-    strictExtensions: options.strictExtensions ?? false,
-    unknownMembers: options.unknownMembers ?? "skip",
+    strictExtensions: options.strictExtensions ?? SCIM_DEFAULTS.strictExtensions,
+    unknownMembers: options.unknownMembers ?? SCIM_DEFAULTS.unknownMembers,
     warn: warnWith(logger),
     logger,
     ...(options.hooks ? { hooks: options.hooks } : {}),
@@ -108,7 +109,7 @@ export function scim(options: ScimOptions): Router {
   };
 
   const contextOf = (req: Request, principal: Principal): ServiceContext => ({
-    tenant: principal.tenant ?? "default",
+    tenant: principal.tenant ?? SCIM_DEFAULTS.tenant,
     baseUrl: `${req.protocol}://${req.get("host")}${req.baseUrl}`.replace(/\/+$/, ""),
     principal,
     report: { events: [] },

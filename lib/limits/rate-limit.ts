@@ -4,6 +4,7 @@
  * interface of express-rate-limit, so its stores (Redis, Memcached, ...) share one limit
  * across app instances.
  */
+import { RATE_LIMIT_DEFAULTS } from "../values/defaults";
 
 /** The part of express-rate-limit's Store interface this limiter uses. */
 export interface RateLimitStore {
@@ -35,7 +36,7 @@ export interface Verdict {
 
 /** Fixed windows in process memory; expired windows are swept as new ones start. */
 export function memoryRateLimitStore(): RateLimitStore {
-  let windowMs = 10_000;
+  let windowMs: number = RATE_LIMIT_DEFAULTS.windowMs;
   const hits = new Map<string, { count: number; resetAt: number }>();
   let nextSweep = 0;
   return {
@@ -71,9 +72,9 @@ export interface RateLimiter {
 }
 
 export function rateLimiter(options: RateLimitOptions): RateLimiter {
-  const windowMs = options.windowMs ?? 10_000;
-  const perTenant = options.perTenant ?? 300;
-  const perToken = options.perToken ?? 300;
+  const windowMs = options.windowMs ?? RATE_LIMIT_DEFAULTS.windowMs;
+  const perTenant = options.perTenant ?? RATE_LIMIT_DEFAULTS.perTenant;
+  const perToken = options.perToken ?? RATE_LIMIT_DEFAULTS.perToken;
   for (const [name, v] of [
     ["windowMs", windowMs],
     ["perTenant", perTenant],

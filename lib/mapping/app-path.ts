@@ -6,10 +6,11 @@ const SEGMENT = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
 const FORBIDDEN = new Set(["__proto__", "constructor", "prototype"]);
 
 /** Splits and checks `profile.employeeId`; returns an error message instead when it is not one. */
-export function parseAppPath(text: unknown): string[] | string {
+export function parseAppPath(text: unknown): [string, ...string[]] | string {
   if (typeof text !== "string" || text === "")
     return `"app" must be a non-empty dotted path such as "profile.employeeId"`;
-  const segments = text.split(".");
+  // split() returns at least one segment, whatever the text.
+  const segments = text.split(".") as [string, ...string[]];
   for (const segment of segments) {
     if (!SEGMENT.test(segment)) {
       return `"app" path "${text}" has an invalid segment "${segment}": use identifiers (letters, digits, _, $, -) joined by dots`;
@@ -33,6 +34,8 @@ export function getPath(record: Record<string, unknown>, path: readonly string[]
 
 /** Writes `value` at `path`, creating plain objects on the way (replacing non-objects). */
 export function setPath(record: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  const last = path.at(-1);
+  if (last === undefined) throw new TypeError("setPath needs a non-empty path");
   let container = record;
   for (const key of path.slice(0, -1)) {
     const next = own(container, key) ? container[key] : undefined;
@@ -44,12 +47,10 @@ export function setPath(record: Record<string, unknown>, path: readonly string[]
       container = fresh;
     }
   }
-  container[path[path.length - 1]] = value;
+  container[last] = value;
 }
 
 /** True when one path equals the other or lies inside it (case-insensitively, as lookups fall back). */
 export function overlaps(a: readonly string[], b: readonly string[]): boolean {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (a[i].toLowerCase() !== b[i].toLowerCase()) return false;
-  return true;
+  return a.every((key, i) => i >= b.length || key.toLowerCase() === b[i]?.toLowerCase());
 }

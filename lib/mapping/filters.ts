@@ -11,6 +11,7 @@
 import { type ScimError, invalidFilter } from "../protocol/errors";
 import { evaluate } from "../protocol/filter/evaluate";
 import type { CompareOp, Literal, ResolvedAttr, ResolvedFilter } from "../protocol/filter/ast";
+import { TEXT_TYPES } from "../schema/types";
 import type { AttributeMap, Group, Model } from "./model";
 import { transformed, type CompiledPair } from "./pairs";
 import { fieldSource, locate, showPath } from "./targets";
@@ -50,12 +51,12 @@ function mapLeaf(model: Model, leaf: Leaf): Folded {
   }
   const { entry, rest } = target;
   if (entry.whole) return throughWhole(entry.whole, leaf, rest, shown);
-  if (rest.length === 0) {
+  const [field] = rest;
+  if (field === undefined) {
     // Only `pr` reaches here: resolveFilter reads `emails eq "x"` as `emails.value eq "x"`.
     if (leaf.op !== "pr") throw invalid(`"${shown}" is complex: compare one of its sub-attributes`);
     return or(entry.groups.map(exists));
   }
-  const field = rest[0];
   checkField(entry, field, shown);
   // Arrays flatten: `emails.value ne "x"` holds when no element's value equals "x".
   if (leaf.op === "ne") return not(mapLeaf(model, { ...leaf, op: "eq" }));
@@ -89,16 +90,23 @@ function mapInner(entry: AttributeMap, group: Group, filter: ResolvedFilter, sho
     case "valuePath":
       throw invalid("Nested value filters are not allowed");
     default: {
-      const field = filter.attrPath.path[0];
+      const field = subAttribute(filter);
       checkField(entry, field, `${shown}.${field}`);
-      return elementLeaf(group, filter as Leaf, `${shown}.${field}`);
+      return elementLeaf(group, filter, `${shown}.${field}`);
     }
   }
 }
 
+/** The sub-attribute a leaf inside a value path names: resolveFilter gives it a one-key path. */
+function subAttribute(leaf: Leaf): string {
+  const [field] = leaf.attrPath.path;
+  if (field === undefined) throw invalid("Empty attribute path");
+  return field;
+}
+
 /** A leaf whose path is one sub-attribute name, asked of one group's element. */
 function elementLeaf(group: Group, leaf: Leaf, shown: string): Folded {
-  const field = leaf.attrPath.path[0];
+  const field = subAttribute(leaf);
   const source = fieldSource(group, field);
   switch (source.kind) {
     case "fixed":
@@ -141,8 +149,6 @@ function onPair(pair: CompiledPair, leaf: Leaf, shown: string): Folded {
   }
   return guardEmpty({ op: leaf.op, attrPath, compValue: value } as Leaf);
 }
-
-const TEXT_TYPES = new Set(["string", "reference", "binary"]);
 
 /**
  * records.ts never shows a value that is not present, so an app value "" is absent in SCIM. A
@@ -228,7 +234,7 @@ export function and(parts: Folded[]): Folded {
     if (part.op === "and") out.push(...part.filters);
     else out.push(part);
   }
-  return out.length === 0 ? true : out.length === 1 ? out[0] : { op: "and", filters: out };
+  return out.length > 1 ? { op: "and", filters: out } : (out[0] ?? true);
 }
 
 export function or(parts: Folded[]): Folded {
@@ -239,7 +245,7 @@ export function or(parts: Folded[]): Folded {
     if (part.op === "or") out.push(...part.filters);
     else out.push(part);
   }
-  return out.length === 0 ? false : out.length === 1 ? out[0] : { op: "or", filters: out };
+  return out.length > 1 ? { op: "or", filters: out } : (out[0] ?? false);
 }
 
 export function not(part: Folded): Folded {

@@ -67,13 +67,13 @@ export function buildModel(rt: ResourceTypeDef, pairs: readonly MappingPair[], w
 }
 
 function checkAppPaths(pairs: CompiledPair[]): void {
-  for (let i = 0; i < pairs.length; i++) {
-    for (let j = 0; j < i; j++) {
-      if (overlaps(pairs[i].app, pairs[j].app)) {
-        const same = pairs[i].app.length === pairs[j].app.length;
+  for (const [i, pair] of pairs.entries()) {
+    for (const other of pairs.slice(0, i)) {
+      if (overlaps(pair.app, other.app)) {
+        const same = pair.app.length === other.app.length;
         throw new TypeError(
-          `${pairs[i].label}: app path "${pairs[i].app.join(".")}" ${same ? "is also written by" : "overlaps"} ` +
-            `"${pairs[j].app.join(".")}" of ${pairs[j].label}; each pair needs its own app path`,
+          `${pair.label}: app path "${pair.app.join(".")}" ${same ? "is also written by" : "overlaps"} ` +
+            `"${other.app.join(".")}" of ${other.label}; each pair needs its own app path`,
         );
       }
     }
@@ -99,7 +99,8 @@ function place(entry: AttributeMap, pair: CompiledPair): void {
     for (const g of entry.groups) {
       if (compatible(g.selector, selector)) {
         throw new TypeError(
-          `${pair.label}: its selector and the one of ${g.pairs[0].label} can pick the same element of ` +
+          // A group is made for a pair and holds it from then on: pairs[0] exists.
+          `${pair.label}: its selector and the one of ${g.pairs[0]!.label} can pick the same element of ` +
             `"${pair.attribute.name}"; make them exclusive (e.g. different "type" values) or use one selector`,
         );
       }
@@ -111,7 +112,8 @@ function place(entry: AttributeMap, pair: CompiledPair): void {
     entry.groups.push(group);
   }
   if (!pair.sub) {
-    if (group.pairs.length > 0) clash(pair, group.pairs[0], "this element is already mapped in part by");
+    const [first] = group.pairs;
+    if (first) clash(pair, first, "this element is already mapped in part by");
     group.whole = pair;
   } else {
     if (group.whole) clash(pair, group.whole, "this element is already mapped whole by");

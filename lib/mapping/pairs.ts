@@ -131,9 +131,9 @@ export function compilePair(rt: ResourceTypeDef, pair: MappingPair, index: numbe
     if (pair[key] !== undefined && typeof pair[key] !== "function") fail(`"${key}" must be a function`);
   }
 
-  const app = parseAppPath(pair.app);
-  if (typeof app === "string") fail(app);
-  const root = (app as string[])[0].toLowerCase();
+  const appPath = parseAppPath(pair.app);
+  const app = typeof appPath === "string" ? fail(appPath) : appPath;
+  const root = app[0].toLowerCase();
   if (reservedAppRoots(rt).includes(root)) {
     fail(
       `"app" path "${pair.app}" starts with "${root}", which the server keeps beside the record; choose another name`,
@@ -146,7 +146,7 @@ export function compilePair(rt: ResourceTypeDef, pair: MappingPair, index: numbe
     container: schema === rt.schema ? undefined : schema.id,
     attribute,
     target,
-    app: app as string[],
+    app,
     readable: direction !== "toApp",
     writable: direction !== "toScim",
     invert: pair.invert === true,
@@ -194,5 +194,5 @@ export function selectorFilter(fields: readonly SelectorField[]): ResolvedFilter
     attrPath: { path: [f.def.name], type: f.def.type, caseExact: f.def.caseExact, multiValued: false },
     compValue: f.value,
   }));
-  return leaves.length === 1 ? leaves[0] : { op: "and", filters: leaves };
+  return leaves.length > 1 ? { op: "and", filters: leaves } : (leaves[0] ?? { op: "and", filters: [] });
 }

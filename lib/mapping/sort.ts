@@ -61,7 +61,9 @@ export function appPathOf(model: Model, scimPath: readonly string[]): string[] |
   if (target.kind !== "attribute") return undefined;
   const { entry, rest } = target;
   if (entry.whole) return rest.length === 0 || !transformed(entry.whole) ? [...entry.whole.app, ...rest] : undefined;
-  if (entry.attribute.multiValued || rest.length !== 1) return undefined;
-  const pair = subPair(entry.groups[0], rest[0]);
+  const [group] = entry.groups;
+  const [field, ...more] = rest;
+  if (entry.attribute.multiValued || !group || field === undefined || more.length > 0) return undefined;
+  const pair = subPair(group, field);
   return pair ? [...pair.app] : undefined;
 }

@@ -6,18 +6,12 @@
 import { badRequest } from "./errors";
 import type { ResourceTypeDef } from "../schema/types";
 import { findSchema, locateAttribute } from "../schema/resolve";
+import { splitAttrPath } from "./filter/parse";
 
 /** A resolved name: the path of keys in a rendered SCIM resource (`["name","givenName"]`). */
 export type AttributeKey = string[];
 
 const MAX_NAMES = 100;
-
-/** Splits `urn:...:User:manager.value` into its URI and `manager.value`; names never contain ':'. */
-function splitUri(text: string): { uri?: string; rest: string } {
-  if (!text.toLowerCase().startsWith("urn:")) return { rest: text };
-  const at = text.lastIndexOf(":");
-  return { uri: text.slice(0, at), rest: text.slice(at + 1) };
-}
 
 /**
  * Resolves a comma-separated list. Unknown names are ignored rather than refused: clients
@@ -38,10 +32,9 @@ export function parseAttributeList(rt: ResourceTypeDef, text: string | undefined
       if (whole !== rt.schema) keys.push([whole.id]);
       continue;
     }
-    const { uri, rest } = splitUri(name);
-    const [attr, subAttr, ...extra] = rest.split(".");
-    if (extra.length > 0 || !attr) continue;
-    const located = locateAttribute(rt, { uri, name: attr, subAttr });
+    const path = splitAttrPath(name);
+    if (typeof path === "string") continue;
+    const located = locateAttribute(rt, path);
     if (located) keys.push(located.path);
   }
   return keys;

@@ -118,12 +118,15 @@ export const expiredCursor = (detail: string) => badRequest("expiredCursor", det
 export const tooMany = (detail: string) => badRequest("tooMany", detail);
 /** 404 with the given detail. */
 export const notFound = (detail: string) => new ScimError(404, undefined, detail);
-/** 404 for a resource id a store does not hold. */
-export const resourceNotFound = (id: string) => notFound(`Resource ${clip(id)} not found.`);
+/** 404 for a resource id a store does not hold; the service names the resource type (`User`, `Group`). */
+export const resourceNotFound = (id: string, type = "Resource") => notFound(`${type} ${clip(id)} not found.`);
 /** 409 uniqueness (RFC 7644 3.3) with the given detail. */
 export const uniqueness = (detail: string) => new ScimError(409, "uniqueness", detail);
 /** 409 uniqueness from a store: `what` (a column or attribute path) is already taken; the router retells it in SCIM's terms. */
 export const conflict = (what: string) => uniqueness(`${what} is already taken.`);
+/** 409 uniqueness as the client is told it: which of its attributes (SCIM names) clash. */
+export const alreadyExists = (type: string, attributes: readonly string[]) =>
+  uniqueness(`A ${type} with this ${attributes.join(" or ")} already exists.`);
 /** 412 (RFC 7644 3.14): the resource is not at the version the client named in If-Match. */
 export const preconditionFailed = (detail = "The resource has changed since the version given in If-Match.") =>
   new ScimError(412, undefined, detail);

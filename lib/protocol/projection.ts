@@ -82,7 +82,7 @@ export function project(rt: ResourceTypeDef, resource: Json, projection: Project
   }
   // meta last: what people read first is the resource, not its bookkeeping.
   Object.assign(out, projectAttributes(meta, resource, keep, []));
-  out.schemas = schemasPresent(rt, out);
+  out.schemas = carriedSchemas(rt, out);
   return out;
 }
 
@@ -90,6 +90,10 @@ function partition<T>(items: readonly T[], test: (item: T) => boolean): [T[], T[
   return [items.filter(test), items.filter((i) => !test(i))];
 }
 
-function schemasPresent(rt: ResourceTypeDef, resource: Json): string[] {
-  return [rt.schema.id, ...rt.extensions.map((e) => e.schema.id).filter((id) => resource[id] !== undefined)];
+/**
+ * The `schemas` a resource carries (RFC 7643 3): its core schema, then each extension whose
+ * object it holds. Rendering, projection and PATCH all list them here.
+ */
+export function carriedSchemas(rt: ResourceTypeDef, resource: Readonly<Record<string, unknown>>): string[] {
+  return [rt.schema.id, ...rt.extensions.map((e) => e.schema.id).filter((id) => isObject(resource[id]))];
 }

@@ -14,6 +14,7 @@ import type {
   Uniqueness,
 } from "./types";
 import * as urns from "./urns";
+import { isUrn, splitUrn } from "../values/urn";
 
 export interface AttributeDeclaration {
   name: string;
@@ -70,7 +71,7 @@ const RESERVED_IDS = new Set(Object.values(urns).map((id) => id.toLowerCase()));
 export function declareSchema(decl: SchemaDeclaration): SchemaDef {
   if (decl === null || typeof decl !== "object") throw new TypeError("declareSchema needs { id, attributes }");
   const id = decl.id;
-  if (typeof id !== "string" || id.slice(0, 4).toLowerCase() !== "urn:" || id.length <= 4 || /\s/.test(id)) {
+  if (typeof id !== "string" || !isUrn(id) || id.length <= 4 || /\s/.test(id)) {
     throw new TypeError(
       `Schema id must be a URN such as "urn:example:params:scim:schemas:extension:acme:2.0:User", not ${JSON.stringify(id)}`,
     );
@@ -87,7 +88,7 @@ export function declareSchema(decl: SchemaDeclaration): SchemaDef {
   }
   const schema: SchemaDef = {
     id,
-    name: decl.name ?? id.slice(id.lastIndexOf(":") + 1),
+    name: decl.name ?? splitUrn(id).rest,
     attributes: declareAttributes(decl.attributes, where, false),
   };
   if (decl.description !== undefined) schema.description = decl.description;

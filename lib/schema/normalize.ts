@@ -6,8 +6,9 @@
  */
 import { badRequest, clip } from "../protocol/errors";
 import { coerceValue, enforceSinglePrimary, isAbsent, isObject, type CoerceOptions, type JsonObject } from "./coerce";
-import { locateAttribute, schemasOf, type LocatedAttribute } from "./resolve";
+import { findSchema, locateAttribute, schemasOf, type LocatedAttribute } from "./resolve";
 import type { ResourceTypeDef, SchemaDef } from "./types";
+import { isUrn, splitUrn } from "../values/urn";
 
 export { coerceValue } from "./coerce";
 
@@ -37,15 +38,13 @@ export function resolveKey(rt: ResourceTypeDef, key: string, within?: SchemaDef)
   let schema = within;
   let rest = key;
   if (!within && key.toLowerCase() === "schemas") return { kind: "schemas" };
-  if (!within && key.slice(0, 4).toLowerCase() === "urn:") {
-    const lower = key.toLowerCase();
-    // Longest id first: a custom URN may extend another schema's id.
-    const schemas = schemasOf(rt).sort((a, b) => b.id.length - a.id.length);
-    const exact = schemas.find((s) => s.id.toLowerCase() === lower);
+  if (!within && isUrn(key)) {
+    const exact = findSchema(rt, key);
     if (exact) return { kind: "schema", schema: exact };
-    schema = schemas.find((s) => lower.startsWith(`${s.id.toLowerCase()}:`));
+    const split = splitUrn(key);
+    schema = split.uri === undefined ? undefined : findSchema(rt, split.uri);
     if (!schema) return { kind: "unknownExtension", uri: key };
-    rest = key.slice(schema.id.length + 1);
+    rest = split.rest;
   }
   const [name, subAttr, ...more] = rest.split(".");
   if (more.length > 0 || !name) return { kind: "unknown" };

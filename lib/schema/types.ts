@@ -10,6 +10,9 @@ export type AttributeType =
   | "binary"
   | "complex";
 
+/** The types whose values are text: substring operators apply, and "" means absent. */
+export const TEXT_TYPES: ReadonlySet<AttributeType> = new Set(["string", "reference", "binary"]);
+
 export type Mutability = "readOnly" | "readWrite" | "immutable" | "writeOnly";
 export type Returned = "always" | "never" | "default" | "request";
 export type Uniqueness = "none" | "server" | "global";

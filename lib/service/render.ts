@@ -3,6 +3,7 @@ import type { ResourceTypeDef } from "../schema/types";
 import type { ResourceMapping } from "../mapping/types";
 import type { Member, Stored } from "../stores/types";
 import type { ServiceContext } from "./context";
+import { carriedSchemas } from "../protocol/projection";
 
 export interface Related {
   /** User.groups, computed from memberships. */
@@ -22,7 +23,7 @@ export function render(
   related: Related = {},
 ): Record<string, unknown> {
   const attributes = mapping.fromRecord(stored.record);
-  const schemas = [rt.schema.id, ...rt.extensions.map((e) => e.schema.id).filter((id) => attributes[id] !== undefined)];
+  const schemas = carriedSchemas(rt, attributes);
   const resource: Record<string, unknown> = { schemas, id: stored.id, ...attributes };
   if (related.groups) {
     resource.groups = related.groups.map((g) => ({

@@ -7,7 +7,15 @@ import type { HookContext, Hooks, ResourceHooks } from "../hooks/types";
 import { debugFilter, debugPatch, filterForDebug, patchPathForDebug } from "../debug";
 import type { ResourceMapping } from "../mapping/types";
 import type { Logger } from "../options";
-import { ScimError, clip, notFound, invalidValue, tooMany, uniqueness, preconditionFailed } from "../protocol/errors";
+import {
+  ScimError,
+  alreadyExists,
+  notFound,
+  invalidValue,
+  tooMany,
+  preconditionFailed,
+  resourceNotFound,
+} from "../protocol/errors";
 import { changedAttributes } from "../protocol/changes";
 import { memberOf } from "../protocol/json";
 import { cursorScope, openCursor, sealCursor, type CursorKeys } from "../protocol/cursor";
@@ -103,7 +111,7 @@ export abstract class ResourceService {
     // An id no store can hold names nothing, on every store (PostgreSQL cannot even look it up).
     if (unstorable(id)) throw notFound(`${this.rt.name} not found: the id is not one this server issues.`);
     const stored = await table.get(ctx, id, { members });
-    if (!stored) throw notFound(`${this.rt.name} ${clip(id)} not found.`);
+    if (!stored) throw resourceNotFound(id, this.rt.name);
     return stored;
   }
 
@@ -270,7 +278,7 @@ export abstract class ResourceService {
         this.kind === "groups"
           ? ["displayName"]
           : ["userName", ...(this.options.identity === "externalId" ? ["externalId"] : [])];
-      throw uniqueness(`A ${this.rt.name} with this ${keys.join(" or ")} already exists.`);
+      throw alreadyExists(this.rt.name, keys);
     }
   }
 

@@ -8,6 +8,7 @@ import { groupResourceType, userResourceType } from "../schema/core";
 import { declareSchema, withExtensions, type SchemaDeclaration } from "../schema/custom";
 import type { ResourceTypeDef, SchemaDef } from "../schema/types";
 import type { UniqueKey } from "../stores/types";
+import { SCIM_DEFAULTS } from "../values/defaults";
 
 export interface ResourceSetup {
   rt: ResourceTypeDef;
@@ -44,7 +45,7 @@ function resource(
 export function setupResources(options: SetupOptions) {
   const users = resource(userResourceType, options.schemas?.users, options.mapping?.users);
   const groups = resource(groupResourceType, options.schemas?.groups, options.mapping?.groups);
-  const identity = options.userIdentity ?? "userName";
+  const identity = options.userIdentity ?? SCIM_DEFAULTS.userIdentity;
   if (identity !== "userName" && identity !== "externalId")
     throw new TypeError('express-scim: userIdentity must be "userName" or "externalId".');
   const key = (setup: ResourceSetup, scim: string, caseExact: boolean): UniqueKey => {

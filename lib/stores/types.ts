@@ -3,7 +3,7 @@
  * Stores persist app records (already mapped), never HTTP; the service layer owns SCIM rules.
  */
 import type { TokenRegistry } from "../auth/registry";
-import type { ResolvedFilter } from "../protocol/filter/ast";
+import type { ResolvedAttr, ResolvedFilter } from "../protocol/filter/ast";
 
 /** Carried into every store call. A store must never return or touch another tenant's data. */
 export interface StoreContext {
@@ -37,6 +37,12 @@ export interface SortSpec {
   /** Multi-valued attributes sort by their primary element's `path` sub-attribute. */
   multiValued: boolean;
   caseExact: boolean;
+  /**
+   * The attribute's schema type, which decides the order (RFC 7644 3.4.2.3): strings sort as
+   * text even when they look like dates, `dateTime` strings as instants, `boolean` strings
+   * ("True", Entra's) as booleans.
+   */
+  type: ResolvedAttr["type"];
   descending: boolean;
 }
 

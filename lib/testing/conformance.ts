@@ -187,7 +187,7 @@ export function storeConformance(options: ConformanceOptions): void {
         const sorted = async (descending: boolean) =>
           (
             await store.users.query(ctx, {
-              sort: { path: ["userName"], multiValued: false, caseExact: false, descending },
+              sort: { path: ["userName"], multiValued: false, caseExact: false, type: "string", descending },
               startIndex: 1,
               count: 10,
             })
@@ -204,8 +204,8 @@ export function storeConformance(options: ConformanceOptions): void {
             await store.users.create(ctx, user(`k${(i * 4) % 9}`, i % 3 ? { title: "t" } : {}));
           for (const sort of [
             undefined,
-            { path: ["userName"], multiValued: false, caseExact: false, descending: true },
-            { path: ["title"], multiValued: false, caseExact: false, descending: false },
+            { path: ["userName"], multiValued: false, caseExact: false, type: "string" as const, descending: true },
+            { path: ["title"], multiValued: false, caseExact: false, type: "string" as const, descending: false },
           ]) {
             const all = (await store.users.query(ctx, { ...(sort ? { sort } : {}), startIndex: 1, count: 100 })).items;
             const walked: string[] = [];

@@ -58,5 +58,3 @@ export interface FilterLimits {
   /** Comparisons and `pr` tests in one filter. */
   maxTerms: number;
 }
-
-export const DEFAULT_FILTER_LIMITS: FilterLimits = { maxLength: 8192, maxDepth: 32, maxTerms: 256 };

@@ -8,7 +8,7 @@
  * Tokens are deliberately coarse: anything unquoted is a "word" (attribute path, operator,
  * keyword, number or Entra's unquoted value); the parser decides what a word means by position.
  */
-import { PREVIEW_CHARS, ScimError, clip, type ScimType } from "../errors";
+import { PREVIEW_CHARS, badRequest, clip, type ScimType } from "../errors";
 import type { FilterLimits } from "./ast";
 import { unstorable } from "../../values/text";
 
@@ -51,21 +51,17 @@ const hex4 = (c: number) => c.toString(16).toUpperCase().padStart(4, "0");
  * huge input costs nothing), emptiness and raw control characters.
  */
 export function checkInput(text: unknown, limits: FilterLimits, scimType: ScimType, what: string): string {
-  if (typeof text !== "string") throw new ScimError(400, scimType, `The ${what} must be a string`);
+  if (typeof text !== "string") throw badRequest(scimType, `The ${what} must be a string`);
   if (text.length > limits.maxLength) {
-    throw new ScimError(
-      400,
-      scimType,
-      `The ${what} is ${text.length} characters long; the limit is ${limits.maxLength}`,
-    );
+    throw badRequest(scimType, `The ${what} is ${text.length} characters long; the limit is ${limits.maxLength}`);
   }
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (isRawControl(c)) {
-      throw new ScimError(400, scimType, `The ${what} contains a raw control character U+${hex4(c)} at position ${i}`);
+      throw badRequest(scimType, `The ${what} contains a raw control character U+${hex4(c)} at position ${i}`);
     }
   }
-  if (text.trim() === "") throw new ScimError(400, scimType, `The ${what} is empty`);
+  if (text.trim() === "") throw badRequest(scimType, `The ${what} is empty`);
   return text;
 }
 
@@ -77,7 +73,8 @@ export function tokenize(text: string, scimType: ScimType): Token[] {
     if (c === SPACE || c === TAB) {
       i++;
     } else if (c === 0x28 || c === 0x29 || c === 0x5b || c === 0x5d) {
-      tokens.push({ kind: text[i] as TokenKind, text: text[i], pos: i });
+      const bracket = text.charAt(i);
+      tokens.push({ kind: bracket as TokenKind, text: bracket, pos: i });
       i++;
     } else if (c === QUOTE) {
       const { value, end } = readString(text, i, scimType);
@@ -94,16 +91,16 @@ export function tokenize(text: string, scimType: ScimType): Token[] {
   return tokens;
 }
 
-const SIMPLE_ESCAPES: Record<string, string> = {
-  '"': '"',
-  "\\": "\\",
-  "/": "/",
-  b: "\b",
-  f: "\f",
-  n: "\n",
-  r: "\r",
-  t: "\t",
-};
+const SIMPLE_ESCAPES: ReadonlyMap<string, string> = new Map([
+  ['"', '"'],
+  ["\\", "\\"],
+  ["/", "/"],
+  ["b", "\b"],
+  ["f", "\f"],
+  ["n", "\n"],
+  ["r", "\r"],
+  ["t", "\t"],
+]);
 
 function hexValue(c: number): number {
   if (c >= 0x30 && c <= 0x39) return c - 0x30;
@@ -128,7 +125,7 @@ function readString(text: string, start: number, scimType: ScimType): { value: s
       const value = parts.join("");
       // A "\u0000" or a lone surrogate: no store holds one, and PostgreSQL cannot even compare it.
       const reason = unstorable(value);
-      if (reason) throw new ScimError(400, scimType, `Invalid string at position ${start}: it ${reason}`);
+      if (reason) throw badRequest(scimType, `Invalid string at position ${start}: it ${reason}`);
       return { value, end: i + 1 };
     }
     if (c !== BACKSLASH) {
@@ -137,25 +134,26 @@ function readString(text: string, start: number, scimType: ScimType): { value: s
     }
     parts.push(text.slice(chunk, i));
     const e = text[i + 1];
+    const simple = e === undefined ? undefined : SIMPLE_ESCAPES.get(e);
     if (e === "u") {
       let code = 0;
       for (let k = 2; k < 6; k++) {
         const h = i + k < text.length ? hexValue(text.charCodeAt(i + k)) : -1;
-        if (h < 0) throw new ScimError(400, scimType, `Invalid \\u escape at position ${i}: four hex digits expected`);
+        if (h < 0) throw badRequest(scimType, `Invalid \\u escape at position ${i}: four hex digits expected`);
         code = code * 16 + h;
       }
       parts.push(String.fromCharCode(code));
       i += 6;
-    } else if (e !== undefined && Object.hasOwn(SIMPLE_ESCAPES, e)) {
-      parts.push(SIMPLE_ESCAPES[e]);
+    } else if (simple !== undefined) {
+      parts.push(simple);
       i += 2;
     } else {
       const shown = e === undefined ? "end of input" : JSON.stringify(e);
-      throw new ScimError(400, scimType, `Invalid escape in string at position ${i}: backslash followed by ${shown}`);
+      throw badRequest(scimType, `Invalid escape in string at position ${i}: backslash followed by ${shown}`);
     }
     chunk = i;
   }
-  throw new ScimError(400, scimType, `Unterminated string starting at position ${start}`);
+  throw badRequest(scimType, `Unterminated string starting at position ${start}`);
 }
 
 const isDigit = (c: number) => c >= 0x30 && c <= 0x39;

@@ -14,22 +14,16 @@
  * Depth is checked before every recursion, so no input can overflow the stack; every malformed
  * input ends as ScimError 400 (invalidFilter for filters, invalidPath for PATCH paths).
  */
-import { ScimError, type ScimType } from "../errors";
-import {
-  DEFAULT_FILTER_LIMITS,
-  type AttrPath,
-  type CompareOp,
-  type Filter,
-  type FilterLimits,
-  type Literal,
-  type PatchPath,
-} from "./ast";
+import { badRequest, type ScimType } from "../errors";
+import type { AttrPath, CompareOp, Filter, FilterLimits, Literal, PatchPath } from "./ast";
 import { checkInput, isJsonNumber, shown, tokenize, type Token } from "./lexer";
 import { readBoolean } from "../../values/boolean";
+import { splitUrn } from "../../values/urn";
+import { FILTER_LIMIT_DEFAULTS } from "../../values/defaults";
 
 const COMPARE_OPS: ReadonlySet<string> = new Set(["eq", "ne", "co", "sw", "ew", "gt", "ge", "lt", "le"]);
 
-export function parseFilter(text: string, limits: FilterLimits = DEFAULT_FILTER_LIMITS): Filter {
+export function parseFilter(text: string, limits: FilterLimits = FILTER_LIMIT_DEFAULTS): Filter {
   checkInput(text, limits, "invalidFilter", "filter");
   const parser = new Parser(tokenize(text, "invalidFilter"), limits, "invalidFilter");
   return guardStack("invalidFilter", () => {
@@ -40,7 +34,7 @@ export function parseFilter(text: string, limits: FilterLimits = DEFAULT_FILTER_
 }
 
 /** RFC 7644 3.5.2: PATH = attrPath / valuePath [subAttr]. Every error is 400 invalidPath. */
-export function parsePatchPath(text: string, limits: FilterLimits = DEFAULT_FILTER_LIMITS): PatchPath {
+export function parsePatchPath(text: string, limits: FilterLimits = FILTER_LIMIT_DEFAULTS): PatchPath {
   checkInput(text, limits, "invalidPath", "path");
   const parser = new Parser(tokenize(text, "invalidPath"), limits, "invalidPath");
   return guardStack("invalidPath", () => {
@@ -58,28 +52,22 @@ function guardStack<T>(scimType: ScimType, fn: () => T): T {
   try {
     return fn();
   } catch (e) {
-    if (e instanceof RangeError) throw new ScimError(400, scimType, "Filter is nested too deeply");
+    if (e instanceof RangeError) throw badRequest(scimType, "Filter is nested too deeply");
     throw e;
   }
 }
 
 /**
- * Splits `[URI ":"] ATTRNAME ["." subAttr]`. RFC 7644 3.10: a path starting with `urn:` carries
- * the schema URI up to the LAST colon, since attribute names never contain ':'. The URI keeps
- * the client's spelling. A bare schema URN (`urn:...:enterprise:2.0:User`) comes out as
+ * Splits `[URI ":"] ATTRNAME ["." subAttr]`, the URI as splitUrn reads it. A bare schema URN (`urn:...:enterprise:2.0:User`) comes out as
  * `{ uri: "urn:...:enterprise:2.0", name: "User" }`; resolvers treat `uri + ":" + name` naming a
  * schema id as "the whole extension".
  * Returns a detail string instead of an AttrPath when the text is not an attribute path.
  */
 export function splitAttrPath(text: string): AttrPath | string {
-  let rest = text;
-  let uri: string | undefined;
-  if (text.slice(0, 4).toLowerCase() === "urn:") {
-    const last = text.lastIndexOf(":");
-    if (last <= 4) return `${shown(text)} is a URN without an attribute name`;
-    uri = text.slice(0, last);
-    rest = text.slice(last + 1);
-  } else if (text.includes(":")) {
+  const { uri, rest } = splitUrn(text);
+  // "urn:x" and "urn::x" name no schema before their last colon.
+  if (uri !== undefined && uri.length <= "urn:".length) return `${shown(text)} is a URN without an attribute name`;
+  if (uri === undefined && rest.includes(":")) {
     return `${shown(text)} is not an attribute path (only "urn:" URIs may prefix a name)`;
   }
   const dot = rest.indexOf(".");
@@ -118,15 +106,17 @@ class Parser {
   ) {}
 
   private fail(detail: string): never {
-    throw new ScimError(400, this.scimType, detail);
+    throw badRequest(this.scimType, detail);
   }
 
+  // tokenize() ends every list with an "end" token and next() never steps past it, so
+  // tokens[i] always exists.
   private peek(): Token {
-    return this.tokens[this.i];
+    return this.tokens[this.i]!;
   }
 
   private next(): Token {
-    const tok = this.tokens[this.i];
+    const tok = this.peek();
     if (tok.kind !== "end") this.i++;
     return tok;
   }

@@ -6,16 +6,14 @@
  * All errors are ScimError 400 invalidFilter (RFC 7644 3.4.2.2: unknown attributes and operators
  * that do not fit the attribute's type). The PATCH engine may re-label them for paths.
  */
-import { PATH_PREVIEW_CHARS, ScimError } from "../errors";
-import type { AttributeDef, AttributeType, ResourceTypeDef } from "../../schema/types";
+import { PATH_PREVIEW_CHARS, invalidFilter as invalid } from "../errors";
+import { type AttributeDef, type AttributeType, type ResourceTypeDef, TEXT_TYPES } from "../../schema/types";
 import { findAttribute, findSchema, isExtension, locateAttribute, type LocatedAttribute } from "../../schema/resolve";
 import type { AttrPath, CompareOp, Filter, Literal, ResolvedAttr, ResolvedFilter } from "./ast";
 import { isJsonNumber, shown as quoteShort } from "./lexer";
 import { parseInstant } from "../../values/datetime";
 import { readBoolean } from "../../values/boolean";
 import { printAttrPath } from "./print";
-
-const invalid = (detail: string) => new ScimError(400, "invalidFilter", detail);
 
 /** A resolved path plus the definition it names (none for a whole extension). */
 interface Located {
@@ -200,7 +198,6 @@ function resolveComparison(op: CompareOp, located: Located, compValue: Literal, 
 }
 
 const ORDERED_TYPES: ReadonlySet<AttributeType> = new Set(["string", "reference", "integer", "decimal", "dateTime"]);
-const TEXT_TYPES: ReadonlySet<AttributeType> = new Set(["string", "reference", "binary"]);
 
 function checkOperator(op: CompareOp, type: AttributeType, shown: string): void {
   // RFC 7644 3.4.2.2: gt/ge/lt/le on boolean or binary attributes SHALL fail with invalidFilter.

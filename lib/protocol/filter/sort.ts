@@ -2,7 +2,7 @@
  * RFC 7644 3.4.2.3 sorting: `sortBy` resolved against the resource type, and a comparator over
  * the same target shape as evaluate() (record plus id, externalId, meta).
  */
-import { PATH_PREVIEW_CHARS, ScimError, clip } from "../errors";
+import { PATH_PREVIEW_CHARS, clip, invalidValue } from "../errors";
 import type { ResourceTypeDef } from "../../schema/types";
 import { findAttribute, locateAttribute, type LocatedAttribute } from "../../schema/resolve";
 import { GROUP_SCHEMA, USER_SCHEMA } from "../../schema/urns";
@@ -18,7 +18,6 @@ const MAX_SORT_BY_LENGTH = 1024;
 
 // RFC 7644 3.4.2.3 names no error for a bad sortBy or sortOrder. They are query parameters,
 // not filters, so we answer 400 invalidValue ("the value specified was not compatible").
-const invalidValue = (detail: string) => new ScimError(400, "invalidValue", detail);
 
 /** Undefined when no sortBy is given: the caller then keeps its default (id) order. */
 export function resolveSort(
@@ -53,6 +52,7 @@ export function resolveSort(
     path,
     multiValued: located.attribute.multiValued || def.multiValued,
     caseExact: def.caseExact,
+    type: def.type,
     descending,
   };
 }
@@ -114,7 +114,7 @@ function sortKey(target: unknown, spec: SortSpec): SortKey | undefined {
   for (const key of spec.path) {
     value = childOf(pickElement(value), key);
   }
-  return toKey(pickElement(value), spec.caseExact);
+  return toKey(pickElement(value), spec);
 }
 
 function pickElement(value: unknown): unknown {
@@ -128,14 +128,23 @@ function pickElement(value: unknown): unknown {
 /** Entra writes `"primary": "True"`. */
 const isTrue = (v: unknown) => readBoolean(v) === true;
 
-function toKey(value: unknown, caseExact: boolean): SortKey | undefined {
+/**
+ * Numbers, booleans (as 0/1) and Dates sort by value whatever the attribute. A string's order is
+ * its attribute's type: a dateTime's as an instant ("…00Z" and "…00.500Z" do not sort as text), a
+ * boolean's as the boolean it spells, anything else as text. A string that does not read as its
+ * type (a badly typed record) sorts as text, after the numbers.
+ */
+function toKey(value: unknown, spec: SortSpec): SortKey | undefined {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value.getTime();
   if (typeof value === "number") return Number.isFinite(value) ? value : undefined;
   if (typeof value === "boolean") return value ? 1 : 0;
   if (typeof value !== "string" || value === "") return undefined;
-  // SortSpec carries no type, so ISO 8601 strings (meta.lastModified from some stores) are
-  // compared as instants: "…00Z" and "…00.500Z" do not sort correctly as text.
-  const instant = parseInstant(value);
-  if (instant !== undefined) return instant;
-  return caseExact ? value : fold(value);
+  const typed = spec.type === "dateTime" ? parseInstant(value) : spec.type === "boolean" ? bit(value) : undefined;
+  if (typed !== undefined) return typed;
+  return spec.caseExact ? value : fold(value);
+}
+
+function bit(value: string): number | undefined {
+  const b = readBoolean(value);
+  return b === undefined ? undefined : b ? 1 : 0;
 }

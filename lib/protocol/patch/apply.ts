@@ -6,6 +6,7 @@
 import { changedAttributes } from "../changes";
 import { cloneJson } from "../json";
 import { badRequest } from "../errors";
+import { carriedSchemas } from "../projection";
 import { deepEqual, isAbsent, isObject, type JsonObject } from "../../schema/coerce";
 import { containerOf, normalizeResource } from "../../schema/normalize";
 import { findAttribute, schemasOf } from "../../schema/resolve";
@@ -34,7 +35,7 @@ export function applyPatch(
   // The one canonical shape, as POST/PUT store it; the service's readOnly attributes stay.
   const next: JsonObject = normalizeResource(rt, work, { keepReadOnly: true, multiplePrimary: "keepLast" });
   checkImmutable(rt, resource, next);
-  const out = Array.isArray(resource.schemas) ? { schemas: schemaIds(rt, next), ...next } : next;
+  const out = Array.isArray(resource.schemas) ? { schemas: carriedSchemas(rt, next), ...next } : next;
   return { resource: out, members, changed: changedAttributes(rt, resource, next) };
 }
 
@@ -125,7 +126,3 @@ function mustKeep(was: unknown, now: unknown, where: string) {
 
 const label = (rt: ResourceTypeDef, schemaId: string, name: string) =>
   schemaId === rt.schema.id ? name : `${schemaId}:${name}`;
-
-function schemaIds(rt: ResourceTypeDef, resource: JsonObject): string[] {
-  return [rt.schema.id, ...rt.extensions.map((e) => e.schema.id).filter((id) => isObject(resource[id]))];
-}

@@ -1,5 +1,5 @@
 /** RFC 7644 3.5.2 PATCH: parse a PatchOp, apply it to a resource, fold member deltas. Pure. */
-export { parsePatchRequest, DEFAULT_MAX_OPERATIONS } from "./request";
+export { parsePatchRequest } from "./request";
 export { applyPatch } from "./apply";
 export { netMemberChange, parseMembers } from "./members";
 export type {

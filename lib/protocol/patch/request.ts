@@ -4,9 +4,8 @@ import { badRequest } from "../errors";
 import { parsePatchPath } from "../filter";
 import { isObject, preview, type JsonObject } from "../../schema/coerce";
 import { PATCH_OP_SCHEMA } from "../../schema/urns";
+import { LIMIT_DEFAULTS } from "../../values/defaults";
 import type { PatchOpName, PatchOperation, PatchRequestOptions } from "./types";
-
-export const DEFAULT_MAX_OPERATIONS = 1000;
 
 const OPS: readonly PatchOpName[] = ["add", "remove", "replace"];
 
@@ -22,7 +21,7 @@ export function parsePatchRequest(body: unknown, opts: PatchRequestOptions = {})
   if (!Array.isArray(operations)) {
     throw badRequest("invalidSyntax", 'A PatchOp must carry an "Operations" array (RFC 7644 3.5.2)');
   }
-  const max = opts.maxOperations ?? DEFAULT_MAX_OPERATIONS;
+  const max = opts.maxOperations ?? LIMIT_DEFAULTS.maxOperations;
   if (operations.length > max) {
     throw badRequest("tooMany", `A PatchOp may carry at most ${max} operations; this one has ${operations.length}`);
   }

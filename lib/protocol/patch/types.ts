@@ -34,7 +34,7 @@ export interface PatchRequestOptions {
   maxOperations?: number;
   /** Told about tolerated irregularities (a missing PatchOp schema), for the host's logger. */
   warn?: (message: string) => void;
-  /** Limits on each `path` (the router's `limits.filter`). Default DEFAULT_FILTER_LIMITS. */
+  /** Limits on each `path` (the router's `limits.filter`). Default FILTER_LIMIT_DEFAULTS. */
   filter?: FilterLimits;
 }
 

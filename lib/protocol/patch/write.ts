@@ -217,8 +217,9 @@ function elementFromFilter(filter: ResolvedFilter, where: string | undefined): J
 }
 
 function describe(filter: ResolvedFilter): JsonObject | undefined {
-  if (filter.op === "eq" && filter.attrPath.path.length === 1 && filter.compValue !== null) {
-    return { [filter.attrPath.path[0]]: filter.compValue };
+  if (filter.op === "eq" && filter.compValue !== null) {
+    const [name, ...more] = filter.attrPath.path;
+    if (name !== undefined && more.length === 0) return { [name]: filter.compValue };
   }
   if (filter.op !== "and") return undefined;
   const parts = filter.filters.map(describe);

@@ -44,7 +44,8 @@ export class Table {
       this.lookups.set(pathKey(path), new LookupIndex(path));
     }
     this.sorted = uniqueKeys.map(({ path, caseExact }) => {
-      const spec = { path, caseExact, multiValued: false, descending: false };
+      // Unique keys (userName, displayName, externalId) are strings.
+      const spec = { path, caseExact, multiValued: false, type: "string" as const, descending: false };
       return { path, caseExact, index: new SortedIndex((row) => sortKeyOf(row.record, spec)) };
     });
     this.sorted.push({

@@ -15,6 +15,7 @@ import { postgresMigrations } from "./migrations";
 import { migrator } from "./migrator";
 import { newPool, type PgPoolLike } from "./pool";
 import { postgresDriver } from "./sessions";
+import { POSTGRES_DEFAULTS } from "../../values/defaults";
 
 export type { PgClientLike, PgPoolLike } from "./pool";
 
@@ -40,8 +41,6 @@ export type PostgresStoreOptions = (
   statementTimeout?: number;
 };
 
-const DEFAULT_STATEMENT_TIMEOUT = 5000;
-
 export type PostgresStore = SqlStore;
 export type { SqlStore };
 
@@ -49,12 +48,12 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   if (!options || (!options.pool && !options.connectionString)) {
     throw new TypeError("postgresStore: pass { connectionString } or { pool } (a pg.Pool).");
   }
-  const schema = options.schema ?? "scim";
+  const schema = options.schema ?? POSTGRES_DEFAULTS.schema;
   const S = quoteIdent(schema);
-  const retries = options.retries ?? 5;
+  const retries = options.retries ?? POSTGRES_DEFAULTS.retries;
   if (!Number.isInteger(retries) || retries < 0)
     throw new TypeError("postgresStore: retries must be a non-negative integer.");
-  const timeout = options.statementTimeout ?? DEFAULT_STATEMENT_TIMEOUT;
+  const timeout = options.statementTimeout ?? POSTGRES_DEFAULTS.statementTimeout;
   if (!Number.isInteger(timeout) || timeout < 0)
     throw new TypeError("postgresStore: statementTimeout must be a whole number of milliseconds (0 turns it off).");
   const ownPool = !options.pool;

@@ -15,7 +15,7 @@ export function migrator(pool: PgPoolLike, schema: string, S: string, migrations
     const exists = await pool.query("SELECT to_regclass($1) AS t", [`${S}.schema_version`]);
     if (!exists.rows[0]?.t) return 0;
     const { rows } = await pool.query(`SELECT COALESCE(MAX(version), 0) AS v FROM ${S}.schema_version`);
-    return Number(rows[0].v);
+    return Number(rows[0]?.v ?? 0);
   };
 
   const migrate = async (): Promise<number> => {
@@ -30,7 +30,7 @@ export function migrator(pool: PgPoolLike, schema: string, S: string, migrations
         `CREATE TABLE IF NOT EXISTS ${S}.schema_version (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
       );
       const { rows } = await client.query(`SELECT COALESCE(MAX(version), 0) AS v FROM ${S}.schema_version`);
-      let current = Number(rows[0].v);
+      let current = Number(rows[0]?.v ?? 0);
       for (const m of migrations) {
         if (m.version <= current) continue;
         for (const statement of m.statements) await client.query(statement);

@@ -355,8 +355,9 @@ class Compiler {
     return {
       source: (attr) => {
         const path = this.keys(attr.path);
-        if (!attr.multiValued && path.length === 1)
-          return { kind: "one", value: { kind: "json", expr: this.d.child(this.p, element, path[0]) } };
+        const [only, ...more] = path;
+        if (!attr.multiValued && only !== undefined && more.length === 0)
+          return { kind: "one", value: { kind: "json", expr: this.d.child(this.p, element, only) } };
         return this.expand(element, path);
       },
       elements: () => {
@@ -429,8 +430,8 @@ class Compiler {
     if (column?.kind === "one") {
       const v = column.value;
       if (v.kind === "instant") return { num: v.expr, txt: "NULL" };
-      // compareRecords reads ISO 8601 strings as instants, whatever the attribute.
-      const num = this.d.instantOfText(v.expr);
+      // As compareRecords: a text column holding a dateTime sorts as instants, any other as text.
+      const num = spec.type === "dateTime" ? this.d.instantOfText(v.expr) : "NULL";
       const folded = spec.caseExact ? v.expr : ((v.kind === "text" ? v.folded : undefined) ?? this.d.fold(v.expr));
       return { num, txt: `CASE WHEN ${num} IS NULL AND ${v.expr} <> '' THEN ${folded} END` };
     }
@@ -444,20 +445,31 @@ class Compiler {
       for (const key of path) value = this.once(pick(value), (v) => this.d.child(this.p, v, key));
       value = pick(value);
     }
-    const bool = this.d.bool(this.p, true);
     const num = this.once(value, (v) => {
       const k = this.d.jsonKind(v);
       return (
         `CASE ${k} WHEN 'number' THEN ${this.d.number(v)}` +
-        ` WHEN 'boolean' THEN CASE WHEN ${this.d.boolean(v)} = ${bool} THEN 1 ELSE 0 END` +
-        ` WHEN 'string' THEN ${this.d.instant(v)} END`
+        ` WHEN 'boolean' THEN ${this.bit(v)} WHEN 'string' THEN ${this.typedString(v, spec)} END`
       );
     });
     const txt = this.once(value, (v) => {
       const text = this.d.text(v);
-      return `CASE WHEN ${this.d.jsonKind(v)} = 'string' AND ${this.d.instant(v)} IS NULL AND ${text} <> '' THEN ${fold(text)} END`;
+      return `CASE WHEN ${this.d.jsonKind(v)} = 'string' AND ${this.typedString(v, spec)} IS NULL AND ${text} <> '' THEN ${fold(text)} END`;
     });
     return { num, txt };
+  }
+
+  /** compareRecords' key for a JSON string: an instant (dateTime), 1/0 (boolean), else NULL (text). */
+  private typedString(v: string, spec: SortSpec): string {
+    if (spec.type === "dateTime") return this.d.instant(v);
+    if (spec.type === "boolean") return this.bit(v);
+    return "NULL";
+  }
+
+  /** readBoolean of J as 1/0; NULL when it spells no boolean. */
+  private bit(v: string): string {
+    const b = this.d.boolean(v);
+    return `CASE WHEN ${b} = ${this.d.bool(this.p, true)} THEN 1 WHEN ${b} = ${this.d.bool(this.p, false)} THEN 0 END`;
   }
 
   /**

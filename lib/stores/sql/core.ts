@@ -63,9 +63,11 @@ export function sqlStore(driver: Driver, name: string): Store {
     size: (ctx, kind) =>
       driver.outside.read(async (c) => {
         const p = driver.dialect.params();
-        const [{ n }] = await c.all(
-          `SELECT COUNT(*) AS n FROM ${driver.dialect.table(kind)} t WHERE t.tenant = ${p.add(ctx.tenant)}`,
-          p,
+        const { n } = onlyRow(
+          await c.all(
+            `SELECT COUNT(*) AS n FROM ${driver.dialect.table(kind)} t WHERE t.tenant = ${p.add(ctx.tenant)}`,
+            p,
+          ),
         );
         return Number(n);
       }),
@@ -110,6 +112,13 @@ function extracted(kind: Kind, record: AppRecord): Record<string, string | null>
 }
 
 /** A stale or unparseable If-Match version can never match a stored counter. */
+/** The row a statement answers without fail (COUNT(*), INSERT ... RETURNING); none means a broken driver. */
+function onlyRow(rows: SqlRow[]): SqlRow {
+  const [row] = rows;
+  if (!row) throw new Error("express-scim: the database answered no row to a statement that always returns one");
+  return row;
+}
+
 const versionOf = (v: string) => (/^\d{1,15}$/.test(v) ? Number(v) : -1);
 
 function facade(d: StoreDialect, run: Runner): Store {
@@ -193,8 +202,7 @@ class Operations {
       ...Object.values(columns).map((v) => p.add(v)),
     ];
     const sql = `INSERT INTO ${this.table(kind)} (${names.join(", ")}) VALUES (${values.join(", ")}) RETURNING ${RETURNING}`;
-    const [row] = await this.uniqueness(kind, c.all(sql, p));
-    const stored = this.stored(row);
+    const stored = this.stored(onlyRow(await this.uniqueness(kind, c.all(sql, p))));
     if (members) await this.addMemberRows(c, ctx, stored.id, members);
     return stored;
   }
@@ -216,8 +224,9 @@ class Operations {
       `SELECT ${COLUMNS} FROM ${this.table(kind)} t WHERE t.tenant = ${p.add(ctx.tenant)} AND t.id = ${p.add(id)}${forUpdate}`,
       p,
     );
-    if (rows.length === 0) return null;
-    const stored = this.stored(rows[0]);
+    const [row] = rows;
+    if (!row) return null;
+    const stored = this.stored(row);
     if (kind === "groups" && withMembers) stored.members = await this.members(c, ctx, id);
     return stored;
   }
@@ -289,7 +298,7 @@ class Operations {
     };
     const counted = async () => {
       const p = this.d.params();
-      const [{ n }] = await c.all(`SELECT COUNT(*) AS n FROM ${this.table(kind)} t WHERE ${where(p)}`, p);
+      const { n } = onlyRow(await c.all(`SELECT COUNT(*) AS n FROM ${this.table(kind)} t WHERE ${where(p)}`, p));
       return Number(n);
     };
     if (q.keyset) {
@@ -373,10 +382,10 @@ class Operations {
       ...Object.entries(columns).map(([name, v]) => `${name} = ${p.add(v)}`),
     ];
     const sql = `UPDATE ${this.table(kind)} AS t SET ${sets.join(", ")} WHERE ${this.target(p, ctx, id, opts)} RETURNING ${RETURNING}`;
-    const rows = await this.uniqueness(kind, c.all(sql, p));
-    if (rows.length === 0) throw await this.why(c, kind, ctx, id);
+    const [row] = await this.uniqueness(kind, c.all(sql, p));
+    if (!row) throw await this.why(c, kind, ctx, id);
     if (kind === "groups" && opts.members) await this.setMembers(c, ctx, id, opts.members);
-    return this.stored(rows[0]);
+    return this.stored(row);
   }
 
   async delete(c: Conn, kind: Kind, ctx: StoreContext, id: string, opts: WriteOptions): Promise<void> {

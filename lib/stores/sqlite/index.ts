@@ -26,6 +26,7 @@ import { openDatabase } from "./connection";
 import { sqliteDialect } from "./dialect";
 import { sqliteMigrations } from "./migrations";
 import { migrator } from "./migrator";
+import { SQLITE_DEFAULTS } from "../../values/defaults";
 
 export interface SqliteStoreOptions {
   /** A file path, or ":memory:" for a private in-memory database. */
@@ -52,7 +53,7 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
   if (!options || typeof options.filename !== "string" || options.filename === "") {
     throw new TypeError('sqliteStore: pass { filename } (a file path, or ":memory:").');
   }
-  const busyTimeout = options.busyTimeout ?? 5000;
+  const busyTimeout = options.busyTimeout ?? SQLITE_DEFAULTS.busyTimeout;
   if (typeof busyTimeout !== "number" || !(busyTimeout >= 0))
     throw new TypeError("sqliteStore: busyTimeout must be a number of milliseconds (0 or more).");
   const Sqlite = loadPeer<typeof Database>("better-sqlite3", 12, "sqliteStore", () => require("better-sqlite3"));

@@ -1,0 +1,52 @@
+/**
+ * Every option's default, in one place: what a host gets when it says nothing. Each factory
+ * (scim() and its limits, the rate limiter, the stores, the audit log, token rotation) reads its
+ * defaults here, so changing one is one edit. Frozen: a default changed at run time would change
+ * every router and store built afterwards.
+ */
+
+/** `limits.filter`: bounds on one filter or PATCH path, checked before any work is done. */
+export const FILTER_LIMIT_DEFAULTS = Object.freeze({ maxLength: 8192, maxDepth: 32, maxTerms: 256 });
+
+/** `limits` of scim(). */
+export const LIMIT_DEFAULTS = Object.freeze({
+  defaultCount: 100,
+  maxCount: 1000,
+  // Okta's custom SAML apps push up to 10,000 members in one PUT; Auth0 allows 1,000 per PATCH.
+  maxMembersPerRequest: 10_000,
+  maxOperations: 1_000,
+  // A 10,000-member body with $refs and display names is about 1.5 MB.
+  bodyBytes: 5 * 1024 * 1024,
+  // A user, even with every attribute Okta and Entra send, is a few KB.
+  userBodyBytes: 1024 * 1024,
+  searchBodyBytes: 64 * 1024,
+  // Every indexed lookup, at any size; over 100,000 users two substring terms or five equalities
+  // on unindexed attributes; Entra's `emails[type eq "work"].value eq` up to 26,000 users.
+  // Tuned so SQLite (which scans on the event loop) stays near 100 ms: docs/benchmarks.md.
+  queryBudget: 600_000,
+  filter: FILTER_LIMIT_DEFAULTS,
+});
+
+/** The other options of scim(). */
+export const SCIM_DEFAULTS = Object.freeze({
+  /** The tenant of a request whose token, `tenant` option and `tenant()` name none (and of a token issued without one). */
+  tenant: "default",
+  strictExtensions: false,
+  unknownMembers: "skip",
+  userIdentity: "userName",
+} as const);
+
+/** `rateLimit` of scim(): fixed windows, per tenant and per token. */
+export const RATE_LIMIT_DEFAULTS = Object.freeze({ windowMs: 10_000, perTenant: 300, perToken: 300 });
+
+/** rotateToken(): how long the old token keeps working beside the new one. */
+export const TOKEN_ROTATION_DEFAULTS = Object.freeze({ grace: "1h" });
+
+/** memoryAuditLog(): the records the ring keeps. */
+export const AUDIT_LOG_DEFAULTS = Object.freeze({ size: 1000 });
+
+/** postgresStore(). */
+export const POSTGRES_DEFAULTS = Object.freeze({ schema: "scim", statementTimeout: 5000, retries: 5 });
+
+/** sqliteStore(). */
+export const SQLITE_DEFAULTS = Object.freeze({ busyTimeout: 5000 });
