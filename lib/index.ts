@@ -2,7 +2,8 @@
 export { scim } from "./http/router";
 /** `import scim from "express-scim"` works too, from ESM and from TypeScript's CommonJS output. */
 export { scim as default } from "./http/router";
-export type { ScimOptions, AuthFunction, Logger, ResolvedLimits } from "./options";
+export type { ScimOptions, AuthFunction, ResolvedLimits, MetricsHook, MetricsSample } from "./options";
+export type { Logger } from "./logger";
 export type { Limits } from "./service/context";
 export { DEFAULT_LIMITS } from "./options";
 export { memoryStore, type MemoryStoreOptions } from "./stores/memory";
@@ -13,9 +14,7 @@ export type {
   MemberStore,
   StoreContext,
   Stored,
-  Member,
   Query,
-  SortSpec,
   UniqueKey,
   AppRecord,
   WriteOptions,
@@ -49,6 +48,8 @@ export type {
   FilterLimits,
   PatchPath,
 } from "./protocol/filter/ast";
+export type { SortSpec } from "./protocol/filter/ast";
+export type { Member } from "./schema/types";
 export type { Principal } from "./auth/principal";
 export type { TokenConfig } from "./auth/tokens";
 export { ALL_SCOPES, type Scope, type Verb, type Noun } from "./auth/scopes";
@@ -80,7 +81,6 @@ export type { Hooks, ResourceHooks, HookContext, CreateHook, ReplaceHook, PatchH
 export type { PatchOperation, PatchOpName } from "./protocol/patch/types";
 export type { AuditLog, AuditRecord } from "./audit/types";
 export { memoryAuditLog } from "./audit/memory";
-export type { MetricsHook, MetricsSample } from "./http/observe";
 export type { MappingPair, MappingDirection } from "./mapping/types";
 export type { SchemaDeclaration, AttributeDeclaration } from "./schema/custom";
 export type { AttributeType, Mutability, Returned, Uniqueness } from "./schema/types";

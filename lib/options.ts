@@ -10,19 +10,26 @@ import type { RateLimitOptions } from "./limits/rate-limit";
 import type { AuditLog } from "./audit/types";
 import { EVENT_TYPES, type EventListeners } from "./events/types";
 import { HOOK_NAMES, type Hooks } from "./hooks/types";
-import type { MetricsHook } from "./http/observe";
+import type { Logger } from "./logger";
 import type { SetupOptions } from "./service/setup";
 import { DEFAULT_FILTER_LIMITS, type FilterLimits } from "./protocol/filter/ast";
 import type { Limits } from "./service/context";
 import type { Store } from "./stores/types";
 
-/** pino-compatible: `logger.error({ err }, "message")`; `warn` is optional (stderr when missing). */
-export interface Logger {
-  error(obj: object, msg?: string): void;
-  warn?(obj: object, msg?: string): void;
+export type AuthFunction = (req: Request) => Principal | null | undefined | Promise<Principal | null | undefined>;
+
+/** One request's route, status and duration, as the `metrics` option receives it. */
+export interface MetricsSample {
+  /** The route template, e.g. "/Users/:id"; "unmatched" for 404s. */
+  route: string;
+  method: string;
+  status: number;
+  durationMs: number;
+  /** The request's tenant; absent when it was refused before one was known (401). */
+  tenant?: string;
 }
 
-export type AuthFunction = (req: Request) => Principal | null | undefined | Promise<Principal | null | undefined>;
+export type MetricsHook = (sample: MetricsSample) => void;
 
 interface CommonOptions extends SetupOptions {
   /** Where users, groups and memberships live. */

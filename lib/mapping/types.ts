@@ -4,7 +4,8 @@
  */
 import type { ResolvedFilter } from "../protocol/filter/ast";
 import type { ResourceTypeDef, SchemaDef } from "../schema/types";
-import type { AppRecord, SortSpec } from "../stores/types";
+import type { AppRecord } from "../stores/types";
+import type { SortSpec } from "../protocol/filter/ast";
 
 export type MappingDirection = "both" | "toApp" | "toScim";
 

@@ -3,7 +3,6 @@
  * RFC defaults and refuses mistakes at start-up with a TypeError saying what to change;
  * `withExtensions` builds a new resource type carrying them (the core constants stay untouched).
  */
-import { isAttrName } from "../protocol/filter/parse";
 import type {
   AttributeDef,
   AttributeType,
@@ -14,6 +13,7 @@ import type {
   Uniqueness,
 } from "./types";
 import * as urns from "./urns";
+import { isAttrName } from "./attr-name";
 
 export interface AttributeDeclaration {
   name: string;

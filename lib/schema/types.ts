@@ -60,3 +60,11 @@ export function attribute(name: string, type: AttributeType, more: Partial<Attri
     ...more,
   };
 }
+
+/** One value of a group's `members` (RFC 7643 4.2), as stores keep it and PATCH changes it. */
+export interface Member {
+  value: string;
+  type: "User" | "Group";
+  /** The member's displayName (groups) or displayName/userName (users), when the store knows it. */
+  display?: string;
+}

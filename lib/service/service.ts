@@ -6,10 +6,8 @@ import type { ScimEventMap, ScimEventType } from "../events/types";
 import type { HookContext, Hooks, ResourceHooks } from "../hooks/types";
 import { debugFilter, debugPatch, filterForDebug, patchPathForDebug } from "../debug";
 import type { ResourceMapping } from "../mapping/types";
-import type { Logger } from "../options";
 import { ScimError, clip, notFound, invalidValue, tooMany, uniqueness, preconditionFailed } from "../protocol/errors";
 import { changedAttributes } from "../protocol/changes";
-import { memberOf } from "../protocol/json";
 import { listPage, type ListPage } from "../protocol/list";
 import { parseFilter } from "../protocol/filter";
 import { parseMembers, type PatchOperation } from "../protocol/patch";
@@ -17,12 +15,15 @@ import { project, wants, type Projection } from "../protocol/projection";
 import { normalizeResource } from "../schema/normalize";
 import { MAX_INDEXED_LENGTH, overLong, unstorable } from "../values/text";
 import type { ResourceTypeDef } from "../schema/types";
-import type { AppRecord, Member, ResourceStore, Store, Stored } from "../stores/types";
+import type { AppRecord, ResourceStore, Store, Stored } from "../stores/types";
 import { checkBudget, isIdentityMatch } from "./budget";
 import type { Limits, ServiceContext } from "./context";
 import { parseListRequest, parseProjection, type ListRequest, type ReadParams } from "./queries";
 import { render, type Related } from "./render";
 import { matchesNoneMatch, requiredVersion } from "./versions";
+import { memberOf } from "../values/json";
+import type { Member } from "../schema/types";
+import type { Logger } from "../logger";
 
 /** A parsed list request; `filter: false` when it can match nothing (a root search's narrowed filter). */
 export type PageRequest = Omit<ListRequest, "filter"> & { filter?: ListRequest["filter"] | false };

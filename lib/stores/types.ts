@@ -3,7 +3,8 @@
  * Stores persist app records (already mapped), never HTTP; the service layer owns SCIM rules.
  */
 import type { TokenRegistry } from "../auth/registry";
-import type { ResolvedFilter } from "../protocol/filter/ast";
+import type { ResolvedFilter, SortSpec } from "../protocol/filter/ast";
+import type { Member } from "../schema/types";
 
 /** Carried into every store call. A store must never return or touch another tenant's data. */
 export interface StoreContext {
@@ -12,13 +13,6 @@ export interface StoreContext {
 
 /** A plain JSON object: the app's shape of a user or group. */
 export type AppRecord = Record<string, unknown>;
-
-export interface Member {
-  value: string;
-  type: "User" | "Group";
-  /** The member's displayName (groups) or displayName/userName (users), when the store knows it. */
-  display?: string;
-}
 
 export interface Stored {
   id: string;
@@ -29,15 +23,6 @@ export interface Stored {
   record: AppRecord;
   /** Groups only, and only when asked for with `{ members: true }`. */
   members?: Member[];
-}
-
-export interface SortSpec {
-  /** Keys into the record, as for filters (`["name", "familyName"]`); `["meta","lastModified"]`, `["id"]` too. */
-  path: string[];
-  /** Multi-valued attributes sort by their primary element's `path` sub-attribute. */
-  multiValued: boolean;
-  caseExact: boolean;
-  descending: boolean;
 }
 
 export interface Query {

@@ -60,3 +60,13 @@ export interface FilterLimits {
 }
 
 export const DEFAULT_FILTER_LIMITS: FilterLimits = { maxLength: 8192, maxDepth: 32, maxTerms: 256 };
+
+/** A `sortBy` resolved against the schema and moved into the record's terms, as a store receives it. */
+export interface SortSpec {
+  /** Keys into the record, as for filters (`["name", "familyName"]`); `["meta","lastModified"]`, `["id"]` too. */
+  path: string[];
+  /** Multi-valued attributes sort by their primary element's `path` sub-attribute. */
+  multiValued: boolean;
+  caseExact: boolean;
+  descending: boolean;
+}

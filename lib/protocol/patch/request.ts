@@ -1,10 +1,9 @@
 /** Reading a PatchOp request body (RFC 7644 3.5.2) into validated operations. */
-import { memberOf } from "../json";
-import { badRequest } from "../errors";
+import { badRequest, preview } from "../errors";
 import { parsePatchPath } from "../filter";
-import { isObject, preview, type JsonObject } from "../../schema/coerce";
 import { PATCH_OP_SCHEMA } from "../../schema/urns";
 import type { PatchOpName, PatchOperation, PatchRequestOptions } from "./types";
+import { isObject, type JsonObject, memberOf } from "../../values/json";
 
 export const DEFAULT_MAX_OPERATIONS = 1000;
 

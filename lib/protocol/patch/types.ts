@@ -1,6 +1,6 @@
 /** RFC 7644 3.5.2: the shapes the PATCH engine reads and produces. */
 import type { FilterLimits, PatchPath } from "../filter/ast";
-import type { Member } from "../../stores/types";
+import type { Member } from "../../schema/types";
 
 export type PatchOpName = "add" | "remove" | "replace";
 

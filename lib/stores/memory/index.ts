@@ -4,7 +4,7 @@
  * unique keys and externalId do not scan, and member changes cost O(change).
  */
 import type { Store, StoreContext, UniqueKey } from "../types";
-import { Lock } from "./lock";
+import { Lock } from "../lock";
 import type { Journal } from "./table";
 import { LOOKUPS, TenantData, type TenantConfig } from "./tenant";
 

@@ -3,14 +3,15 @@ import { randomUUID } from "node:crypto";
 import { resourceNotFound, preconditionFailed, unknownMembers } from "../../protocol/errors";
 import { evaluate } from "../../protocol/filter/evaluate";
 import { compareRecords } from "../../protocol/filter/sort";
-import type { AppRecord, Member, Query, RecordWriteOptions, Stored, UniqueKey, WriteOptions } from "../types";
+import type { AppRecord, Query, RecordWriteOptions, Stored, UniqueKey, WriteOptions } from "../types";
 import { candidates } from "./candidates";
-import { cloneJson } from "../../protocol/json";
 import { pathKey } from "./indexes";
 import { evaluateGroup, isMemberPath, type MemberIndex } from "./member-filter";
 import { Memberships } from "./memberships";
 import { Table, type Journal, type Row } from "./table";
 import { viewOf } from "./view";
+import { cloneJson } from "../../values/json";
+import type { Member } from "../../schema/types";
 
 export type Kind = "users" | "groups";
 

@@ -15,9 +15,9 @@
 import { preview, invalidValue, invalidFilter } from "../../protocol/errors";
 import type { CompareOp, Literal, ResolvedAttr, ResolvedFilter } from "../../protocol/filter/ast";
 import { parseInstant } from "../../values/datetime";
-import type { SortSpec } from "../types";
 import { isSafeKey, type Dialect } from "./dialect";
 import type { Params } from "./params";
+import type { SortSpec } from "../../protocol/filter/ast";
 
 export type Kind = "users" | "groups";
 

@@ -14,20 +14,11 @@
 import { randomUUID } from "node:crypto";
 import { type ScimError, resourceNotFound, conflict, preconditionFailed, unknownMembers } from "../../protocol/errors";
 import { fold } from "../../values/fold";
-import type {
-  AppRecord,
-  Member,
-  Query,
-  RecordWriteOptions,
-  Store,
-  StoreContext,
-  Stored,
-  UniqueKey,
-  WriteOptions,
-} from "../types";
+import type { AppRecord, Query, RecordWriteOptions, Store, StoreContext, Stored, UniqueKey, WriteOptions } from "../types";
 import { compileFilter, compileSortKeys, orderBy, type Kind } from "./compile";
 import type { Conn, Driver, Runner, SqlRow, StoreDialect } from "./driver";
 import { Restart } from "./retry";
+import type { Member } from "../../schema/types";
 
 const COLUMNS = "t.id, t.version, t.created, t.last_modified, t.record";
 /** RETURNING may not name the table (SQLite), so its columns go unqualified. */

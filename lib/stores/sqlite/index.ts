@@ -19,7 +19,7 @@ import type { SqlStore } from "../sql/store";
 import type { Conn, Driver } from "../sql/driver";
 import { latestVersion, schemaBehind } from "../sql/migrate";
 import type { Params } from "../sql/params";
-import { Lock } from "../memory/lock";
+import { Lock } from "../lock";
 import { loadPeer } from "../sql/peer";
 import type { Transience } from "../sql/retry";
 import { transactions, type Session } from "../sql/transactions";
