@@ -15,13 +15,21 @@ const layers = [
     holds: "tokens, audit, rate limits, events, debug output",
     paths: ["^lib/(auth|audit|limits|events)/", "^lib/debug\\.ts$"],
   },
-  { name: "contract", holds: "the Store and Hooks contracts, the stores' lock", paths: ["^lib/stores/[^/]+\\.ts$", "^lib/hooks/"] },
+  {
+    name: "contract",
+    holds: "the Store and Hooks contracts, the stores' lock",
+    paths: ["^lib/stores/[^/]+\\.ts$", "^lib/hooks/"],
+  },
   { name: "stores", holds: "memory, SQL, SQLite, PostgreSQL", paths: ["^lib/stores/[^/]+/"] },
   { name: "mapping", holds: "SCIM resource <-> app record", paths: ["^lib/mapping/"] },
   { name: "service", holds: "the SCIM meaning of each operation", paths: ["^lib/service/"] },
   { name: "options", holds: "scim() options, defaults, checks", paths: ["^lib/options\\.ts$"] },
   { name: "http", holds: "the Express router", paths: ["^lib/http/"] },
-  { name: "entries", holds: "the package entries and the CLI", paths: ["^lib/index\\.ts$", "^lib/cli/", "^lib/testing/"] },
+  {
+    name: "entries",
+    holds: "the package entries and the CLI",
+    paths: ["^lib/index\\.ts$", "^lib/cli/", "^lib/testing/"],
+  },
 ];
 
 /** The first layer whose paths match wins, so `errors` takes protocol/errors.ts before `protocol` does. */
@@ -32,7 +40,10 @@ const upward = layers.slice(0, -1).map((layer, index) => ({
   comment: `${layer.name} (${layer.holds}) imports only from its own layer and the ones below it.`,
   severity: "error",
   from: owner(index),
-  to: { path: layers.slice(index + 1).flatMap((l) => l.paths), pathNot: layers.slice(0, index + 1).flatMap((l) => l.paths) },
+  to: {
+    path: layers.slice(index + 1).flatMap((l) => l.paths),
+    pathNot: layers.slice(0, index + 1).flatMap((l) => l.paths),
+  },
 }));
 
 module.exports = {

@@ -14,7 +14,16 @@
 import { randomUUID } from "node:crypto";
 import { type ScimError, resourceNotFound, conflict, preconditionFailed, unknownMembers } from "../../protocol/errors";
 import { fold } from "../../values/fold";
-import type { AppRecord, Query, RecordWriteOptions, Store, StoreContext, Stored, UniqueKey, WriteOptions } from "../types";
+import type {
+  AppRecord,
+  Query,
+  RecordWriteOptions,
+  Store,
+  StoreContext,
+  Stored,
+  UniqueKey,
+  WriteOptions,
+} from "../types";
 import { compileFilter, compileSortKeys, orderBy, type Kind } from "./compile";
 import type { Conn, Driver, Runner, SqlRow, StoreDialect } from "./driver";
 import { Restart } from "./retry";
