@@ -73,7 +73,13 @@ async function sqlite() {
   })();
   db.exec("ANALYZE");
   db.close();
-  return { store, close: async () => (await store.close(), fs.rmSync(dir, { recursive: true, force: true })) };
+  return {
+    store,
+    close: async () => {
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 async function postgres() {
@@ -94,7 +100,13 @@ async function postgres() {
     );
   }
   await pool.query(`ANALYZE "${schema}".users`);
-  return { store, close: async () => (await pool.query(`DROP SCHEMA "${schema}" CASCADE`), await pool.end()) };
+  return {
+    store,
+    close: async () => {
+      await pool.query(`DROP SCHEMA "${schema}" CASCADE`);
+      await pool.end();
+    },
+  };
 }
 
 /** The costliest query of each kind the default budget admits over USERS records. */

@@ -78,10 +78,16 @@ module.exports = async function load() {
 
   let created = 0;
   let seedState = 12345;
-  const rand = (n) => ((seedState = (seedState * 1103515245 + 12345) % 2 ** 31), seedState % n);
+  const rand = (n) => {
+    seedState = (seedState * 1103515245 + 12345) % 2 ** 31;
+    return seedState % n;
+  };
   const pick = () => {
     let r = rand(100);
-    for (const [name, weight] of MIX) if ((r -= weight) < 0) return name;
+    for (const [name, weight] of MIX) {
+      r -= weight;
+      if (r < 0) return name;
+    }
     return MIX[0][0];
   };
 

@@ -105,7 +105,9 @@ function npmTest(n) {
   if (!(await databaseReachable())) process.exit(1);
   fs.mkdirSync(logs, { recursive: true });
   const load = Array.from({ length: burners }, burner);
-  const stop = () => load.forEach((p) => p.kill());
+  const stop = () => {
+    for (const p of load) p.kill();
+  };
   process.on("SIGINT", () => {
     stop();
     process.exit(130);

@@ -18,8 +18,12 @@ async function cli(...argv: string[]) {
   let err = "";
   const code = await main(
     argv,
-    (t) => void (out += t),
-    (t) => void (err += t),
+    (t) => {
+      out += t;
+    },
+    (t) => {
+      err += t;
+    },
   );
   return { code, out, err };
 }

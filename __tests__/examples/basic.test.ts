@@ -39,7 +39,7 @@ describe("examples/basic", () => {
   const children: ChildProcess[] = [];
   const afterAllDrops: string[] = [];
   afterAll(async () => {
-    children.forEach((c) => c.kill());
+    for (const c of children) c.kill();
     if (afterAllDrops.length === 0) return;
     const { Pool } = await import("pg");
     const pool = new Pool({ connectionString: process.env.DATABASE_URL });

@@ -89,7 +89,7 @@ function loopMonitor() {
     const now = performance.now();
     longest = Math.max(longest, now - last);
     last = now;
-    waiting.splice(0).forEach((resolve) => resolve());
+    for (const resolve of waiting.splice(0)) resolve();
     if (running) setImmediate(turn);
   };
   setImmediate(turn);

@@ -5,7 +5,9 @@ import { EVENT_TYPES } from "../../lib/events/types";
 import { GROUP_SCHEMA, PATCH_OP, TOKEN, createUser, expectScimError, host, oktaUser } from "./app";
 
 const afterTest: (() => void)[] = [];
-afterEach(() => afterTest.splice(0).forEach((fn) => fn()));
+afterEach(() => {
+  for (const fn of afterTest.splice(0)) fn();
+});
 
 /** A host recording every event, audit record and log line it is given. */
 function recorded(extra: Partial<ScimOptions> = {}) {

@@ -146,7 +146,7 @@ function groupListSuite(
       for (const g of res.body.Resources) expect(g.members).toHaveLength(600);
       // The k-th member read (k from 0) happens once the groups before it have gone out.
       expect(writtenAtRead).toHaveLength(6);
-      writtenAtRead.forEach((written, k) => expect(written).toBeGreaterThanOrEqual(k - 1));
+      for (const [k, written] of writtenAtRead.entries()) expect(written).toBeGreaterThanOrEqual(k - 1);
       expect(JSON.parse(r.written())).toEqual(res.body);
     }, 60_000);
 

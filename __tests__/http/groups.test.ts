@@ -114,7 +114,10 @@ describe("Groups", () => {
       ...base,
       groups: {
         ...base.groups,
-        get: (ctx, gid, opts) => (loads.push(!!opts?.members), base.groups.get(ctx, gid, opts)),
+        get: (ctx, gid, opts) => {
+          loads.push(!!opts?.members);
+          return base.groups.get(ctx, gid, opts);
+        },
       },
     };
     const h = host({ store: spy });

@@ -21,7 +21,14 @@ function gate() {
   let release!: () => void;
   const started = new Promise<void>((resolve) => (entered = resolve));
   const released = new Promise<void>((resolve) => (release = resolve));
-  return { started, release, hook: async () => (entered(), released) };
+  return {
+    started,
+    release,
+    hook: async () => {
+      entered();
+      return released;
+    },
+  };
 }
 
 function suite(name: string, makeStore: () => Store, done: (store: Store) => Promise<void> | void = () => undefined) {

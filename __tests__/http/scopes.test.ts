@@ -60,7 +60,11 @@ const tokenOf = (scopes: readonly Scope[]) =>
 let storeCalls = 0;
 let server: LiveServer;
 beforeAll(async () => {
-  const store = faultyStore(memoryStore(), { onCall: () => void (storeCalls += 1) });
+  const store = faultyStore(memoryStore(), {
+    onCall: () => {
+      storeCalls += 1;
+    },
+  });
   server = await liveServer({
     store,
     rateLimit: false,

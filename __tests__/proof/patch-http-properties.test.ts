@@ -190,12 +190,12 @@ describe("member deltas over HTTP", () => {
   const model = (initial: string[], ops: MemberOp[]) => {
     const set = new Set(initial);
     for (const op of ops) {
-      if (op.kind === "add") op.ids.forEach((id) => set.add(id));
+      if (op.kind === "add") for (const id of op.ids) set.add(id);
       else if (op.kind === "removeOne") set.delete(op.id);
-      else if (op.kind === "removeList") op.ids.forEach((id) => set.delete(id));
+      else if (op.kind === "removeList") for (const id of op.ids) set.delete(id);
       else {
         set.clear();
-        if (op.kind === "replace") op.ids.forEach((id) => set.add(id));
+        if (op.kind === "replace") for (const id of op.ids) set.add(id);
       }
     }
     return [...set].sort();

@@ -15,7 +15,6 @@ import { userResourceType } from "../../lib/schema/core";
 import { linearReads, measureWork } from "./work-meter";
 
 // Test oracle only: scim2-parse-filter@0.2.10 must never face the network (see docs/filters.md).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const oracle = require("scim2-parse-filter") as {
   parse(text: string): unknown;
   filter(ast: unknown): (record: unknown) => boolean;

@@ -265,8 +265,8 @@ describe("netMemberChange", () => {
     let set = new Set(start);
     for (const d of deltas) {
       if (d.kind === "replace") set = new Set(d.members.map((m) => m.value));
-      else if (d.kind === "add") d.members.forEach((m) => set.add(m.value));
-      else d.ids.forEach((id) => set.delete(id));
+      else if (d.kind === "add") for (const m of d.members) set.add(m.value);
+      else for (const id of d.ids) set.delete(id);
     }
     return set;
   }
@@ -274,8 +274,8 @@ describe("netMemberChange", () => {
   function folded(start: Set<string>, deltas: MemberDelta[]): Set<string> {
     const net = netMemberChange(deltas);
     const set = net.replace ? new Set(net.replace.map((m) => m.value)) : new Set(start);
-    net.remove.forEach((id) => set.delete(id));
-    net.add.forEach((m) => set.add(m.value));
+    for (const id of net.remove) set.delete(id);
+    for (const m of net.add) set.add(m.value);
     return set;
   }
 

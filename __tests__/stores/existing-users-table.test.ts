@@ -49,12 +49,18 @@ function recordingPool(): { pool: PoolLike; sql: string[] } {
   const inner = getPool();
   const wrap = <T extends Queryable>(q: T): T => ({
     ...q,
-    query: (text: string, params?: unknown[]) => (sql.push(text), q.query(text, params)),
+    query: (text: string, params?: unknown[]) => {
+      sql.push(text);
+      return q.query(text, params);
+    },
   });
   return {
     sql,
     pool: {
-      query: (text, params) => (sql.push(text), inner.query(text, params) as never),
+      query: (text, params) => {
+        sql.push(text);
+        return inner.query(text, params) as never;
+      },
       connect: async () => {
         const client = await inner.connect();
         return { ...wrap(client as unknown as Queryable), release: () => client.release() };

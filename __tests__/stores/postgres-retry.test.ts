@@ -129,7 +129,10 @@ describePostgres("postgres: transient failures are retried, then 503", () => {
     let arrived = 0;
     let bothRead!: () => void;
     const barrier = new Promise<void>((resolve) => (bothRead = resolve));
-    const meet = () => (++arrived === 2 && bothRead(), barrier);
+    const meet = () => {
+      if (++arrived === 2) bothRead();
+      return barrier;
+    };
     // As the service's group PATCH does: read (and lock) its group, then add a member.
     const adds = (own: string, other: string) =>
       store.transaction!(async (s) => {

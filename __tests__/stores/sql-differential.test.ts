@@ -28,7 +28,6 @@ import { fold } from "../../lib/values/fold";
 import { describePostgres, testSchema } from "./postgres-helpers";
 
 // The module object itself (not an import namespace), so the stores' randomUUID can be stubbed.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const nodeCrypto = require("node:crypto") as typeof import("node:crypto");
 
 const RUNS = Math.max(1, Number(process.env.DIFF_RUNS ?? 300));

@@ -75,7 +75,10 @@ describe("several processes on one SQLite file", () => {
     const other = await holdWriteLock(path.join(dir, "wait.db"));
     children.push(other.child);
     let answered = false;
-    const write = h.patch(`/Users/${id}`, deactivate).then((res) => ((answered = true), res));
+    const write = h.patch(`/Users/${id}`, deactivate).then((res) => {
+      answered = true;
+      return res;
+    });
     // Served while the write waits: a read, on the same store, in this process.
     const read = await h.get(`/Users/${id}`);
     expect(read.status).toBe(200);

@@ -114,8 +114,14 @@ export async function main(argv: readonly string[], out: Out, err: Out): Promise
   let store: CliStore | undefined;
   try {
     const parsed = parseArgs(argv);
-    if (parsed.kind === "version") return (out(`${version()}\n`), 0);
-    if (parsed.kind === "help") return (out(usage(parsed.topic)), 0);
+    if (parsed.kind === "version") {
+      out(`${version()}\n`);
+      return 0;
+    }
+    if (parsed.kind === "help") {
+      out(usage(parsed.topic));
+      return 0;
+    }
     const { invocation } = parsed;
     // Flags are checked before a store is opened, so a bad one never leaves a half-done write.
     if (invocation.command === "token create") scopesOf(invocation);

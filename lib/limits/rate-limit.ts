@@ -49,7 +49,10 @@ export function memoryRateLimitStore(): RateLimitStore {
         nextSweep = now + windowMs;
       }
       let w = hits.get(key);
-      if (!w || w.resetAt <= now) hits.set(key, (w = { count: 0, resetAt: now + windowMs }));
+      if (!w || w.resetAt <= now) {
+        w = { count: 0, resetAt: now + windowMs };
+        hits.set(key, w);
+      }
       w.count += 1;
       return { totalHits: w.count, resetTime: new Date(w.resetAt) };
     },

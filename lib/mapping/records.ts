@@ -33,7 +33,10 @@ export function fromRecord(model: Model, record: AppRecord): Record<string, unkn
     let container: Record<string, unknown> | undefined;
     const put = (value: unknown) => {
       if (entry.container === undefined) container = out;
-      else container ??= (out[entry.container] as Record<string, unknown> | undefined) ?? (out[entry.container] = {});
+      else if (!container) {
+        container = (out[entry.container] as Record<string, unknown> | undefined) ?? {};
+        out[entry.container] = container;
+      }
       container[entry.attribute.name] = value;
     };
     if (entry.whole) {
@@ -60,7 +63,9 @@ function element(group: Group, record: AppRecord): Record<string, unknown> | und
   }
   for (const [name, pair] of group.subs) {
     const value = read(record, pair);
-    if (value !== undefined) (out ??= {})[name] = value;
+    if (value === undefined) continue;
+    out ??= {};
+    out[name] = value;
   }
   if (!out || group.selector.length === 0) return out;
   // The selector's fields make the element findable again; a whole element that already

@@ -109,8 +109,16 @@ export function faultyStore(inner: Store, plan: FaultPlan = {}): FaultyStore {
   Object.defineProperties(outer, {
     calls: { get: () => calls },
     inner: { value: inner },
-    setPlan: { value: (next: FaultPlan) => void (current = next) },
-    reset: { value: () => void (calls = []) },
+    setPlan: {
+      value: (next: FaultPlan) => {
+        current = next;
+      },
+    },
+    reset: {
+      value: () => {
+        calls = [];
+      },
+    },
   });
   return outer;
 }

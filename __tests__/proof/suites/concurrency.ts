@@ -49,7 +49,10 @@ interface Ctx {
 }
 
 const statuses = (rs: RawResponse[]) =>
-  rs.reduce<Record<number, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});
+  rs.reduce<Record<number, number>>((acc, r) => {
+    acc[r.status] = (acc[r.status] ?? 0) + 1;
+    return acc;
+  }, {});
 
 export function concurrencySuite(o: ConcurrencyOptions): void {
   const N = o.parallel ?? 50;
@@ -220,20 +223,20 @@ export function concurrencySuite(o: ConcurrencyOptions): void {
         for (const r of rs.filter((x) => x.status !== 204))
           expect({ status: r.status, problems: scimErrorProblems(r) }).toEqual({ status: 412, problems: [] });
         for (const id of stay) expect(members).toContain(id);
-        join.forEach((id, i) =>
+        for (const [i, id] of join.entries()) {
           expect({ i, acknowledged: ok[i], present: members.includes(id) }).toEqual({
             i,
             acknowledged: ok[i],
             present: ok[i],
-          }),
-        );
-        leave.forEach((id, j) =>
+          });
+        }
+        for (const [j, id] of leave.entries()) {
           expect({ j, acknowledged: ok[2 * j], present: members.includes(id) }).toEqual({
             j,
             acknowledged: ok[2 * j],
             present: !ok[2 * j],
-          }),
-        );
+          });
+        }
         expect(join.map((_, i) => `Team ${i}`).filter((_, i) => ok[i])).toContain(displayName);
       },
     );

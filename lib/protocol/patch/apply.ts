@@ -28,7 +28,7 @@ export function applyPatch(
   };
   const work = cloneJson(resource);
   const members: MemberDelta[] = [];
-  ops.forEach((op) => applyOperation(ctx, work, op, members));
+  for (const op of ops) applyOperation(ctx, work, op, members);
   checkRequired(rt, resource, work);
   // The one canonical shape, as POST/PUT store it; the service's readOnly attributes stay.
   const next: JsonObject = normalizeResource(rt, work, { keepReadOnly: true, multiplePrimary: "keepLast" });

@@ -59,7 +59,10 @@ export class LookupIndex {
     const k = this.keyOf(record);
     if (k === undefined) return;
     let ids = this.byValue.get(k);
-    if (!ids) this.byValue.set(k, (ids = new Set()));
+    if (!ids) {
+      ids = new Set();
+      this.byValue.set(k, ids);
+    }
     ids.add(id);
   }
   remove(id: string, record: AppRecord): void {

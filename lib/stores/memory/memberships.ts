@@ -25,10 +25,16 @@ export class Memberships {
   add(groupId: string, memberId: string, type: MemberType, journal: Journal): void {
     if (this.has(groupId, memberId)) return;
     let members = this.byGroup.get(groupId);
-    if (!members) this.byGroup.set(groupId, (members = new Map()));
+    if (!members) {
+      members = new Map();
+      this.byGroup.set(groupId, members);
+    }
     members.set(memberId, type);
     let groups = this.byMember.get(memberId);
-    if (!groups) this.byMember.set(memberId, (groups = new Set()));
+    if (!groups) {
+      groups = new Set();
+      this.byMember.set(memberId, groups);
+    }
     groups.add(groupId);
     journal(() => this.remove(groupId, memberId, () => {}));
   }

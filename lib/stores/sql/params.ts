@@ -19,7 +19,7 @@ export class Params {
   bind(): unknown[] | Record<string, unknown> {
     if (this.style === "numbered") return this.values;
     const named: Record<string, unknown> = {};
-    this.values.forEach((v, i) => (named[`p${i + 1}`] = v));
+    for (const [i, v] of this.values.entries()) named[`p${i + 1}`] = v;
     return named;
   }
 }
