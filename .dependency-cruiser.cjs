@@ -27,8 +27,8 @@ const layers = [
   { name: "http", holds: "the Express router", paths: ["^lib/http/"] },
   {
     name: "entries",
-    holds: "the package entries and the CLI",
-    paths: ["^lib/index\\.ts$", "^lib/cli/", "^lib/testing/"],
+    holds: "the package entries (main and subpaths) and the CLI",
+    paths: ["^lib/index\\.ts$", "^lib/cli/", "^lib/testing/", "^lib/store-helpers\\.ts$"],
   },
 ];
 

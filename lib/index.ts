@@ -58,8 +58,6 @@ export type { TokenRecord, TokenRegistry } from "./auth/registry";
 export { memoryTokenRegistry } from "./auth/memory-registry";
 export {
   tokenManager,
-  hashToken,
-  TOKEN_PREFIX,
   type TokenManager,
   type CreateTokenInput,
   type IssuedToken,
@@ -84,5 +82,3 @@ export { memoryAuditLog } from "./audit/memory";
 export type { MappingPair, MappingDirection } from "./mapping/types";
 export type { SchemaDeclaration, AttributeDeclaration } from "./schema/custom";
 export type { AttributeType, Mutability, Returned, Uniqueness } from "./schema/types";
-/** For authors of stores that evaluate filters themselves (see docs/writing-a-store.md). */
-export { evaluate as evaluateFilter, compareRecords, parseInstant } from "./protocol/filter";

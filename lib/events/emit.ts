@@ -21,7 +21,3 @@ export function emitAll(listeners: EventListeners | undefined, events: readonly 
     }
   }
 }
-
-export function wantsAny(listeners: EventListeners | undefined, ...types: ScimEvent["type"][]): boolean {
-  return !!listeners && types.some((t) => typeof listeners[t] === "function");
-}

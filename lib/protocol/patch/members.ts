@@ -62,16 +62,14 @@ export function parseMembers(value: unknown, where: string): Member[] {
       throw badRequest("invalidValue", `Attribute '${where}' must be a list of members, not a list of lists`);
     const element = isObject(item) ? item : { value: item };
     const member: Member = {
-      value: memberId(pick(element, "value"), where),
-      type: memberType(pick(element, "type"), where),
+      value: memberId(memberOf(element, "value"), where),
+      type: memberType(memberOf(element, "type"), where),
     };
     byId.delete(member.value);
     byId.set(member.value, member);
   }
   return [...byId.values()];
 }
-
-const pick = memberOf;
 
 function memberId(raw: unknown, where: string): string {
   const id = isAbsent(raw) ? undefined : coerceValue(VALUE, raw, `${where}.value`);
