@@ -2,6 +2,8 @@
 
 /** pino-compatible: `logger.error({ err }, "message")`; `warn` is optional (stderr when missing). */
 export interface Logger {
+  /** Logs an unexpected error with its context. */
   error(obj: object, msg?: string): void;
+  /** Logs a warning, such as a configuration that works but is probably a mistake. */
   warn?(obj: object, msg?: string): void;
 }

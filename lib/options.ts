@@ -16,6 +16,7 @@ import { DEFAULT_FILTER_LIMITS, type FilterLimits } from "./protocol/filter/ast"
 import type { Limits } from "./service/context";
 import type { Store } from "./stores/types";
 
+/** Your own authentication: the request's principal (scopes and tenant), or null for 401. */
 export type AuthFunction = (req: Request) => Principal | null | undefined | Promise<Principal | null | undefined>;
 
 /** One request's route, status and duration, as the `metrics` option receives it. */
@@ -29,6 +30,7 @@ export interface MetricsSample {
   tenant?: string;
 }
 
+/** Receives one sample per request (the `metrics` option). */
 export type MetricsHook = (sample: MetricsSample) => void;
 
 interface CommonOptions extends SetupOptions {
@@ -67,6 +69,7 @@ export type ScimOptions = CommonOptions &
     | { auth: AuthFunction; tokens?: never }
   );
 
+/** Every limit, after the defaults are applied. */
 export interface ResolvedLimits extends Limits {
   /** Largest request body on any route (group POST/PUT carry up to 10,000 members). */
   bodyBytes: number;

@@ -1,6 +1,7 @@
 /** An audit log in a fixed-size ring: the last `size` records, oldest dropped first. */
 import type { AuditLog, AuditRecord } from "./types";
 
+/** An in-process audit log keeping the last `size` records, for development and tests. */
 export function memoryAuditLog(options: { size?: number } = {}): AuditLog {
   const size = options.size ?? 1000;
   if (!Number.isInteger(size) || size < 1)

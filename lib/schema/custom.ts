@@ -15,6 +15,7 @@ import type {
 import * as urns from "./urns";
 import { isAttrName } from "./attr-name";
 
+/** One attribute of a custom schema extension. */
 export interface AttributeDeclaration {
   name: string;
   type: AttributeType;
@@ -30,6 +31,7 @@ export interface AttributeDeclaration {
   subAttributes?: AttributeDeclaration[];
 }
 
+/** A custom schema extension to serve and validate (the `schemas` option). */
 export interface SchemaDeclaration {
   id: string;
   name?: string;

@@ -10,8 +10,11 @@ export type AttributeType =
   | "binary"
   | "complex";
 
+/** RFC 7643 7: whether and when an attribute may be written. */
 export type Mutability = "readOnly" | "readWrite" | "immutable" | "writeOnly";
+/** RFC 7643 7: when an attribute is returned. */
 export type Returned = "always" | "never" | "default" | "request";
+/** RFC 7643 7: how unique an attribute's value is. */
 export type Uniqueness = "none" | "server" | "global";
 
 export interface AttributeDef {

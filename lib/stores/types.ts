@@ -14,6 +14,7 @@ export interface StoreContext {
 /** A plain JSON object: the app's shape of a user or group. */
 export type AppRecord = Record<string, unknown>;
 
+/** A record as stored, with its id, version and timestamps. */
 export interface Stored {
   id: string;
   /** Opaque; changes on every write. Rendered as a weak ETag. */
@@ -25,6 +26,7 @@ export interface Stored {
   members?: Member[];
 }
 
+/** A list request as a store receives it: a resolved filter, a sort and a page. */
 export interface Query {
   filter?: ResolvedFilter;
   sort?: SortSpec;
@@ -34,11 +36,13 @@ export interface Query {
   count: number;
 }
 
+/** Options of every write. */
 export interface WriteOptions {
   /** Optimistic concurrency: fail with 412 unless the stored version is this one. */
   ifVersion?: string;
 }
 
+/** Options of a record write: a version check and, for groups, the whole member list. */
 export interface RecordWriteOptions extends WriteOptions {
   /**
    * Groups only: the whole member list, written in the same step as the record. Unknown ids
@@ -56,10 +60,13 @@ export interface UniqueKey {
   caseExact: boolean;
 }
 
+/** Create, read, query, replace and delete for one resource type. */
 export interface ResourceStore {
   /** Throws ScimError 409 `uniqueness` when a unique key is taken. */
   create(ctx: StoreContext, record: AppRecord, opts?: RecordWriteOptions): Promise<Stored>;
+  /** The record with `id`, or null; `members: true` asks for a group's members too. */
   get(ctx: StoreContext, id: string, opts?: { members?: boolean }): Promise<Stored | null>;
+  /** One page of matching records and the total count. */
   query(ctx: StoreContext, q: Query): Promise<{ total: number; items: Stored[] }>;
   /** Throws 404 when absent, 412 on a version mismatch, 409 on a uniqueness clash. */
   replace(ctx: StoreContext, id: string, record: AppRecord, opts?: RecordWriteOptions): Promise<Stored>;
@@ -67,6 +74,7 @@ export interface ResourceStore {
   delete(ctx: StoreContext, id: string, opts?: WriteOptions): Promise<void>;
 }
 
+/** Group memberships, changed by deltas so a large group is never rewritten whole. */
 export interface MemberStore {
   /**
    * Idempotent; costs O(members.length), not O(group size). When some member ids name no user
@@ -96,12 +104,14 @@ export interface QueryCosts {
   recordCost?: number;
 }
 
+/** A record path the store has an index on, for pricing queries fairly. */
 export interface IndexedPath {
   path: readonly string[];
   /** The comparison the index serves: case-folded (false), exact (true), or both (undefined). */
   caseExact?: boolean;
 }
 
+/** The persistence contract: users, groups and memberships, per tenant. */
 export interface Store {
   users: ResourceStore;
   groups: ResourceStore & MemberStore;

@@ -14,6 +14,7 @@ import { memberOf } from "../../values/json";
 // parseInstant lived here first; the filter index and the public entry still export it from here.
 export { parseInstant };
 
+/** Whether a record view matches a resolved filter, as the memory store decides it. */
 export function evaluate(filter: ResolvedFilter, target: unknown): boolean {
   switch (filter.op) {
     case "and":

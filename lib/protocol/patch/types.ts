@@ -2,6 +2,7 @@
 import type { FilterLimits, PatchPath } from "../filter/ast";
 import type { Member } from "../../schema/types";
 
+/** A PATCH operation's `op`, lower-cased. */
 export type PatchOpName = "add" | "remove" | "replace";
 
 /** One validated entry of a PatchOp's `Operations`. */

@@ -15,6 +15,7 @@ import type { Member } from "../../schema/types";
 
 export type Kind = "users" | "groups";
 
+/** The unique keys of one tenant's users and groups, as the memory store enforces them. */
 export interface TenantConfig {
   users: UniqueKey[];
   groups: UniqueKey[];

@@ -21,16 +21,23 @@ import { postgresMigrations } from "./migrations";
 
 /** The part of a pg `Pool` the store uses (a `pg.Pool` fits; so does anything with its API). */
 export interface PgPoolLike {
+  /** Takes a client from the pool. */
   connect(): Promise<PgClientLike>;
+  /** Runs one parameterised statement. */
   query(text: string, values?: unknown[]): Promise<{ rows: Record<string, unknown>[]; rowCount: number | null }>;
+  /** Closes the pool. */
   end(): Promise<void>;
 }
 
+/** The part of a pg PoolClient the store uses. */
 export interface PgClientLike {
+  /** Runs one parameterised statement. */
   query(text: string, values?: unknown[]): Promise<{ rows: Record<string, unknown>[]; rowCount: number | null }>;
+  /** Returns the client to its pool. */
   release(error?: Error | boolean): void;
 }
 
+/** Options of `postgresStore`: a connection string or your own pool. */
 export type PostgresStoreOptions = (
   | { pool: PgPoolLike; connectionString?: never }
   | { connectionString: string; pool?: never }
@@ -52,6 +59,7 @@ export type PostgresStoreOptions = (
   statementTimeout?: number;
 };
 
+/** The PostgreSQL store: a Store with migrations, tokens, an audit log and close(). */
 export type PostgresStore = SqlStore;
 export type { SqlStore };
 
@@ -79,6 +87,7 @@ function newPool(connectionString: string): PgPoolLike {
   return new pg.Pool({ connectionString }) as unknown as PgPoolLike;
 }
 
+/** A store in PostgreSQL, safe for many app instances sharing one database. */
 export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   if (!options || (!options.pool && !options.connectionString)) {
     throw new TypeError("postgresStore: pass { connectionString } or { pool } (a pg.Pool).");

@@ -27,6 +27,7 @@ import { sqliteDialect } from "./dialect";
 import { registerFunctions } from "./functions";
 import { sqliteMigrations } from "./migrations";
 
+/** Options of `sqliteStore`. */
 export interface SqliteStoreOptions {
   /** A file path, or ":memory:" for a private in-memory database. */
   filename: string;
@@ -39,6 +40,7 @@ export interface SqliteStoreOptions {
   busyTimeout?: number;
 }
 
+/** The SQLite store: a Store with migrations, tokens, an audit log and close(). */
 export type SqliteStore = SqlStore;
 export type { SqlStore };
 
@@ -50,6 +52,7 @@ function transience(error: unknown): Transience {
   return typeof code === "string" && code.startsWith("SQLITE_BUSY") ? "retry" : undefined;
 }
 
+/** A store in one SQLite file: the embedded default, for one process. */
 export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
   if (!options || typeof options.filename !== "string" || options.filename === "") {
     throw new TypeError('sqliteStore: pass { filename } (a file path, or ":memory:").');
