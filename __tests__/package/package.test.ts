@@ -65,7 +65,8 @@ test("express-scim/testing is importable", () => {
 });
 
 test("express-scim/store-helpers serves store authors from require and import alike", () => {
-  const cjs = 'const h = require("express-scim/store-helpers"); console.log(h.hashToken("x").length, typeof h.evaluateFilter)';
+  const cjs =
+    'const h = require("express-scim/store-helpers"); console.log(h.hashToken("x").length, typeof h.evaluateFilter)';
   expect(node(["-e", cjs]).trim()).toBe("64 function");
   const esm =
     'import { TOKEN_PREFIX, compareRecords } from "express-scim/store-helpers"; console.log(TOKEN_PREFIX, typeof compareRecords)';
@@ -73,7 +74,8 @@ test("express-scim/store-helpers serves store authors from require and import al
 });
 
 test("the main entry keeps store-author helpers out of an app's way", () => {
-  const code = 'const m = require("express-scim"); console.log(["hashToken", "TOKEN_PREFIX", "parseInstant"].filter((n) => n in m).length)';
+  const code =
+    'const m = require("express-scim"); console.log(["hashToken", "TOKEN_PREFIX", "parseInstant"].filter((n) => n in m).length)';
   expect(node(["-e", code]).trim()).toBe("0");
 });
 
