@@ -2,7 +2,8 @@
 export { scim } from "./http/router";
 /** `import scim from "express-scim"` works too, from ESM and from TypeScript's CommonJS output. */
 export { scim as default } from "./http/router";
-export type { ScimOptions, AuthFunction, Logger, ResolvedLimits, CursorOptions } from "./options";
+export type { ScimOptions, AuthFunction, ResolvedLimits, CursorOptions, MetricsHook, MetricsSample } from "./options";
+export type { Logger } from "./logger";
 export type { Limits } from "./service/context";
 export { DEFAULT_LIMITS } from "./options";
 export { memoryStore, type MemoryStoreOptions } from "./stores/memory";
@@ -13,13 +14,11 @@ export type {
   MemberStore,
   StoreContext,
   Stored,
-  Member,
   GroupRef,
   GroupMembers,
   Query,
   QueryResult,
   Position,
-  SortSpec,
   UniqueKey,
   AppRecord,
   WriteOptions,
@@ -53,6 +52,8 @@ export type {
   FilterLimits,
   PatchPath,
 } from "./protocol/filter/ast";
+export type { SortSpec } from "./protocol/filter/ast";
+export type { Member } from "./schema/types";
 export type { Principal } from "./auth/principal";
 export type { TokenConfig } from "./auth/tokens";
 export { ALL_SCOPES, type Scope, type Verb, type Noun } from "./auth/scopes";
@@ -61,8 +62,6 @@ export type { TokenRecord, TokenRegistry } from "./auth/registry";
 export { memoryTokenRegistry } from "./auth/memory-registry";
 export {
   tokenManager,
-  hashToken,
-  TOKEN_PREFIX,
   type TokenManager,
   type CreateTokenInput,
   type IssuedToken,
@@ -84,9 +83,6 @@ export type { Hooks, ResourceHooks, HookContext, CreateHook, ReplaceHook, PatchH
 export type { PatchOperation, PatchOpName } from "./protocol/patch/types";
 export type { AuditLog, AuditRecord } from "./audit/types";
 export { memoryAuditLog } from "./audit/memory";
-export type { MetricsHook, MetricsSample } from "./http/observe";
 export type { MappingPair, MappingDirection } from "./mapping/types";
 export type { SchemaDeclaration, AttributeDeclaration } from "./schema/custom";
 export type { AttributeType, Mutability, Returned, Uniqueness } from "./schema/types";
-/** For authors of stores that evaluate filters themselves (see docs/writing-a-store.md). */
-export { evaluate as evaluateFilter, compareRecords, parseInstant } from "./protocol/filter";

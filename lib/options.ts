@@ -11,7 +11,7 @@ import type { RateLimitOptions } from "./limits/rate-limit";
 import type { AuditLog } from "./audit/types";
 import { EVENT_TYPES, type EventListeners } from "./events/types";
 import { HOOK_NAMES, type Hooks } from "./hooks/types";
-import type { MetricsHook } from "./http/observe";
+import type { Logger } from "./logger";
 import type { SetupOptions } from "./service/setup";
 import type { FilterLimits } from "./protocol/filter/ast";
 import { LIMIT_DEFAULTS } from "./values/defaults";
@@ -19,13 +19,22 @@ import type { CursorKeys } from "./protocol/cursor";
 import type { Limits } from "./service/context";
 import type { Store } from "./stores/types";
 
-/** pino-compatible: `logger.error({ err }, "message")`; `warn` is optional (stderr when missing). */
-export interface Logger {
-  error(obj: object, msg?: string): void;
-  warn?(obj: object, msg?: string): void;
+/** Your own authentication: the request's principal (scopes and tenant), or null for 401. */
+export type AuthFunction = (req: Request) => Principal | null | undefined | Promise<Principal | null | undefined>;
+
+/** One request's route, status and duration, as the `metrics` option receives it. */
+export interface MetricsSample {
+  /** The route template, e.g. "/Users/:id"; "unmatched" for 404s. */
+  route: string;
+  method: string;
+  status: number;
+  durationMs: number;
+  /** The request's tenant; absent when it was refused before one was known (401). */
+  tenant?: string;
 }
 
-export type AuthFunction = (req: Request) => Principal | null | undefined | Promise<Principal | null | undefined>;
+/** Receives one sample per request (the `metrics` option). */
+export type MetricsHook = (sample: MetricsSample) => void;
 
 interface CommonOptions extends SetupOptions {
   /** Where users, groups and memberships live. */
@@ -78,6 +87,7 @@ export type ScimOptions = CommonOptions &
     | { auth: AuthFunction; tokens?: never }
   );
 
+/** Every limit, after the defaults are applied. */
 export interface ResolvedLimits extends Limits {
   /** Largest request body on any route (group POST/PUT carry up to 10,000 members). */
   bodyBytes: number;

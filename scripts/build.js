@@ -20,6 +20,7 @@ fs.mkdirSync(esm, { recursive: true });
 for (const [entry, cjsPath] of [
   ["index", "../cjs/index.js"],
   ["testing", "../cjs/testing/index.js"],
+  ["store-helpers", "../cjs/store-helpers.js"],
   // Separate entries so that pg / better-sqlite3 load only for the apps that use them.
   ["postgres", "../cjs/stores/postgres/index.js"],
   ["sqlite", "../cjs/stores/sqlite/index.js"],

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: build (the package tests load dist/ as users do), then every suite on Express 5,
+// `npm test`: build (the package tests load dist/ as users do), the static checks (lint, layers,
+// unused code, doc comments, the packed package), then every suite on Express 5,
 // the HTTP suites again on Express 4, and the recorded Okta and Entra sequences again on the
 // SQLite store and (with DATABASE_URL) the PostgreSQL store. Extra arguments go to every jest run.
 //
@@ -20,6 +21,8 @@ const reports = fs.mkdtempSync(path.join(os.tmpdir(), "express-scim-test-"));
 /** The phases, in order; `jest` phases are parsed from jest's JSON report. */
 const phases = [
   { label: "build", script: path.join(__dirname, "build.js") },
+  // Each check counts as one test in the totals, so a failing one is never hidden by the others.
+  { label: "static checks", script: path.join(__dirname, "static-checks.js"), countsChecks: true },
   { label: "tests on Express 5", config: "jest.config.js" },
   { label: "HTTP tests on Express 4", config: "jest.express4.config.js" },
   { label: "client replays on the SQLite store", config: "jest.replay.config.js", env: { REPLAY_STORE: "sqlite" } },
@@ -42,8 +45,14 @@ function runPhase(phase, index) {
   }
   const started = Date.now();
   if (phase.script) {
-    const result = spawnSync(process.execPath, [phase.script], { cwd: root, stdio: "inherit" });
+    const report = path.join(reports, `phase-${index}.json`);
+    const result = spawnSync(process.execPath, [phase.script], {
+      cwd: root,
+      stdio: "inherit",
+      env: { ...process.env, STATIC_CHECKS_REPORT: report },
+    });
     const ok = result.status === 0;
+    if (phase.countsChecks) return checksResult(phase, ok, Date.now() - started, report);
     // A phase without tests counts as one failure when it fails, so the total never hides it.
     return {
       phase,
@@ -127,6 +136,27 @@ function runPhase(phase, index) {
   };
 }
 
+/** A checks phase counts each check as one test; a phase that wrote no report counts as one failure. */
+function checksResult(phase, ok, ms, reportFile) {
+  let report;
+  try {
+    report = JSON.parse(fs.readFileSync(reportFile, "utf8"));
+  } catch {
+    return { phase, ok: false, ms, passed: 0, failed: 1, pending: 0, files: [], pendingTests: [], note: "no report" };
+  }
+  return {
+    phase,
+    ok: ok && report.failed.length === 0,
+    ms,
+    passed: report.passed.length,
+    failed: Math.max(report.failed.length, ok ? 0 : 1),
+    pending: 0,
+    files: [],
+    pendingTests: [],
+    failures: report.failed.map((name) => `npm run ${name}`),
+  };
+}
+
 const results = phases.map(runPhase);
 fs.rmSync(reports, { recursive: true, force: true });
 
@@ -135,7 +165,7 @@ out.push("", "== summary", "");
 for (const r of results) {
   const verdict = r.skipped ? "skipped" : r.ok ? "ok" : "FAILED";
   const counts =
-    r.phase.config && !r.skipped
+    (r.phase.config || r.phase.countsChecks) && !r.skipped
       ? `: ${r.passed} passed, ${r.failed} failed${r.pending ? `, ${r.pending} skipped` : ""}`
       : "";
   const note = r.note ? ` (${r.note})` : "";

@@ -1,14 +1,7 @@
 import express from "express";
 import request from "supertest";
-import {
-  memoryStore,
-  memoryTokenRegistry,
-  scim,
-  SCOPE_PRESETS,
-  tokenManager,
-  TOKEN_PREFIX,
-  ALL_SCOPES,
-} from "../../lib";
+import { memoryStore, memoryTokenRegistry, scim, SCOPE_PRESETS, tokenManager, ALL_SCOPES } from "../../lib";
+import { TOKEN_PREFIX } from "../../lib/store-helpers";
 import { expectScimError } from "./app";
 
 function setup(clock = () => new Date()) {

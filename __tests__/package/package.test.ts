@@ -64,6 +64,21 @@ test("express-scim/testing is importable", () => {
   expect(node(["-e", 'console.log(typeof require("express-scim/testing").storeConformance)']).trim()).toBe("function");
 });
 
+test("express-scim/store-helpers serves store authors from require and import alike", () => {
+  const cjs =
+    'const h = require("express-scim/store-helpers"); console.log(h.hashToken("x").length, typeof h.evaluateFilter)';
+  expect(node(["-e", cjs]).trim()).toBe("64 function");
+  const esm =
+    'import { TOKEN_PREFIX, compareRecords } from "express-scim/store-helpers"; console.log(TOKEN_PREFIX, typeof compareRecords)';
+  expect(node(["--input-type=module", "-e", esm]).trim()).toBe("scim_ function");
+});
+
+test("the main entry keeps store-author helpers out of an app's way", () => {
+  const code =
+    'const m = require("express-scim"); console.log(["hashToken", "TOKEN_PREFIX", "parseInstant"].filter((n) => n in m).length)';
+  expect(node(["-e", code]).trim()).toBe("0");
+});
+
 describe("from TypeScript, under strict", () => {
   // Options, an express app, and the compiler rejecting what the runtime rejects.
   const consumer = [

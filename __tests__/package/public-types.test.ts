@@ -8,7 +8,13 @@ import ts from "typescript";
 import { root } from "./pack";
 
 const dist = path.join(root, "dist", "cjs");
-const ENTRIES = ["index.d.ts", "testing/index.d.ts", "stores/postgres/index.d.ts", "stores/sqlite/index.d.ts"];
+const ENTRIES = [
+  "index.d.ts",
+  "testing/index.d.ts",
+  "store-helpers.d.ts",
+  "stores/postgres/index.d.ts",
+  "stores/sqlite/index.d.ts",
+];
 // The halves of `ScimOptions` (its common part and the token-or-auth union): name ScimOptions.
 const BUILDING_BLOCKS = new Set(["CommonOptions", "SetupOptions"]);
 

@@ -122,11 +122,6 @@ export function scimErrorProblems(res: RawResponse): string[] {
   return problems;
 }
 
-export function expectScimError(res: RawResponse, status?: number): void {
-  if (status !== undefined) expect({ status: res.status, text: res.text }).toMatchObject({ status });
-  expect(scimErrorProblems(res)).toEqual([]);
-}
-
 export const patchBody = (...Operations: unknown[]) => ({ schemas: [PATCH_OP], Operations });
 
 /**

@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { netMemberChange, type MemberDelta } from "../../lib/protocol/patch";
-import type { Member } from "../../lib/stores/types";
 import { patchGroup } from "./patch-helpers";
 import { scimErrorOf } from "./scim-error";
+import type { Member } from "../../lib/schema/types";
 
 const group = () => ({ id: "g1", displayName: "Engineering", meta: { resourceType: "Group" } });
 const u = (value: string): Member => ({ value, type: "User" });

@@ -5,8 +5,9 @@
  */
 import { memoryStore } from "../../lib";
 import type { ResolvedAttr, ResolvedFilter } from "../../lib/protocol/filter/ast";
-import type { AppRecord, SortSpec, Store, StoreContext } from "../../lib/stores/types";
+import type { AppRecord, Store, StoreContext } from "../../lib/stores/types";
 import { UNIQUE_KEYS } from "../../lib/testing";
+import type { SortSpec } from "../../lib/protocol/filter/ast";
 
 const ENT = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 type T = ResolvedAttr["type"];

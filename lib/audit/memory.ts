@@ -2,6 +2,7 @@
 import type { AuditLog, AuditRecord } from "./types";
 import { AUDIT_LOG_DEFAULTS } from "../values/defaults";
 
+/** An in-process audit log keeping the last `size` records, for development and tests. */
 export function memoryAuditLog(options: { size?: number } = {}): AuditLog {
   const size = options.size ?? AUDIT_LOG_DEFAULTS.size;
   if (!Number.isInteger(size) || size < 1)

@@ -21,7 +21,9 @@ export interface AuditRecord {
   durationMs: number;
 }
 
+/** Where the router writes one record per request to /Users or /Groups (the SQL stores ship one). */
 export interface AuditLog {
+  /** Keeps one record; a failure is logged and never fails the request. */
   append(record: AuditRecord): Promise<void> | void;
   /** Newest first, 1-based paging like SCIM lists. */
   list(query: {

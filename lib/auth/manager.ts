@@ -15,6 +15,7 @@ export const MIN_EXPIRY_MS = 15 * 60 * 1000;
 export const MAX_EXPIRY_MS = 3650 * 24 * 3600 * 1000;
 const HINT_LENGTH = TOKEN_PREFIX.length + 6;
 
+/** What `createToken` needs: the tenant, the scopes and, optionally, a name and an expiry. */
 export interface CreateTokenInput {
   scopes: readonly Scope[];
   /** "90d", "12h", seconds; at least 15 minutes. Omitted: the token does not expire. */
@@ -23,6 +24,7 @@ export interface CreateTokenInput {
   label?: string;
 }
 
+/** A newly issued token: the secret, shown once, and its stored record. */
 export interface IssuedToken {
   /** The secret. Shown once: it cannot be recovered from the registry. */
   token: string;
@@ -32,10 +34,12 @@ export interface IssuedToken {
 /** A record without its hash: what listing shows. */
 export type TokenPublic = Omit<TokenRecord, "hash">;
 
+/** The SHA-256 hex digest under which a token registry keeps a secret. */
 export const hashToken = (secret: string) => createHash("sha256").update(secret, "utf8").digest("hex");
 
 const publicView = ({ hash: _hash, ...rest }: TokenRecord): TokenPublic => rest;
 
+/** How `rotateToken` issues the successor of a token. */
 export interface RotateOptions {
   /** How long the old token keeps working: "1h" (default), "30m", seconds. */
   grace?: string | number;
@@ -45,9 +49,13 @@ export interface RotateOptions {
   again?: boolean;
 }
 
+/** Issues, lists, rotates and revokes bearer tokens kept in a token registry. */
 export interface TokenManager {
+  /** Issues a token; the secret is returned once and only its hash is kept. */
   createToken(input: CreateTokenInput): Promise<IssuedToken>;
+  /** The tokens of one tenant (or all), newest first, without hashes or secrets. */
   listTokens(tenant?: string): Promise<TokenPublic[]>;
+  /** Revokes a token from the next request on; false for an unknown id. */
   revokeToken(id: string): Promise<boolean>;
   /**
    * Issues a successor with the same scopes, tenant and label, and lets the old token live on
@@ -56,6 +64,7 @@ export interface TokenManager {
   rotateToken(id: string, options?: RotateOptions): Promise<IssuedToken>;
 }
 
+/** A token manager over `registry`; `clock` is injectable for tests. */
 export function tokenManager(registry: TokenRegistry, clock: () => Date = () => new Date()): TokenManager {
   const expiry = (expiresIn: string | number | undefined): Date | undefined => {
     if (expiresIn === undefined) return undefined;

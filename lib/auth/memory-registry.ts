@@ -1,6 +1,7 @@
 /** A token registry in process memory: for tests, demos and single-instance apps. */
 import type { TokenRecord, TokenRegistry } from "./registry";
 
+/** A token registry in process memory, for development and tests. */
 export function memoryTokenRegistry(): TokenRegistry {
   const byId = new Map<string, TokenRecord>();
   const byHash = new Map<string, string>();

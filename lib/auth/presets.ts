@@ -4,6 +4,7 @@
  */
 import type { Scope } from "./scopes";
 
+/** Named scope sets, one per client and how it is configured (`oktaSaml`, `oktaTemplate`, `entra`). */
 export const SCOPE_PRESETS = {
   /** Okta custom SAML/SWA app: deactivates with PUT, pushes whole groups with POST/PUT, deletes pushed groups. */
   oktaSaml: ["get:users", "post:users", "put:users", "get:groups", "post:groups", "put:groups", "delete:groups"],

@@ -4,6 +4,7 @@
  */
 import type { Scope } from "./scopes";
 
+/** One issued token as a registry keeps it: the hash of its secret, never the secret. */
 export interface TokenRecord {
   /** Public handle, for listing and revoking. Never the secret. */
   id: string;
@@ -21,7 +22,9 @@ export interface TokenRecord {
   rotatedAt?: Date;
 }
 
+/** Where issued tokens live; the memory registry and the SQL stores implement it. */
 export interface TokenRegistry {
+  /** Stores a newly issued token. */
   insert(record: TokenRecord): Promise<void>;
   /** Looks a presented token up by the hash of what was presented. */
   findByHash(hash: string): Promise<TokenRecord | null>;

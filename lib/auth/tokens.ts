@@ -8,6 +8,7 @@ import type { Principal } from "./principal";
 import type { TokenRegistry } from "./registry";
 import { isScope, type Scope } from "./scopes";
 
+/** A static bearer token given in the `tokens` option, with its scopes and tenant. */
 export interface TokenConfig {
   /** The secret a client sends as `Authorization: Bearer <token>`. Use at least 16 characters: shorter ones are accepted with a warning. */
   token: string;

@@ -3,8 +3,8 @@
  * response is sent; promises are not awaited (a slow mailer must not hold Okta's request), but
  * their rejections are caught and logged like throws.
  */
-import type { Logger } from "../options";
 import type { EventListeners, ScimEvent } from "./types";
+import type { Logger } from "../logger";
 
 export function emitAll(listeners: EventListeners | undefined, events: readonly ScimEvent[], logger: Logger): void {
   if (!listeners) return;
@@ -20,8 +20,4 @@ export function emitAll(listeners: EventListeners | undefined, events: readonly 
       fail(err);
     }
   }
-}
-
-export function wantsAny(listeners: EventListeners | undefined, ...types: ScimEvent["type"][]): boolean {
-  return !!listeners && types.some((t) => typeof listeners[t] === "function");
 }

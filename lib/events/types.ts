@@ -27,6 +27,7 @@ export interface MembersEvent extends EventBase {
   members: string[];
 }
 
+/** Each event type and the payload its listeners receive. */
 export interface ScimEventMap {
   "user.created": ResourceEvent;
   "user.updated": UpdateEvent;
@@ -42,6 +43,7 @@ export interface ScimEventMap {
   "group.members.skipped": MembersEvent;
 }
 
+/** The name of an event, e.g. `user.created`. */
 export type ScimEventType = keyof ScimEventMap;
 
 /** Every event name, in one list: option checks and docs read it; the compiler keeps it in step with ScimEventMap. */
@@ -64,6 +66,7 @@ type Unlisted = Exclude<ScimEventType, (typeof EVENT_TYPES)[number]>;
 const everyEventListed: [Unlisted] extends [never] ? true : never = true;
 void everyEventListed;
 
+/** Any event, discriminated by `type`. */
 export type ScimEvent = { [K in ScimEventType]: { type: K } & ScimEventMap[K] }[ScimEventType];
 
 /** Listeners by event type. A listener that throws or rejects is logged; the request still succeeds. */

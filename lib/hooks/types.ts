@@ -6,6 +6,7 @@ import type { Principal } from "../auth/principal";
 import type { PatchOperation } from "../protocol/patch";
 import type { Store } from "../stores/types";
 
+/** What every hook receives: the tenant, the caller and the resource type. */
 export interface HookContext {
   tenant: string;
   principal: Principal;
@@ -16,10 +17,13 @@ export interface HookContext {
   store: Store;
 }
 
+/** Runs before a resource is created; throw a ScimError to refuse it. */
 export type CreateHook = (ctx: HookContext & { resource: Record<string, unknown> }) => unknown;
+/** Runs before a resource is replaced (PUT); throw a ScimError to refuse it. */
 export type ReplaceHook = (
   ctx: HookContext & { id: string; resource: Record<string, unknown>; current: Record<string, unknown> },
 ) => unknown;
+/** Runs before a PATCH is applied; throw a ScimError to refuse it. */
 export type PatchHook = (
   ctx: HookContext & {
     id: string;
@@ -28,8 +32,10 @@ export type PatchHook = (
     current: Record<string, unknown>;
   },
 ) => unknown;
+/** Runs before a resource is deleted; throw a ScimError to refuse it. */
 export type DeleteHook = (ctx: HookContext & { id: string; current: Record<string, unknown> }) => unknown;
 
+/** The hooks of one resource type, one per write. */
 export interface ResourceHooks {
   beforeCreate?: CreateHook;
   beforeReplace?: ReplaceHook;
@@ -50,6 +56,7 @@ type Unlisted = Exclude<keyof ResourceHooks, (typeof HOOK_NAMES)[number]>;
 const everyHookListed: [Unlisted] extends [never] ? true : never = true;
 void everyHookListed;
 
+/** Before-write hooks for users and groups (the `hooks` option). */
 export interface Hooks {
   users?: ResourceHooks;
   groups?: ResourceHooks;

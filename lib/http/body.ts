@@ -115,7 +115,7 @@ function readRaw(req: Request, limitBytes: number): Promise<Buffer> {
     return Promise.reject(error);
   }
   const declared = Number(req.headers["content-length"]);
-  if (Number.isFinite(declared) && declared > limitBytes) return Promise.reject(tooLarge(limitBytes));
+  if (Number.isFinite(declared) && declared > limitBytes) return Promise.reject(payloadTooLarge(limitBytes));
   return new Promise((resolve, reject) => {
     const decoders = steps.map((s) => ({ name: s.name, stream: s.make() }));
     const chunks: Buffer[] = [];
@@ -137,7 +137,7 @@ function readRaw(req: Request, limitBytes: number): Promise<Buffer> {
     // Bytes as sent count too: a stream of empty gzip members decodes to nothing, forever.
     const onRaw = (chunk: Buffer) => {
       received += chunk.length;
-      if (received > limitBytes) done(tooLarge(limitBytes));
+      if (received > limitBytes) done(payloadTooLarge(limitBytes));
     };
     let out: NodeJS.ReadableStream = req;
     for (const d of decoders) {
@@ -148,12 +148,10 @@ function readRaw(req: Request, limitBytes: number): Promise<Buffer> {
     out.on("data", (chunk: Buffer) => {
       if (settled) return;
       size += chunk.length;
-      if (size > limitBytes) done(tooLarge(limitBytes));
+      if (size > limitBytes) done(payloadTooLarge(limitBytes));
       else chunks.push(chunk);
     });
     out.on("end", () => done());
     req.on("error", () => done(invalidSyntax("The request body could not be read.")));
   });
 }
-
-const tooLarge = payloadTooLarge;

@@ -4,23 +4,12 @@
  */
 import type { Request, Response } from "express";
 import type { AuditLog } from "../audit/types";
-import type { Logger } from "../options";
+import type { Logger } from "../logger";
+import type { MetricsHook } from "../options";
 import type { ServiceContext } from "../service/context";
 
 import { debugHttp } from "../debug";
 import { unstorable } from "../values/text";
-
-export interface MetricsSample {
-  /** The route template, e.g. "/Users/:id"; "unmatched" for 404s. */
-  route: string;
-  method: string;
-  status: number;
-  durationMs: number;
-  /** The request's tenant; absent when it was refused before one was known (401). */
-  tenant?: string;
-}
-
-export type MetricsHook = (sample: MetricsSample) => void;
 
 const elapsed = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
 

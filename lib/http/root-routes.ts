@@ -6,7 +6,7 @@
  */
 import type { Request, Response, Router } from "express";
 import type { AuditLog } from "../audit/types";
-import type { Logger, ResolvedLimits } from "../options";
+import type { ResolvedLimits } from "../options";
 import type { GroupService } from "../service/groups";
 import { searchRoot } from "../service/root-search";
 import type { ServiceContext } from "../service/context";
@@ -19,6 +19,7 @@ import { queryParams } from "./params";
 import { searchParams } from "./resource-routes";
 import { send } from "./respond";
 import { mount, type RouteFactory } from "./route";
+import type { Logger } from "../logger";
 
 export interface RootSearchDeps {
   users: UserService;

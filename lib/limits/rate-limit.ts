@@ -8,12 +8,15 @@ import { RATE_LIMIT_DEFAULTS } from "../values/defaults";
 
 /** The part of express-rate-limit's Store interface this limiter uses. */
 export interface RateLimitStore {
+  /** Called once with the window length before the first request. */
   init?(options: { windowMs: number }): void;
+  /** Counts one request for `key`; answers the hits in the current window and when it resets. */
   increment(
     key: string,
   ): Promise<{ totalHits: number; resetTime: Date | undefined }> | { totalHits: number; resetTime: Date | undefined };
 }
 
+/** Per-tenant and per-token request limits (the `rateLimit` option). */
 export interface RateLimitOptions {
   /** Length of one counting window. Default 10 s. */
   windowMs?: number;

@@ -1,5 +1,5 @@
+import { isObject } from "../values/json";
 /** Dotted paths into app records: checked once at start-up, then read and written safely. */
-import { isObject } from "../schema/coerce";
 
 const SEGMENT = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
 /** Never walk into or create these: a mapping must not become a prototype-pollution gadget. */

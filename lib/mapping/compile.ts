@@ -4,7 +4,6 @@
  */
 import type { ResolvedFilter } from "../protocol/filter/ast";
 import type { ResourceTypeDef } from "../schema/types";
-import type { SortSpec } from "../stores/types";
 import { mappedSchemas } from "./discovery";
 import { mapFilter } from "./filters";
 import { fromRecord as identityFromRecord, toRecord as identityToRecord } from "./identity";
@@ -12,6 +11,7 @@ import { buildModel } from "./model";
 import { fromRecord, mergeRecord, toRecord } from "./records";
 import { appPathOf, mapSort } from "./sort";
 import type { MappingPair, ResourceMapping } from "./types";
+import type { SortSpec } from "../protocol/filter/ast";
 
 export function compileMapping(rt: ResourceTypeDef, pairs: readonly MappingPair[] | undefined): ResourceMapping {
   if (pairs === undefined) return identityMapping();

@@ -20,8 +20,6 @@ export type Folded = ResolvedFilter | boolean;
 type Leaf = Extract<ResolvedFilter, { attrPath: ResolvedAttr }> & { op: CompareOp | "pr" };
 type ValuePath = Extract<ResolvedFilter, { op: "valuePath" }>;
 
-const invalid = invalidFilter;
-
 export function mapFilter(model: Model, filter: ResolvedFilter): Folded {
   switch (filter.op) {
     case "and":
@@ -54,7 +52,7 @@ function mapLeaf(model: Model, leaf: Leaf): Folded {
   const [field] = rest;
   if (field === undefined) {
     // Only `pr` reaches here: resolveFilter reads `emails eq "x"` as `emails.value eq "x"`.
-    if (leaf.op !== "pr") throw invalid(`"${shown}" is complex: compare one of its sub-attributes`);
+    if (leaf.op !== "pr") throw invalidFilter(`"${shown}" is complex: compare one of its sub-attributes`);
     return or(entry.groups.map(exists));
   }
   checkField(entry, field, shown);
@@ -88,7 +86,7 @@ function mapInner(entry: AttributeMap, group: Group, filter: ResolvedFilter, sho
     case "not":
       return not(mapInner(entry, group, filter.filter, shown));
     case "valuePath":
-      throw invalid("Nested value filters are not allowed");
+      throw invalidFilter("Nested value filters are not allowed");
     default: {
       const field = subAttribute(filter);
       checkField(entry, field, `${shown}.${field}`);
@@ -100,7 +98,7 @@ function mapInner(entry: AttributeMap, group: Group, filter: ResolvedFilter, sho
 /** The sub-attribute a leaf inside a value path names: resolveFilter gives it a one-key path. */
 function subAttribute(leaf: Leaf): string {
   const [field] = leaf.attrPath.path;
-  if (field === undefined) throw invalid("Empty attribute path");
+  if (field === undefined) throw invalidFilter("Empty attribute path");
   return field;
 }
 
@@ -129,21 +127,21 @@ function throughWhole(pair: CompiledPair, leaf: Leaf, rest: string[], shown: str
 
 /** A leaf on a value stored at the pair's app path: type and caseExact stay the SCIM attribute's. */
 function onPair(pair: CompiledPair, leaf: Leaf, shown: string): Folded {
-  if (!pair.readable) throw invalid(`"${shown}" is write-only in this mapping and cannot be filtered on`);
+  if (!pair.readable) throw invalidFilter(`"${shown}" is write-only in this mapping and cannot be filtered on`);
   const attrPath: ResolvedAttr = { ...leaf.attrPath, path: pair.app, multiValued: pair.target.multiValued };
   if (leaf.op === "pr") return { op: "pr", attrPath };
   let value: Literal = leaf.compValue;
   if (pair.invert && typeof value === "boolean") value = !value; // active eq true -> blocked eq false
   if (pair.toApp || pair.toScim) {
     if (leaf.op !== "eq" && leaf.op !== "ne") {
-      throw invalid(`"${leaf.op}" cannot be used on "${shown}": it is transformed for the app; use eq, ne or pr`);
+      throw invalidFilter(`"${leaf.op}" cannot be used on "${shown}": it is transformed for the app; use eq, ne or pr`);
     }
-    if (!pair.toApp) throw invalid(`"${shown}" has no toApp transform, so it can only be tested with pr`);
+    if (!pair.toApp) throw invalidFilter(`"${shown}" has no toApp transform, so it can only be tested with pr`);
     const out = pair.toApp(value);
     // No app value stands for this literal, so no shown value equals it.
     if (out === undefined || out === null) return leaf.op === "ne";
     if (typeof out !== "string" && typeof out !== "number" && typeof out !== "boolean") {
-      throw invalid(`"${shown}" cannot be compared: its toApp transform does not give a plain value`);
+      throw invalidFilter(`"${shown}" cannot be compared: its toApp transform does not give a plain value`);
     }
     value = out;
   }
@@ -164,8 +162,8 @@ function guardEmpty(leaf: Leaf): Folded {
 }
 
 function readableUntransformed(pair: CompiledPair, shown: string): void {
-  if (!pair.readable) throw invalid(`"${shown}" is write-only in this mapping and cannot be filtered on`);
-  if (transformed(pair)) throw invalid(`"${shown}" lies inside a transformed value and cannot be filtered on`);
+  if (!pair.readable) throw invalidFilter(`"${shown}" is write-only in this mapping and cannot be filtered on`);
+  if (transformed(pair)) throw invalidFilter(`"${shown}" lies inside a transformed value and cannot be filtered on`);
 }
 
 /** A sub-attribute no group knows (neither selected on nor shown) is unmapped: 400, not an empty list. */
@@ -176,12 +174,14 @@ function checkField(entry: AttributeMap, field: string, shown: string): void {
     if (source.kind !== "absent") return;
     writeOnly ||= source.writeOnly;
   }
-  if (writeOnly) throw invalid(`"${shown}" is write-only in this mapping and cannot be filtered on`);
-  throw invalid(`Attribute "${shown}" is not mapped, so it cannot be filtered on`);
+  if (writeOnly) throw invalidFilter(`"${shown}" is write-only in this mapping and cannot be filtered on`);
+  throw invalidFilter(`Attribute "${shown}" is not mapped, so it cannot be filtered on`);
 }
 
 function unmapped(model: Model, shown: string): ScimError {
-  return invalid(`Attribute "${shown}" is not mapped for resource type ${model.rt.name}, so it cannot be filtered on`);
+  return invalidFilter(
+    `Attribute "${shown}" is not mapped for resource type ${model.rt.name}, so it cannot be filtered on`,
+  );
 }
 
 function present(pair: CompiledPair): ResolvedFilter {

@@ -4,13 +4,12 @@
  * "absent" means the same thing on both sides and in filters.
  */
 import { evaluate, isPresent } from "../protocol/filter/evaluate";
-import { isObject } from "../schema/coerce";
 import type { AppRecord } from "../stores/types";
-import { cloneJson as clone } from "../protocol/json";
 import { getPath, setPath } from "./app-path";
 import type { Group, Model } from "./model";
 import { readBoolean } from "../values/boolean";
 import type { CompiledPair } from "./pairs";
+import { isObject, cloneJson as clone } from "../values/json";
 
 export function toRecord(model: Model, resource: Record<string, unknown>): AppRecord {
   const record: AppRecord = {};

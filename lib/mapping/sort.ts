@@ -1,9 +1,9 @@
 /** Sort keys and unique keys through a compiled mapping (see filters.ts for the same targets). */
 import { invalidValue } from "../protocol/errors";
-import type { SortSpec } from "../stores/types";
 import type { Group, Model } from "./model";
 import { transformed, type CompiledPair } from "./pairs";
 import { fieldSource, locate, showPath, subPair } from "./targets";
+import type { SortSpec } from "../protocol/filter/ast";
 
 // A bad sortBy is invalidValue, as resolveSort answers: it is a query parameter, not a filter.
 

@@ -4,10 +4,13 @@
  */
 import type { ResolvedFilter } from "../protocol/filter/ast";
 import type { ResourceTypeDef, SchemaDef } from "../schema/types";
-import type { AppRecord, SortSpec } from "../stores/types";
+import type { AppRecord } from "../stores/types";
+import type { SortSpec } from "../protocol/filter/ast";
 
+/** Which way a mapping pair carries values: both ways, only to the app, or only to SCIM. */
 export type MappingDirection = "both" | "toApp" | "toScim";
 
+/** One SCIM attribute mapped onto one field of the app's record. */
 export interface MappingPair {
   /**
    * A SCIM path: `userName`, `name.givenName`, `emails[type eq "work"].value`,

@@ -2,8 +2,8 @@
  * Which attributes a write changed: top-level names, and extension attributes one by one,
  * URN-qualified (`urn:...:enterprise:2.0:User:manager`). Feeds events and the audit log.
  */
-import { deepEqual, isObject, type JsonObject } from "../schema/coerce";
 import type { ResourceTypeDef } from "../schema/types";
+import { deepEqual, isObject, type JsonObject } from "../values/json";
 
 const keysOf = (a: JsonObject, b: JsonObject) => [...new Set([...Object.keys(a), ...Object.keys(b)])];
 

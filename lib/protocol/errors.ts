@@ -21,6 +21,7 @@ export type ScimType =
 
 export const ERROR_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:Error";
 
+/** An error a client caused, rendered as a SCIM error response with its status and scimType. */
 export class ScimError extends Error {
   readonly status: number;
   readonly scimType: ScimType | undefined;

@@ -5,8 +5,8 @@
 import type { AttributeDef, ResourceTypeDef } from "../schema/types";
 import { COMMON_ATTRIBUTES } from "../schema/core";
 import { schemasOf } from "../schema/resolve";
-import { isObject } from "../schema/coerce";
 import type { AttributeKey } from "./attribute-list";
+import { isObject } from "../values/json";
 
 export interface Projection {
   attributes?: AttributeKey[];

@@ -10,17 +10,7 @@ import { findAttribute } from "./resolve";
 import type { AttributeDef } from "./types";
 import { readBoolean } from "../values/boolean";
 import { isWritableDateTime } from "../values/datetime";
-
-export type JsonObject = Record<string, unknown>;
-
-export function isObject(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
-}
-
-/** Explicit `null` and `""` mean "absent": Entra and Okta clear attributes with both. */
-export function isAbsent(value: unknown): boolean {
-  return value === undefined || value === null || value === "";
-}
+import { isAbsent, isObject, stableKey, type JsonObject } from "../values/json";
 
 export interface CoerceOptions {
   /**
@@ -32,9 +22,6 @@ export interface CoerceOptions {
 }
 
 const invalid = (where: string, what: string) => badRequest("invalidValue", `Attribute '${where}' ${what}`);
-
-/** Kept here too for the modules that import it with the coercion helpers; it lives in protocol/errors. */
-export { preview };
 
 const show = (value: unknown): string => preview(value);
 
@@ -181,23 +168,4 @@ export function enforceSinglePrimary(list: unknown[], where: string, mode: "reje
   if (primaries.length <= 1) return;
   if (mode === "reject") throw invalid(where, 'has more than one value with "primary": true (RFC 7643 2.4)');
   for (const element of primaries.slice(0, -1)) element.primary = false;
-}
-
-/** JSON text with object keys sorted: equal for deep-equal JSON values. */
-export function stableKey(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    isObject(v)
-      ? Object.fromEntries(
-          Object.keys(v)
-            .sort()
-            .map((k) => [k, v[k]]),
-        )
-      : v,
-  );
-}
-
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (a === undefined || b === undefined) return false;
-  return stableKey(a) === stableKey(b);
 }

@@ -3,7 +3,6 @@
  * RFC defaults and refuses mistakes at start-up with a TypeError saying what to change;
  * `withExtensions` builds a new resource type carrying them (the core constants stay untouched).
  */
-import { isAttrName } from "../protocol/filter/parse";
 import type {
   AttributeDef,
   AttributeType,
@@ -15,7 +14,9 @@ import type {
 } from "./types";
 import * as urns from "./urns";
 import { isUrn, splitUrn } from "../values/urn";
+import { isAttrName } from "./attr-name";
 
+/** One attribute of a custom schema extension. */
 export interface AttributeDeclaration {
   name: string;
   type: AttributeType;
@@ -31,6 +32,7 @@ export interface AttributeDeclaration {
   subAttributes?: AttributeDeclaration[];
 }
 
+/** A custom schema extension to serve and validate (the `schemas` option). */
 export interface SchemaDeclaration {
   id: string;
   name?: string;

@@ -5,9 +5,10 @@
  * stores the same shape.
  */
 import { badRequest, clip } from "../protocol/errors";
-import { coerceValue, enforceSinglePrimary, isAbsent, isObject, type CoerceOptions, type JsonObject } from "./coerce";
+import { coerceValue, enforceSinglePrimary, type CoerceOptions } from "./coerce";
 import { findSchema, locateAttribute, schemasOf, type LocatedAttribute } from "./resolve";
 import type { ResourceTypeDef, SchemaDef } from "./types";
+import { isAbsent, isObject, type JsonObject } from "../values/json";
 import { isUrn, splitUrn } from "../values/urn";
 
 export { coerceValue } from "./coerce";

@@ -13,8 +13,11 @@ export type AttributeType =
 /** The types whose values are text: substring operators apply, and "" means absent. */
 export const TEXT_TYPES: ReadonlySet<AttributeType> = new Set(["string", "reference", "binary"]);
 
+/** RFC 7643 7: whether and when an attribute may be written. */
 export type Mutability = "readOnly" | "readWrite" | "immutable" | "writeOnly";
+/** RFC 7643 7: when an attribute is returned. */
 export type Returned = "always" | "never" | "default" | "request";
+/** RFC 7643 7: how unique an attribute's value is. */
 export type Uniqueness = "none" | "server" | "global";
 
 export interface AttributeDef {
@@ -62,4 +65,12 @@ export function attribute(name: string, type: AttributeType, more: Partial<Attri
     uniqueness: "none",
     ...more,
   };
+}
+
+/** One value of a group's `members` (RFC 7643 4.2), as stores keep it and PATCH changes it. */
+export interface Member {
+  value: string;
+  type: "User" | "Group";
+  /** The member's displayName (groups) or displayName/userName (users), when the store knows it. */
+  display?: string;
 }

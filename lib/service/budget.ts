@@ -7,7 +7,8 @@
  */
 import { type ScimError, tooMany } from "../protocol/errors";
 import type { ResolvedAttr, ResolvedFilter } from "../protocol/filter/ast";
-import type { IndexedPath, SortSpec, Store, StoreContext } from "../stores/types";
+import type { IndexedPath, Store, StoreContext } from "../stores/types";
+import type { SortSpec } from "../protocol/filter/ast";
 
 /** Work per record, in units of one comparison on a single-valued attribute. */
 export const WEIGHTS = {

@@ -22,6 +22,7 @@ export interface ServiceContext extends StoreContext {
   report: Report;
 }
 
+/** Request, list and filter limits (the `limits` option); each has a default. */
 export interface Limits {
   /** Page size when the client gives no `count`. */
   defaultCount: number;

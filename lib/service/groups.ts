@@ -7,13 +7,14 @@ import type { ResolvedFilter } from "../protocol/filter/ast";
 import { applyPatch, netMemberChange, parsePatchRequest, type NetMemberChange } from "../protocol/patch";
 import { project, type Projection } from "../protocol/projection";
 import type { ResourceTypeDef } from "../schema/types";
-import type { Member, Store, Stored, WriteOptions } from "../stores/types";
+import type { Store, Stored, WriteOptions } from "../stores/types";
 import type { ServiceContext } from "./context";
 import { membersOfPage } from "./related";
 import type { Related } from "./render";
 import { withRetry } from "./retry";
 import { ResourceService, type Resource, type ServiceOptions } from "./service";
 import { requiredVersion } from "./versions";
+import type { Member } from "../schema/types";
 
 interface MemberDiff {
   added: string[];

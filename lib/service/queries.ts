@@ -8,8 +8,8 @@ import type { ResolvedFilter } from "../protocol/filter/ast";
 import { parseCursorPaging, type Paging } from "../protocol/list";
 import type { Projection } from "../protocol/projection";
 import type { ResourceTypeDef } from "../schema/types";
-import type { SortSpec } from "../stores/types";
 import type { Limits } from "./context";
+import type { SortSpec } from "../protocol/filter/ast";
 
 /** Raw parameters as they arrive, from the URL or from a SearchRequest body (RFC 7644 3.4.3). */
 export interface ReadParams {

@@ -1,9 +1,10 @@
 /** A stored row as a SCIM resource (RFC 7643 3.1): schemas, id, the attributes, meta. */
 import type { ResourceTypeDef } from "../schema/types";
 import type { ResourceMapping } from "../mapping/types";
-import type { Member, Stored } from "../stores/types";
+import type { Stored } from "../stores/types";
 import type { ServiceContext } from "./context";
 import { carriedSchemas } from "../protocol/projection";
+import type { Member } from "../schema/types";
 
 export interface Related {
   /** User.groups, computed from memberships. */

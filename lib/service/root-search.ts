@@ -20,10 +20,10 @@ import { compareSortKeys, resolveSort, sortKeyOf, type SortKey } from "../protoc
 import { listResponse, parsePaging, type ListResponse, type Paging } from "../protocol/list";
 import { locateAttribute } from "../schema/resolve";
 import type { ResourceTypeDef } from "../schema/types";
-import type { SortSpec } from "../stores/types";
 import type { Limits, ServiceContext } from "./context";
 import { paramText, parseProjection, type ReadParams } from "./queries";
 import type { PageRequest, ResourceService } from "./service";
+import type { SortSpec } from "../protocol/filter/ast";
 
 interface Part {
   service: ResourceService;

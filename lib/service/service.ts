@@ -6,7 +6,7 @@ import type { ScimEventMap, ScimEventType } from "../events/types";
 import type { HookContext, Hooks, ResourceHooks } from "../hooks/types";
 import { debugFilter, debugPatch, filterForDebug, patchPathForDebug } from "../debug";
 import type { ResourceMapping } from "../mapping/types";
-import type { Logger } from "../options";
+import type { Logger } from "../logger";
 import {
   ScimError,
   alreadyExists,
@@ -17,7 +17,7 @@ import {
   resourceNotFound,
 } from "../protocol/errors";
 import { changedAttributes } from "../protocol/changes";
-import { memberOf } from "../protocol/json";
+import { memberOf } from "../values/json";
 import { cursorScope, openCursor, sealCursor, type CursorKeys } from "../protocol/cursor";
 import { cursorPage, listPage, type ListPage } from "../protocol/list";
 import { parseFilter } from "../protocol/filter";
@@ -26,7 +26,8 @@ import { project, wants, type Projection } from "../protocol/projection";
 import { normalizeResource } from "../schema/normalize";
 import { MAX_INDEXED_LENGTH, overLong, unstorable } from "../values/text";
 import type { ResourceTypeDef } from "../schema/types";
-import type { AppRecord, Member, Position, Query, QueryResult, ResourceStore, Store, Stored } from "../stores/types";
+import type { Member } from "../schema/types";
+import type { AppRecord, Position, Query, QueryResult, ResourceStore, Store, Stored } from "../stores/types";
 import { checkBudget, isIdentityMatch } from "./budget";
 import type { Limits, ServiceContext } from "./context";
 import { parseListRequest, parseProjection, type ListRequest, type ReadParams } from "./queries";

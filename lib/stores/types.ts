@@ -3,7 +3,8 @@
  * Stores persist app records (already mapped), never HTTP; the service layer owns SCIM rules.
  */
 import type { TokenRegistry } from "../auth/registry";
-import type { ResolvedAttr, ResolvedFilter } from "../protocol/filter/ast";
+import type { ResolvedFilter, SortSpec } from "../protocol/filter/ast";
+import type { Member } from "../schema/types";
 
 /** Carried into every store call. A store must never return or touch another tenant's data. */
 export interface StoreContext {
@@ -13,13 +14,7 @@ export interface StoreContext {
 /** A plain JSON object: the app's shape of a user or group. */
 export type AppRecord = Record<string, unknown>;
 
-export interface Member {
-  value: string;
-  type: "User" | "Group";
-  /** The member's displayName (groups) or displayName/userName (users), when the store knows it. */
-  display?: string;
-}
-
+/** A record as stored, with its id, version and timestamps. */
 export interface Stored {
   id: string;
   /** Opaque; changes on every write. Rendered as a weak ETag. */
@@ -31,21 +26,7 @@ export interface Stored {
   members?: Member[];
 }
 
-export interface SortSpec {
-  /** Keys into the record, as for filters (`["name", "familyName"]`); `["meta","lastModified"]`, `["id"]` too. */
-  path: string[];
-  /** Multi-valued attributes sort by their primary element's `path` sub-attribute. */
-  multiValued: boolean;
-  caseExact: boolean;
-  /**
-   * The attribute's schema type, which decides the order (RFC 7644 3.4.2.3): strings sort as
-   * text even when they look like dates, `dateTime` strings as instants, `boolean` strings
-   * ("True", Entra's) as booleans.
-   */
-  type: ResolvedAttr["type"];
-  descending: boolean;
-}
-
+/** A list request as a store receives it: a resolved filter, a sort and a page. */
 export interface Query {
   filter?: ResolvedFilter;
   sort?: SortSpec;
@@ -76,11 +57,13 @@ export interface QueryResult {
   positions?: Position[];
 }
 
+/** Options of every write. */
 export interface WriteOptions {
   /** Optimistic concurrency: fail with 412 unless the stored version is this one. */
   ifVersion?: string;
 }
 
+/** Options of a record write: a version check and, for groups, the whole member list. */
 export interface RecordWriteOptions extends WriteOptions {
   /**
    * Groups only: the whole member list, written in the same step as the record. Unknown ids
@@ -98,10 +81,13 @@ export interface UniqueKey {
   caseExact: boolean;
 }
 
+/** Create, read, query, replace and delete for one resource type. */
 export interface ResourceStore {
   /** Throws ScimError 409 `uniqueness` when a unique key is taken. */
   create(ctx: StoreContext, record: AppRecord, opts?: RecordWriteOptions): Promise<Stored>;
+  /** The record with `id`, or null; `members: true` asks for a group's members too. */
   get(ctx: StoreContext, id: string, opts?: { members?: boolean }): Promise<Stored | null>;
+  /** One page of matching records and the total count (and, for keyset queries, each item's position). */
   query(ctx: StoreContext, q: Query): Promise<QueryResult>;
   /** Throws 404 when absent, 412 on a version mismatch, 409 on a uniqueness clash. */
   replace(ctx: StoreContext, id: string, record: AppRecord, opts?: RecordWriteOptions): Promise<Stored>;
@@ -109,6 +95,7 @@ export interface ResourceStore {
   delete(ctx: StoreContext, id: string, opts?: WriteOptions): Promise<void>;
 }
 
+/** Group memberships, changed by deltas so a large group is never rewritten whole. */
 export interface MemberStore {
   /**
    * Idempotent; costs O(members.length), not O(group size). When some member ids name no user
@@ -166,12 +153,14 @@ export interface QueryCosts {
   keyset?: boolean;
 }
 
+/** A record path the store has an index on, for pricing queries fairly. */
 export interface IndexedPath {
   path: readonly string[];
   /** The comparison the index serves: case-folded (false), exact (true), or both (undefined). */
   caseExact?: boolean;
 }
 
+/** The persistence contract: users, groups and memberships, per tenant. */
 export interface Store {
   users: ResourceStore;
   groups: ResourceStore & MemberStore;

@@ -14,7 +14,9 @@ export interface ConformanceOptions {
   name: string;
   /** A fresh store for every test (it may share a database; tests use their own tenants). */
   makeStore: () => Store | Promise<Store>;
+  /** Your test runner's `describe`. */
   describe: (name: string, fn: () => void) => void;
+  /** Your test runner's `test`. */
   test: (name: string, fn: () => Promise<void>) => void;
   /** Called after each test's store is done with (close pools, files). */
   closeStore?: (store: Store) => Promise<void> | void;

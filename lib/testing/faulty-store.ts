@@ -8,8 +8,10 @@
  */
 import type { Store } from "../stores/types";
 
+/** The part of a store a call goes to. */
 export type FaultResource = "users" | "groups" | "store";
 
+/** One call made to the wrapped store. */
 export interface StoreCall {
   /** `store` for `transaction`. */
   resource: FaultResource;
@@ -21,6 +23,7 @@ export interface StoreCall {
   args: readonly unknown[];
 }
 
+/** Which store calls fail, and how. */
 export interface FaultPlan {
   /** Decides, per call, whether it fails. Default: never. */
   failAt?: (call: StoreCall) => boolean;
@@ -36,6 +39,7 @@ export interface FaultPlan {
   onCall?: (call: StoreCall) => void;
 }
 
+/** The error a faulty store throws where its plan says. */
 export class InjectedFault extends Error {
   constructor(readonly call: StoreCall) {
     super(`injected fault #${call.n} in ${call.resource}.${call.method}`);
@@ -43,6 +47,7 @@ export class InjectedFault extends Error {
   }
 }
 
+/** A store that fails as planned, and records its calls. */
 export interface FaultyStore extends Store {
   /** Every call so far (since the last `reset`), in order. */
   readonly calls: readonly StoreCall[];
@@ -59,6 +64,7 @@ const MEMBER_METHODS = ["addMembers", "removeMembers", "replaceMembers", "groups
 /** Wrapped only where the inner store has them, so the service's fallback stays reachable. */
 const BATCH_METHODS = ["groupsOfMany", "membersOfMany"] as const;
 
+/** Wraps `inner` so that chosen calls fail, to test how the router takes store failures. */
 export function faultyStore(inner: Store, plan: FaultPlan = {}): FaultyStore {
   let current = plan;
   let calls: StoreCall[] = [];

@@ -7,10 +7,14 @@ import { randomUUID } from "node:crypto";
 import { hashToken } from "../auth/manager";
 import type { TokenRecord, TokenRegistry } from "../auth/registry";
 
+/** Options of `tokenRegistryConformance`. */
 export interface TokenRegistryConformanceOptions {
   name: string;
+  /** Builds a fresh, empty registry for each test. */
   makeRegistry: () => TokenRegistry | Promise<TokenRegistry>;
+  /** Your test runner's `describe`. */
   describe: (name: string, fn: () => void) => void;
+  /** Your test runner's `test`. */
   test: (name: string, fn: () => Promise<void>) => void;
 }
 
@@ -27,6 +31,7 @@ function record(tenant: string, more: Partial<TokenRecord> = {}): TokenRecord {
   };
 }
 
+/** The conformance suite every token registry must pass. */
 export function tokenRegistryConformance(options: TokenRegistryConformanceOptions): void {
   const { describe, test } = options;
   const run = (name: string, body: (registry: TokenRegistry, tenant: string) => Promise<void>) =>

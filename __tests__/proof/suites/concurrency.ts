@@ -29,16 +29,7 @@ export interface ConcurrencyOptions extends SuiteOptions {
   callOrderIsCommitOrder?: boolean;
   /** Parallel requests per case (default 50, issue 9). */
   parallel?: number;
-  /**
-   * Cases known to fail on this store, by key, each with the bug it shows; they run under
-   * `testFailing` (jest's `test.failing`) so the suite stays green until the bug is fixed and
-   * then says so.
-   */
-  knownBugs?: Partial<Record<CaseKey, string>>;
-  testFailing?: SuiteOptions["test"];
 }
-
-export type CaseKey = "group-rename-all-acknowledged" | "user-patch-all-acknowledged";
 
 interface Ctx {
   l: Live;
@@ -57,9 +48,9 @@ const statuses = (rs: RawResponse[]) =>
 export function concurrencySuite(o: ConcurrencyOptions): void {
   const N = o.parallel ?? 50;
 
-  const withServer = (name: string, body: (c: Ctx) => Promise<void>, key?: CaseKey) =>
-    (key && o.knownBugs?.[key] && o.testFailing ? o.testFailing : o.test)(
-      key && o.knownBugs?.[key] ? `${name} [known bug: ${o.knownBugs[key]}]` : name,
+  const withServer = (name: string, body: (c: Ctx) => Promise<void>) =>
+    o.test(
+      name,
       async () => {
         const inner = await o.makeStore();
         const memberCalls: Ctx["memberCalls"] = [];
@@ -248,7 +239,6 @@ export function concurrencySuite(o: ConcurrencyOptions): void {
         expect(statuses(rs)).toEqual({ 204: N });
         expect(members).toEqual([...stay, ...join].sort());
       },
-      "group-rename-all-acknowledged",
     );
 
     const emailStorm = async ({ l, store, ctx }: Ctx) => {
@@ -285,7 +275,6 @@ export function concurrencySuite(o: ConcurrencyOptions): void {
         expect(statuses(rs)).toEqual({ 200: N });
         for (let i = 0; i < N; i++) expect(emails).toContain(`e${i}@example.com`);
       },
-      "user-patch-all-acknowledged",
     );
 
     withServer(

@@ -8,7 +8,9 @@
  */
 import type { AttributeType } from "../../schema/types";
 
+/** The comparison operators of RFC 7644 3.4.2.2. */
 export type CompareOp = "eq" | "ne" | "co" | "sw" | "ew" | "gt" | "ge" | "lt" | "le";
+/** A filter's comparison value. */
 export type Literal = string | number | boolean | null;
 
 /** attrPath = [URI ":"] ATTRNAME *1subAttr */
@@ -18,6 +20,7 @@ export interface AttrPath {
   subAttr?: string;
 }
 
+/** A parsed SCIM filter (RFC 7644 3.4.2.2). */
 export type Filter<P = AttrPath> =
   | { op: CompareOp; attrPath: P; compValue: Literal }
   | { op: "pr"; attrPath: P }
@@ -40,6 +43,7 @@ export interface ResolvedAttr {
   multiValued: boolean;
 }
 
+/** A filter resolved against the schema and moved into the record's terms, as a store receives it. */
 export type ResolvedFilter = Filter<ResolvedAttr>;
 
 /** RFC 7644 3.5.2: PATH = attrPath / valuePath [subAttr]. */
@@ -50,6 +54,7 @@ export interface PatchPath {
   subAttr?: string;
 }
 
+/** How large and deep a filter may be. */
 export interface FilterLimits {
   /** Characters in a filter. */
   maxLength: number;
@@ -57,4 +62,20 @@ export interface FilterLimits {
   maxDepth: number;
   /** Comparisons and `pr` tests in one filter. */
   maxTerms: number;
+}
+
+/** A `sortBy` resolved against the schema and moved into the record's terms, as a store receives it. */
+export interface SortSpec {
+  /** Keys into the record, as for filters (`["name", "familyName"]`); `["meta","lastModified"]`, `["id"]` too. */
+  path: string[];
+  /** Multi-valued attributes sort by their primary element's `path` sub-attribute. */
+  multiValued: boolean;
+  caseExact: boolean;
+  /**
+   * The attribute's schema type, which decides the order (RFC 7644 3.4.2.3): strings sort as
+   * text even when they look like dates, `dateTime` strings as instants, `boolean` strings
+   * ("True", Entra's) as booleans.
+   */
+  type: ResolvedAttr["type"];
+  descending: boolean;
 }

@@ -4,16 +4,17 @@
  * multi-valued attribute for PATCH value filters. The memory store uses this; SQL stores must
  * agree with it, so every semantic choice is spelled out here and in docs/filters.md.
  */
-import { memberOf } from "../json";
 import type { AttributeType } from "../../schema/types";
 import type { CompareOp, Literal, ResolvedAttr, ResolvedFilter } from "./ast";
 import { fold } from "../../values/fold";
 import { parseInstant } from "../../values/datetime";
 import { readBoolean } from "../../values/boolean";
+import { memberOf } from "../../values/json";
 
 // parseInstant lived here first; the filter index and the public entry still export it from here.
 export { parseInstant };
 
+/** Whether a record view matches a resolved filter, as the memory store decides it. */
 export function evaluate(filter: ResolvedFilter, target: unknown): boolean {
   switch (filter.op) {
     case "and":

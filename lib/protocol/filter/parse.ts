@@ -20,6 +20,7 @@ import { checkInput, isJsonNumber, shown, tokenize, type Token } from "./lexer";
 import { readBoolean } from "../../values/boolean";
 import { splitUrn } from "../../values/urn";
 import { FILTER_LIMIT_DEFAULTS } from "../../values/defaults";
+import { isAttrName } from "../../schema/attr-name";
 
 const COMPARE_OPS: ReadonlySet<string> = new Set(["eq", "ne", "co", "sw", "ew", "gt", "ge", "lt", "le"]);
 
@@ -79,17 +80,6 @@ export function splitAttrPath(text: string): AttrPath | string {
   if (uri !== undefined) path.uri = uri;
   if (subAttr !== undefined) path.subAttr = subAttr;
   return path;
-}
-
-const isAlpha = (c: number) => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
-const isNameChar = (c: number) => isAlpha(c) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x5f;
-
-/** RFC 7643 2.1: ATTRNAME = ALPHA *(nameChar); RFC 7643 also names `$ref`. */
-export function isAttrName(s: string): boolean {
-  if (s.toLowerCase() === "$ref") return true;
-  if (s.length === 0 || !isAlpha(s.charCodeAt(0))) return false;
-  for (let i = 1; i < s.length; i++) if (!isNameChar(s.charCodeAt(i))) return false;
-  return true;
 }
 
 /** One parser per call: all state lives on the instance, never at module level. */

@@ -6,12 +6,12 @@ import { PATH_PREVIEW_CHARS, clip, invalidValue } from "../errors";
 import type { ResourceTypeDef } from "../../schema/types";
 import { findAttribute, locateAttribute, type LocatedAttribute } from "../../schema/resolve";
 import { GROUP_SCHEMA, USER_SCHEMA } from "../../schema/urns";
-import type { SortSpec } from "../../stores/types";
 import { childOf } from "./evaluate";
 import { parseInstant } from "../../values/datetime";
 import { readBoolean } from "../../values/boolean";
 import { splitAttrPath } from "./parse";
 import { fold } from "../../values/fold";
+import type { SortSpec } from "./ast";
 
 /** sortBy is one attribute path; anything longer than this is not one. */
 const MAX_SORT_BY_LENGTH = 1024;

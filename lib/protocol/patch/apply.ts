@@ -4,10 +4,8 @@
  * so when any operation fails the caller still holds the untouched original (atomicity).
  */
 import { changedAttributes } from "../changes";
-import { cloneJson } from "../json";
 import { badRequest } from "../errors";
 import { carriedSchemas } from "../projection";
-import { deepEqual, isAbsent, isObject, type JsonObject } from "../../schema/coerce";
 import { containerOf, normalizeResource } from "../../schema/normalize";
 import { findAttribute, schemasOf } from "../../schema/resolve";
 import type { ResourceTypeDef } from "../../schema/types";
@@ -15,6 +13,7 @@ import { memberDelta } from "./members";
 import { targetOfPath, targetsOfValue, type Target, type TargetContext } from "./targets";
 import type { ApplyPatchOptions, MemberDelta, PatchOpName, PatchOperation, PatchResult } from "./types";
 import { writeAttribute } from "./write";
+import { deepEqual, isAbsent, isObject, type JsonObject, cloneJson } from "../../values/json";
 
 export function applyPatch(
   rt: ResourceTypeDef,

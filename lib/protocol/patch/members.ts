@@ -2,13 +2,12 @@
  * Group member operations as deltas. The service hands these to MemberStore, so a PATCH never
  * reads, clones or writes a whole member list (design.md: groups of 200,000 members).
  */
-import { memberOf } from "../json";
-import { badRequest } from "../errors";
+import { badRequest, preview } from "../errors";
 import { printFilter, type Filter } from "../filter";
-import { coerceValue, isAbsent, isObject, preview } from "../../schema/coerce";
-import { attribute } from "../../schema/types";
-import type { Member } from "../../stores/types";
+import { coerceValue } from "../../schema/coerce";
+import { attribute, type Member } from "../../schema/types";
 import type { MemberDelta, NetMemberChange, PatchOpName } from "./types";
+import { isAbsent, isObject, memberOf } from "../../values/json";
 
 const VALUE = attribute("value", "string", { caseExact: true });
 
@@ -63,16 +62,14 @@ export function parseMembers(value: unknown, where: string): Member[] {
       throw badRequest("invalidValue", `Attribute '${where}' must be a list of members, not a list of lists`);
     const element = isObject(item) ? item : { value: item };
     const member: Member = {
-      value: memberId(pick(element, "value"), where),
-      type: memberType(pick(element, "type"), where),
+      value: memberId(memberOf(element, "value"), where),
+      type: memberType(memberOf(element, "type"), where),
     };
     byId.delete(member.value);
     byId.set(member.value, member);
   }
   return [...byId.values()];
 }
-
-const pick = memberOf;
 
 function memberId(raw: unknown, where: string): string {
   const id = isAbsent(raw) ? undefined : coerceValue(VALUE, raw, `${where}.value`);

@@ -1,23 +1,19 @@
 /** Reading a PatchOp request body (RFC 7644 3.5.2) into validated operations. */
-import { memberOf } from "../json";
-import { badRequest } from "../errors";
+import { badRequest, preview } from "../errors";
 import { parsePatchPath } from "../filter";
-import { isObject, preview, type JsonObject } from "../../schema/coerce";
 import { PATCH_OP_SCHEMA } from "../../schema/urns";
 import { LIMIT_DEFAULTS } from "../../values/defaults";
 import type { PatchOpName, PatchOperation, PatchRequestOptions } from "./types";
+import { isObject, type JsonObject, memberOf } from "../../values/json";
 
 const OPS: readonly PatchOpName[] = ["add", "remove", "replace"];
-
-/** Member names are case-insensitive like attribute names; Entra capitalises freely. */
-const member = memberOf;
 
 const has = (body: JsonObject, name: string) => Object.keys(body).some((k) => k.toLowerCase() === name.toLowerCase());
 
 export function parsePatchRequest(body: unknown, opts: PatchRequestOptions = {}): PatchOperation[] {
   if (!isObject(body)) throw badRequest("invalidSyntax", "A PATCH body must be a JSON object (a PatchOp)");
-  checkSchemas(member(body, "schemas"), opts);
-  const operations = member(body, "Operations");
+  checkSchemas(memberOf(body, "schemas"), opts);
+  const operations = memberOf(body, "Operations");
   if (!Array.isArray(operations)) {
     throw badRequest("invalidSyntax", 'A PatchOp must carry an "Operations" array (RFC 7644 3.5.2)');
   }
@@ -43,7 +39,7 @@ function checkSchemas(schemas: unknown, opts: PatchRequestOptions) {
 function parseOperation(raw: unknown, index: number, opts: PatchRequestOptions): PatchOperation {
   const where = `Operations[${index}]`;
   if (!isObject(raw)) throw badRequest("invalidSyntax", `${where} must be an object with "op"`);
-  const opText = member(raw, "op");
+  const opText = memberOf(raw, "op");
   // RFC 7644 3.12: a body that does not follow the PatchOp schema is invalidSyntax.
   const op = typeof opText === "string" ? OPS.find((o) => o === opText.trim().toLowerCase()) : undefined;
   if (!op)
@@ -52,7 +48,7 @@ function parseOperation(raw: unknown, index: number, opts: PatchRequestOptions):
       `${where}: "op" must be "add", "remove" or "replace", got ${opText === undefined ? "nothing" : preview(opText)}`,
     );
   const operation: PatchOperation = { op };
-  const pathText = member(raw, "path");
+  const pathText = memberOf(raw, "path");
   if (pathText !== undefined && pathText !== null && typeof pathText !== "string") {
     throw badRequest("invalidPath", `${where}: "path" must be a string`);
   }
@@ -61,7 +57,7 @@ function parseOperation(raw: unknown, index: number, opts: PatchRequestOptions):
     operation.path = parsePatchPath(pathText.trim(), opts.filter);
   // RFC 7644 3.5.2.2: remove without a path is noTarget.
   if (op === "remove" && !operation.path) throw badRequest("noTarget", `${where}: "remove" needs a "path"`);
-  if (has(raw, "value")) operation.value = member(raw, "value");
+  if (has(raw, "value")) operation.value = memberOf(raw, "value");
   // RFC 7644 3.5.2.1 / 3.5.2.3: add and replace MUST carry a value (null is a value: it clears).
   else if (op !== "remove") throw badRequest("invalidValue", `${where}: "${op}" needs a "value"`);
   return operation;

@@ -12,11 +12,11 @@ import {
   type PatchPath,
   type ResolvedFilter,
 } from "../filter";
-import { isAbsent, isObject } from "../../schema/coerce";
 import { attributeLabel, resolveKey } from "../../schema/normalize";
 import { findAttribute, findSchema, isExtension, locateAttribute, type LocatedAttribute } from "../../schema/resolve";
 import type { AttributeDef, ResourceTypeDef, SchemaDef } from "../../schema/types";
 import type { MembersTarget } from "./members";
+import { isAbsent, isObject } from "../../values/json";
 
 export type Target =
   | { kind: "extension"; schema: SchemaDef; where: string }

@@ -1,7 +1,8 @@
 /** RFC 7644 3.5.2: the shapes the PATCH engine reads and produces. */
 import type { FilterLimits, PatchPath } from "../filter/ast";
-import type { Member } from "../../stores/types";
+import type { Member } from "../../schema/types";
 
+/** A PATCH operation's `op`, lower-cased. */
 export type PatchOpName = "add" | "remove" | "replace";
 
 /** One validated entry of a PatchOp's `Operations`. */

@@ -4,13 +4,14 @@
  */
 import { badRequest } from "../errors";
 import { evaluate, type ResolvedFilter } from "../filter";
-import { coerceValue, deepEqual, isAbsent, isObject, type JsonObject } from "../../schema/coerce";
+import { coerceValue } from "../../schema/coerce";
 import { containerOf } from "../../schema/normalize";
 import { findAttribute } from "../../schema/resolve";
 import type { AttributeDef, ResourceTypeDef } from "../../schema/types";
 import type { Target } from "./targets";
 import type { PatchOpName } from "./types";
 import { fold } from "../../values/fold";
+import { deepEqual, isAbsent, isObject, type JsonObject } from "../../values/json";
 
 export type AttributeTarget = Extract<Target, { kind: "attribute" }>;
 

@@ -4,10 +4,11 @@
  * unique keys and externalId do not scan, and member changes cost O(change).
  */
 import type { Store, StoreContext, UniqueKey } from "../types";
-import { Lock } from "./lock";
+import { Lock } from "../lock";
 import type { Journal } from "./table";
 import { LOOKUPS, TenantData, type TenantConfig } from "./tenant";
 
+/** Options of `memoryStore`. */
 export interface MemoryStoreOptions {
   /** Unique keys for stores used without a router (the router calls `configure`). */
   unique?: Partial<TenantConfig>;
@@ -30,6 +31,7 @@ export function inspectMemoryStore(store: Store): MemoryStoreStats {
   return read();
 }
 
+/** A store in process memory: for development, tests and single-process apps. */
 export function memoryStore(options: MemoryStoreOptions = {}): Store {
   const config: TenantConfig = {
     users: [...(options.unique?.users ?? [])],

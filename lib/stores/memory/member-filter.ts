@@ -7,7 +7,7 @@
  */
 import type { ResolvedFilter } from "../../protocol/filter/ast";
 import { evaluate } from "../../protocol/filter/evaluate";
-import type { Member } from "../types";
+import type { Member } from "../../schema/types";
 
 /** What the filter needs to know about one tenant's memberships. */
 export interface MemberIndex {

@@ -5,7 +5,8 @@
  */
 import { resourceNotFound, conflict } from "../../protocol/errors";
 import { sortKeyOf } from "../../protocol/filter/sort";
-import type { AppRecord, SortSpec, UniqueKey } from "../types";
+import type { SortSpec } from "../../protocol/filter/ast";
+import type { AppRecord, UniqueKey } from "../types";
 import { LookupIndex, UniqueIndex, pathKey } from "./indexes";
 import { SortedIndex } from "./sorted";
 

@@ -4,10 +4,10 @@ import { resourceNotFound, preconditionFailed, unknownMembers } from "../../prot
 import { evaluate } from "../../protocol/filter/evaluate";
 import { compareSortKeys, sortKeyOf } from "../../protocol/filter/sort";
 import { fold } from "../../values/fold";
+import type { Member } from "../../schema/types";
 import type {
   AppRecord,
   GroupRef,
-  Member,
   Position,
   Query,
   QueryResult,
@@ -17,16 +17,17 @@ import type {
   WriteOptions,
 } from "../types";
 import { candidates } from "./candidates";
-import { cloneJson } from "../../protocol/json";
 import { pathKey } from "./indexes";
 import { evaluateGroup, isMemberPath, type MemberIndex } from "./member-filter";
 import { Memberships } from "./memberships";
 import type { Place, SortedIndex } from "./sorted";
 import { Table, type Journal, type Row } from "./table";
 import { viewOf } from "./view";
+import { cloneJson } from "../../values/json";
 
 export type Kind = "users" | "groups";
 
+/** The unique keys of one tenant's users and groups, as the memory store enforces them. */
 export interface TenantConfig {
   users: UniqueKey[];
   groups: UniqueKey[];

@@ -19,6 +19,7 @@ import { POSTGRES_DEFAULTS } from "../../values/defaults";
 
 export type { PgClientLike, PgPoolLike } from "./pool";
 
+/** Options of `postgresStore`: a connection string or your own pool. */
 export type PostgresStoreOptions = (
   | { pool: PgPoolLike; connectionString?: never }
   | { connectionString: string; pool?: never }
@@ -41,9 +42,11 @@ export type PostgresStoreOptions = (
   statementTimeout?: number;
 };
 
+/** The PostgreSQL store: a Store with migrations, tokens, an audit log and close(). */
 export type PostgresStore = SqlStore;
 export type { SqlStore };
 
+/** A store in PostgreSQL, safe for many app instances sharing one database. */
 export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   if (!options || (!options.pool && !options.connectionString)) {
     throw new TypeError("postgresStore: pass { connectionString } or { pool } (a pg.Pool).");

@@ -15,9 +15,9 @@
 import { preview, invalidValue, invalidFilter } from "../../protocol/errors";
 import type { CompareOp, Literal, ResolvedAttr, ResolvedFilter } from "../../protocol/filter/ast";
 import { parseInstant } from "../../values/datetime";
-import type { SortSpec } from "../types";
 import { isSafeKey, type Dialect } from "./dialect";
 import type { Params } from "./params";
+import type { SortSpec } from "../../protocol/filter/ast";
 
 export type Kind = "users" | "groups";
 
@@ -44,7 +44,6 @@ interface Scope {
   elements(attr: ResolvedAttr): { from?: string; where?: string; scope: Scope };
 }
 
-const invalid = invalidFilter;
 const TRUE = "(1 = 1)";
 const FALSE = "(1 = 0)";
 
@@ -133,9 +132,9 @@ class Compiler {
   }
 
   private keys(path: readonly string[]): readonly string[] {
-    if (path.length === 0) throw invalid("Empty attribute path");
+    if (path.length === 0) throw invalidFilter("Empty attribute path");
     for (const key of path) {
-      if (!isSafeKey(key)) throw invalid(`This store cannot filter on the attribute name ${preview(key)}`);
+      if (!isSafeKey(key)) throw invalidFilter(`This store cannot filter on the attribute name ${preview(key)}`);
     }
     return path;
   }
@@ -156,7 +155,7 @@ class Compiler {
       case "pr":
         return this.over(scope.source(f.attrPath), (v) => this.present(v), false);
       default:
-        if (f.compValue === null) throw invalid("null is only comparable with eq and ne");
+        if (f.compValue === null) throw invalidFilter("null is only comparable with eq and ne");
         // evaluate(): `ne` is NOT (some value eq): true on a missing attribute.
         if (f.op === "ne")
           return this.negate(
@@ -202,7 +201,7 @@ class Compiler {
     switch (attr.type) {
       case "dateTime": {
         const instant = parseInstant(literal);
-        if (instant === undefined) throw invalid("Invalid dateTime literal");
+        if (instant === undefined) throw invalidFilter("Invalid dateTime literal");
         const sqlOp = ORDER_OPS[op];
         if (!sqlOp) return FALSE;
         const value = v.kind === "instant" ? v.expr : v.kind === "text" ? d.instantOfText(v.expr) : d.instant(v.expr);
@@ -210,19 +209,19 @@ class Compiler {
       }
       case "integer":
       case "decimal": {
-        if (typeof literal !== "number") throw invalid("A number attribute needs a number literal");
+        if (typeof literal !== "number") throw invalidFilter("A number attribute needs a number literal");
         const sqlOp = ORDER_OPS[op];
         if (!sqlOp || v.kind !== "json") return FALSE;
         return `(${d.number(v.expr)} ${sqlOp} ${d.num(this.p, literal)})`;
       }
       case "boolean": {
-        if (typeof literal !== "boolean") throw invalid("A boolean attribute needs true or false");
+        if (typeof literal !== "boolean") throw invalidFilter("A boolean attribute needs true or false");
         // evaluate(): booleans only ever match with eq.
         if (op !== "eq" || v.kind !== "json") return FALSE;
         return `(${d.boolean(v.expr)} = ${d.bool(this.p, literal)})`;
       }
       case "complex":
-        throw invalid("A complex attribute cannot be compared; name one of its sub-attributes");
+        throw invalidFilter("A complex attribute cannot be compared; name one of its sub-attributes");
       default: {
         const text = String(literal);
         let a: string;
@@ -280,7 +279,7 @@ class Compiler {
         // evaluate(): `meta` is one object, so meta[lastModified gt "..."] tests this row's columns.
         if (path.length === 1 && path[0] === "meta") return { scope: this.metaScope() };
         if (this.column(path) || path[0] === "id" || path[0] === "meta")
-          throw invalid(`"${path.join(".")}" cannot take a value filter`);
+          throw invalidFilter(`"${path.join(".")}" cannot take a value filter`);
         const source = this.expand(record, path);
         return { from: source.from, scope: this.elementScope(source.value.expr) };
       },
@@ -345,7 +344,7 @@ class Compiler {
     return {
       source: (attr) => this.column(["meta", ...this.keys(attr.path)]) ?? { kind: "missing" },
       elements: () => {
-        throw invalid("Nested value filters are not allowed");
+        throw invalidFilter("Nested value filters are not allowed");
       },
     };
   }
@@ -361,7 +360,7 @@ class Compiler {
         return this.expand(element, path);
       },
       elements: () => {
-        throw invalid("Nested value filters are not allowed");
+        throw invalidFilter("Nested value filters are not allowed");
       },
     };
   }
@@ -413,7 +412,7 @@ class Compiler {
         }
       },
       elements: () => {
-        throw invalid("Nested value filters are not allowed");
+        throw invalidFilter("Nested value filters are not allowed");
       },
     };
   }

@@ -18,7 +18,6 @@ import type {
   AppRecord,
   GroupMembers,
   GroupRef,
-  Member,
   Query,
   QueryResult,
   RecordWriteOptions,
@@ -39,6 +38,7 @@ import {
 } from "./compile";
 import type { Conn, Driver, Runner, SqlRow, StoreDialect } from "./driver";
 import { Restart } from "./retry";
+import type { Member } from "../../schema/types";
 
 /** Member rows read by one statement of a list page (see membersOfPage). */
 const MEMBER_BATCH = 10_000;

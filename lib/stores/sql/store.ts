@@ -3,6 +3,7 @@ import type { AuditLog } from "../../audit/types";
 import type { TokenRegistry } from "../../auth/registry";
 import type { Store } from "../types";
 
+/** What the SQL stores add to Store: tokens, an audit log, migrations and close(). */
 export interface SqlStore extends Store {
   /** An audit trail in this database, shared by every app instance: `scim({ audit: store.audit })`. */
   audit: AuditLog;

@@ -5,7 +5,7 @@
  * failure (./retry.ts). A retried transaction runs `fn` again: whatever `fn` did outside the
  * database (a transactional hook's side effects) happens again too.
  */
-import { Lock } from "../memory/lock";
+import { Lock } from "../lock";
 import type { Conn, Op, Runner } from "./driver";
 import { retrying, type RetryPolicy, type Transience } from "./retry";
 

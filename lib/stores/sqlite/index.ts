@@ -20,7 +20,7 @@ import type { Transience } from "../sql/retry";
 import type { SqlStore } from "../sql/store";
 import { sqlTokenRegistry } from "../sql/tokens";
 import { transactions } from "../sql/transactions";
-import { Lock } from "../memory/lock";
+import { Lock } from "../lock";
 import type Database from "better-sqlite3";
 import { openDatabase } from "./connection";
 import { sqliteDialect } from "./dialect";
@@ -28,6 +28,7 @@ import { sqliteMigrations } from "./migrations";
 import { migrator } from "./migrator";
 import { SQLITE_DEFAULTS } from "../../values/defaults";
 
+/** Options of `sqliteStore`. */
 export interface SqliteStoreOptions {
   /** A file path, or ":memory:" for a private in-memory database. */
   filename: string;
@@ -40,6 +41,7 @@ export interface SqliteStoreOptions {
   busyTimeout?: number;
 }
 
+/** The SQLite store: a Store with migrations, tokens, an audit log and close(). */
 export type SqliteStore = SqlStore;
 export type { SqlStore };
 
@@ -49,6 +51,7 @@ function transience(error: unknown): Transience {
   return typeof code === "string" && code.startsWith("SQLITE_BUSY") ? "retry" : undefined;
 }
 
+/** A store in one SQLite file: the embedded default, for one process. */
 export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
   if (!options || typeof options.filename !== "string" || options.filename === "") {
     throw new TypeError('sqliteStore: pass { filename } (a file path, or ":memory:").');
