@@ -2,8 +2,13 @@
  * The store kit tested on itself: a recording runner collects what storeConformance registers,
  * so these tests see which cases run, which are skipped, and which fail for a dishonest store.
  */
-import { memoryStore, memoryTokenRegistry, type Store } from "../../lib";
-import { type StoreCapabilities, storeConformance, tokenRegistryConformance } from "../../lib/testing";
+import { memoryStore, memoryTokenRegistry, ScimError, type Store } from "../../lib";
+import {
+  differentialSuite,
+  type StoreCapabilities,
+  storeConformance,
+  tokenRegistryConformance,
+} from "../../lib/testing";
 
 interface Registered {
   name: string;
@@ -96,4 +101,69 @@ test("a registry's rotate is tested only when declared, and must be declared whe
   ]);
   // Every remaining case fails: the registry has rotate but did not say so.
   expect((await rec.failures()).length).toBe(rec.registered.filter((r) => !r.skipped).length);
+});
+
+describe("the differential suite", () => {
+  const differential = (makeStore: () => Store, capabilities?: StoreCapabilities) => {
+    const rec = recordingRunner();
+    differentialSuite({ name: "under test", makeStore, capabilities, runs: 20, seed: 7, ...rec.runner });
+    return rec;
+  };
+  /** A memory store whose queries compare userName case-sensitively: a plausible SQL mistake. */
+  const caseSensitive = (): Store => {
+    const store = memoryStore();
+    const query = store.users.query;
+    store.users.query = async (ctx, q) => {
+      const page = await query(ctx, q);
+      const literal = q.filter?.op === "eq" ? String(q.filter.compValue) : undefined;
+      if (literal === undefined || q.filter?.op !== "eq" || q.filter.attrPath.path.join(".") !== "userName")
+        return page;
+      const items = page.items.filter((s) => s.record.userName === literal);
+      return { total: items.length, items };
+    };
+    return store;
+  };
+
+  test("the memory store agrees with itself, ids, versions and dates included", async () => {
+    const { failures } = differential(() => memoryStore(), { everyQuery: true });
+    expect(await failures()).toEqual([]);
+  });
+
+  test("a store that folds case differently fails a fixed case, and a refusal fails only under everyQuery", async () => {
+    expect(await differential(caseSensitive).failures(/fixed case/)).toContainEqual(
+      expect.stringContaining("the longest userName (512 astral characters)"),
+    );
+    const refusing = (): Store => {
+      const store = memoryStore();
+      store.users.query = async () => {
+        throw new ScimError(400, "invalidFilter", "not here");
+      };
+      return store;
+    };
+    expect(await differential(refusing).failures(/fixed case/)).toEqual([]);
+    expect((await differential(refusing, { everyQuery: true }).failures(/fixed case/)).length).toBeGreaterThan(5);
+  });
+
+  test("a generated difference is reported with its seed and the data shrunk", async () => {
+    const offByOne = (): Store => {
+      const store = memoryStore();
+      const query = store.users.query;
+      store.users.query = async (ctx, q) => {
+        const page = await query(ctx, q);
+        return page.total > 2 ? { ...page, total: page.total - 1 } : page;
+      };
+      return store;
+    };
+    const { registered } = differential(offByOne);
+    const generated = registered.find((r) => r.name.includes("generated"));
+    const error: Error = await generated!.fn().then(
+      () => new Error("passed"),
+      (e: Error) => e,
+    );
+    expect(error.message).toMatch(/differs from the memory store/);
+    expect(error.message).toMatch(/seed: 7/);
+    // Shrunk: three users are the fewest on which the total is off.
+    const data = JSON.parse(/ data: {3}(.*)\n/.exec(error.message)![1]!);
+    expect(data.users).toHaveLength(3);
+  });
 });

@@ -6,7 +6,7 @@
 import type { Store, StoreContext, UniqueKey } from "../types";
 import { Lock } from "./lock";
 import type { Journal } from "./table";
-import { LOOKUPS, TenantData, type TenantConfig } from "./tenant";
+import { freshStamp, LOOKUPS, type Stamp, TenantData, type TenantConfig } from "./tenant";
 
 export interface MemoryStoreOptions {
   /** Unique keys for stores used without a router (the router calls `configure`). */
@@ -29,6 +29,11 @@ export function inspectMemoryStore(store: Store): MemoryStoreStats {
 }
 
 export function memoryStore(options: MemoryStoreOptions = {}): Store {
+  return stampedMemoryStore(options, freshStamp);
+}
+
+/** A memory store whose new rows take their id, version and dates from `stamp` (the kit's reference). */
+export function stampedMemoryStore(options: MemoryStoreOptions, stamp: Stamp): Store {
   const config: TenantConfig = {
     users: [...(options.unique?.users ?? [])],
     groups: [...(options.unique?.groups ?? [])],
@@ -43,8 +48,12 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store {
   const tenant: TenantOf = (ctx, allocate = false) => {
     let data = tenants.get(ctx.tenant);
     if (data) return data;
-    if (!allocate) return (empty ??= new TenantData(config));
-    tenants.set(ctx.tenant, (data = new TenantData(config)));
+    if (!allocate) {
+      empty ??= new TenantData(config, stamp);
+      return empty;
+    }
+    data = new TenantData(config, stamp);
+    tenants.set(ctx.tenant, data);
     return data;
   };
   const outside: Runner = (op) => lock.run(() => op(tenant, () => {}));
