@@ -9,4 +9,6 @@ export const SQL_CAPABILITIES: StoreCapabilities = {
   rotate: true,
   audit: true,
   everyQuery: true,
+  unicode: true,
+  nestedGroups: true,
 };

@@ -25,6 +25,14 @@ export interface StoreCapabilities {
    * differential suite accepts a 400 (`invalidFilter`, `invalidValue`) as the store's honest refusal.
    */
   everyQuery?: boolean;
+  /**
+   * Case folding and text order as lib/values/fold.ts and evaluate() have them (ß, İ, final sigma,
+   * full-width and astral letters; UTF-16 order). Without it the differential suite keeps to
+   * ASCII and é, as a store folding with its database's lower() agrees only there.
+   */
+  unicode?: boolean;
+  /** Groups as members of groups. Without it no group is given a group member. */
+  nestedGroups?: boolean;
 }
 
 export type Capability = keyof StoreCapabilities;
@@ -37,8 +45,8 @@ export interface Runner {
   skip?: (name: string, fn: () => Promise<void>) => void;
 }
 
-/** Whether a store (or its registry) carries each optional member; everyQuery has none to look at. */
-const OFFERED: Record<Exclude<Capability, "everyQuery">, (store: Store) => boolean> = {
+/** Whether a store (or its registry) carries each optional member; behaviours have none to look at. */
+const OFFERED: Record<Exclude<Capability, "everyQuery" | "unicode" | "nestedGroups">, (store: Store) => boolean> = {
   transactions: (s) => typeof s.transaction === "function",
   ready: (s) => typeof s.ready === "function",
   costs: (s) => s.costs !== undefined,

@@ -52,6 +52,24 @@ const transactions: [Capability, string, Case][] = [
   ],
 ];
 
+const nesting: [Capability, string, Case][] = [
+  [
+    "nestedGroups",
+    "a group can be a member of another group, and leaves it when deleted",
+    async (store, ctx) => {
+      const inner = await store.groups.create(ctx, { displayName: "Inner" });
+      const outer = await store.groups.create(ctx, { displayName: "Outer" });
+      await store.groups.addMembers(ctx, outer.id, [{ value: inner.id, type: "Group" }]);
+      assert.deepEqual((await store.groups.get(ctx, outer.id, { members: true }))?.members, [
+        { value: inner.id, type: "Group", display: "Inner" },
+      ]);
+      assert.deepEqual(await store.groups.groupsOf(ctx, inner.id), [{ id: outer.id, display: "Outer" }]);
+      await store.groups.delete(ctx, inner.id);
+      assert.deepEqual((await store.groups.get(ctx, outer.id, { members: true }))?.members ?? [], []);
+    },
+  ],
+];
+
 const startup: [Capability, string, Case][] = [
   [
     "ready",
@@ -123,6 +141,7 @@ const audit: [Capability, string, Case][] = [
 
 export const capabilityCases: Record<string, [Capability, string, Case][]> = {
   transactions,
+  "nested groups": nesting,
   startup,
   tokens,
   audit,

@@ -59,7 +59,9 @@ const USER_ATTRS: [string, AttrKind][] = [
   [`${CUS}:tags`, "text"],
   ["schemas", "schemas"],
 ];
-const USER_PRESENCE = ["name", "emails", "phoneNumbers", "roles", ENT, `${ENT}:manager`, "meta", CUS, "groups"];
+// Not User `groups`: the service computes it, and the reference store never holds it (docs/filters.md
+// leaves filtering on it to the store), so a store that answers it from a membership table is not wrong.
+const USER_PRESENCE = ["name", "emails", "phoneNumbers", "roles", ENT, `${ENT}:manager`, "meta", CUS];
 const USER_VALUE_PATHS: [string, [string, AttrKind][]][] = [
   [
     "emails",

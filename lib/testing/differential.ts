@@ -13,7 +13,7 @@ import type { Member, Store, Stored, StoreContext } from "../stores/types";
 import { gated, type Runner, type StoreCapabilities, skipOf } from "./capabilities";
 import { UNIQUE_KEYS } from "./conformance";
 import { DIFFERENTIAL_CASES, type DifferentialCase } from "./differential-cases";
-import { type Dataset, FRAGMENTS, Generator, groupsRt, usersRt } from "./differential-data";
+import { type Dataset, FRAGMENTS, Generator, groupsRt, PLAIN, usersRt } from "./differential-data";
 import { QueryGenerator, type QuerySpec, type Tenant } from "./differential-queries";
 import { Random } from "./random";
 
@@ -202,10 +202,12 @@ async function withStore(options: DifferentialOptions, body: (store: Store) => P
 
 async function generated(store: Store, options: DifferentialOptions, seed: number): Promise<Tally> {
   const r = new Random(seed);
-  const fragments = FRAGMENTS.filter((f) => !(options.cannotHold ?? []).some((c) => f.includes(c)));
+  const fragments = FRAGMENTS.filter(
+    (f) => !(options.cannotHold ?? []).some((c) => f.includes(c)) && (options.capabilities?.unicode || PLAIN(f)),
+  );
   const tally: Tally = { compared: 0, nonEmpty: 0, refused: [] };
   for (let run = 0; run < (options.runs ?? 100); run++) {
-    const g = new Generator(r, fragments);
+    const g = new Generator(r, fragments, options.capabilities?.nestedGroups ?? false);
     const ds = g.dataset();
     const ctx = { tenant: `diff-${randomUUID()}` };
     const loaded = await load(store, ctx, ds);
@@ -252,11 +254,12 @@ export function differentialSuite(options: DifferentialOptions): void {
       ? options.test(name, fn)
       : (options.test as (n: string, f: () => Promise<void>, t: number) => void)(name, fn, options.timeout);
   const canHold = holds(options);
+  const capabilities = options.capabilities ?? {};
   options.describe(`differential (same answers as the memory store): ${options.name}`, () => {
     for (const c of DIFFERENTIAL_CASES) {
       const body = () => withStore(options, (store) => fixed(store, c, options));
-      if (canHold(c)) test(`fixed case: ${c.name}`, body);
-      else skipOf(options)(`fixed case: ${c.name} (skipped: holds a character in cannotHold)`, body);
+      if (!canHold(c)) skipOf(options)(`fixed case: ${c.name} (skipped: holds a character in cannotHold)`, body);
+      else (c.needs ? gated(options, capabilities, c.needs) : test)(`fixed case: ${c.name}`, body);
     }
     const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
     const runs = options.runs ?? 100;
@@ -274,7 +277,7 @@ export function differentialSuite(options: DifferentialOptions): void {
       "everyQuery",
     )("answers every query the memory store answers", () =>
       withStore(options, async (store) => {
-        for (const c of DIFFERENTIAL_CASES.filter(canHold)) {
+        for (const c of DIFFERENTIAL_CASES.filter((c) => canHold(c) && (!c.needs || capabilities[c.needs]))) {
           const ctx = { tenant: `diff-${randomUUID()}` };
           await load(store, ctx, { users: c.users, groups: c.groups ?? [] });
           const got = await answer(store, ctx, c.query);
