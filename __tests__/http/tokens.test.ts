@@ -9,7 +9,7 @@ import {
   TOKEN_PREFIX,
   ALL_SCOPES,
 } from "../../lib";
-import { expectScimError } from "./app";
+import { expectScimError } from "../helpers/fixtures";
 
 function setup(clock = () => new Date()) {
   const registry = memoryTokenRegistry();
