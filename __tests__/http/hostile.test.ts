@@ -6,7 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { expectList, expectResource, filterQuery, liveServer, rawRequest, type LiveServer } from "./app";
-import { ENTERPRISE, GROUP_SCHEMA, PATCH_OP, USER_SCHEMA, expectScimError, oktaUser } from "../helpers/fixtures";
+import { ENTERPRISE, GROUP_SCHEMA, PATCH_OP, TOKEN, USER_SCHEMA, expectScimError, oktaUser } from "../helpers/fixtures";
 
 const logged: unknown[] = [];
 let server: LiveServer;
@@ -81,7 +81,7 @@ describe("malformed JSON", () => {
   test("a body that is not UTF-8 JSON (binary) is a 400", async () => {
     const res = await fetch(`${server.base}/Users`, {
       method: "POST",
-      headers: { Authorization: `Bearer test-token-with-every-scope-0001`, "Content-Type": "application/scim+json" },
+      headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/scim+json" },
       body: new Uint8Array([0xff, 0xfe, 0x00, 0x7b, 0x80, 0x81]),
     });
     expect(res.status).toBe(400);

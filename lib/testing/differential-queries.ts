@@ -7,7 +7,7 @@
 import { userResourceType } from "../schema/core";
 import { CUS, ENT, type Generator } from "./differential-data";
 
-export type Kind = "users" | "groups";
+type Kind = "users" | "groups";
 type AttrKind = "text" | "bool" | "date" | "meta" | "int" | "dec" | "id" | "member" | "schemas";
 
 export interface QuerySpec {

@@ -17,6 +17,7 @@ import { type Dataset, FRAGMENTS, Generator, groupsRt, PLAIN, usersRt } from "./
 import { QueryGenerator, type QuerySpec, type Tenant } from "./differential-queries";
 import { Random } from "./random";
 
+/** Options of differentialSuite: the store under test, its capabilities, and how much to generate. */
 export interface DifferentialOptions extends Runner {
   /** Shown in test names. */
   name: string;
