@@ -5,15 +5,9 @@
  */
 import { randomBytes } from "node:crypto";
 import { Pool } from "pg";
-import { ENT, entraCreate, oktaCreate } from "../protocol/mapping-fixtures";
-import {
-  GROUP_SCHEMA as GROUP,
-  PATCH_SCHEMA as PATCH_OP,
-  USER_SCHEMA as USER,
-  scimRequest,
-  startExample,
-  type RunningExample,
-} from "./start-example";
+import { ENT } from "../protocol/mapping-fixtures";
+import { scimRequest, startExample, type RunningExample } from "./start-example";
+import { entraCreate, GROUP_SCHEMA as GROUP, oktaCreate, PATCH_OP, USER_SCHEMA as USER } from "../helpers/fixtures";
 
 const DATABASE_URL = process.env.DATABASE_URL;
 

@@ -1,13 +1,7 @@
 /** examples/jwt-auth, started as its README says: JWT bearer tokens through `auth`, over real HTTP. */
 import { createHmac } from "node:crypto";
-import {
-  PATCH_SCHEMA,
-  USER_SCHEMA,
-  provisionUserAndGroup,
-  scimRequest,
-  startExample,
-  type RunningExample,
-} from "./start-example";
+import { provisionUserAndGroup, scimRequest, startExample, type RunningExample } from "./start-example";
+import { PATCH_OP, USER_SCHEMA } from "../helpers/fixtures";
 
 const SECRET = "jwt-example-test-secret-0123456789";
 const ALL = ["get", "post", "put", "patch", "delete"].flatMap((v) => [`${v}:users`, `${v}:groups`]).join(" ");
@@ -40,7 +34,7 @@ describe("examples/jwt-auth", () => {
     expect(demo).toMatch(/^ey/);
     const { userId } = await provisionUserAndGroup(scimBase, demo!, "ada@example.com", "Engineering");
     const deactivated = await scimRequest(`${scimBase}/Users/${userId}`, demo!, "PATCH", {
-      schemas: [PATCH_SCHEMA],
+      schemas: [PATCH_OP],
       Operations: [{ op: "replace", value: { active: false } }],
     });
     expect(deactivated.status).toBe(200);

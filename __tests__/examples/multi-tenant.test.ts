@@ -1,12 +1,6 @@
 /** examples/multi-tenant, started as its README says, answered over real HTTP. */
-import {
-  GROUP_SCHEMA,
-  PATCH_SCHEMA,
-  provisionUserAndGroup,
-  scimRequest,
-  startExample,
-  type RunningExample,
-} from "./start-example";
+import { provisionUserAndGroup, scimRequest, startExample, type RunningExample } from "./start-example";
+import { GROUP_SCHEMA, PATCH_OP } from "../helpers/fixtures";
 
 const ACME = "acme-example-token-0123456789";
 const GLOBEX = "globex-example-token-012345678";
@@ -33,7 +27,7 @@ describe("examples/multi-tenant", () => {
     // Okta-style membership PATCH on acme's group.
     const second = await scimRequest(`${acme}/Users`, ACME, "POST", { userName: "grace@acme.example" });
     const patched = await scimRequest(`${acme}/Groups/${groupId}`, ACME, "PATCH", {
-      schemas: [PATCH_SCHEMA],
+      schemas: [PATCH_OP],
       Operations: [{ op: "add", path: "members", value: [{ value: second.body.id }] }],
     });
     expect(patched.status).toBe(204);

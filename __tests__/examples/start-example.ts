@@ -6,11 +6,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import path from "node:path";
+import { GROUP_SCHEMA, USER_SCHEMA } from "../helpers/fixtures";
 
 export const root = path.join(__dirname, "..", "..");
-export const USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User";
-export const GROUP_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:Group";
-export const PATCH_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 
 export function freePort(): Promise<number> {
   return new Promise((resolve) => {

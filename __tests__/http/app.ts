@@ -1,21 +1,13 @@
 /**
  * Test hosts: a real Express app (Express 5, or 4 under jest.express4.config.js) with the router
- * mounted where a user would mount it, driven over HTTP by supertest.
+ * mounted where a user would mount it, driven over HTTP by supertest; and a listening server for
+ * the client replays. Fixtures (token, URNs, client bodies, the error check) are in
+ * __tests__/helpers/fixtures.ts.
  */
 import express from "express";
 import request from "supertest";
 import { scim, memoryStore, ALL_SCOPES, type ScimOptions, type Store } from "../../lib";
-
-export const TOKEN = "test-token-with-every-scope-0001";
-export {
-  USER_SCHEMA,
-  GROUP_SCHEMA,
-  ENTERPRISE_USER_SCHEMA as ENTERPRISE,
-  PATCH_OP_SCHEMA as PATCH_OP,
-} from "../../lib/schema/urns";
-export { ERROR_SCHEMA } from "../../lib/protocol/errors";
-import { ERROR_SCHEMA } from "../../lib/protocol/errors";
-import { GROUP_SCHEMA, USER_SCHEMA } from "../../lib/schema/urns";
+import { GROUP_SCHEMA, LIST_SCHEMA, oktaUser, SCIM_CONTENT_TYPE, TOKEN } from "../helpers/fixtures";
 
 export interface TestHost {
   app: express.Express;
@@ -47,23 +39,6 @@ export function host(overrides: Partial<ScimOptions> = {}, mount = "/scim/v2"): 
   };
 }
 
-/** Okta's create-user body (clients.md): placeholder password, readOnly junk, empty groups. */
-export function oktaUser(userName: string, extra: Record<string, unknown> = {}) {
-  return {
-    schemas: [USER_SCHEMA],
-    userName,
-    name: { givenName: "Ada", familyName: "Lovelace" },
-    emails: [{ primary: true, value: userName, type: "work" }],
-    displayName: "Ada Lovelace",
-    locale: "en-US",
-    externalId: `00u${userName.length}abc`,
-    groups: [],
-    password: "tempP@ss123",
-    active: true,
-    ...extra,
-  };
-}
-
 export async function createUser(h: TestHost, userName: string, extra: Record<string, unknown> = {}): Promise<string> {
   const res = await h.post("/Users", oktaUser(userName, extra)).expect(201);
   return res.body.id as string;
@@ -76,29 +51,17 @@ export async function createGroup(h: TestHost, displayName: string, memberIds: s
   return res.body.id as string;
 }
 
-export function expectScimError(res: request.Response, status: number, scimType?: string): void {
-  expect(res.status).toBe(status);
-  expect(res.headers["content-type"]).toBe("application/scim+json; charset=utf-8");
-  expect(res.body.schemas).toEqual([ERROR_SCHEMA]);
-  expect(res.body.status).toBe(String(status));
-  expect(typeof res.body.detail).toBe("string");
-  expect(res.body.detail.length).toBeGreaterThan(0);
-  if (scimType) expect(res.body.scimType).toBe(scimType);
-}
-
 /* ------------------------------------------------------------------------------------------------
  * Replays against a real listening server: the client-replay suites start the router on
  * 127.0.0.1, port 0, and talk to it with fetch, the way Okta and Entra do (no supertest in between).
  */
-
-export const LIST_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
-export const SCIM_CONTENT_TYPE = "application/scim+json; charset=utf-8";
 
 /** One recorded exchange as the client saw it. `body` is the parsed JSON, or undefined. */
 export interface Exchange {
   status: number;
   headers: Headers;
   text: string;
+  // biome-ignore lint/suspicious/noExplicitAny: a parsed JSON body, read field by field by the suites.
   body: any;
 }
 
@@ -243,18 +206,6 @@ export async function liveServer(overrides: Partial<ScimOptions> = {}, mount = "
     call,
     close,
   };
-}
-
-/** A SCIM error as clients read it: status, content type, error schema, string status, a detail. */
-export function expectError(x: Exchange, status: number, scimType?: string): void {
-  expect({ status: x.status, body: x.body }).toMatchObject({
-    status,
-    body: { schemas: [ERROR_SCHEMA], status: String(status) },
-  });
-  expect(x.headers.get("content-type")).toBe(SCIM_CONTENT_TYPE);
-  expect(typeof x.body.detail).toBe("string");
-  expect(x.body.detail.trim().length).toBeGreaterThan(0);
-  if (scimType) expect(x.body.scimType).toBe(scimType);
 }
 
 /** A ListResponse as clients read it: integers, Resources always present, itemsPerPage = page size. */

@@ -1,7 +1,8 @@
 import express from "express";
 import request from "supertest";
 import { memoryStore, scim, type ScimOptions } from "../../lib";
-import { expectScimError, host, oktaUser } from "./app";
+import { host } from "./app";
+import { expectScimError, oktaUser } from "../helpers/fixtures";
 
 const READER = "reader-token-get-users-only";
 

@@ -2,7 +2,8 @@ import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib";
 import express from "express";
 import request from "supertest";
 import { ALL_SCOPES, memoryStore, scim, type Store } from "../../lib";
-import { TOKEN, USER_SCHEMA, expectScimError, host } from "./app";
+import { host } from "./app";
+import { TOKEN, USER_SCHEMA, expectScimError } from "../helpers/fixtures";
 
 const user = (userName: string) => JSON.stringify({ schemas: [USER_SCHEMA], userName });
 

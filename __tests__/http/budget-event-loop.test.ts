@@ -13,7 +13,8 @@ import { randomUUID } from "node:crypto";
 import { DEFAULT_LIMITS } from "../../lib";
 import { MIN_RECORDS, WEIGHTS } from "../../lib/service/budget";
 import { sqliteStore, type SqliteStore } from "../../lib/stores/sqlite";
-import { expectScimError, host, type TestHost } from "./app";
+import { host, type TestHost } from "./app";
+import { expectScimError } from "../helpers/fixtures";
 
 const USERS = MIN_RECORDS;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "scim-budget-"));

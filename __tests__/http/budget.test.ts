@@ -5,7 +5,8 @@
  */
 import { memoryStore, type Store } from "../../lib";
 import { sqliteStore } from "../../lib/stores/sqlite";
-import { createGroup, createUser, expectScimError, host, type TestHost } from "./app";
+import { createGroup, createUser, host, type TestHost } from "./app";
+import { expectScimError } from "../helpers/fixtures";
 
 const terms = (n: number, make: (i: number) => string) => Array.from({ length: n }, (_, i) => make(i)).join(" or ");
 const emailsCo = (n: number) => terms(n, (i) => `emails.value co "${i}"`);

@@ -7,7 +7,8 @@
 import type { ScimEvent, Store } from "../../lib";
 import { memoryStore } from "../../lib";
 import { faultyStore, type FaultyStore, type StoreCall } from "../../lib/testing";
-import { GROUP_SCHEMA, PATCH_OP, createGroup, createUser, host, type TestHost } from "./app";
+import { createGroup, createUser, host, type TestHost } from "./app";
+import { GROUP_SCHEMA, PATCH_OP } from "../helpers/fixtures";
 
 const patch = (...Operations: unknown[]) => ({ schemas: [PATCH_OP], Operations });
 

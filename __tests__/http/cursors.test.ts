@@ -7,7 +7,8 @@
 import { ALL_SCOPES, memoryStore, type Store } from "../../lib";
 import { sqliteStore } from "../../lib/stores/sqlite";
 import { describePostgres, testSchema } from "../stores/postgres-helpers";
-import { GROUP_SCHEMA, USER_SCHEMA, TOKEN, host, type TestHost } from "./app";
+import { host, type TestHost } from "./app";
+import { GROUP_SCHEMA, USER_SCHEMA, TOKEN } from "../helpers/fixtures";
 
 const ctx = { tenant: "default" };
 const SEEDED = 130;

@@ -1,5 +1,6 @@
 import request from "supertest";
-import { ENTERPRISE, GROUP_SCHEMA, TOKEN, USER_SCHEMA, expectScimError, host } from "./app";
+import { host } from "./app";
+import { ENTERPRISE, GROUP_SCHEMA, TOKEN, USER_SCHEMA, expectScimError } from "../helpers/fixtures";
 
 describe("discovery endpoints", () => {
   const h = host();

@@ -2,7 +2,8 @@ import createDebug from "debug";
 import request from "supertest";
 import { memoryAuditLog, ScimError, type ScimEvent, type ScimOptions } from "../../lib";
 import { EVENT_TYPES } from "../../lib/events/types";
-import { GROUP_SCHEMA, PATCH_OP, TOKEN, createUser, expectScimError, host, oktaUser } from "./app";
+import { createUser, host } from "./app";
+import { GROUP_SCHEMA, PATCH_OP, TOKEN, expectScimError, oktaUser } from "../helpers/fixtures";
 
 const afterTest: (() => void)[] = [];
 afterEach(() => {

@@ -14,7 +14,7 @@ import { scim, memoryStore, ALL_SCOPES, type Store, type StoreContext } from "..
 import { faultyStore, type FaultyStore } from "../../lib/testing";
 import { sqliteStore, type SqliteStore } from "../../lib/stores/sqlite";
 import { describePostgres, testSchema } from "../stores/postgres-helpers";
-import { GROUP_SCHEMA, expectScimError } from "./app";
+import { GROUP_SCHEMA, expectScimError } from "../helpers/fixtures";
 
 const TOKEN = "group-lists-token-with-every-scope-01";
 const ctx: StoreContext = { tenant: "default" };

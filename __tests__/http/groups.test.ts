@@ -1,5 +1,6 @@
 import { ScimError, memoryAuditLog, memoryStore, type Store } from "../../lib";
-import { GROUP_SCHEMA, PATCH_OP, createGroup, createUser, expectScimError, host } from "./app";
+import { createGroup, createUser, host } from "./app";
+import { GROUP_SCHEMA, PATCH_OP, expectScimError } from "../helpers/fixtures";
 
 const patch = (...Operations: unknown[]) => ({ schemas: [PATCH_OP], Operations });
 const memberIds = (body: { members?: { value: string }[] }) => (body.members ?? []).map((m) => m.value).sort();

@@ -10,7 +10,8 @@ import type { Hooks, PatchHook, ReplaceHook } from "../../lib/hooks/types";
 import { memoryStore } from "../../lib";
 import { sqliteStore, type SqliteStore } from "../../lib/stores/sqlite";
 import { describePostgres, testSchema } from "../stores/postgres-helpers";
-import { GROUP_SCHEMA, PATCH_OP, createGroup, createUser, host } from "./app";
+import { createGroup, createUser, host } from "./app";
+import { GROUP_SCHEMA, PATCH_OP } from "../helpers/fixtures";
 
 const db = testSchema("scim_hooks_outside");
 const patch = (...Operations: unknown[]) => ({ schemas: [PATCH_OP], Operations });

@@ -5,20 +5,8 @@
  * by jest's test timeout, and the parsers' speed is measured in bench/.
  */
 import { randomUUID } from "node:crypto";
-import {
-  ENTERPRISE,
-  GROUP_SCHEMA,
-  PATCH_OP,
-  USER_SCHEMA,
-  expectError,
-  expectList,
-  expectResource,
-  filterQuery,
-  liveServer,
-  oktaUser,
-  rawRequest,
-  type LiveServer,
-} from "./app";
+import { expectList, expectResource, filterQuery, liveServer, rawRequest, type LiveServer } from "./app";
+import { ENTERPRISE, GROUP_SCHEMA, PATCH_OP, TOKEN, USER_SCHEMA, expectScimError, oktaUser } from "../helpers/fixtures";
 
 const logged: unknown[] = [];
 let server: LiveServer;
@@ -67,33 +55,33 @@ describe("malformed JSON", () => {
   test.each(bodies.map((b) => [JSON.stringify(b).slice(0, 40), b]))(
     "POST /Users %s: 400 invalidSyntax",
     async (_label, raw) => {
-      expectError(await server.call("POST", "/Users", { raw }), 400, "invalidSyntax");
+      expectScimError(await server.call("POST", "/Users", { raw }), 400, "invalidSyntax");
     },
   );
 
   test("malformed JSON on PUT, PATCH, POST /Groups and .search: 400 invalidSyntax", async () => {
     const id = await newUser();
     const gid = await newGroup();
-    expectError(await server.call("PUT", `/Users/${id}`, { raw: "{,}" }), 400, "invalidSyntax");
-    expectError(await server.call("PATCH", `/Users/${id}`, { raw: '{"Operations": [' }), 400, "invalidSyntax");
-    expectError(await server.call("PATCH", `/Groups/${gid}`, { raw: "}{" }), 400, "invalidSyntax");
-    expectError(await server.call("POST", "/Groups", { raw: "[" }), 400, "invalidSyntax");
-    expectError(await server.call("POST", "/Users/.search", { raw: "{filter:" }), 400, "invalidSyntax");
+    expectScimError(await server.call("PUT", `/Users/${id}`, { raw: "{,}" }), 400, "invalidSyntax");
+    expectScimError(await server.call("PATCH", `/Users/${id}`, { raw: '{"Operations": [' }), 400, "invalidSyntax");
+    expectScimError(await server.call("PATCH", `/Groups/${gid}`, { raw: "}{" }), 400, "invalidSyntax");
+    expectScimError(await server.call("POST", "/Groups", { raw: "[" }), 400, "invalidSyntax");
+    expectScimError(await server.call("POST", "/Users/.search", { raw: "{filter:" }), 400, "invalidSyntax");
   });
 
   test("an empty body and a body of spaces on POST: 400 invalidSyntax", async () => {
-    expectError(
+    expectScimError(
       await server.call("POST", "/Users", { raw: "", contentType: "application/json" }),
       400,
       "invalidSyntax",
     );
-    expectError(await server.call("POST", "/Users", { raw: "   \n " }), 400, "invalidSyntax");
+    expectScimError(await server.call("POST", "/Users", { raw: "   \n " }), 400, "invalidSyntax");
   });
 
   test("a body that is not UTF-8 JSON (binary) is a 400", async () => {
     const res = await fetch(`${server.base}/Users`, {
       method: "POST",
-      headers: { Authorization: `Bearer test-token-with-every-scope-0001`, "Content-Type": "application/scim+json" },
+      headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/scim+json" },
       body: new Uint8Array([0xff, 0xfe, 0x00, 0x7b, 0x80, 0x81]),
     });
     expect(res.status).toBe(400);
@@ -106,8 +94,8 @@ describe("arrays and scalars where objects belong", () => {
   test.each([["[]"], ["[{}]"], ['"a string"'], ["42"], ["true"], ["null"]])(
     "POST /Users and /Groups with %s: 400 invalidSyntax",
     async (raw) => {
-      expectError(await server.call("POST", "/Users", { raw }), 400, "invalidSyntax");
-      expectError(await server.call("POST", "/Groups", { raw }), 400, "invalidSyntax");
+      expectScimError(await server.call("POST", "/Users", { raw }), 400, "invalidSyntax");
+      expectScimError(await server.call("POST", "/Groups", { raw }), 400, "invalidSyntax");
     },
   );
 
@@ -115,7 +103,7 @@ describe("arrays and scalars where objects belong", () => {
     "PATCH body %s: 400 invalidSyntax",
     async (raw) => {
       const id = await newUser();
-      expectError(await server.call("PATCH", `/Users/${id}`, { raw }), 400, "invalidSyntax");
+      expectScimError(await server.call("PATCH", `/Users/${id}`, { raw }), 400, "invalidSyntax");
     },
   );
 
@@ -131,31 +119,35 @@ describe("arrays and scalars where objects belong", () => {
       ["replace"],
       [1],
     ]) {
-      expectError(
+      expectScimError(
         await server.call("PATCH", `/Users/${id}`, { body: { schemas: [PATCH_OP], Operations } }),
         400,
         "invalidSyntax",
       );
     }
-    expectError(await server.call("PATCH", `/Users/${id}`, { body: { schemas: [PATCH_OP] } }), 400, "invalidSyntax");
+    expectScimError(
+      await server.call("PATCH", `/Users/${id}`, { body: { schemas: [PATCH_OP] } }),
+      400,
+      "invalidSyntax",
+    );
   });
 
   test("PUT with an array or a string: 400 invalidSyntax, and the user is unchanged", async () => {
     const id = await newUser();
     const before = (await server.call("GET", `/Users/${id}`)).body;
-    expectError(await server.call("PUT", `/Users/${id}`, { raw: "[]" }), 400, "invalidSyntax");
-    expectError(await server.call("PUT", `/Users/${id}`, { raw: '"x"' }), 400, "invalidSyntax");
+    expectScimError(await server.call("PUT", `/Users/${id}`, { raw: "[]" }), 400, "invalidSyntax");
+    expectScimError(await server.call("PUT", `/Users/${id}`, { raw: '"x"' }), 400, "invalidSyntax");
     expect((await server.call("GET", `/Users/${id}`)).body.meta.version).toBe(before.meta.version);
   });
 
   test(".search with an array body, or a filter that is not a string: 400", async () => {
-    expectError(await server.call("POST", "/Users/.search", { raw: "[]" }), 400, "invalidSyntax");
-    expectError(
+    expectScimError(await server.call("POST", "/Users/.search", { raw: "[]" }), 400, "invalidSyntax");
+    expectScimError(
       await server.call("POST", "/Users/.search", { body: { filter: { userName: "x" } } }),
       400,
       "invalidValue",
     );
-    expectError(await server.call("POST", "/Users/.search", { body: { attributes: 5 } }), 400, "invalidValue");
+    expectScimError(await server.call("POST", "/Users/.search", { body: { attributes: 5 } }), 400, "invalidValue");
   });
 });
 
@@ -182,7 +174,7 @@ describe("wrong types everywhere", () => {
     ["manager as a list of two", { [ENTERPRISE]: { manager: [{ value: "a" }, { value: "b" }] } }],
   ])("POST /Users with %s: 400 invalidValue naming the attribute", async (_label, extra) => {
     const x = await server.call("POST", "/Users", { body: { ...oktaUser(`types${++seq}@example.com`), ...extra } });
-    expectError(x, 400, "invalidValue");
+    expectScimError(x, 400, "invalidValue");
     expect(x.body.detail.length).toBeLessThan(500);
   });
 
@@ -198,17 +190,17 @@ describe("wrong types everywhere", () => {
     const x = await server.call("POST", "/Users", { body: { schemas: [USER_SCHEMA], userName: 12345 } });
     expectResource(x, 201, USER_SCHEMA);
     expect(x.body.userName).toBe("12345");
-    expectError(
+    expectScimError(
       await server.call("POST", "/Users", { body: { schemas: [USER_SCHEMA], userName: null } }),
       400,
       "invalidValue",
     );
-    expectError(
+    expectScimError(
       await server.call("POST", "/Users", { body: { schemas: [USER_SCHEMA], userName: "" } }),
       400,
       "invalidValue",
     );
-    expectError(
+    expectScimError(
       await server.call("POST", "/Groups", { body: { schemas: [GROUP_SCHEMA], displayName: null } }),
       400,
       "invalidValue",
@@ -217,60 +209,63 @@ describe("wrong types everywhere", () => {
 
   test("PATCH op, path and value of the wrong type", async () => {
     const id = await newUser();
-    expectError(
+    expectScimError(
       await server.call("PATCH", `/Users/${id}`, { body: patchOps({ op: 5, path: "active", value: false }) }),
       400,
       "invalidSyntax",
     );
-    expectError(
+    expectScimError(
       await server.call("PATCH", `/Users/${id}`, { body: patchOps({ op: "delete", path: "active" }) }),
       400,
       "invalidSyntax",
     );
-    expectError(
+    expectScimError(
       await server.call("PATCH", `/Users/${id}`, { body: patchOps({ op: ["add"], path: "active", value: false }) }),
       400,
       "invalidSyntax",
     );
-    expectError(
+    expectScimError(
       await server.call("PATCH", `/Users/${id}`, { body: patchOps({ op: "replace", path: 5, value: false }) }),
       400,
       "invalidPath",
     );
-    expectError(
+    expectScimError(
       await server.call("PATCH", `/Users/${id}`, { body: patchOps({ op: "replace", path: ["active"], value: false }) }),
       400,
       "invalidPath",
     );
-    expectError(
+    expectScimError(
       await server.call("PATCH", `/Users/${id}`, {
         body: patchOps({ op: "replace", path: "active", value: { x: 1 } }),
       }),
       400,
       "invalidValue",
     );
-    expectError(
+    expectScimError(
       await server.call("PATCH", `/Users/${id}`, { body: patchOps({ op: "replace", path: "active" }) }),
       400,
       "invalidValue",
     );
-    expectError(
+    expectScimError(
       await server.call("PATCH", `/Users/${id}`, { body: patchOps({ op: "replace", value: "not an object" }) }),
       400,
     );
-    expectError(await server.call("PATCH", `/Users/${id}`, { body: patchOps({ op: "replace", value: ["a"] }) }), 400);
-    expectError(await server.call("PATCH", `/Users/${id}`, { body: patchOps({ op: "remove" }) }), 400, "noTarget");
-    expectError(
+    expectScimError(
+      await server.call("PATCH", `/Users/${id}`, { body: patchOps({ op: "replace", value: ["a"] }) }),
+      400,
+    );
+    expectScimError(await server.call("PATCH", `/Users/${id}`, { body: patchOps({ op: "remove" }) }), 400, "noTarget");
+    expectScimError(
       await server.call("PATCH", `/Users/${id}`, { body: patchOps({ op: "replace", path: "id", value: "x" }) }),
       400,
       "mutability",
     );
-    expectError(
+    expectScimError(
       await server.call("PATCH", `/Users/${id}`, { body: patchOps({ op: "replace", path: "shoeSize", value: "9" }) }),
       400,
       "invalidPath",
     );
-    expectError(
+    expectScimError(
       await server.call("PATCH", `/Users/${id}`, {
         body: patchOps({ op: "replace", path: "emails[type eq]", value: "x" }),
       }),
@@ -291,17 +286,17 @@ describe("wrong types everywhere", () => {
         const x = await strict.call("PUT", `/Groups/${gid}`, {
           body: { schemas: [GROUP_SCHEMA], displayName: "m", members },
         });
-        expectError(x, 400, "invalidValue");
+        expectScimError(x, 400, "invalidValue");
         const p = await strict.call("PATCH", `/Groups/${gid}`, {
           body: patchOps({ op: "add", path: "members", value: members }),
         });
-        expectError(p, 400, "invalidValue");
+        expectScimError(p, 400, "invalidValue");
       }
     } finally {
       await strict.close();
     }
     for (const members of [[{ value: { id: a } }], [{ value: a, type: "Robot" }], [[a]], [{ value: null }]]) {
-      expectError(
+      expectScimError(
         await server.call("PATCH", `/Groups/${gid}`, {
           body: patchOps({ op: "add", path: "members", value: members }),
         }),
@@ -332,7 +327,7 @@ describe("wrong types everywhere", () => {
       const x = await server.call("PUT", `/Groups/${gid}`, {
         body: { schemas: [GROUP_SCHEMA], displayName: `keep ${gid}`, members },
       });
-      expectError(x, 400, "invalidValue");
+      expectScimError(x, 400, "invalidValue");
     }
     const g = (await server.call("GET", `/Groups/${gid}`)).body;
     expect(g.members.map((m: { value: string }) => m.value)).toEqual([a]);
@@ -346,7 +341,7 @@ describe("wrong types everywhere", () => {
       "sortOrder=sideways&sortBy=userName",
       "sortBy=name",
     ]) {
-      expectError(await server.call("GET", `/Users?${q}`), 400, "invalidValue");
+      expectScimError(await server.call("GET", `/Users?${q}`), 400, "invalidValue");
     }
   });
 
@@ -358,7 +353,7 @@ describe("wrong types everywhere", () => {
     const list = await server.call("GET", `/Users?attributes=shoeSize&${filterQuery(`id eq "${id}"`)}`);
     expectList(list, 1);
     expect(list.body.Resources[0]).toEqual({ schemas: [USER_SCHEMA], id });
-    expectError(
+    expectScimError(
       await server.call("GET", `/Users?attributes=${Array.from({ length: 101 }, (_, i) => `a${i}`).join(",")}`),
       400,
       "invalidValue",
@@ -371,7 +366,7 @@ describe("wrong types everywhere", () => {
       body: oktaUser(`ifmatch${seq}@example.com`),
       headers: { "If-Match": 'W/"\u00e9junk", ,,' },
     });
-    expectError(x, 412);
+    expectScimError(x, 412);
   });
 });
 
@@ -382,7 +377,7 @@ describe("huge input", () => {
       const x = await small.call("POST", "/Users", {
         body: oktaUser("huge@example.com", { title: "x".repeat(200_000) }),
       });
-      expectError(x, 413);
+      expectScimError(x, 413);
     } finally {
       await small.close();
     }
@@ -407,18 +402,18 @@ describe("huge input", () => {
     const filter = await server.call("POST", "/Users/.search", {
       body: { filter: `userName eq "${long.slice(0, 50_000)}"` },
     });
-    expectError(filter, 400, "invalidFilter");
+    expectScimError(filter, 400, "invalidFilter");
     expect(filter.body.detail.length).toBeLessThan(1000);
     const ors = Array.from({ length: 2500 }, (_, i) => `userName eq "u${i}"`).join(" or ");
-    expectError(await server.call("POST", "/Users/.search", { body: { filter: ors } }), 400, "invalidFilter");
+    expectScimError(await server.call("POST", "/Users/.search", { body: { filter: ors } }), 400, "invalidFilter");
     // Over it, the body limit answers first.
     const oversized = await server.call("POST", "/Users/.search", { body: { filter: `userName eq "${long}"` } });
-    expectError(oversized, 413);
+    expectScimError(oversized, 413);
     const id = await newUser();
     const path = await server.call("PATCH", `/Users/${id}`, {
       body: patchOps({ op: "replace", path: `${long}`, value: "x" }),
     });
-    expectError(path, 400);
+    expectScimError(path, 400);
     expect(path.body.detail.length).toBeLessThan(1000);
     const attrs = await server.call("POST", "/Users/.search", {
       body: { attributes: Array.from({ length: 20_000 }, () => "userName") },
@@ -435,7 +430,7 @@ describe("huge input", () => {
   test("a PATCH with more operations than allowed is 400 tooMany", async () => {
     const id = await newUser();
     const many = Array.from({ length: 1001 }, () => ({ op: "replace", path: "title", value: "x" }));
-    expectError(
+    expectScimError(
       await server.call("PATCH", `/Users/${id}`, { body: { schemas: [PATCH_OP], Operations: many } }),
       400,
       "tooMany",
@@ -447,13 +442,13 @@ describe("filters that froze other SCIM servers", () => {
   test("30 raw newlines after an unterminated string: 400 invalidFilter in milliseconds", async () => {
     const filter = `userName eq "${"\n".repeat(30)}`;
     const x = await server.call("GET", `/Users?${filterQuery(filter)}`);
-    expectError(x, 400, "invalidFilter");
+    expectScimError(x, 400, "invalidFilter");
     const search = await server.call("POST", "/Users/.search", {
       body: { filter: `userName eq "x${"\n".repeat(40)}` },
     });
-    expectError(search, 400, "invalidFilter");
+    expectScimError(search, 400, "invalidFilter");
     const crlf = await server.call("GET", `/Groups?${filterQuery(`displayName eq "${"\r\n".repeat(30)}`)}`);
-    expectError(crlf, 400, "invalidFilter");
+    expectScimError(crlf, 400, "invalidFilter");
   });
 
   test("deeply nested parentheses and brackets: 400 invalidFilter", async () => {
@@ -463,7 +458,7 @@ describe("filters that froze other SCIM servers", () => {
       `${"not (".repeat(3000)}userName pr${")".repeat(3000)}`,
     ]) {
       const x = await server.call("POST", "/Users/.search", { body: { filter } });
-      expectError(x, 400, "invalidFilter");
+      expectScimError(x, 400, "invalidFilter");
     }
   });
 
@@ -474,7 +469,7 @@ describe("filters that froze other SCIM servers", () => {
       `emails[${"(".repeat(10_000)}`,
       'emails[type eq "work"]]]',
     ]) {
-      expectError(
+      expectScimError(
         await server.call("PATCH", `/Users/${id}`, { body: patchOps({ op: "replace", path, value: "x" }) }),
         400,
         "invalidPath",
@@ -497,7 +492,7 @@ describe("filters that froze other SCIM servers", () => {
       '__proto__ eq "x"',
       "constructor.prototype pr",
     ]) {
-      expectError(await server.call("GET", `/Users?${filterQuery(filter)}`), 400, "invalidFilter");
+      expectScimError(await server.call("GET", `/Users?${filterQuery(filter)}`), 400, "invalidFilter");
     }
   });
 
@@ -531,9 +526,9 @@ describe("deep nesting in bodies", () => {
     const deep = `${'{"a":'.repeat(100_000)}1${"}".repeat(100_000)}`;
     const raw = `{"schemas":["${USER_SCHEMA}"],"userName":"deep${++seq}@example.com","title":${deep}}`;
     const x = await server.call("POST", "/Users", { raw });
-    expectError(x, 400);
+    expectScimError(x, 400);
     const arr = `{"schemas":["${USER_SCHEMA}"],"userName":"deeparr${seq}@example.com","emails":${nestedArray(100_000)}}`;
-    expectError(await server.call("POST", "/Users", { raw: arr }), 400);
+    expectScimError(await server.call("POST", "/Users", { raw: arr }), 400);
   });
 
   test("5,000 levels under unknown, known and extension attributes, and in PATCH values", async () => {
@@ -545,7 +540,7 @@ describe("deep nesting in bodies", () => {
     expectResource(ok, 201, USER_SCHEMA);
     expect(ok.body.junk).toBeUndefined();
     expect(ok.body.name).toBeUndefined();
-    expectError(
+    expectScimError(
       await server.call("POST", "/Users", { raw: user(`,"displayName":${deep(5000)}`) }),
       400,
       "invalidValue",
@@ -558,9 +553,9 @@ describe("deep nesting in bodies", () => {
     const id = ok.body.id;
     const patch = (op: string) =>
       server.call("PATCH", `/Users/${id}`, { raw: `{"schemas":["${PATCH_OP}"],"Operations":[${op}]}` });
-    expectError(await patch(`{"op":"replace","path":"title","value":${deep(5000)}}`), 400, "invalidValue");
-    expectError(await patch(`{"op":${deep(5000)},"path":"title","value":"x"}`), 400, "invalidSyntax");
-    expectError(await patch(`{"op":"add","value":{"title":${deep(5000)}}}`), 400, "invalidValue");
+    expectScimError(await patch(`{"op":"replace","path":"title","value":${deep(5000)}}`), 400, "invalidValue");
+    expectScimError(await patch(`{"op":${deep(5000)},"path":"title","value":"x"}`), 400, "invalidSyntax");
+    expectScimError(await patch(`{"op":"add","value":{"title":${deep(5000)}}}`), 400, "invalidValue");
     const ignored = await patch(`{"op":"add","value":{"junk":${deep(5000)}, "nickName":"N"}}`);
     expectResource(ignored, 200, USER_SCHEMA);
     expect(ignored.body.nickName).toBe("N");
@@ -568,7 +563,7 @@ describe("deep nesting in bodies", () => {
     const members = await server.call("PATCH", `/Groups/${gid}`, {
       raw: `{"schemas":["${PATCH_OP}"],"Operations":[{"op":"add","path":"members","value":[{"value":${deep(5000)}}]}]}`,
     });
-    expectError(members, 400, "invalidValue");
+    expectScimError(members, 400, "invalidValue");
   });
 });
 
@@ -640,7 +635,7 @@ describe("__proto__, constructor and prototype", () => {
       const x = await server.call("PATCH", `/Users/${id}`, {
         body: patchOps({ op: "add", path, value: { polluted: "yes" } }),
       });
-      expectError(x, 400);
+      expectScimError(x, 400);
       expect(["invalidPath", "invalidFilter", "invalidValue"]).toContain(x.body.scimType);
     }
     expect((await server.call("GET", `/Users/${id}`)).body.meta.version).toBe(version);
@@ -679,16 +674,16 @@ describe("__proto__, constructor and prototype", () => {
     noProtoKeys(after.body);
     expect(after.body.members.map((m: { value: string }) => m.value)).toEqual([a]);
     for (const id of ["__proto__", "constructor", "prototype", "hasOwnProperty", "toString"]) {
-      expectError(await server.call("GET", `/Users/${id}`), 404);
-      expectError(await server.call("GET", `/Groups/${id}`), 404);
-      expectError(
+      expectScimError(await server.call("GET", `/Users/${id}`), 404);
+      expectScimError(await server.call("GET", `/Groups/${id}`), 404);
+      expectScimError(
         await server.call("PATCH", `/Users/${id}`, { body: patchOps({ op: "replace", path: "title", value: "x" }) }),
         404,
       );
-      expectError(await server.call("DELETE", `/Groups/${id}`), 404);
+      expectScimError(await server.call("DELETE", `/Groups/${id}`), 404);
     }
-    expectError(await server.call("GET", "/Schemas/__proto__"), 404);
-    expectError(await server.call("GET", "/ResourceTypes/constructor"), 404);
+    expectScimError(await server.call("GET", "/Schemas/__proto__"), 404);
+    expectScimError(await server.call("GET", "/ResourceTypes/constructor"), 404);
   });
 
   test("as query parameter names and attribute lists", async () => {
@@ -699,7 +694,7 @@ describe("__proto__, constructor and prototype", () => {
     );
     expectList(ignored);
     for (const r of ignored.body.Resources) expect(Object.keys(r).sort()).toEqual(["id", "schemas"]);
-    expectError(await server.call("GET", "/Users?sortBy=constructor"), 400, "invalidValue");
+    expectScimError(await server.call("GET", "/Users?sortBy=constructor"), 400, "invalidValue");
   });
 });
 
@@ -719,7 +714,7 @@ describe("ids that are not plain strings", () => {
       "x".repeat(5000),
     ]) {
       const x = await server.call("GET", `/Users/${id}`);
-      expectError(x, 404);
+      expectScimError(x, 404);
       expect(x.body.detail.length).toBeLessThan(6000);
     }
   });
@@ -782,11 +777,11 @@ describe("unicode", () => {
     const raw = `{"schemas":["${USER_SCHEMA}"],"userName":"ctl${++seq}\\u0000\\u0007\\t@example.com","displayName":"\\ud800 lone","title":"\\u202eRTL override"}`;
     const x = await server.call("POST", "/Users", { raw });
     expect([201, 400]).toContain(x.status);
-    if (x.status === 400) expectError(x, 400);
+    if (x.status === 400) expectScimError(x, 400);
     else expectResource(x, 201, USER_SCHEMA);
     const esc = await server.call("GET", `/Users?${filterQuery('userName eq "\\u0041\\"\\\\"')}`);
     expectList(esc, 0);
-    expectError(await server.call("GET", `/Users?${filterQuery('userName eq "\\ud83d"x')}`), 400, "invalidFilter");
+    expectScimError(await server.call("GET", `/Users?${filterQuery('userName eq "\\ud83d"x')}`), 400, "invalidFilter");
   });
 
   test("a BOM before the JSON body is tolerated or a clean 400", async () => {
@@ -794,7 +789,7 @@ describe("unicode", () => {
       raw: `\ufeff${JSON.stringify(oktaUser(`bom${++seq}@example.com`))}`,
     });
     expect([201, 400]).toContain(x.status);
-    if (x.status === 400) expectError(x, 400, "invalidSyntax");
+    if (x.status === 400) expectScimError(x, 400, "invalidSyntax");
   });
 
   test("unicode in unknown attribute names and PATCH paths: ignored or 400 invalidPath", async () => {
@@ -803,7 +798,7 @@ describe("unicode", () => {
     });
     expectResource(x, 201, USER_SCHEMA);
     expect(x.body.名前).toBeUndefined();
-    expectError(
+    expectScimError(
       await server.call("PATCH", `/Users/${x.body.id}`, { body: patchOps({ op: "add", path: "名前", value: "x" }) }),
       400,
       "invalidPath",
@@ -813,11 +808,11 @@ describe("unicode", () => {
 
 describe("HTTP-level oddities", () => {
   test("unknown methods and endpoints: 405 / 404 in the SCIM format", async () => {
-    expectError(await server.call("POST", "/ServiceProviderConfig", { raw: "not json" }), 405);
-    expectError(await server.call("POST", "/Schemas", { raw: "{{{" }), 405);
-    expectError(await server.call("PUT", "/Users", { body: {} }), 405);
-    expectError(await server.call("GET", "/Bulk"), 404);
-    expectError(await server.call("GET", "/Users/a/b"), 404);
+    expectScimError(await server.call("POST", "/ServiceProviderConfig", { raw: "not json" }), 405);
+    expectScimError(await server.call("POST", "/Schemas", { raw: "{{{" }), 405);
+    expectScimError(await server.call("PUT", "/Users", { body: {} }), 405);
+    expectScimError(await server.call("GET", "/Bulk"), 404);
+    expectScimError(await server.call("GET", "/Users/a/b"), 404);
   });
 
   test("a wrong Content-Type with a JSON body is read or refused cleanly", async () => {
@@ -826,7 +821,7 @@ describe("HTTP-level oddities", () => {
       contentType: "text/plain",
     });
     expect([201, 400, 415]).toContain(x.status);
-    if (x.status !== 201) expectError(x, x.status);
+    if (x.status !== 201) expectScimError(x, x.status);
   });
 
   test("a filter naming no attribute on a fresh random id after all the above: still 200", async () => {

@@ -1,6 +1,7 @@
 /** `limits` set by the host apply everywhere their subject appears, not only where it is most common. */
 import { DEFAULT_LIMITS } from "../../lib";
-import { PATCH_OP, createGroup, createUser, expectScimError, host } from "./app";
+import { createGroup, createUser, host } from "./app";
+import { PATCH_OP, expectScimError } from "../helpers/fixtures";
 
 describe("limits.filter applies to PATCH paths as well as filters", () => {
   const h = host({ limits: { filter: { maxLength: 64, maxTerms: 2 } } });

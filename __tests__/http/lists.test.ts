@@ -1,4 +1,5 @@
-import { createUser, expectScimError, host } from "./app";
+import { createUser, host } from "./app";
+import { expectScimError } from "../helpers/fixtures";
 
 describe("ListResponse and paging", () => {
   test("Okta's connection test on an empty store: 200, integers, Resources present", async () => {

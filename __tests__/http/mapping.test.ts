@@ -3,8 +3,10 @@
  * with its own names; the stored record and the SCIM view must both round-trip exactly.
  */
 import { memoryStore, type Store } from "../../lib";
-import { entraCreate, hostPairs, oktaCreate, ENT } from "../protocol/mapping-fixtures";
-import { GROUP_SCHEMA, PATCH_OP, USER_SCHEMA, expectScimError, host } from "./app";
+import { entraCreate, oktaCreate } from "../helpers/fixtures";
+import { hostPairs, ENT } from "../protocol/mapping-fixtures";
+import { host } from "./app";
+import { GROUP_SCHEMA, PATCH_OP, USER_SCHEMA, expectScimError } from "../helpers/fixtures";
 
 const CUSTOM = "urn:example:params:scim:schemas:extension:acme:2.0:User";
 

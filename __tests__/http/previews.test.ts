@@ -3,7 +3,8 @@
  * puts a long value where a detail would echo it (ids, paths, member ids, URNs, sort keys).
  */
 import { ScimError } from "../../lib";
-import { GROUP_SCHEMA, PATCH_OP, USER_SCHEMA, expectError, liveServer, oktaUser, type LiveServer } from "./app";
+import { liveServer, type LiveServer } from "./app";
+import { GROUP_SCHEMA, PATCH_OP, USER_SCHEMA, expectScimError, oktaUser } from "../helpers/fixtures";
 
 /** The longest detail a case may produce: the message around at most five 60-character previews. */
 const MAX_DETAIL = 400;
@@ -94,14 +95,14 @@ const cases: [string, string, () => string, unknown?][] = [
 
 test.each(cases.map((c) => [c[0], c] as const))("%s: a short detail", async (_name, [, method, path, body]) => {
   const x = await server.call(method, path(), body === undefined ? {} : { body });
-  expectError(x, x.status);
+  expectScimError(x, x.status);
   expect(x.status).toBeLessThan(500);
   expect(x.body.detail.length).toBeLessThanOrEqual(MAX_DETAIL);
 });
 
 test("a detail written by a host's hook is capped too", async () => {
   const x = await server.call("DELETE", `/Groups/${group}`);
-  expectError(x, 409);
+  expectScimError(x, 409);
   expect(x.body.detail).toMatch(/^A host's own detail: h+…$/);
   expect(x.body.detail.length).toBeLessThanOrEqual(1001);
 });

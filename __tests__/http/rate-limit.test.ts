@@ -1,7 +1,8 @@
 import express from "express";
 import request from "supertest";
 import { ALL_SCOPES, memoryStore, scim } from "../../lib";
-import { expectScimError, host } from "./app";
+import { host } from "./app";
+import { expectScimError } from "../helpers/fixtures";
 
 describe("rate limits", () => {
   test("past the per-tenant limit: 429 with Retry-After, in the SCIM error format", async () => {

@@ -6,7 +6,8 @@ import createDebug from "debug";
 import { format } from "node:util";
 import { memoryStore } from "../../lib";
 import { faultyStore } from "../../lib/testing";
-import { PATCH_OP, createUser, host } from "./app";
+import { createUser, host } from "./app";
+import { PATCH_OP } from "../helpers/fixtures";
 
 const EMAIL = "ada.lovelace@example.com";
 const lines: string[] = [];

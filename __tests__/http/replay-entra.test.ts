@@ -5,12 +5,6 @@
  */
 import { randomUUID } from "node:crypto";
 import {
-  ENTERPRISE,
-  GROUP_SCHEMA,
-  PATCH_OP,
-  SCIM_CONTENT_TYPE,
-  USER_SCHEMA,
-  expectError,
   expectList,
   expectResource,
   filterQuery,
@@ -19,6 +13,14 @@ import {
   type Exchange,
   type LiveServer,
 } from "./app";
+import {
+  ENTERPRISE,
+  GROUP_SCHEMA,
+  PATCH_OP,
+  SCIM_CONTENT_TYPE,
+  USER_SCHEMA,
+  expectScimError,
+} from "../helpers/fixtures";
 
 const MS_GROUP_SCHEMA = "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group";
 const FLAG = "aadOptscim062020";
@@ -188,7 +190,7 @@ describe("Entra: user lifecycle", () => {
     const x = await entra("DELETE", `/Users/${id}`);
     expect(x.status).toBe(204);
     expect(x.text).toBe("");
-    expectError(await entra("GET", `/Users/${id}`), 404);
+    expectScimError(await entra("GET", `/Users/${id}`), 404);
     expectList(await entra("GET", `/Users?${filterQuery('userName eq "renamed.entra@contoso.com"')}`), 0);
     const g = await entra("GET", `/Groups/${group.value}`);
     expect(g.body.members ?? []).toEqual([]);
@@ -540,7 +542,7 @@ describe("Entra: groups", () => {
   test("DELETE the group: 204, then 404", async () => {
     const x = await entra("DELETE", `/Groups/${groupId}`);
     expect(x.status).toBe(204);
-    expectError(await entra("GET", `/Groups/${groupId}`), 404);
+    expectScimError(await entra("GET", `/Groups/${groupId}`), 404);
     expect((await getUser(members[0]!)).groups).toEqual([]);
   });
 
@@ -586,7 +588,7 @@ describe("Entra: throughput and back-off", () => {
     try {
       for (let i = 0; i < 3; i++) expectList(await tight.call("GET", `/Users?${FLAG}`));
       const refused = await tight.call("GET", `/Users?${FLAG}`);
-      expectError(refused, 429);
+      expectScimError(refused, 429);
       const retryAfter = Number(refused.headers.get("retry-after"));
       expect(Number.isInteger(retryAfter)).toBe(true);
       expect(retryAfter).toBeGreaterThanOrEqual(1);

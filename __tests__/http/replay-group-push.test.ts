@@ -9,19 +9,8 @@
  */
 import type { AuditRecord } from "../../lib";
 import { memoryAuditLog } from "../../lib";
-import {
-  GROUP_SCHEMA,
-  PATCH_OP,
-  USER_SCHEMA,
-  expectError,
-  expectList,
-  expectResource,
-  filterQuery,
-  liveServer,
-  oktaUser,
-  type Exchange,
-  type LiveServer,
-} from "./app";
+import { expectList, expectResource, filterQuery, liveServer, type Exchange, type LiveServer } from "./app";
+import { GROUP_SCHEMA, PATCH_OP, USER_SCHEMA, expectScimError, oktaUser } from "../helpers/fixtures";
 
 const patchBody = (...Operations: unknown[]) => ({ schemas: [PATCH_OP], Operations });
 const memberIds = (body: { members?: { value: string }[] }) => (body.members ?? []).map((m) => m.value).sort();
@@ -146,21 +135,21 @@ describe('unknownMembers: "reject" (opt-in): one stale id fails the whole push, 
     const refused = await strict.call("POST", "/Groups", {
       body: { schemas: [GROUP_SCHEMA], displayName: "Strict", members: [{ value: a }, { value: STALE[0] }] },
     });
-    expectError(refused, 400, "invalidValue");
+    expectScimError(refused, 400, "invalidValue");
     expect(refused.body.detail).toContain(STALE[0]);
     expectList(await strict.call("GET", `/Groups?${filterQuery('displayName eq "Strict"')}`), 0);
     const g = await strict.call("POST", "/Groups", {
       body: { schemas: [GROUP_SCHEMA], displayName: "Strict", members: [{ value: a }] },
     });
     const id = g.body.id as string;
-    expectError(
+    expectScimError(
       await strict.call("PUT", `/Groups/${id}`, {
         body: { schemas: [GROUP_SCHEMA], displayName: "Strict", members: [{ value: STALE[1] }] },
       }),
       400,
       "invalidValue",
     );
-    expectError(
+    expectScimError(
       await strict.call("PATCH", `/Groups/${id}`, {
         body: patchBody({ op: "add", path: "members", value: [{ value: STALE[0] }] }),
       }),

@@ -4,24 +4,26 @@
  * Okta would have saved between requests.
  */
 import {
-  ENTERPRISE,
-  GROUP_SCHEMA,
-  PATCH_OP,
-  SCIM_CONTENT_TYPE,
-  USER_SCHEMA,
-  expectError,
   expectList,
   expectNoPassword,
   expectResource,
   filterQuery,
   liveServer,
-  oktaUser,
   replayStore,
   type Exchange,
   type LiveServer,
   type ReplayStore,
 } from "./app";
 import { faultyStore, type FaultyStore } from "../../lib/testing";
+import {
+  ENTERPRISE,
+  GROUP_SCHEMA,
+  PATCH_OP,
+  SCIM_CONTENT_TYPE,
+  USER_SCHEMA,
+  expectScimError,
+  oktaUser,
+} from "../helpers/fixtures";
 
 const patchBody = (...Operations: unknown[]) => ({ schemas: [PATCH_OP], Operations });
 const memberIds = (body: { members?: { value: string }[] }) => (body.members ?? []).map((m) => m.value).sort();
@@ -276,7 +278,7 @@ describe("Okta group push", () => {
     const x = await server.call("DELETE", `/Groups/${groupId}`, { contentType: "application/scim+json" });
     expect(x.status).toBe(204);
     expect(x.text).toBe("");
-    expectError(await server.call("GET", `/Groups/${groupId}`), 404);
+    expectScimError(await server.call("GET", `/Groups/${groupId}`), 404);
     expect((await server.call("GET", `/Users/${alice}`)).body.groups).toEqual([]);
   });
 });
@@ -382,8 +384,8 @@ describe("Okta at scale: 10,000 members per body, more through PATCH", () => {
     const refused = await server.call("PUT", `/Groups/${id}`, {
       body: { schemas: [GROUP_SCHEMA], displayName: "Ten Thousand", members: tooMany.slice(0, 10_001) },
     });
-    expectError(refused, 400, "tooMany");
-    expectError(
+    expectScimError(refused, 400, "tooMany");
+    expectScimError(
       await server.call("POST", "/Groups", {
         body: { schemas: [GROUP_SCHEMA], displayName: "Too Many", members: tooMany },
       }),

@@ -4,19 +4,15 @@
  * saves between requests); each step asserts the status and the shape Okta checks.
  */
 import { randomUUID } from "node:crypto";
+import { expectList, expectResource, filterQuery, liveServer, type LiveServer } from "./app";
 import {
   ERROR_SCHEMA,
   GROUP_SCHEMA,
   LIST_SCHEMA,
   SCIM_CONTENT_TYPE,
   USER_SCHEMA,
-  expectError,
-  expectList,
-  expectResource,
-  filterQuery,
-  liveServer,
-  type LiveServer,
-} from "./app";
+  expectScimError,
+} from "../helpers/fixtures";
 
 const SPC_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig";
 
@@ -104,11 +100,11 @@ describe("Okta SCIM 2.0 SPEC Test, replayed", () => {
 
   test("4. a bogus token is 401 in the SCIM error format, with a Bearer challenge", async () => {
     const x = await server.call("GET", "/Users?startIndex=1&count=1", { token: "bogus-okta-token-0000000000" });
-    expectError(x, 401);
+    expectScimError(x, 401);
     expect(x.headers.get("www-authenticate")).toMatch(/^Bearer/);
     expect(x.text).not.toContain("seed.user");
     const none = await server.call("GET", "/Users", { token: null });
-    expectError(none, 401);
+    expectScimError(none, 401);
   });
 
   test("5. list users: GET /Users?count=1&startIndex=1 (with Okta's Content-Type on a GET) and save the first id", async () => {
@@ -172,7 +168,7 @@ describe("Okta SCIM 2.0 SPEC Test, replayed", () => {
 
   test("11. recreating the same user is 409 uniqueness, and nothing new is stored", async () => {
     const x = await server.call("POST", "/Users", { body: oktaCreateBody, contentType: null });
-    expectError(x, 409, "uniqueness");
+    expectScimError(x, 409, "uniqueness");
     expectList(await server.call("GET", "/Users?startIndex=1&count=100"), 2);
   });
 
@@ -186,7 +182,7 @@ describe("Okta SCIM 2.0 SPEC Test, replayed", () => {
 
   test("13. an unknown id is 404 with a detail", async () => {
     const x = await server.call("GET", `/Users/${randomUUID()}`);
-    expectError(x, 404);
+    expectScimError(x, 404);
     expect(x.body.schemas).toEqual([ERROR_SCHEMA]);
   });
 

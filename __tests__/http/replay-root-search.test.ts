@@ -4,17 +4,8 @@
  * (memory here; SQLite and PostgreSQL under jest.replay.config.js). The data set is this file's
  * own, so the expected orders are written out by hand.
  */
-import {
-  GROUP_SCHEMA,
-  TOKEN,
-  USER_SCHEMA,
-  expectError,
-  expectList,
-  filterQuery,
-  liveServer,
-  type Exchange,
-  type LiveServer,
-} from "./app";
+import { expectList, filterQuery, liveServer, type Exchange, type LiveServer } from "./app";
+import { GROUP_SCHEMA, TOKEN, USER_SCHEMA, expectScimError } from "../helpers/fixtures";
 
 const USERS_ONLY = "root-search-users-only-token-0001";
 const GROUPS_ONLY = "root-search-groups-only-token-001";
@@ -123,14 +114,14 @@ describe("GET / and POST /.search list every resource type", () => {
   });
 
   test("an attribute no type defines is 400 invalidFilter; a bad comparison on a known attribute stays a 400", async () => {
-    expectError(await server.call("GET", `/?${filterQuery('nickNamez eq "x"')}`), 400, "invalidFilter");
-    expectError(
+    expectScimError(await server.call("GET", `/?${filterQuery('nickNamez eq "x"')}`), 400, "invalidFilter");
+    expectScimError(
       await server.call("POST", "/.search", { body: { filter: 'displayName eq "x" or frobnicate pr' } }),
       400,
       "invalidFilter",
     );
-    expectError(await server.call("GET", `/?${filterQuery("active gt true")}`), 400, "invalidFilter");
-    expectError(await server.call("GET", `/?${filterQuery('displayName eq "unterminated')}`), 400, "invalidFilter");
+    expectScimError(await server.call("GET", `/?${filterQuery("active gt true")}`), 400, "invalidFilter");
+    expectScimError(await server.call("GET", `/?${filterQuery('displayName eq "unterminated')}`), 400, "invalidFilter");
   });
 
   test("attributes and excludedAttributes apply per type; names a type lacks are ignored there", async () => {
@@ -193,8 +184,8 @@ describe("sorting and paging across the union", () => {
       "Delta",
       "Alpha",
     ]);
-    expectError(await server.call("GET", "/?sortBy=nickNamez"), 400, "invalidValue");
-    expectError(await server.call("GET", "/?sortBy=displayName&sortOrder=sideways"), 400, "invalidValue");
+    expectScimError(await server.call("GET", "/?sortBy=nickNamez"), 400, "invalidValue");
+    expectScimError(await server.call("GET", "/?sortBy=displayName&sortOrder=sideways"), 400, "invalidValue");
   });
 
   test("pages are slices of one order, sorted or not; totalResults counts both types; count=0 gives the total only", async () => {
@@ -221,7 +212,7 @@ describe("sorting and paging across the union", () => {
   });
 
   test("a sorted search reaches at most maxCount results deep: beyond, 400 tooMany; unsorted pages go on", async () => {
-    expectError(await server.call("GET", "/?sortBy=displayName&startIndex=48&count=5"), 400, "tooMany");
+    expectScimError(await server.call("GET", "/?sortBy=displayName&startIndex=48&count=5"), 400, "tooMany");
     const unsorted = await server.call("GET", "/?startIndex=48&count=5");
     expectList(unsorted, 9);
     expect(unsorted.body.Resources).toEqual([]);
@@ -242,27 +233,27 @@ describe("scopes: a token sees only the types its get: scopes allow", () => {
       0,
     );
     const refused = await server.call("GET", "/", { token: WRITE_ONLY });
-    expectError(refused, 403);
+    expectScimError(refused, 403);
     expect(refused.headers.get("www-authenticate")).toContain("insufficient_scope");
-    expectError(await server.call("POST", "/.search", { token: WRITE_ONLY, body: {} }), 403);
+    expectScimError(await server.call("POST", "/.search", { token: WRITE_ONLY, body: {} }), 403);
     // A request's errors do not depend on which types the token may read.
-    expectError(
+    expectScimError(
       await server.call("GET", `/?${filterQuery("active gt true")}`, { token: GROUPS_ONLY }),
       400,
       "invalidFilter",
     );
-    expectError(await server.call("GET", "/", { token: null }), 401);
+    expectScimError(await server.call("GET", "/", { token: null }), 401);
   });
 });
 
 describe("methods", () => {
   test("other methods at / and /.search are 405 with Allow; a bad SearchRequest body is 400", async () => {
     const put = await server.call("PUT", "/", { body: {} });
-    expectError(put, 405);
+    expectScimError(put, 405);
     expect(put.headers.get("allow")).toBe("GET, HEAD");
     const get = await server.call("GET", "/.search");
-    expectError(get, 405);
+    expectScimError(get, 405);
     expect(get.headers.get("allow")).toBe("POST");
-    expectError(await server.call("POST", "/.search", { body: ["not", "an", "object"] }), 400, "invalidSyntax");
+    expectScimError(await server.call("POST", "/.search", { body: ["not", "an", "object"] }), 400, "invalidSyntax");
   });
 });

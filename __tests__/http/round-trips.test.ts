@@ -12,7 +12,8 @@ import { postgresStore } from "../../lib/stores/postgres";
 import { sqliteStore, type SqliteStore } from "../../lib/stores/sqlite";
 import { faultyStore, type FaultyStore } from "../../lib/testing";
 import { DATABASE_URL, describePostgres, testSchema } from "../stores/postgres-helpers";
-import { host, PATCH_OP, type TestHost } from "./app";
+import { host, type TestHost } from "./app";
+import { PATCH_OP } from "../helpers/fixtures";
 
 const ctx: StoreContext = { tenant: "default" };
 

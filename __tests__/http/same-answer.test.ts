@@ -10,7 +10,8 @@ import { memoryStore, type Store } from "../../lib";
 import { sqliteStore } from "../../lib/stores/sqlite";
 import { MAX_INDEXED_LENGTH, MAX_TENANT_LENGTH } from "../../lib/values/text";
 import { describePostgres, testSchema } from "../stores/postgres-helpers";
-import { GROUP_SCHEMA, PATCH_OP, USER_SCHEMA, filterQuery, liveServer, type Exchange, type LiveServer } from "./app";
+import { filterQuery, liveServer, type Exchange, type LiveServer } from "./app";
+import { GROUP_SCHEMA, PATCH_OP, USER_SCHEMA } from "../helpers/fixtures";
 
 interface Step {
   name: string;

@@ -6,7 +6,8 @@
  */
 import { ALL_SCOPES, memoryStore, type Scope } from "../../lib";
 import { faultyStore } from "../../lib/testing";
-import { GROUP_SCHEMA, PATCH_OP, USER_SCHEMA, liveServer, oktaUser, rawRequest, type LiveServer } from "./app";
+import { liveServer, rawRequest, type LiveServer } from "./app";
+import { GROUP_SCHEMA, PATCH_OP, USER_SCHEMA, oktaUser } from "../helpers/fixtures";
 
 /** Method -> the scope its handler needs (null: discovery, any valid token; a list: any one of them). */
 type Allowed = Partial<Record<string, Scope | readonly Scope[] | null>>;

@@ -7,7 +7,8 @@
 import { memoryStore, type ScimOptions, type Store } from "../../lib";
 import { sqliteStore } from "../../lib/stores/sqlite";
 import { describePostgres, testSchema } from "../stores/postgres-helpers";
-import { USER_SCHEMA, host } from "./app";
+import { host } from "./app";
+import { USER_SCHEMA } from "../helpers/fixtures";
 
 const ACME = "urn:example:params:scim:schemas:extension:acme:2.0:User";
 const schemas: ScimOptions["schemas"] = {

@@ -1,7 +1,7 @@
 import express from "express";
 import request from "supertest";
 import { ALL_SCOPES, memoryStore, scim } from "../../lib";
-import { ENTERPRISE, GROUP_SCHEMA, USER_SCHEMA } from "./app";
+import { ENTERPRISE, GROUP_SCHEMA, USER_SCHEMA } from "../helpers/fixtures";
 
 const TOKEN_A = "tenant-a-token-000000000000";
 const TOKEN_B = "tenant-b-token-000000000000";

@@ -2,7 +2,7 @@ import express from "express";
 import request from "supertest";
 import { memoryStore, memoryTokenRegistry, scim, SCOPE_PRESETS, tokenManager, ALL_SCOPES } from "../../lib";
 import { TOKEN_PREFIX } from "../../lib/store-helpers";
-import { expectScimError } from "./app";
+import { expectScimError } from "../helpers/fixtures";
 
 function setup(clock = () => new Date()) {
   const registry = memoryTokenRegistry();

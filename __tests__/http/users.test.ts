@@ -1,4 +1,5 @@
-import { ENTERPRISE, PATCH_OP, USER_SCHEMA, createGroup, createUser, expectScimError, host, oktaUser } from "./app";
+import { createGroup, createUser, host } from "./app";
+import { ENTERPRISE, PATCH_OP, USER_SCHEMA, expectScimError, oktaUser } from "../helpers/fixtures";
 
 describe("Users", () => {
   test("Okta's create: 201 with the full resource, Location and ETag; password and readOnly junk dropped", async () => {

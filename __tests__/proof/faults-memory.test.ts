@@ -1,8 +1,9 @@
 /** Fault injection over HTTP on the memory store (suite: ./suites/faults.ts). */
 import { memoryStore, type Store } from "../../lib";
 import { faultyStore } from "../../lib/testing";
-import { GROUP_SCHEMA, live, mustCreate, oktaUser, patchBody } from "./harness";
+import { live, mustCreate } from "./harness";
 import { canonical, faultSuite } from "./suites/faults";
+import { GROUP_SCHEMA, oktaUser, patchBody } from "../helpers/fixtures";
 
 faultSuite({ name: "memory store", makeStore: () => memoryStore(), describe, test });
 

@@ -1,26 +1,20 @@
 /**
  * Shared by the proof suites: a real listening server (node:http on both sides, so bodies,
- * headers and paths go out byte for byte as generated), the SCIM error check, and a full
+ * headers and paths go out byte for byte as generated) and a full
  * snapshot of a tenant's state read back through the Store interface.
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import express from "express";
 import { scim, ALL_SCOPES, type ScimOptions, type Store, type StoreContext } from "../../lib";
-
-export const TOKEN = "proof-token-with-every-scope-0001";
-export { USER_SCHEMA, GROUP_SCHEMA, PATCH_OP_SCHEMA as PATCH_OP } from "../../lib/schema/urns";
-export { ERROR_SCHEMA } from "../../lib/protocol/errors";
-export { SCIM_CONTENT_TYPE } from "../../lib/http/respond";
-import { ERROR_SCHEMA } from "../../lib/protocol/errors";
-import { SCIM_CONTENT_TYPE } from "../../lib/http/respond";
-import { PATCH_OP_SCHEMA as PATCH_OP, USER_SCHEMA } from "../../lib/schema/urns";
+import { SCIM_CONTENT_TYPE, TOKEN } from "../helpers/fixtures";
 export const MOUNT = "/scim/v2";
 
 export interface RawResponse {
   status: number;
   headers: http.IncomingHttpHeaders;
   text: string;
+  // biome-ignore lint/suspicious/noExplicitAny: a parsed JSON body, read field by field by the suites.
   body: any;
 }
 
@@ -108,22 +102,6 @@ export async function live(options: Partial<ScimOptions> & { store: Store }): Pr
   return { store: options.store, port, send, call, close };
 }
 
-/** What a SCIM client may rely on in an error answer; returns the problems found (none = fine). */
-export function scimErrorProblems(res: RawResponse): string[] {
-  const problems: string[] = [];
-  if (res.headers["content-type"] !== SCIM_CONTENT_TYPE)
-    problems.push(`content-type ${String(res.headers["content-type"])}`);
-  const b = res.body;
-  if (!b || typeof b !== "object") return [...problems, `body is not JSON: ${res.text.slice(0, 120)}`];
-  if (JSON.stringify(b.schemas) !== JSON.stringify([ERROR_SCHEMA]))
-    problems.push(`schemas ${JSON.stringify(b.schemas)}`);
-  if (b.status !== String(res.status)) problems.push(`status ${JSON.stringify(b.status)} for HTTP ${res.status}`);
-  if (typeof b.detail !== "string" || b.detail.trim() === "") problems.push(`detail ${JSON.stringify(b.detail)}`);
-  return problems;
-}
-
-export const patchBody = (...Operations: unknown[]) => ({ schemas: [PATCH_OP], Operations });
-
 /**
  * Everything a tenant holds, read back through the Store interface: every user and group with
  * version and dates, every group's members, every user's groups. Two equal snapshots mean no
@@ -163,22 +141,6 @@ export async function memberIds(
 ): Promise<string[]> {
   const g = await store.groups.get(ctx, groupId, { members: true });
   return (g?.members ?? []).map((m) => m.value).sort();
-}
-
-export function oktaUser(userName: string, extra: Record<string, unknown> = {}) {
-  return {
-    schemas: [USER_SCHEMA],
-    userName,
-    name: { givenName: "Ada", familyName: "Lovelace" },
-    emails: [{ primary: true, value: userName, type: "work" }],
-    displayName: "Ada Lovelace",
-    locale: "en-US",
-    externalId: `ext-${userName}`,
-    groups: [],
-    password: "tempP@ss123",
-    active: true,
-    ...extra,
-  };
 }
 
 export async function mustCreate(l: Live, path: "/Users" | "/Groups", body: unknown): Promise<string> {

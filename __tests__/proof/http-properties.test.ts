@@ -7,16 +7,8 @@
  */
 import fc from "fast-check";
 import { memoryStore } from "../../lib";
-import {
-  GROUP_SCHEMA,
-  TOKEN,
-  live,
-  mustCreate,
-  oktaUser,
-  scimErrorProblems,
-  type Live,
-  type RawResponse,
-} from "./harness";
+import { live, mustCreate, type Live, type RawResponse } from "./harness";
+import { GROUP_SCHEMA, TOKEN, oktaUser, scimErrorProblems } from "../helpers/fixtures";
 
 /** PROOF_RUNS_SCALE=10 for a longer hunt; the default keeps the file around 5 s. */
 const SCALE = Number(process.env.PROOF_RUNS_SCALE || 1);

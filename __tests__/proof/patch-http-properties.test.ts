@@ -9,7 +9,8 @@
  */
 import fc from "fast-check";
 import { memoryStore, type Store } from "../../lib";
-import { GROUP_SCHEMA, live, mustCreate, oktaUser, patchBody, scimErrorProblems, snapshot, type Live } from "./harness";
+import { live, mustCreate, snapshot, type Live } from "./harness";
+import { GROUP_SCHEMA, oktaUser, patchBody, scimErrorProblems } from "../helpers/fixtures";
 
 const ENT = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 let l: Live;

@@ -4,7 +4,8 @@ import * as identity from "../../lib/mapping/identity";
 import type { MappingPair } from "../../lib/mapping/types";
 import { groupResourceType, userResourceType } from "../../lib/schema/core";
 import { normalizeResource } from "../../lib/schema/normalize";
-import { auth0Pairs, ENT, entraCreate, hostPairs, oktaCreate } from "./mapping-fixtures";
+import { entraCreate, oktaCreate } from "../helpers/fixtures";
+import { auth0Pairs, ENT, hostPairs } from "./mapping-fixtures";
 
 const users = (pairs: MappingPair[]) => compileMapping(userResourceType, pairs);
 

@@ -4,7 +4,13 @@ import { ALL_SCOPES, memoryStore, scim } from "../../lib";
 import { inspectMemoryStore } from "../../lib/stores/memory";
 import { storeConformance } from "../../lib/testing";
 
-storeConformance({ name: "memory", makeStore: () => memoryStore(), describe, test });
+storeConformance({
+  name: "memory",
+  makeStore: () => memoryStore(),
+  capabilities: { transactions: true, costs: true, everyQuery: true, unicode: true, nestedGroups: true },
+  describe,
+  test,
+});
 
 describe("memory store: unknown tenants cost nothing", () => {
   const TOKEN = "broker-token-not-bound-to-a-tenant";

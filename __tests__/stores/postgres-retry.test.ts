@@ -7,8 +7,9 @@
 import { randomUUID } from "node:crypto";
 import type { PgClientLike, PgPoolLike } from "../../lib/stores/postgres";
 import { postgresStore } from "../../lib/stores/postgres";
-import { GROUP_SCHEMA, PATCH_OP, createGroup, createUser, host } from "../http/app";
+import { createGroup, createUser, host } from "../http/app";
 import { describePostgres, testSchema } from "./postgres-helpers";
+import { GROUP_SCHEMA, PATCH_OP } from "../helpers/fixtures";
 
 const db = testSchema("scim_retry");
 

@@ -7,8 +7,9 @@
 import { Pool } from "pg";
 import type { PgClientLike, PgPoolLike } from "../../lib/stores/postgres";
 import { postgresStore } from "../../lib/stores/postgres";
-import { createUser, expectScimError, host, oktaUser } from "../http/app";
+import { createUser, host } from "../http/app";
 import { describePostgres, DATABASE_URL, testSchema } from "./postgres-helpers";
+import { expectScimError, oktaUser } from "../helpers/fixtures";
 
 const db = testSchema("scim_timeout");
 

@@ -9,7 +9,8 @@ import { Client, Pool } from "pg";
 import type { Store, StoreContext } from "../../lib";
 import { postgresStore, type PostgresStore } from "../../lib/stores/postgres";
 import { sqliteStore, type SqliteStore } from "../../lib/stores/sqlite";
-import { expectScimError, host } from "../http/app";
+import { host } from "../http/app";
+import { expectScimError } from "../helpers/fixtures";
 import { DATABASE_URL, describePostgres, testSchema } from "./postgres-helpers";
 
 let n = 0;

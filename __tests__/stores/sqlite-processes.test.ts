@@ -10,7 +10,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { sqliteStore, type SqliteStore } from "../../lib/stores/sqlite";
-import { PATCH_OP, createUser, host } from "../http/app";
+import { createUser, host } from "../http/app";
+import { PATCH_OP } from "../helpers/fixtures";
 
 const root = path.join(__dirname, "..", "..");
 

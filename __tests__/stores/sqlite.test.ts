@@ -1,11 +1,13 @@
 import { sqliteStore, type SqliteStore } from "../../lib/stores/sqlite";
 import { storeConformance } from "../../lib/testing";
+import { SQL_CAPABILITIES } from "./sql-capabilities";
 
 // One private in-memory database per test: the suite builds a fresh store every time.
 storeConformance({
   name: "sqlite",
   makeStore: () => sqliteStore({ filename: ":memory:", migrate: true }),
   closeStore: (store) => (store as SqliteStore).close(),
+  capabilities: SQL_CAPABILITIES,
   describe,
   test,
 });

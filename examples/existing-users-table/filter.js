@@ -270,7 +270,7 @@ function compileFilter(filter, shape, params) {
         const b = toBoolean(literal);
         // Entra sends "True" and "False" as strings; both spellings match.
         return op === "eq" && b !== undefined
-          ? `(lower(CASE WHEN jsonb_typeof(${j}) IN ('boolean', 'string') THEN ${j} #>> '{}' END) = ${p(String(b))})`
+          ? `(lower(btrim(CASE WHEN jsonb_typeof(${j}) IN ('boolean', 'string') THEN ${j} #>> '{}' END, ${p(PADDING)})) = ${p(String(b))})`
           : FALSE;
       }
       case "integer":
@@ -361,10 +361,19 @@ function keysOf(attr) {
   return attr.path;
 }
 
+/**
+ * What JavaScript's trim() removes: express-scim reads Entra's padded " True " as true, so this
+ * store trims the same characters before it compares.
+ */
+const PADDING = String.fromCodePoint(
+  ...[0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20, 0xa0, 0x1680, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000, 0xfeff],
+  ...Array.from({ length: 11 }, (_, i) => 0x2000 + i),
+);
+
 /** @param {Literal} value */
 function toBoolean(value) {
   if (typeof value === "boolean") return value;
-  const lower = typeof value === "string" ? value.toLowerCase() : "";
+  const lower = typeof value === "string" ? value.trim().toLowerCase() : "";
   return lower === "true" ? true : lower === "false" ? false : undefined;
 }
 

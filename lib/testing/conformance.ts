@@ -8,18 +8,18 @@ import { randomUUID } from "node:crypto";
 import { ScimError } from "../protocol/errors";
 import type { ResolvedAttr, ResolvedFilter } from "../protocol/filter/ast";
 import type { AppRecord, Position, Store, StoreContext } from "../stores/types";
+import { gated, type Runner, type StoreCapabilities, undeclared } from "./capabilities";
+import { capabilityCases } from "./capability-cases";
 
-export interface ConformanceOptions {
+export interface ConformanceOptions extends Runner {
   /** Shown in test names. */
   name: string;
   /** A fresh store for every test (it may share a database; tests use their own tenants). */
   makeStore: () => Store | Promise<Store>;
-  /** Your test runner's `describe`. */
-  describe: (name: string, fn: () => void) => void;
-  /** Your test runner's `test`. */
-  test: (name: string, fn: () => Promise<void>) => void;
   /** Called after each test's store is done with (close pools, files). */
   closeStore?: (store: Store) => Promise<void> | void;
+  /** What the store offers beyond the minimum; undeclared groups are reported as skipped. */
+  capabilities?: StoreCapabilities;
 }
 
 export const UNIQUE_KEYS = {
@@ -51,8 +51,9 @@ async function rejectsWith(promise: Promise<unknown>, status: number, scimType?:
 type Case = (store: Store, ctx: StoreContext) => Promise<void>;
 
 export function storeConformance(options: ConformanceOptions): void {
-  const { describe, test } = options;
-  const run = (name: string, body: Case) =>
+  const { describe } = options;
+  const capabilities = options.capabilities ?? {};
+  const run = (name: string, body: Case, test = options.test) =>
     test(name, async () => {
       const store = await options.makeStore();
       store.configure?.(UNIQUE_KEYS);
@@ -347,25 +348,13 @@ export function storeConformance(options: ConformanceOptions): void {
       });
     });
 
-    describe("transactions", () => {
-      run("a transaction that throws leaves nothing behind", async (store, ctx) => {
-        if (!store.transaction) return;
-        const before = await store.users.create(ctx, user("kept"));
-        await assert.rejects(
-          store.transaction(async (tx) => {
-            await tx.users.create(ctx, user("rolled-back"));
-            await tx.users.replace(ctx, before.id, user("kept", { title: "changed" }));
-            await tx.users.delete(ctx, before.id);
-            throw new Error("abort");
-          }),
-          /abort/,
-        );
-        const all = await store.users.query(ctx, { startIndex: 1, count: 10 });
-        assert.deepEqual(
-          all.items.map((s) => s.record),
-          [{ userName: "kept" }],
-        );
-      });
+    run("declares exactly the optional parts it has", async (store) => {
+      assert.deepEqual(undeclared(store, capabilities), []);
     });
+    for (const [group, cases] of Object.entries(capabilityCases)) {
+      describe(group, () => {
+        for (const [capability, name, body] of cases) run(name, body, gated(options, capabilities, capability));
+      });
+    }
   });
 }

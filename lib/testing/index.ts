@@ -1,4 +1,6 @@
 /** `express-scim/testing`: the store conformance suite, for the shipped stores and yours. */
+export type { Runner, StoreCapabilities } from "./capabilities";
+export { type DifferentialOptions, differentialSuite } from "./differential";
 export { storeConformance, type ConformanceOptions, UNIQUE_KEYS } from "./conformance";
 export {
   faultyStore,

@@ -6,16 +6,14 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { hashToken } from "../auth/manager";
 import type { TokenRecord, TokenRegistry } from "../auth/registry";
+import { gated, type Runner } from "./capabilities";
 
-/** Options of `tokenRegistryConformance`. */
-export interface TokenRegistryConformanceOptions {
+export interface TokenRegistryConformanceOptions extends Runner {
   name: string;
   /** Builds a fresh, empty registry for each test. */
   makeRegistry: () => TokenRegistry | Promise<TokenRegistry>;
-  /** Your test runner's `describe`. */
-  describe: (name: string, fn: () => void) => void;
-  /** Your test runner's `test`. */
-  test: (name: string, fn: () => Promise<void>) => void;
+  /** Whether the registry has `rotate`; a registry that has it and does not say so fails. */
+  capabilities?: { rotate?: boolean };
 }
 
 function record(tenant: string, more: Partial<TokenRecord> = {}): TokenRecord {
@@ -31,14 +29,31 @@ function record(tenant: string, more: Partial<TokenRecord> = {}): TokenRecord {
   };
 }
 
-/** The conformance suite every token registry must pass. */
-export function tokenRegistryConformance(options: TokenRegistryConformanceOptions): void {
-  const { describe, test } = options;
-  const run = (name: string, body: (registry: TokenRegistry, tenant: string) => Promise<void>) =>
-    test(name, async () => body(await options.makeRegistry(), `t-${randomUUID()}`));
+type RegistryCase = (registry: TokenRegistry, tenant: string) => Promise<void>;
 
-  describe(`token registry conformance: ${options.name}`, () => {
-    run("insert then find by hash returns the same record", async (registry, tenant) => {
+export function tokenRegistryConformance(options: TokenRegistryConformanceOptions): void {
+  const rotates = options.capabilities?.rotate ?? false;
+  const make = async () => {
+    const registry = await options.makeRegistry();
+    assert.equal(
+      typeof registry.rotate === "function",
+      rotates,
+      rotates ? "the registry declares rotate but does not have it" : "the registry has rotate but does not declare it",
+    );
+    return registry;
+  };
+  options.describe(`token registry conformance: ${options.name}`, () => {
+    for (const [name, body] of REGISTRY_CASES) options.test(name, async () => body(await make(), `t-${randomUUID()}`));
+    const rotateTest = gated(options, { rotate: rotates }, "rotate");
+    rotateTest(ROTATE_CASE[0], async () => ROTATE_CASE[1](await make(), `t-${randomUUID()}`));
+  });
+}
+
+/** What every registry does; the store suite runs these on `store.tokens` too. */
+export const REGISTRY_CASES: [string, RegistryCase][] = [
+  [
+    "insert then find by hash returns the same record",
+    async (registry, tenant) => {
       const r = record(tenant, {
         label: "okta",
         scopes: ["get:users", "post:users"],
@@ -47,8 +62,11 @@ export function tokenRegistryConformance(options: TokenRegistryConformanceOption
       await registry.insert(r);
       assert.deepEqual(await registry.findByHash(r.hash), r);
       assert.equal(await registry.findByHash(hashToken("not issued")), null);
-    });
-    run("list is per tenant and newest first", async (registry, tenant) => {
+    },
+  ],
+  [
+    "list is per tenant and newest first",
+    async (registry, tenant) => {
       const older = record(tenant, { createdAt: new Date("2026-01-01T00:00:00Z") });
       const newer = record(tenant, { createdAt: new Date("2026-02-01T00:00:00Z") });
       await registry.insert(older);
@@ -58,8 +76,11 @@ export function tokenRegistryConformance(options: TokenRegistryConformanceOption
         (await registry.list(tenant)).map((r) => r.id),
         [newer.id, older.id],
       );
-    });
-    run("revoke marks the record once; unknown ids answer false", async (registry, tenant) => {
+    },
+  ],
+  [
+    "revoke marks the record once; unknown ids answer false",
+    async (registry, tenant) => {
       const r = record(tenant);
       await registry.insert(r);
       const first = new Date("2026-03-01T00:00:00Z");
@@ -67,38 +88,48 @@ export function tokenRegistryConformance(options: TokenRegistryConformanceOption
       assert.equal(await registry.revoke(r.id, new Date("2026-04-01T00:00:00Z")), true);
       assert.equal((await registry.findByHash(r.hash))?.revokedAt?.getTime(), first.getTime());
       assert.equal(await registry.revoke(randomUUID(), first), false);
-    });
-    run("expire only ever shortens a token's life", async (registry, tenant) => {
+    },
+  ],
+  [
+    "expire only ever shortens a token's life",
+    async (registry, tenant) => {
       const r = record(tenant, { expiresAt: new Date("2026-06-01T00:00:00Z") });
       await registry.insert(r);
       await registry.expire(r.id, new Date("2026-07-01T00:00:00Z"));
       assert.equal((await registry.findByHash(r.hash))?.expiresAt?.toISOString(), "2026-06-01T00:00:00.000Z");
       await registry.expire(r.id, new Date("2026-05-01T00:00:00Z"));
       assert.equal((await registry.findByHash(r.hash))?.expiresAt?.toISOString(), "2026-05-01T00:00:00.000Z");
-    });
-    run("a hash can be registered only once", async (registry, tenant) => {
+    },
+  ],
+  [
+    "a hash can be registered only once",
+    async (registry, tenant) => {
       const r = record(tenant);
       await registry.insert(r);
       await assert.rejects(registry.insert({ ...r, id: randomUUID() }));
-    });
-    run("rotate (when offered) issues the successor and marks the old token in one write", async (registry, tenant) => {
-      if (!registry.rotate) return;
-      const old = record(tenant, { expiresAt: new Date("2027-01-01T00:00:00Z") });
-      await registry.insert(old);
-      const at = new Date("2026-05-01T00:00:00Z");
-      const successor = record(tenant);
-      await registry.rotate(old.id, successor, new Date("2026-05-01T01:00:00Z"), at);
-      assert.equal((await registry.findByHash(successor.hash))?.id, successor.id);
-      const after = await registry.findByHash(old.hash);
-      assert.equal(after?.expiresAt?.toISOString(), "2026-05-01T01:00:00.000Z");
-      assert.equal(after?.rotatedAt?.getTime(), at.getTime());
-      // A successor whose hash is taken fails the whole rotation: the old token stays as it was.
-      const clash = { ...record(tenant), hash: successor.hash };
-      await assert.rejects(
-        registry.rotate(old.id, clash, new Date("2026-05-01T00:30:00Z"), new Date("2026-05-01T00:10:00Z")),
-      );
-      assert.equal((await registry.findByHash(old.hash))?.expiresAt?.toISOString(), "2026-05-01T01:00:00.000Z");
-      assert.equal((await registry.list(tenant)).length, 2);
-    });
-  });
-}
+    },
+  ],
+];
+
+/** Only for registries that have `rotate`. */
+export const ROTATE_CASE: [string, RegistryCase] = [
+  "rotate issues the successor and marks the old token in one write",
+  async (registry, tenant) => {
+    const rotate = registry.rotate?.bind(registry);
+    assert.ok(rotate, "the registry has no rotate");
+    const old = record(tenant, { expiresAt: new Date("2027-01-01T00:00:00Z") });
+    await registry.insert(old);
+    const at = new Date("2026-05-01T00:00:00Z");
+    const successor = record(tenant);
+    await rotate(old.id, successor, new Date("2026-05-01T01:00:00Z"), at);
+    assert.equal((await registry.findByHash(successor.hash))?.id, successor.id);
+    const after = await registry.findByHash(old.hash);
+    assert.equal(after?.expiresAt?.toISOString(), "2026-05-01T01:00:00.000Z");
+    assert.equal(after?.rotatedAt?.getTime(), at.getTime());
+    // A successor whose hash is taken fails the whole rotation: the old token stays as it was.
+    const clash = { ...record(tenant), hash: successor.hash };
+    await assert.rejects(rotate(old.id, clash, new Date("2026-05-01T00:30:00Z"), new Date("2026-05-01T00:10:00Z")));
+    assert.equal((await registry.findByHash(old.hash))?.expiresAt?.toISOString(), "2026-05-01T01:00:00.000Z");
+    assert.equal((await registry.list(tenant)).length, 2);
+  },
+];

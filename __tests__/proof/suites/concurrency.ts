@@ -7,18 +7,9 @@
 import { randomUUID } from "node:crypto";
 import type { Store, StoreContext } from "../../../lib";
 import { faultyStore } from "../../../lib/testing";
-import {
-  GROUP_SCHEMA,
-  live,
-  memberIds,
-  mustCreate,
-  oktaUser,
-  patchBody,
-  scimErrorProblems,
-  type Live,
-  type RawResponse,
-} from "../harness";
+import { live, memberIds, mustCreate, type Live, type RawResponse } from "../harness";
 import type { SuiteOptions } from "./faults";
+import { GROUP_SCHEMA, oktaUser, patchBody, scimErrorProblems } from "../../helpers/fixtures";
 
 export interface ConcurrencyOptions extends SuiteOptions {
   /**

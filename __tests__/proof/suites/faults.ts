@@ -11,16 +11,8 @@
 import { randomUUID } from "node:crypto";
 import type { Store, StoreContext } from "../../../lib";
 import { faultyStore, failNth, InjectedFault, type FaultyStore } from "../../../lib/testing";
-import {
-  GROUP_SCHEMA,
-  PATCH_OP,
-  live,
-  mustCreate,
-  oktaUser,
-  scimErrorProblems,
-  type Live,
-  type RawResponse,
-} from "../harness";
+import { live, mustCreate, type Live, type RawResponse } from "../harness";
+import { GROUP_SCHEMA, PATCH_OP, oktaUser, scimErrorProblems } from "../../helpers/fixtures";
 
 export interface SuiteOptions {
   name: string;

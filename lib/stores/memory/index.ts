@@ -6,7 +6,7 @@
 import type { Store, StoreContext, UniqueKey } from "../types";
 import { Lock } from "../lock";
 import type { Journal } from "./table";
-import { LOOKUPS, TenantData, type TenantConfig } from "./tenant";
+import { freshStamp, LOOKUPS, type Stamp, TenantData, type TenantConfig } from "./tenant";
 
 /** Options of `memoryStore`. */
 export interface MemoryStoreOptions {
@@ -33,6 +33,11 @@ export function inspectMemoryStore(store: Store): MemoryStoreStats {
 
 /** A store in process memory: for development, tests and single-process apps. */
 export function memoryStore(options: MemoryStoreOptions = {}): Store {
+  return stampedMemoryStore(options, freshStamp);
+}
+
+/** A memory store whose new rows take their id, version and dates from `stamp` (the kit's reference). */
+export function stampedMemoryStore(options: MemoryStoreOptions, stamp: Stamp): Store {
   const config: TenantConfig = {
     users: [...(options.unique?.users ?? [])],
     groups: [...(options.unique?.groups ?? [])],
@@ -48,10 +53,10 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store {
     const found = tenants.get(ctx.tenant);
     if (found) return found;
     if (!allocate) {
-      empty ??= new TenantData(config);
+      empty ??= new TenantData(config, stamp);
       return empty;
     }
-    const data = new TenantData(config);
+    const data = new TenantData(config, stamp);
     tenants.set(ctx.tenant, data);
     return data;
   };

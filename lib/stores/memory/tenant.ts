@@ -36,11 +36,21 @@ export interface TenantConfig {
 /** externalId is looked up by Entra and Okta on every sync; index it even though it is not unique. */
 export const LOOKUPS = [["externalId"]];
 
+/** Identity, version and dates of a new row. */
+export type Stamp = () => Pick<Row, "id" | "version" | "created" | "lastModified">;
+export const freshStamp: Stamp = () => {
+  const now = new Date();
+  return { id: randomUUID(), version: 1, created: now, lastModified: now };
+};
+
 export class TenantData {
   readonly tables: Record<Kind, Table>;
   readonly memberships = new Memberships();
 
-  constructor(config: TenantConfig) {
+  constructor(
+    config: TenantConfig,
+    private readonly stamp: Stamp = freshStamp,
+  ) {
     this.tables = { users: new Table(config.users, LOOKUPS), groups: new Table(config.groups, LOOKUPS) };
   }
 
@@ -96,16 +106,8 @@ export class TenantData {
   }
 
   create(kind: Kind, record: AppRecord, opts: RecordWriteOptions, journal: Journal): Stored {
-    const now = new Date();
     const table = this.tables[kind];
-    const row: Row = {
-      id: randomUUID(),
-      version: 1,
-      created: now,
-      lastModified: now,
-      record: cloneJson(record),
-      seq: table.nextSeq(),
-    };
+    const row: Row = { ...this.stamp(), record: cloneJson(record), seq: table.nextSeq() };
     if (opts.members) this.assertMembersExist(opts.members);
     table.insert(row, journal);
     if (opts.members) this.setMembers(row.id, opts.members, journal);
