@@ -27,7 +27,7 @@ export interface Stored {
   created: Date;
   lastModified: Date;
   record: AppRecord;
-  /** Groups only, and only when asked for with `{ members: true }`. */
+  /** Groups only, and only when asked for with `{ members: true }`; ordered by `value`. */
   members?: Member[];
 }
 
@@ -95,6 +95,19 @@ export interface MemberStore {
   replaceMembers(ctx: StoreContext, groupId: string, members: Member[], opts?: WriteOptions): Promise<void>;
   /** For User.groups (readOnly, computed). */
   groupsOf(ctx: StoreContext, memberId: string): Promise<{ id: string; display?: string }[]>;
+  /**
+   * Optional: at most `count` members of the group in the order `get` lists them (by `value`),
+   * those after the member `after` when given; `[]` for an unknown group. Lets a group of
+   * 200,000 members be read and written out a chunk at a time. Without it the service reads the
+   * whole list through `get` (memory then holds the group's members for the request).
+   */
+  membersPage?(ctx: StoreContext, groupId: string, page: MemberPage): Promise<Member[]>;
+}
+
+/** Keyset paging of one group's members: `after` is the `value` of the last member already read. */
+export interface MemberPage {
+  after?: string;
+  count: number;
 }
 
 /**

@@ -56,6 +56,8 @@ export interface FaultyStore extends Store {
 
 const RESOURCE_METHODS = ["create", "get", "query", "replace", "delete"] as const;
 const MEMBER_METHODS = ["addMembers", "removeMembers", "replaceMembers", "groupsOf"] as const;
+/** Wrapped only where the inner store has them, so the wrapper declares what the store declares. */
+const OPTIONAL_MEMBER_METHODS = ["membersPage"] as const;
 
 export function faultyStore(inner: Store, plan: FaultPlan = {}): FaultyStore {
   let current = plan;
@@ -84,7 +86,9 @@ export function faultyStore(inner: Store, plan: FaultPlan = {}): FaultyStore {
       const real = target[resource] as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
       const out: Record<string, unknown> = {};
       const methods: readonly string[] =
-        resource === "groups" ? [...RESOURCE_METHODS, ...MEMBER_METHODS] : RESOURCE_METHODS;
+        resource === "groups"
+          ? [...RESOURCE_METHODS, ...MEMBER_METHODS, ...OPTIONAL_MEMBER_METHODS.filter((m) => real[m])]
+          : RESOURCE_METHODS;
       for (const method of methods) {
         out[method] = (...args: unknown[]) =>
           invoke(resource, method, inTransaction, args, () => real[method]!.apply(target[resource], args));
@@ -109,8 +113,16 @@ export function faultyStore(inner: Store, plan: FaultPlan = {}): FaultyStore {
   Object.defineProperties(outer, {
     calls: { get: () => calls },
     inner: { value: inner },
-    setPlan: { value: (next: FaultPlan) => void (current = next) },
-    reset: { value: () => void (calls = []) },
+    setPlan: {
+      value: (next: FaultPlan) => {
+        current = next;
+      },
+    },
+    reset: {
+      value: () => {
+        calls = [];
+      },
+    },
   });
   return outer;
 }

@@ -43,8 +43,12 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store {
   const tenant: TenantOf = (ctx, allocate = false) => {
     let data = tenants.get(ctx.tenant);
     if (data) return data;
-    if (!allocate) return (empty ??= new TenantData(config));
-    tenants.set(ctx.tenant, (data = new TenantData(config)));
+    if (!allocate) {
+      empty ??= new TenantData(config);
+      return empty;
+    }
+    data = new TenantData(config);
+    tenants.set(ctx.tenant, data);
     return data;
   };
   const outside: Runner = (op) => lock.run(() => op(tenant, () => {}));
@@ -109,6 +113,7 @@ function facade(run: Runner): Store {
       replaceMembers: (ctx, groupId, members, opts = {}) =>
         run((t, j) => t(ctx).replaceMembers(groupId, members, opts, j)),
       groupsOf: (ctx, memberId) => run((t) => t(ctx).groupsOf(memberId)),
+      membersPage: (ctx, groupId, page) => run((t) => t(ctx).members(groupId, page)),
     },
   };
 }

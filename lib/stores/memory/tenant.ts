@@ -3,7 +3,16 @@ import { randomUUID } from "node:crypto";
 import { resourceNotFound, preconditionFailed, unknownMembers } from "../../protocol/errors";
 import { evaluate } from "../../protocol/filter/evaluate";
 import { compareRecords } from "../../protocol/filter/sort";
-import type { AppRecord, Member, Query, RecordWriteOptions, Stored, UniqueKey, WriteOptions } from "../types";
+import type {
+  AppRecord,
+  Member,
+  MemberPage,
+  Query,
+  RecordWriteOptions,
+  Stored,
+  UniqueKey,
+  WriteOptions,
+} from "../types";
 import { candidates } from "./candidates";
 import { cloneJson } from "../../protocol/json";
 import { pathKey } from "./indexes";
@@ -42,9 +51,14 @@ export class TenantData {
     return out;
   }
 
-  private members(groupId: string): Member[] {
+  /** The group's members by value; with `page`, only those after `page.after`, at most `page.count`. */
+  members(groupId: string, page?: MemberPage): Member[] {
+    const ids = this.memberships.sortedMembersOf(groupId);
+    const types = this.memberships.membersOf(groupId);
+    const from = page?.after === undefined ? 0 : firstAfter(ids, page.after);
     const out: Member[] = [];
-    for (const [value, type] of this.memberships.membersOf(groupId)) {
+    for (const value of page ? ids.slice(from, from + page.count) : ids) {
+      const type = types.get(value) ?? "User";
       const member: Member = { value, type };
       const display = this.displayOf(value, type);
       if (display !== undefined) member.display = display;
@@ -192,6 +206,18 @@ export class TenantData {
     const missing = members.filter((m) => !this.tables[m.type === "Group" ? "groups" : "users"].rows.has(m.value));
     if (missing.length > 0) throw unknownMembers(missing.map((m) => m.value));
   }
+}
+
+/** Index of the first id greater than `after` in sorted `ids` (binary search). */
+function firstAfter(ids: readonly string[], after: string): number {
+  let low = 0;
+  let high = ids.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if ((ids[mid] as string) <= after) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }
 
 function* take<T>(items: Iterable<T>, skip: number, count: number): Iterable<T> {

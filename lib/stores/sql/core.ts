@@ -17,6 +17,7 @@ import { fold } from "../../values/fold";
 import type {
   AppRecord,
   Member,
+  MemberPage,
   Query,
   RecordWriteOptions,
   Store,
@@ -130,6 +131,7 @@ function facade(d: StoreDialect, run: Runner): Store {
           await ops.setMembers(c, ctx, groupId, members);
         }),
       groupsOf: (ctx, memberId) => run.read((c) => ops.groupsOf(c, ctx, memberId)),
+      membersPage: (ctx, groupId, page) => run.read((c) => ops.members(c, ctx, groupId, page)),
     },
   };
 }
@@ -204,14 +206,17 @@ class Operations {
     return stored;
   }
 
-  private async members(c: Conn, ctx: StoreContext, groupId: string): Promise<Member[]> {
+  /** The group's members by id; with `page`, a keyset page on the primary key (tenant, group_id, member_id). */
+  async members(c: Conn, ctx: StoreContext, groupId: string, page?: MemberPage): Promise<Member[]> {
     const p = this.d.params();
     const tenant = p.add(ctx.tenant);
+    const after = page?.after === undefined ? "" : ` AND m.member_id > ${p.add(page.after)}`;
+    const limit = page ? ` LIMIT ${p.add(page.count)}` : "";
     const sql =
       `SELECT m.member_id, m.member_type, COALESCE(u.display, g.display) AS display FROM ${this.table("memberships")} m` +
       ` LEFT JOIN ${this.table("users")} u ON m.member_type = 'User' AND u.tenant = m.tenant AND u.id = m.member_id` +
       ` LEFT JOIN ${this.table("groups")} g ON m.member_type = 'Group' AND g.tenant = m.tenant AND g.id = m.member_id` +
-      ` WHERE m.tenant = ${tenant} AND m.group_id = ${p.add(groupId)} ORDER BY m.member_id`;
+      ` WHERE m.tenant = ${tenant} AND m.group_id = ${p.add(groupId)}${after} ORDER BY m.member_id${limit}`;
     return (await c.all(sql, p)).map((row) => {
       const member: Member = { value: String(row.member_id), type: row.member_type === "Group" ? "Group" : "User" };
       if (typeof row.display === "string") member.display = row.display;
