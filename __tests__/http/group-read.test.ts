@@ -25,6 +25,7 @@ interface Rig {
   /** How many times the router wrote to a response body (write and end). */
   writes: () => number;
   get(path: string): request.Test;
+  send(method: "post" | "put", path: string, body: unknown): request.Test;
 }
 
 function rig(inner: Store, logged: unknown[] = []): Rig {
@@ -53,6 +54,12 @@ function rig(inner: Store, logged: unknown[] = []): Rig {
     writes: () => writes,
     // One Host for every rig, so two rigs render the same `$ref`s.
     get: (p) => request(app).get(`/scim/v2${p}`).set("Host", "scim.example").set("Authorization", `Bearer ${TOKEN}`),
+    send: (method, p, body) =>
+      request(app)
+        [method](`/scim/v2${p}`)
+        .set("Authorization", `Bearer ${TOKEN}`)
+        .set("Content-Type", "application/scim+json")
+        .send(JSON.stringify(body)),
   };
 }
 
@@ -167,6 +174,37 @@ function groupReadSuite(name: string, makeStore: () => Store, closeStore: (store
       const cursor = new URL(nextLink(first)!).searchParams.get("membersCursor");
       const second = await r.get(`/Groups/${id}?MEMBERSCOUNT=1&memberscursor=${cursor}`).expect(200);
       expect(second.body.members[0].value > first.body.members[0].value).toBe(true);
+    });
+
+    test("POST and PUT answer with the member list by default (Okta), and without reading it when excluded", async () => {
+      const r = rig(inner);
+      const users: string[] = [];
+      for (const n of [1, 2, 3]) users.push((await r.store.users.create(ctx, { userName: `w${n}@example.com` })).id);
+      const body = (name: string) => ({
+        schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+        displayName: name,
+        members: users.map((value) => ({ value })),
+      });
+      const created = await r.send("post", "/Groups", body("Written")).expect(201);
+      expect(created.body.members.map((m: { value: string }) => m.value).sort()).toEqual([...users].sort());
+      const id = created.body.id;
+      for (const [method, path] of [
+        ["post", "/Groups?excludedAttributes=members"],
+        ["put", `/Groups/${id}?excludedAttributes=members`],
+        ["put", `/Groups/${id}?attributes=displayName`],
+      ] as const) {
+        r.store.reset();
+        const res = await r
+          .send(method, path, body(method === "post" ? "Written too" : "Written"))
+          .expect(method === "post" ? 201 : 200);
+        expect(res.body.members).toBeUndefined();
+        expect(res.body.displayName).toMatch(/^Written/);
+        // A PUT reads the old list to tell who left (events); nothing is read to answer.
+        const reads = memberCalls(r.store).filter((c) => !c.inTransaction);
+        expect(reads).toEqual([]);
+      }
+      const put = await r.send("put", `/Groups/${id}?attributes=members.value`, body("Written")).expect(200);
+      expect(Object.keys(put.body)).toEqual(["schemas", "id", "members"]);
     });
 
     test("a store failure before the first write is a 500; after it, the connection is cut, never a short 200", async () => {

@@ -23,7 +23,8 @@ export function memberCursor(lastValue: string): string {
  * Undefined when neither parameter is given (the whole list). `membersCount` is cut to `max`
  * and read as at least 1, as RFC 7644 3.4.2.4 cuts `count`; a cursor without a count pages by `max`.
  */
-export function parseMemberPaging(count: unknown, cursor: unknown, max: number): MemberPaging | undefined {
+export function parseMemberPaging(rawCount: unknown, cursor: unknown, max: number): MemberPaging | undefined {
+  const count = rawCount === "" ? undefined : rawCount;
   if (count === undefined && cursor === undefined) return undefined;
   const n = count === undefined ? max : typeof count === "string" ? Number(count.trim()) : Number.NaN;
   if (!Number.isInteger(n)) throw invalidValue(`${MEMBER_PAGE_PARAMS.count} must be an integer.`);
