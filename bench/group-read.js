@@ -1,6 +1,6 @@
 // Issue 17: GET /Groups/{id} of a 200,000-member group over HTTP on the memory, PostgreSQL and
 // SQLite stores: time, body size, and the live heap growth while the response is written (a full
-// GC every 100 ms), streamed (the store's membersPage, 1,000 members a read) beside the same
+// GC every 100 ms, on a run of its own), streamed (the store's membersPage, 1,000 members a read) beside the same
 // store without membersPage (the whole list read and stringified at once, as before). Also one
 // page of the member list (membersCount=1000) at the start and near the end, and
 // excludedAttributes=members. Live heap needs `global.gc`: without it this runs in a child
@@ -23,22 +23,34 @@ async function drain(url) {
   return { bytes, link: res.headers.get("link") };
 }
 
-/** Median time of RUNS requests, and the largest live heap growth seen while they ran. */
+/**
+ * Median time of `runs` requests, then the largest live heap growth seen during one more. A full
+ * GC over a heap of 200,000 users is slow, so the heap is sampled on a run of its own (the next GC
+ * a pause after the last one ends), and the times are taken without it.
+ */
 async function measure(url, runs = RUNS) {
-  let peak = 0;
   let out;
+  const time = await timeIt(runs, async () => {
+    out = await drain(url);
+  });
+  let peak = 0;
+  let sampling = true;
   global.gc();
   const base = process.memoryUsage().heapUsed;
-  const timer = setInterval(() => {
+  const sample = () => {
+    if (!sampling) return;
     global.gc();
     peak = Math.max(peak, process.memoryUsage().heapUsed - base);
-  }, 100);
+    timer = setTimeout(sample, 100);
+  };
+  let timer = setTimeout(sample, 100);
   try {
-    const time = await timeIt(runs, async () => (out = await drain(url)));
-    return { time, peak, ...out };
+    await drain(url);
   } finally {
-    clearInterval(timer);
+    sampling = false;
+    clearTimeout(timer);
   }
+  return { time, peak, ...out };
 }
 
 /** A group of the first SIZE users, filled the fastest way each store allows. */
@@ -63,14 +75,18 @@ function wholeList(store) {
 }
 
 async function storeRows(label, setup) {
+  process.stderr.write(`group-read: ${label}: loading ${SIZE} users\n`);
   const loaded = await setup(SIZE);
   const group = await bigGroup(label, loaded);
   const streamed = await startHost(loaded.store);
   const whole = await startHost(wholeList(loaded.store));
   try {
     const path = `/Groups/${group.id}`;
+    process.stderr.write(`group-read: ${label}: measuring\n`);
     const now = await measure(`${streamed.scim}${path}`);
-    const before = await measure(`${whole.scim}${path}`);
+    // The whole-list read can fail where the streamed one does not (PostgreSQL's statement
+    // timeout on one 200,000-row statement under load: 503): reported, not fatal.
+    const before = await measure(`${whole.scim}${path}`).catch((error) => ({ error: String(error.message) }));
     const first = await measure(`${streamed.scim}${path}?membersCount=1000`, 5);
     const cursor = Buffer.from([...loaded.ids.slice(0, SIZE)].sort().at(-1001), "utf8").toString("base64url");
     const last = await measure(`${streamed.scim}${path}?membersCount=1000&membersCursor=${cursor}`, 5);
@@ -87,16 +103,20 @@ async function storeRows(label, setup) {
         name: `  live heap growth while it is written (body ${mb(now.bytes).toFixed(1)} MiB)`,
         value: mb(now.peak),
         unit: "MiB",
-        ratio: now.peak / before.peak,
+        ...(before.error ? {} : { ratio: now.peak / before.peak }),
         target: "< 50 MiB; ratio to the whole-list read",
       },
-      {
-        name: `  same group read whole (no membersPage, as before)`,
-        value: before.time.median,
-        unit: "ms",
-        ratio: before.time.median / now.time.median,
-      },
-      { name: `  its live heap growth`, value: mb(before.peak), unit: "MiB" },
+      ...(before.error
+        ? [{ name: `  same group read whole (no membersPage, as before): failed`, value: before.error, unit: "" }]
+        : [
+            {
+              name: `  same group read whole (no membersPage, as before)`,
+              value: before.time.median,
+              unit: "ms",
+              ratio: before.time.median / now.time.median,
+            },
+            { name: `  its live heap growth`, value: mb(before.peak), unit: "MiB" },
+          ]),
       { name: `  membersCount=1000, first page`, value: first.time.median, unit: "ms" },
       {
         name: `  membersCount=1000, last page (cursor)`,
