@@ -14,6 +14,7 @@ export type {
   StoreContext,
   Stored,
   Member,
+  MemberPage,
   Query,
   SortSpec,
   UniqueKey,

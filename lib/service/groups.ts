@@ -115,7 +115,7 @@ export class GroupService extends ResourceService {
   ): Promise<Member[]> {
     const count = paging.count + 1;
     if (pager) return pager(ctx, id, paging.after === undefined ? { count } : { after: paging.after, count });
-    // A store without membersPage: the whole list, in the contract's order, cut here.
+    // A store without membersPage: the whole list, ordered and cut here (one order for every page).
     const all = (await this.load(ctx, id, true)).members ?? [];
     const after = paging.after;
     const sorted = [...all].sort((a, b) => (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
