@@ -16,6 +16,7 @@ export type {
   Stored,
   GroupRef,
   GroupMembers,
+  MemberPage,
   Query,
   QueryResult,
   Position,

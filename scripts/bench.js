@@ -23,6 +23,7 @@ const suites = [
   ["load: Okta mix at 25 requests/s", "load"],
   ["memory store: heap per user and membership", "memory"],
   ["memory store: group lists over large groups", "group-lists"],
+  ["GET /Groups/{id} of 200,000 members, every store", "group-read"],
   ["work budget: the slowest filter it admits", "budget"],
   ["cursor pagination: page 1 against page 9,000", "cursors"],
 ];

@@ -3,6 +3,7 @@
  * `%20` both decode to a space, and a repeated parameter keeps its first value.
  */
 import type { Request } from "express";
+import { MEMBER_PAGE_PARAMS } from "../protocol/member-page";
 import type { ReadParams } from "../service/queries";
 
 const NAMES = [
@@ -17,15 +18,25 @@ const NAMES = [
 ] as const;
 
 export function queryParams(req: Request): ReadParams & Record<string, string | undefined> {
+  return rawParams(req, NAMES);
+}
+
+function rawParams(req: Request, names: readonly string[]): Record<string, string | undefined> {
   const at = req.originalUrl.indexOf("?");
   const search = new URLSearchParams(at === -1 ? "" : req.originalUrl.slice(at + 1));
   const params: Record<string, string | undefined> = {};
   // Parameter names are matched case-insensitively: clients write `startindex` and `Filter`.
   for (const [key, value] of search) {
-    const name = NAMES.find((n) => n.toLowerCase() === key.toLowerCase());
+    const name = names.find((n) => n.toLowerCase() === key.toLowerCase());
     if (name && params[name] === undefined) params[name] = value;
   }
   return params;
+}
+
+/** GET /Groups/{id}: paging of the member list (lib/protocol/member-page.ts). */
+export function memberPageParams(req: Request): { count?: string; cursor?: string } {
+  const raw = rawParams(req, Object.values(MEMBER_PAGE_PARAMS));
+  return { count: raw[MEMBER_PAGE_PARAMS.count], cursor: raw[MEMBER_PAGE_PARAMS.cursor] };
 }
 
 /** Only `attributes` and `excludedAttributes` apply to single-resource responses. */

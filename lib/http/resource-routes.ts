@@ -1,16 +1,19 @@
 /** /Users and /Groups: list, .search, create, get, replace, patch, delete (RFC 7644 3.2-3.6). */
-import type { Router } from "express";
+import type { Request, Router } from "express";
 import { requiredScope, type Noun, type Verb } from "../auth/scopes";
 import { invalidSyntax } from "../protocol/errors";
 import { listPageJson } from "../protocol/list";
 import type { ResolvedLimits } from "../options";
-import type { GroupService } from "../service/groups";
+import { GroupService, type GroupRead } from "../service/groups";
+import type { ServiceContext } from "../service/context";
+import { MEMBER_PAGE_PARAMS, parseMemberPaging } from "../protocol/member-page";
+import { resourceJson } from "../protocol/streamed-resource";
 import { parseProjection, type ReadParams } from "../service/queries";
 import { locationOf } from "../service/render";
 import type { UserService } from "../service/users";
 import { etagOf } from "../service/versions";
 import { readJson } from "./body";
-import { asksForAttributes, projectionParams, queryParams } from "./params";
+import { asksForAttributes, memberPageParams, projectionParams, queryParams } from "./params";
 import { send, sendPieces } from "./respond";
 import { mount, param, type RouteFactory } from "./route";
 
@@ -42,6 +45,13 @@ export function mountResourceRoutes(
   const patchAnswers = (params: ReadParams) => noun === "users" || asksForAttributes(params);
 
   const scope = (verb: Verb) => requiredScope(verb, noun);
+  const read = async (req: Request, ctx: ServiceContext): Promise<GroupRead | null> => {
+    if (!(service instanceof GroupService))
+      return service.get(ctx, param(req), projectionParams(req), req.get("if-none-match"));
+    const { count, cursor } = memberPageParams(req);
+    const paging = parseMemberPaging(count, cursor, limits.maxMembersPerRequest);
+    return service.read(ctx, param(req), projectionParams(req), paging, req.get("if-none-match"));
+  };
 
   mount(router, route, `${path}/.search`, {
     post: {
@@ -71,9 +81,12 @@ export function mountResourceRoutes(
     get: {
       scope: scope("get"),
       handle: async (req, res, ctx) => {
-        const found = await service.get(ctx, param(req), projectionParams(req), req.get("if-none-match"));
+        const found = await read(req, ctx);
         if (!found) return send(res, 304);
-        send(res, 200, found.body, { ETag: etagOf(found.version) });
+        const headers: Record<string, string> = { ETag: etagOf(found.version) };
+        if (found.nextCursor) headers.Link = `<${nextMembersUrl(req, ctx, found.nextCursor)}>; rel="next"`;
+        if (found.members) return sendPieces(res, 200, resourceJson(found.body, "members", found.members), headers);
+        send(res, 200, found.body, headers);
       },
     },
     put: {
@@ -109,4 +122,14 @@ export function mountResourceRoutes(
       },
     },
   });
+}
+
+/** The request's own URL with the next member cursor: the same projection and page size, one page on. */
+function nextMembersUrl(req: Request, ctx: ServiceContext, cursor: string): string {
+  const at = req.originalUrl.indexOf("?");
+  const search = new URLSearchParams(at === -1 ? "" : req.originalUrl.slice(at + 1));
+  for (const key of [...search.keys()])
+    if (key.toLowerCase() === MEMBER_PAGE_PARAMS.cursor.toLowerCase()) search.delete(key);
+  search.set(MEMBER_PAGE_PARAMS.cursor, cursor);
+  return `${ctx.baseUrl}/Groups/${encodeURIComponent(param(req))}?${search}`;
 }

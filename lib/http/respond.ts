@@ -27,10 +27,16 @@ const WRITE_BYTES = 64 * 1024;
  * ordinary error response; after it, the status line is gone, so sendError() cuts the
  * connection and the client sees a broken body, never a short one.
  */
-export async function sendPieces(res: Response, status: number, pieces: AsyncIterable<string>): Promise<void> {
+export async function sendPieces(
+  res: Response,
+  status: number,
+  pieces: AsyncIterable<string>,
+  headers: Record<string, string> = {},
+): Promise<void> {
   const iterator = pieces[Symbol.asyncIterator]();
   let next = await iterator.next();
   res.status(status);
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
   res.setHeader("Content-Type", SCIM_CONTENT_TYPE);
   let buffered: string[] = [];
   let size = 0;

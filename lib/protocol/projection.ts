@@ -65,6 +65,20 @@ function projectAttributes(
 }
 
 /**
+ * What project() keeps of one element of the core multi-valued attribute `name` (a group's
+ * members), for elements rendered apart from their resource: the same rules, element by element.
+ */
+export function elementProjection(
+  rt: ResourceTypeDef,
+  projection: Projection,
+  name: string,
+): (element: unknown) => unknown {
+  const keep = (path: string[]) => wants(rt, projection, path);
+  const subs = rt.schema.attributes.find((a) => a.name === name)?.subAttributes;
+  return (element) => (subs && isObject(element) ? projectAttributes(subs, element, keep, [name]) : element);
+}
+
+/**
  * Returns a copy of `resource` holding only what the client should see. `id` and `schemas`
  * are always returned (RFC 7643 3.1); `password` never (returned: never).
  */

@@ -5,15 +5,17 @@
 import { ScimError, tooMany } from "../protocol/errors";
 import type { ResolvedFilter } from "../protocol/filter/ast";
 import { applyPatch, netMemberChange, parsePatchRequest, type NetMemberChange } from "../protocol/patch";
-import { project, type Projection } from "../protocol/projection";
+import { memberCursor, type MemberPaging } from "../protocol/member-page";
+import { elementProjection, project, type Projection } from "../protocol/projection";
 import type { ResourceTypeDef } from "../schema/types";
-import type { Store, Stored, WriteOptions } from "../stores/types";
+import type { MemberStore, Store, Stored, WriteOptions } from "../stores/types";
 import type { ServiceContext } from "./context";
+import { parseProjection, type ReadParams } from "./queries";
 import { membersOfPage } from "./related";
-import type { Related } from "./render";
+import { renderMember, type Related } from "./render";
 import { withRetry } from "./retry";
 import { ResourceService, type Resource, type ServiceOptions } from "./service";
-import { requiredVersion } from "./versions";
+import { matchesNoneMatch, requiredVersion } from "./versions";
 import type { Member } from "../schema/types";
 
 interface MemberDiff {
@@ -27,6 +29,16 @@ const SKIPPED_ID_CHARS = 64;
 /** Attempts of one write under "skip": as sent, without the unknown ids, once more if one vanished meanwhile. */
 const SKIP_ROUNDS = 3;
 const LOOKUP_CHUNK = 100;
+/** Members read per store call while a group body is written: about 200 KB of JSON. */
+const MEMBER_CHUNK = 1000;
+
+/** A group as GET answers it; with `members`, the body's member list is still to be read and written. */
+export interface GroupRead extends Resource {
+  /** Projected member elements, chunk by chunk, for `body.members`. */
+  members?: AsyncIterable<unknown[]>;
+  /** A paged member read that stopped short of the end: where the next page starts. */
+  nextCursor?: string;
+}
 
 export class GroupService extends ResourceService {
   constructor(rt: ResourceTypeDef, options: ServiceOptions) {
@@ -47,6 +59,77 @@ export class GroupService extends ResourceService {
       return;
     }
     for await (const { members } of membersOfPage(this.options.store, ctx, items)) yield { members };
+  }
+
+  /**
+   * GET /Groups/{id}. Without members in the projection no member is read. With them, and a
+   * store that pages members, the body's members are read MEMBER_CHUNK at a time as the router
+   * writes them (`members`), so a group of 200,000 members never sits whole in memory. The body
+   * is then not a snapshot: a member change while it is written may or may not show, but a
+   * member there throughout appears once. `paging` reads one page of the member list instead.
+   */
+  async read(
+    ctx: ServiceContext,
+    id: string,
+    params: ReadParams,
+    paging: MemberPaging | undefined,
+    ifNoneMatch?: string,
+  ): Promise<GroupRead | null> {
+    const projection = parseProjection(this.rt, params);
+    const members = this.wantsMembers(projection);
+    const groups = this.options.store.groups;
+    const pager = groups.membersPage?.bind(groups);
+    if (members && !paging && !pager) return this.get(ctx, id, params, ifNoneMatch);
+    const stored = await this.load(ctx, id, false);
+    if (matchesNoneMatch(ifNoneMatch, stored.version)) return null;
+    if (!members) return this.present(ctx, stored, projection);
+    const element = elementProjection(this.rt, projection, "members");
+    const body = project(this.rt, this.view(ctx, stored, { members: [] }), projection);
+    const rendered = (list: Member[]) => list.map((m) => element(renderMember(ctx, m)));
+    if (paging) {
+      const page = await this.memberPage(ctx, id, paging, pager);
+      const more = page.length > paging.count;
+      const shown = more ? page.slice(0, paging.count) : page;
+      body.members = rendered(shown);
+      const last = shown[shown.length - 1];
+      return { body, version: stored.version, ...(more && last ? { nextCursor: memberCursor(last.value) } : {}) };
+    }
+    return { body, version: stored.version, members: this.memberChunks(ctx, id, pager!, rendered) };
+  }
+
+  private async *memberChunks(
+    ctx: ServiceContext,
+    id: string,
+    pager: NonNullable<MemberStore["membersPage"]>,
+    rendered: (list: Member[]) => unknown[],
+  ): AsyncGenerator<unknown[]> {
+    let after: string | undefined;
+    for (;;) {
+      const chunk = await pager(
+        ctx,
+        id,
+        after === undefined ? { count: MEMBER_CHUNK } : { after, count: MEMBER_CHUNK },
+      );
+      yield rendered(chunk);
+      if (chunk.length < MEMBER_CHUNK) return;
+      after = chunk[chunk.length - 1]!.value;
+    }
+  }
+
+  /** One more member than asked for, to tell whether a next page exists. */
+  private async memberPage(
+    ctx: ServiceContext,
+    id: string,
+    paging: MemberPaging,
+    pager: MemberStore["membersPage"],
+  ): Promise<Member[]> {
+    const count = paging.count + 1;
+    if (pager) return pager(ctx, id, paging.after === undefined ? { count } : { after: paging.after, count });
+    // A store without membersPage: the whole list, ordered and cut here (one order for every page).
+    const all = (await this.load(ctx, id, true)).members ?? [];
+    const after = paging.after;
+    const sorted = [...all].sort((a, b) => (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+    return (after === undefined ? sorted : sorted.filter((m) => m.value > after)).slice(0, count);
   }
 
   async create(ctx: ServiceContext, body: unknown, projection: Projection): Promise<Resource> {

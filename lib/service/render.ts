@@ -34,14 +34,7 @@ export function render(
       type: "direct",
     }));
   }
-  if (related.members) {
-    resource.members = related.members.map((m) => ({
-      value: m.value,
-      $ref: `${ctx.baseUrl}/${m.type === "Group" ? "Groups" : "Users"}/${encodeURIComponent(m.value)}`,
-      type: m.type,
-      ...(m.display !== undefined ? { display: m.display } : {}),
-    }));
-  }
+  if (related.members) resource.members = related.members.map((m) => renderMember(ctx, m));
   resource.meta = {
     resourceType: rt.name,
     created: stored.created.toISOString(),
@@ -50,4 +43,14 @@ export function render(
     version: `W/"${stored.version}"`,
   };
   return resource;
+}
+
+/** One element of Group.members (RFC 7643 4.2). */
+export function renderMember(ctx: ServiceContext, m: Member): Record<string, unknown> {
+  return {
+    value: m.value,
+    $ref: `${ctx.baseUrl}/${m.type === "Group" ? "Groups" : "Users"}/${encodeURIComponent(m.value)}`,
+    type: m.type,
+    ...(m.display !== undefined ? { display: m.display } : {}),
+  };
 }

@@ -22,7 +22,7 @@ export interface Stored {
   created: Date;
   lastModified: Date;
   record: AppRecord;
-  /** Groups only, and only when asked for with `{ members: true }`. */
+  /** Groups only, and only when asked for with `{ members: true }`; ordered by `value`. */
   members?: Member[];
 }
 
@@ -121,11 +121,25 @@ export interface MemberStore {
    * reads each listed group with `get(..., { members: true })`.
    */
   membersOfMany?(ctx: StoreContext, groupIds: readonly string[]): AsyncIterable<GroupMembers>;
+  /**
+   * Optional: at most `count` members of the group in the order `get` lists them (by `value`),
+   * those after the member `after` when given; `[]` for an unknown group. Lets a group of
+   * 200,000 members be read and written out a chunk at a time. Without it the service reads the
+   * whole list through `get` (memory then holds the group's members for the request).
+   */
+  membersPage?(ctx: StoreContext, groupId: string, page: MemberPage): Promise<Member[]>;
 }
 
+/** One group's members, as `membersOfMany` yields them. */
 export interface GroupMembers {
   id: string;
   members: Member[];
+}
+
+/** Keyset paging of one group's members: `after` is the `value` of the last member already read. */
+export interface MemberPage {
+  after?: string;
+  count: number;
 }
 
 /** A group a member belongs to, as User.groups shows it. */

@@ -315,6 +315,33 @@ export function storeConformance(options: ConformanceOptions): void {
         await store.groups.addMembers(ctx, g.id, [{ value: a.id, type: "User" }]);
         assert.notEqual((await store.groups.get(ctx, g.id))?.version, g.version);
       });
+      // Optional (a store without membersPage is read whole through get).
+      run("membersPage reads get's member list in order, count at a time after the last value", async (store, ctx) => {
+        const page = store.groups.membersPage?.bind(store.groups);
+        if (!page) return;
+        const users = [];
+        for (const name of ["p1", "p2", "p3", "p4", "p5"]) users.push(await store.users.create(ctx, user(name)));
+        const inner = await store.groups.create(ctx, { displayName: "Inner" });
+        const members = [
+          ...users.map((u) => ({ value: u.id, type: "User" as const })),
+          { value: inner.id, type: "Group" as const },
+        ];
+        const g = await store.groups.create(ctx, { displayName: "G" }, { members });
+        const whole = (await store.groups.get(ctx, g.id, { members: true }))?.members ?? [];
+        assert.deepEqual(whole.map((m) => m.value).sort(), members.map((m) => m.value).sort());
+        const read = [];
+        let after: string | undefined;
+        for (;;) {
+          const chunk = await page(ctx, g.id, after === undefined ? { count: 4 } : { after, count: 4 });
+          assert.ok(chunk.length <= 4);
+          read.push(...chunk);
+          if (chunk.length < 4) break;
+          after = chunk[chunk.length - 1]?.value;
+        }
+        assert.deepEqual(read, whole);
+        assert.deepEqual(await page(ctx, randomUUID(), { count: 4 }), []);
+        assert.deepEqual(await page({ tenant: `t-${randomUUID()}` }, g.id, { count: 4 }), []);
+      });
     });
 
     describe("versions", () => {

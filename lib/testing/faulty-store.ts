@@ -62,7 +62,7 @@ export interface FaultyStore extends Store {
 const RESOURCE_METHODS = ["create", "get", "query", "replace", "delete"] as const;
 const MEMBER_METHODS = ["addMembers", "removeMembers", "replaceMembers", "groupsOf"] as const;
 /** Wrapped only where the inner store has them, so the service's fallback stays reachable. */
-const BATCH_METHODS = ["groupsOfMany", "membersOfMany"] as const;
+const BATCH_METHODS = ["groupsOfMany", "membersOfMany", "membersPage"] as const;
 
 /** Wraps `inner` so that chosen calls fail, to test how the router takes store failures. */
 export function faultyStore(inner: Store, plan: FaultPlan = {}): FaultyStore {

@@ -132,6 +132,7 @@ function facade(run: Runner): Store {
       membersOfMany: async function* (ctx, groupIds) {
         for (const id of groupIds) yield { id, members: await run((t) => t(ctx).members(id)) };
       },
+      membersPage: (ctx, groupId, page) => run((t) => t(ctx).members(groupId, page)),
     },
   };
 }

@@ -9,9 +9,21 @@ type MemberType = "User" | "Group";
 export class Memberships {
   private readonly byGroup = new Map<string, Map<string, MemberType>>();
   private readonly byMember = new Map<string, Set<string>>();
+  /** Member ids in order, built when a group is read and dropped when it changes: paging needs an order. */
+  private readonly ordered = new Map<string, string[]>();
 
   membersOf(groupId: string): ReadonlyMap<string, MemberType> {
     return this.byGroup.get(groupId) ?? new Map();
+  }
+
+  /** The group's member ids sorted by code unit, the order reads and pages use. */
+  sortedMembersOf(groupId: string): readonly string[] {
+    let ids = this.ordered.get(groupId);
+    if (!ids) {
+      ids = [...this.membersOf(groupId).keys()].sort();
+      if (ids.length > 0) this.ordered.set(groupId, ids);
+    }
+    return ids;
   }
 
   groupsOf(memberId: string): ReadonlySet<string> {
@@ -30,6 +42,7 @@ export class Memberships {
       this.byGroup.set(groupId, members);
     }
     members.set(memberId, type);
+    this.ordered.delete(groupId);
     let groups = this.byMember.get(memberId);
     if (!groups) {
       groups = new Set();
@@ -44,6 +57,7 @@ export class Memberships {
     const type = members?.get(memberId);
     if (!members || type === undefined) return;
     members.delete(memberId);
+    this.ordered.delete(groupId);
     if (members.size === 0) this.byGroup.delete(groupId);
     const groups = this.byMember.get(memberId);
     groups?.delete(groupId);

@@ -8,6 +8,7 @@ import type { Member } from "../../schema/types";
 import type {
   AppRecord,
   GroupRef,
+  MemberPage,
   Position,
   Query,
   QueryResult,
@@ -66,9 +67,14 @@ export class TenantData {
     return out;
   }
 
-  members(groupId: string): Member[] {
+  /** The group's members by value; with `page`, only those after `page.after`, at most `page.count`. */
+  members(groupId: string, page?: MemberPage): Member[] {
+    const ids = this.memberships.sortedMembersOf(groupId);
+    const types = this.memberships.membersOf(groupId);
+    const from = page?.after === undefined ? 0 : firstAfter(ids, page.after);
     const out: Member[] = [];
-    for (const [value, type] of this.memberships.membersOf(groupId)) {
+    for (const value of page ? ids.slice(from, from + page.count) : ids) {
+      const type = types.get(value) ?? "User";
       const member: Member = { value, type };
       const display = this.displayOf(value, type);
       if (display !== undefined) member.display = display;
@@ -278,4 +284,16 @@ function toPosition(place: Place): Position {
 function fromPosition(position: Position): Place {
   const [key, seq] = position as [string | number | null, number];
   return { key: key ?? undefined, seq };
+}
+
+/** Index of the first id greater than `after` in sorted `ids` (binary search). */
+function firstAfter(ids: readonly string[], after: string): number {
+  let low = 0;
+  let high = ids.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if ((ids[mid] as string) <= after) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }

@@ -18,6 +18,7 @@ import type {
   AppRecord,
   GroupMembers,
   GroupRef,
+  MemberPage,
   Query,
   QueryResult,
   RecordWriteOptions,
@@ -157,6 +158,7 @@ function facade(d: StoreDialect, run: Runner): Store {
         run.read(async (c) => (await ops.groupsOfMany(c, ctx, [memberId])).get(memberId) ?? []),
       groupsOfMany: (ctx, memberIds) => run.read((c) => ops.groupsOfMany(c, ctx, memberIds)),
       membersOfMany: (ctx, groupIds) => ops.membersOfPage(run, ctx, groupIds),
+      membersPage: (ctx, groupId, page) => run.read((c) => ops.membersPage(c, ctx, groupId, page)),
     },
   };
 }
@@ -233,6 +235,11 @@ class Operations {
 
   private async members(c: Conn, ctx: StoreContext, groupId: string): Promise<Member[]> {
     return (await this.memberRows(c, ctx, [groupId])).map((row) => row.member);
+  }
+
+  /** One keyset page of a group's members, on the primary key (tenant, group_id, member_id). */
+  async membersPage(c: Conn, ctx: StoreContext, groupId: string, page: MemberPage): Promise<Member[]> {
+    return (await this.memberRows(c, ctx, [groupId], page.count, page.after)).map((row) => row.member);
   }
 
   /**
