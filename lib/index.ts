@@ -81,6 +81,8 @@ export type { PatchOperation, PatchOpName } from "./protocol/patch/types";
 export type { AuditLog, AuditRecord } from "./audit/types";
 export { memoryAuditLog } from "./audit/memory";
 export type { MetricsHook, MetricsSample } from "./http/observe";
+/** The request log itself, and the console that shows it, are in "express-scim/console". */
+export type { RequestLogOptions } from "./request-log/options";
 export type { MappingPair, MappingDirection } from "./mapping/types";
 export type { SchemaDeclaration, AttributeDeclaration } from "./schema/custom";
 export type { AttributeType, Mutability, Returned, Uniqueness } from "./schema/types";

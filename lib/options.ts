@@ -8,6 +8,7 @@ import type { TokenRegistry } from "./auth/registry";
 import type { TokenConfig } from "./auth/tokens";
 import type { RateLimitOptions } from "./limits/rate-limit";
 import type { AuditLog } from "./audit/types";
+import type { RequestLogOptions } from "./request-log/options";
 import { EVENT_TYPES, type EventListeners } from "./events/types";
 import { HOOK_NAMES, type Hooks } from "./hooks/types";
 import type { MetricsHook } from "./http/observe";
@@ -51,6 +52,8 @@ interface CommonOptions extends SetupOptions {
   audit?: AuditLog;
   /** Request count and latency by route and status, e.g. to feed a Prometheus histogram. */
   metrics?: MetricsHook;
+  /** Every request, with redacted bodies for failures, for the console (docs/console.md). */
+  requestLog?: RequestLogOptions;
 }
 
 /** Either static tokens or your own authentication, never both: the compiler rejects the mix. */
@@ -190,6 +193,7 @@ const KNOWN: Record<string, readonly string[]> = {
     "events",
     "audit",
     "metrics",
+    "requestLog",
     "mapping",
     "schemas",
     "userIdentity",

@@ -8,6 +8,7 @@
 import type { Pool } from "pg";
 import { sqlStore } from "../sql/core";
 import { sqlAuditLog } from "../sql/audit";
+import { sqlRequestLog } from "../sql/request-log";
 import { sqlTokenRegistry } from "../sql/tokens";
 import type { SqlStore } from "../sql/store";
 import type { Conn, Driver } from "../sql/driver";
@@ -191,10 +192,12 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   const store = sqlStore(driver, "postgresStore") as PostgresStore;
   store.tokens = sqlTokenRegistry(driver);
   store.audit = sqlAuditLog(driver);
+  store.requestLog = sqlRequestLog(driver);
   store.migrate = migrate;
   store.ready = ensureReady;
   store.schemaVersion = schemaVersion;
   store.close = async () => {
+    await store.requestLog.flush();
     if (ownPool) await pool.end();
   };
   return store;

@@ -14,6 +14,7 @@
 import type Database from "better-sqlite3";
 import { sqlStore } from "../sql/core";
 import { sqlAuditLog } from "../sql/audit";
+import { sqlRequestLog } from "../sql/request-log";
 import { sqlTokenRegistry } from "../sql/tokens";
 import type { SqlStore } from "../sql/store";
 import type { Conn, Driver } from "../sql/driver";
@@ -176,6 +177,7 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
   const store = sqlStore(driver, "sqliteStore") as SqliteStore;
   store.tokens = sqlTokenRegistry(driver);
   store.audit = sqlAuditLog(driver);
+  store.requestLog = sqlRequestLog(driver);
   store.migrate = () =>
     lock.run(() => {
       waiting(busyTimeout);
@@ -187,10 +189,12 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     });
   store.schemaVersion = () => lock.run(versionNow);
   store.ready = () => lock.run(async () => ensureReady());
-  store.close = () =>
-    lock.run(() => {
+  store.close = async () => {
+    await store.requestLog.flush();
+    await lock.run(() => {
       if (db.open) db.close();
     });
+  };
   return store;
 }
 
