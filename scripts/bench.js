@@ -23,6 +23,7 @@ const suites = [
   ["memory store: heap per user and membership", "memory"],
   ["memory store: group lists over large groups", "group-lists"],
   ["work budget: the slowest filter it admits", "budget"],
+  ["request log: cost on a GET by id", "request-log"],
 ];
 
 const argv = process.argv.slice(2);

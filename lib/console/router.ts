@@ -51,7 +51,8 @@ export function scimConsole(options: ConsoleOptions): Router {
     res.set({
       "Content-Security-Policy": CONTENT_SECURITY_POLICY,
       "X-Content-Type-Options": "nosniff",
-      "Referrer-Policy": "no-referrer",
+      // same-origin, not no-referrer: under no-referrer browsers send `Origin: null` with the forms.
+      "Referrer-Policy": "same-origin",
       "X-Frame-Options": "DENY",
       "Cache-Control": "no-store",
     });
