@@ -83,6 +83,14 @@ export { memoryAuditLog } from "./audit/memory";
 export type { MetricsHook, MetricsSample } from "./http/observe";
 /** The request log itself, and the console that shows it, are in "express-scim/console". */
 export type { RequestLogOptions } from "./request-log/options";
+export type {
+  RequestLog,
+  RequestLogEntry,
+  RequestLogQuery,
+  RequestLogSummary,
+  StatusClass,
+  DurableRequestLog,
+} from "./request-log/types";
 export type { MappingPair, MappingDirection } from "./mapping/types";
 export type { SchemaDeclaration, AttributeDeclaration } from "./schema/custom";
 export type { AttributeType, Mutability, Returned, Uniqueness } from "./schema/types";

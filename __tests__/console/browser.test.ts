@@ -3,10 +3,11 @@
  * provisions over the real SCIM API, then an admin finds the request, opens the failure, issues
  * a token that curl then uses, revokes it, and reads /readyz. Takes docs/console.png on the way.
  */
-import { execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import fs from "node:fs";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
+import { promisify } from "node:util";
 import type { Server } from "node:http";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { sqliteStore } from "../../lib/stores/sqlite";
@@ -25,11 +26,17 @@ let page: Page;
 let base: string;
 const store = sqliteStore({ filename: ":memory:", migrate: true });
 
-/** curl, as an admin would try a freshly issued token from a shell. */
-const curlStatus = (url: string, token: string) =>
-  execFileSync("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", `Authorization: Bearer ${token}`, url], {
-    encoding: "utf8",
-  });
+/** curl, as an admin would try a freshly issued token from a shell (async: the server is in this process). */
+const curlStatus = async (url: string, token: string) =>
+  (
+    await promisify(execFile)(
+      "curl",
+      ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", `Authorization: Bearer ${token}`, url],
+      {
+        encoding: "utf8",
+      },
+    )
+  ).stdout;
 
 beforeAll(async () => {
   if (!fs.existsSync(CHROMIUM))
@@ -107,15 +114,15 @@ test("issue a token, use it with curl, revoke it and see 401", async () => {
   await page.getByLabel("Label").fill("curl-from-browser");
   await page.getByLabel("get:users").check();
   await page.getByRole("button", { name: "Issue token" }).click();
-  const secret = (await page.locator("#new-token").textContent())?.trim();
+  const secret = (await page.locator("#new-token").textContent())?.trim() ?? "";
   expect(secret).toMatch(/^scim_/);
-  expect(curlStatus(`${base}/scim/v2/Users`, secret)).toBe("200");
+  expect(await curlStatus(`${base}/scim/v2/Users`, secret)).toBe("200");
 
   await page.goto(`${base}/admin/tokens`);
   expect(await page.locator("main").textContent()).not.toContain(secret);
   await page.getByRole("button", { name: "Revoke curl-from-browser" }).click();
   await page.getByRole("cell", { name: "revoked" }).waitFor();
-  expect(curlStatus(`${base}/scim/v2/Users`, secret)).toBe("401");
+  expect(await curlStatus(`${base}/scim/v2/Users`, secret)).toBe("401");
 });
 
 test("/readyz reads as JSON in the browser", async () => {
