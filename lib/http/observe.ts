@@ -140,8 +140,15 @@ export function recordRequest(
       const status = res.statusCode;
       const named = /^\/(Users|Groups)(?:\/([^/]+))?\/?$/.exec(path);
       const withBodies = status >= 400 || recorder.sample();
-      const response = size > CAPTURE_BYTES ? `[${size} bytes, not kept]` : Buffer.concat(chunks).toString("utf8");
-      const createdId = named && !named[2] && status === 201 ? idOf(response) : undefined;
+      const created = named && !named[2] && status === 201;
+      // Decoded only when something reads it: most entries keep no body.
+      const response =
+        withBodies || created
+          ? size > CAPTURE_BYTES
+            ? `[${size} bytes, not kept]`
+            : Buffer.concat(chunks).toString("utf8")
+          : "";
+      const createdId = created ? idOf(response) : undefined;
       const resourceId = named?.[2] !== undefined ? safeDecode(named[2]) : createdId;
       const requestBody = withBodies ? redactedText(recorder.redact, req.body, recorder.maxBodyBytes) : undefined;
       const responseBody = withBodies ? redactedText(recorder.redact, response, recorder.maxBodyBytes) : undefined;
