@@ -4,7 +4,8 @@
  */
 import request from "supertest";
 import { ENTERPRISE_USER_SCHEMA, USER_SCHEMA } from "../../lib/schema/urns";
-import { memoryRequestLog, scimConsole, CONTENT_SECURITY_POLICY } from "../../lib/console";
+import express from "express";
+import { memoryRequestLog, scimConsole, scimHealth, CONTENT_SECURITY_POLICY } from "../../lib/console";
 import { memoryStore } from "../../lib";
 import { ADMIN, SCIM_TOKEN, consoleHost } from "./app";
 
@@ -260,4 +261,15 @@ test("the status panel counts requests by IdP and status, and each token's last 
   expect(res.text).toMatch(/<td>Okta<\/td><td class="status-2">2xx<\/td><td>1<\/td>/);
   expect(res.text).toMatch(/<td>Okta<\/td><td class="status-4">4xx<\/td><td>1<\/td>/);
   expect(res.text).toMatch(/<td>okta-production<\/td><td><time/);
+});
+
+test("scimHealth serves /healthz and /readyz alone, for a load balancer, and nothing else", async () => {
+  const app = express();
+  app.use(scimHealth({ store: memoryStore() }));
+  await request(app).get("/healthz").expect(200, { status: "ok" });
+  const ready = await request(app).get("/readyz").expect(200);
+  expect(ready.body.status).toBe("ready");
+  expect(ready.headers["cache-control"]).toBe("no-store");
+  await request(app).get("/requests").expect(404);
+  await request(app).get("/tokens").expect(404);
 });
