@@ -6,7 +6,7 @@ const base = require("./jest.config.js");
 module.exports = {
   ...base,
   displayName: "express4",
-  testMatch: ["**/__tests__/http/**/*.test.ts"],
+  testMatch: ["**/__tests__/http/**/*.test.ts", "**/__tests__/console/console.test.ts"],
   moduleNameMapper: { "^express$": "<rootDir>/node_modules/express4" },
   setupFiles: ["<rootDir>/__tests__/setup/express4.js"],
 };

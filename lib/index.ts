@@ -84,6 +84,16 @@ export type { Hooks, ResourceHooks, HookContext, CreateHook, ReplaceHook, PatchH
 export type { PatchOperation, PatchOpName } from "./protocol/patch/types";
 export type { AuditLog, AuditRecord } from "./audit/types";
 export { memoryAuditLog } from "./audit/memory";
+/** The request log itself, and the console that shows it, are in "express-scim/console". */
+export type { RequestLogOptions } from "./request-log/options";
+export type {
+  RequestLog,
+  RequestLogEntry,
+  RequestLogQuery,
+  RequestLogSummary,
+  StatusClass,
+  DurableRequestLog,
+} from "./request-log/types";
 export type { MappingPair, MappingDirection } from "./mapping/types";
 export type { SchemaDeclaration, AttributeDeclaration } from "./schema/custom";
 export type { AttributeType, Mutability, Returned, Uniqueness } from "./schema/types";

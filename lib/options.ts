@@ -9,6 +9,7 @@ import type { TokenRegistry } from "./auth/registry";
 import type { TokenConfig } from "./auth/tokens";
 import type { RateLimitOptions } from "./limits/rate-limit";
 import type { AuditLog } from "./audit/types";
+import type { RequestLogOptions } from "./request-log/options";
 import { EVENT_TYPES, type EventListeners } from "./events/types";
 import { HOOK_NAMES, type Hooks } from "./hooks/types";
 import type { Logger } from "./logger";
@@ -63,10 +64,13 @@ interface CommonOptions extends SetupOptions {
   audit?: AuditLog;
   /** Request count and latency by route and status, e.g. to feed a Prometheus histogram. */
   metrics?: MetricsHook;
+  /** Every request, with redacted bodies for failures, for the console (docs/console.md). */
+  requestLog?: RequestLogOptions;
   /** RFC 9865 cursor pagination on /Users and /Groups; see CursorOptions. */
   cursors?: CursorOptions;
 }
 
+/** How cursors are signed and how long they live (RFC 9865). */
 export interface CursorOptions {
   /**
    * Signs cursors (HMAC-SHA256), so a client can neither forge nor edit one. At least 32 bytes.
@@ -220,6 +224,7 @@ const KNOWN: Record<string, readonly string[]> = {
     "events",
     "audit",
     "metrics",
+    "requestLog",
     "mapping",
     "schemas",
     "userIdentity",

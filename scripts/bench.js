@@ -26,6 +26,7 @@ const suites = [
   ["GET /Groups/{id} of 200,000 members, every store", "group-read"],
   ["work budget: the slowest filter it admits", "budget"],
   ["cursor pagination: page 1 against page 9,000", "cursors"],
+  ["request log: cost on a GET by id", "request-log"],
 ];
 
 const argv = process.argv.slice(2);

@@ -24,6 +24,7 @@ for (const [entry, cjsPath] of [
   // Separate entries so that pg / better-sqlite3 load only for the apps that use them.
   ["postgres", "../cjs/stores/postgres/index.js"],
   ["sqlite", "../cjs/stores/sqlite/index.js"],
+  ["console", "../cjs/console/index.js"],
 ]) {
   const cjs = require(path.join(esm, cjsPath));
   const names = Object.keys(cjs).filter((n) => n !== "__esModule" && n !== "default");

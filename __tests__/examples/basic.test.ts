@@ -115,6 +115,29 @@ describe("examples/basic", () => {
     expect((await fetch(`${base}/demo/sessions/x`, { method: "POST" })).status).toBe(401);
   });
 
+  test("the console is at /admin behind ADMIN_TOKEN (basic-auth prompt), and npm start prints its URL", async () => {
+    const port = await freePort();
+    const token = "example-test-token-console-01";
+    const admin = "example-admin-token-console-01";
+    const { child, output } = await start({ PORT: String(port), SCIM_TOKEN: token, ADMIN_TOKEN: admin });
+    children.push(child);
+    expect(output()).toContain(`Console: http://localhost:${port}/admin/`);
+    expect(output()).not.toContain(admin);
+    const base = `http://127.0.0.1:${port}`;
+    await fetch(`${base}/scim/v2/Users`, { headers: { Authorization: `Bearer ${token}` } });
+    const refused = await fetch(`${base}/admin/requests`);
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get("www-authenticate")).toMatch(/^Basic /);
+    const wrong = `Basic ${Buffer.from(`admin:${admin}x`).toString("base64")}`;
+    expect((await fetch(`${base}/admin/requests`, { headers: { Authorization: wrong } })).status).toBe(401);
+    const basic = `Basic ${Buffer.from(`admin:${admin}`).toString("base64")}`;
+    const page = await fetch(`${base}/admin/requests`, { headers: { Authorization: basic } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("/Users");
+    const ready = await fetch(`${base}/admin/readyz`, { headers: { Authorization: `Bearer ${admin}` } });
+    expect(await ready.json()).toMatchObject({ status: "ready" });
+  });
+
   test("the embedded default is SQLite in a file: data survives a restart", async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "express-scim-restart-"));
     const token = "example-test-token-restart-01";

@@ -79,14 +79,30 @@ test("the main entry keeps store-author helpers out of an app's way", () => {
   expect(node(["-e", code]).trim()).toBe("0");
 });
 
+test("express-scim/console: require() and import share one instance, and a console mounts", () => {
+  const cjs = node([
+    "-e",
+    'const c = require("express-scim/console"); const { memoryStore } = require("express-scim"); const r = c.scimConsole({ auth: "host", store: memoryStore(), requestLog: { log: c.memoryRequestLog() } }); console.log(typeof r, typeof c.scimHealth)',
+  ]);
+  expect(cjs.trim()).toBe("function function");
+  const esm =
+    'import { scimConsole } from "express-scim/console"; import { createRequire } from "node:module"; console.log(scimConsole === createRequire(import.meta.url)("express-scim/console").scimConsole)';
+  expect(node(["--input-type=module", "-e", esm]).trim()).toBe("true");
+});
+
 describe("from TypeScript, under strict", () => {
   // Options, an express app, and the compiler rejecting what the runtime rejects.
   const consumer = [
     'import express from "express";',
     'import { scim, memoryStore, type ScimOptions } from "express-scim";',
     'import { storeConformance } from "express-scim/testing";',
-    'const options: ScimOptions = { store: memoryStore(), tokens: [{ token: "x".repeat(20), scopes: ["get:users"] }] };',
+    'import { scimConsole, memoryRequestLog, type ConsoleOptions } from "express-scim/console";',
+    'const options: ScimOptions = { store: memoryStore(), tokens: [{ token: "x".repeat(20), scopes: ["get:users"] }], requestLog: { log: memoryRequestLog() } };',
     'express().use("/scim/v2", scim(options));',
+    'const admin: ConsoleOptions = { auth: "host", store: options.store, requestLog: options.requestLog! };',
+    'express().use("/admin", scimConsole(admin));',
+    "// @ts-expect-error the console needs an explicit auth decision",
+    "scimConsole({ store: options.store, requestLog: options.requestLog! });",
     "void storeConformance;",
     "// @ts-expect-error tokens and auth together are rejected by the compiler",
     "const bad: ScimOptions = { store: memoryStore(), tokens: [], auth: () => null };",

@@ -7,7 +7,8 @@ const { createHash, randomBytes, timingSafeEqual } = require("node:crypto");
 const fs = require("node:fs");
 const path = require("node:path");
 const express = require("express");
-const { scim, memoryStore, memoryAuditLog, ALL_SCOPES } = require("express-scim");
+const { scim, memoryStore, memoryAuditLog, memoryTokenRegistry, ALL_SCOPES } = require("express-scim");
+const { scimConsole, memoryRequestLog } = require("express-scim/console");
 
 /**
  * The host's own session table, standing in for whatever your app uses. Deactivating a user
@@ -50,12 +51,36 @@ function operatorOnly(token) {
 }
 
 /**
- * @param {{ token: string, store?: import("express-scim").Store, log?: (line: string) => void }} options
+ * The console's gate: a browser gets the basic-auth prompt (any user name, ADMIN_TOKEN as the
+ * password); scripts may send `Authorization: Bearer <ADMIN_TOKEN>`. Compared as operatorOnly does.
+ * @param {string} adminToken
+ * @returns {import("express").RequestHandler}
  */
-function createApp({ token, store = memoryStore(), log = () => {} }) {
+function adminOnly(adminToken) {
+  const digest = (/** @type {string} */ text) => createHash("sha256").update(text, "utf8").digest();
+  const expected = digest(adminToken);
+  return (req, res, next) => {
+    const [scheme = "", value = ""] = (req.get("authorization") ?? "").split(" ");
+    const given = /^basic$/i.test(scheme)
+      ? Buffer.from(value, "base64").toString("utf8").split(":").slice(1).join(":")
+      : /^bearer$/i.test(scheme)
+        ? value
+        : "";
+    if (timingSafeEqual(digest(given), expected)) return next();
+    res.set("WWW-Authenticate", 'Basic realm="SCIM console", charset="UTF-8"').status(401).send("Admin only.\n");
+  };
+}
+
+/**
+ * @param {{ token: string, adminToken?: string, store?: import("express-scim").Store & { requestLog?: import("express-scim/console").RequestLog }, log?: (line: string) => void }} options
+ */
+function createApp({ token, adminToken, store = memoryStore(), log = () => {} }) {
   const app = express();
   const sessions = sessionTable();
   const audit = memoryAuditLog({ size: 500 });
+  // Issued tokens and the request log live in the SQL store when there is one.
+  const registry = store.tokens ?? memoryTokenRegistry();
+  const requestLog = { log: store.requestLog ?? memoryRequestLog({ size: 1000 }), sensitive: ["employeeNumber"] };
   app.locals.sessions = sessions;
   app.get("/", (_req, res) => res.type("text").send("Host app. SCIM lives at /scim/v2\n"));
   app.use(
@@ -64,8 +89,9 @@ function createApp({ token, store = memoryStore(), log = () => {} }) {
       store,
       // SCIM_TOKEN gets every scope, so any client (Okta, Entra, curl) can do everything; tokens
       // issued with `npm run scim -- token create ...` live in the SQL store (docs/auth.md).
-      tokens: [{ token, scopes: [...ALL_SCOPES], label: "example" }, ...(store.tokens ? [store.tokens] : [])],
+      tokens: [{ token, scopes: [...ALL_SCOPES], label: "example" }, registry],
       audit,
+      requestLog,
       events: {
         "user.created": (e) => log(`user.created ${e.id} ${e.resource.userName}`),
         "user.deactivated": (e) => log(`user.deactivated ${e.id}: ended ${sessions.endAll(e.id)} session(s)`),
@@ -90,6 +116,9 @@ function createApp({ token, store = memoryStore(), log = () => {} }) {
   app.get("/demo/sessions/:userId", operator, (req, res) => {
     res.json({ sessions: sessions.count(String(req.params.userId)) });
   });
+  // The provisioning console: every SCIM request, tokens, health (docs/console.md).
+  if (adminToken)
+    app.use("/admin", adminOnly(adminToken), scimConsole({ auth: "host", store, requestLog, tokens: registry, audit }));
   return app;
 }
 
@@ -152,8 +181,10 @@ async function main() {
   const port = Number(process.env.PORT || 3000);
   const given = process.env.SCIM_TOKEN;
   const token = given || `scim_${randomBytes(24).toString("base64url")}`;
+  const adminGiven = process.env.ADMIN_TOKEN;
+  const adminToken = adminGiven || randomBytes(18).toString("base64url");
   const store = await openStore();
-  const app = createApp({ token, store, log: (line) => process.stdout.write(`[scim] ${line}\n`) });
+  const app = createApp({ token, adminToken, store, log: (line) => process.stdout.write(`[scim] ${line}\n`) });
   if (process.env.SCIM_SEED !== "0") await seed(store);
   const server = app.listen(port);
   // Rejects on "error" (a port in use): main() then exits non-zero with the reason.
@@ -166,6 +197,9 @@ async function main() {
       : `Bearer token (generated; set SCIM_TOKEN to choose one): ${token}\n`,
   );
   process.stdout.write(`Try: curl -H "Authorization: Bearer ${given ? "$SCIM_TOKEN" : token}" ${base}/Users\n`);
+  process.stdout.write(
+    `Console: http://localhost:${port}/admin/ (any user name; password ${adminGiven ? "the value of ADMIN_TOKEN" : `${adminToken}, generated; set ADMIN_TOKEN to choose one`})\n`,
+  );
   return server;
 }
 

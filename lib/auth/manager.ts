@@ -39,6 +39,13 @@ export const hashToken = (secret: string) => createHash("sha256").update(secret,
 
 const publicView = ({ hash: _hash, ...rest }: TokenRecord): TokenPublic => rest;
 
+/** What a listed token is now: the CLI and the console say it the same way. */
+export function tokenState(t: TokenPublic, now: Date): "revoked" | "expired" | "rotated" | "active" {
+  if (t.revokedAt) return "revoked";
+  if (t.expiresAt && t.expiresAt <= now) return "expired";
+  return t.rotatedAt ? "rotated" : "active";
+}
+
 /** How `rotateToken` issues the successor of a token. */
 export interface RotateOptions {
   /** How long the old token keeps working: "1h" (default), "30m", seconds. */

@@ -6,7 +6,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { tokenManager } from "../auth/manager";
+import { tokenManager, tokenState } from "../auth/manager";
 import { SCOPE_PRESETS } from "../auth/presets";
 import { isScope, type Scope } from "../auth/scopes";
 import { option, parseArgs, usage, UsageError, type Invocation } from "./args";
@@ -58,13 +58,7 @@ async function token(store: CliStore, invocation: Invocation, out: Out): Promise
       const tokens = await manager.listTokens(option(invocation, "tenant"));
       if (invocation.values.json) return out(`${JSON.stringify(tokens, null, 2)}\n`);
       for (const t of tokens) {
-        const state = t.revokedAt
-          ? "revoked"
-          : t.expiresAt && t.expiresAt <= new Date()
-            ? "expired"
-            : t.rotatedAt
-              ? "rotated"
-              : "active";
+        const state = tokenState(t, new Date());
         out(
           `${t.id}  ${state}  ${t.tenant}  ${t.hint}...  ${t.label ?? "-"}  ${t.scopes.join(",")}  expires ${date(t.expiresAt)}\n`,
         );

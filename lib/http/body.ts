@@ -23,6 +23,8 @@ export async function readJson(req: Request, limitBytes: number): Promise<unknow
     parsed._body || parsed.readableEnded
       ? fromHostParser(parsed.body)
       : parseJson(utf8(await readRaw(req, limitBytes)));
+  // Where body-parser would leave it, for what runs once the response is done (the request log).
+  parsed.body = value;
   return storable(value);
 }
 

@@ -25,7 +25,8 @@ import { setupResources } from "../service/setup";
 import { UserService } from "../service/users";
 import { requireScope } from "./authenticate";
 import { mountDiscoveryRoutes } from "./discovery-routes";
-import { auditOnFinish, observeRequest } from "./observe";
+import { requestRecorder } from "../request-log/options";
+import { auditOnFinish, observeRequest, recordRequest } from "./observe";
 import { authenticator } from "./principal";
 import { mountResourceRoutes } from "./resource-routes";
 import { mountRootRoutes } from "./root-routes";
@@ -77,6 +78,7 @@ export function scim(options: ScimOptions): Router {
   });
   const groups = new GroupService(setup.groups.rt, { ...serviceOptions, mapping: setup.groups.mapping });
   const principals = new WeakMap<Request, Principal>();
+  const recorder = options.requestLog === undefined ? undefined : requestRecorder(options.requestLog);
   const limit = options.rateLimit === false ? undefined : rateLimiter(options.rateLimit ?? {});
   // mergeParams: a host may mount at "/scim/v2/:tenant" and resolve the tenant from req.params.
   const router = express.Router({ mergeParams: true });
@@ -119,6 +121,7 @@ export function scim(options: ScimOptions): Router {
     // A base URL configured with a trailing slash makes clients ask for "//Users".
     if (req.url.startsWith("//")) req.url = req.url.replace(/^\/+/, "/");
     observeRequest(req, res, options.metrics, logger, () => principals.get(req)?.tenant);
+    if (recorder) recordRequest(req, res, recorder, logger, () => principals.get(req));
     Promise.resolve()
       .then(async () => {
         const principal = await authenticate(req);

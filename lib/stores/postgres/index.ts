@@ -7,6 +7,7 @@
  */
 import { sqlAuditLog } from "../sql/audit";
 import { sqlStore } from "../sql/core";
+import { sqlRequestLog } from "../sql/request-log";
 import { latestVersion, schemaBehind } from "../sql/migrate";
 import type { SqlStore } from "../sql/store";
 import { sqlTokenRegistry } from "../sql/tokens";
@@ -83,10 +84,12 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   const store = sqlStore(driver, "postgresStore") as PostgresStore;
   store.tokens = sqlTokenRegistry(driver);
   store.audit = sqlAuditLog(driver);
+  store.requestLog = sqlRequestLog(driver);
   store.migrate = migrate;
   store.ready = ensureReady;
   store.schemaVersion = schemaVersion;
   store.close = async () => {
+    await store.requestLog.flush();
     if (ownPool) await pool.end();
   };
   return store;

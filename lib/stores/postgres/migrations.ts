@@ -142,6 +142,17 @@ export function postgresMigrations(S: string): Migration[] {
       description: "tokens.rotated_at: a rotated token is not rotated again by mistake",
       statements: [`ALTER TABLE ${S}.tokens ADD COLUMN rotated_at timestamptz`],
     },
+    {
+      version: 7,
+      description: "request_log: one row per SCIM request, for the console",
+      statements: [
+        `CREATE TABLE ${S}.request_log (seq bigserial PRIMARY KEY, id text NOT NULL UNIQUE, at timestamptz NOT NULL, tenant text, token_id text, idp text NOT NULL, status integer NOT NULL, resource_id text, entry jsonb NOT NULL)`,
+        `CREATE INDEX request_log_at ON ${S}.request_log (at)`,
+        `CREATE INDEX request_log_tenant ON ${S}.request_log (tenant, seq)`,
+        `CREATE INDEX request_log_token ON ${S}.request_log (token_id, seq)`,
+        `CREATE INDEX request_log_resource ON ${S}.request_log (resource_id, seq)`,
+      ],
+    },
   ];
 }
 

@@ -14,6 +14,7 @@
 import { sqlAuditLog } from "../sql/audit";
 import { sqlStore } from "../sql/core";
 import type { Driver } from "../sql/driver";
+import { sqlRequestLog } from "../sql/request-log";
 import { latestVersion, schemaBehind } from "../sql/migrate";
 import { loadPeer } from "../sql/peer";
 import type { Transience } from "../sql/retry";
@@ -105,6 +106,7 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
   const store = sqlStore(driver, "sqliteStore") as SqliteStore;
   store.tokens = sqlTokenRegistry(driver);
   store.audit = sqlAuditLog(driver);
+  store.requestLog = sqlRequestLog(driver);
   store.migrate = () =>
     lock.run(() => {
       waiting(busyTimeout);
@@ -116,10 +118,12 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     });
   store.schemaVersion = () => lock.run(versionNow);
   store.ready = () => lock.run(async () => ensureReady());
-  store.close = () =>
-    lock.run(() => {
+  store.close = async () => {
+    await store.requestLog.flush();
+    await lock.run(() => {
       if (db.open) db.close();
     });
+  };
   return store;
 }
 

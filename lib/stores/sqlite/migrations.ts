@@ -79,4 +79,15 @@ export const sqliteMigrations: Migration[] = [
     description: "tokens.rotated_at: a rotated token is not rotated again by mistake",
     statements: [`ALTER TABLE tokens ADD COLUMN rotated_at INTEGER`],
   },
+  {
+    version: 6,
+    description: "request_log: one row per SCIM request, for the console",
+    statements: [
+      `CREATE TABLE request_log (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, at INTEGER NOT NULL, tenant TEXT, token_id TEXT, idp TEXT NOT NULL, status INTEGER NOT NULL, resource_id TEXT, entry TEXT NOT NULL)`,
+      `CREATE INDEX request_log_at ON request_log (at)`,
+      `CREATE INDEX request_log_tenant ON request_log (tenant, seq)`,
+      `CREATE INDEX request_log_token ON request_log (token_id, seq)`,
+      `CREATE INDEX request_log_resource ON request_log (resource_id, seq)`,
+    ],
+  },
 ];
