@@ -12,8 +12,8 @@ const layers = [
   { name: "protocol", holds: "filters, PATCH, projection, lists", paths: ["^lib/protocol/"] },
   {
     name: "support",
-    holds: "tokens, audit, rate limits, events, debug output",
-    paths: ["^lib/(auth|audit|limits|events)/", "^lib/debug\\.ts$"],
+    holds: "tokens, audit, request log, rate limits, events, debug output",
+    paths: ["^lib/(auth|audit|request-log|limits|events)/", "^lib/debug\\.ts$"],
   },
   {
     name: "contract",
@@ -27,8 +27,8 @@ const layers = [
   { name: "http", holds: "the Express router", paths: ["^lib/http/"] },
   {
     name: "entries",
-    holds: "the package entries (main and subpaths) and the CLI",
-    paths: ["^lib/index\\.ts$", "^lib/cli/", "^lib/testing/", "^lib/store-helpers\\.ts$"],
+    holds: "the package entries (main and subpaths), the console and the CLI",
+    paths: ["^lib/index\\.ts$", "^lib/cli/", "^lib/console/", "^lib/testing/", "^lib/store-helpers\\.ts$"],
   },
 ];
 

@@ -16,7 +16,7 @@ import type { Logger } from "./logger";
 import type { SetupOptions } from "./service/setup";
 import type { FilterLimits } from "./protocol/filter/ast";
 import { LIMIT_DEFAULTS } from "./values/defaults";
-import type { CursorKeys } from "./protocol/cursor";
+import type { CursorKeys } from "./service/cursor";
 import type { Limits } from "./service/context";
 import type { Store } from "./stores/types";
 

@@ -8,7 +8,7 @@ import { memoryStore, type Position, type Query, type Store } from "../../lib";
 import { compareSortKeys } from "../../lib/protocol/filter/sort";
 import { inspectMemoryStore } from "../../lib/stores/memory";
 import { SortedIndex } from "../../lib/stores/memory/sorted";
-import type { Row } from "../../lib/stores/memory/table";
+import type { Row } from "../../lib/stores/memory/row";
 import type { ResolvedFilter } from "../../lib/protocol/filter/ast";
 
 const ctx = { tenant: "t" };

@@ -18,7 +18,7 @@ import {
 } from "../protocol/errors";
 import { changedAttributes } from "../protocol/changes";
 import { memberOf } from "../values/json";
-import { cursorScope, openCursor, sealCursor, type CursorKeys } from "../protocol/cursor";
+import { cursorScope, openCursor, sealCursor, type CursorKeys } from "./cursor";
 import { cursorPage, listPage, type ListPage } from "../protocol/list";
 import { parseFilter } from "../protocol/filter";
 import { parseMembers, type PatchOperation } from "../protocol/patch";

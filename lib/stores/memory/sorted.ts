@@ -5,7 +5,7 @@
  * the position after the previous page) and `sw` on its attribute (a prefix is one key range).
  */
 import { compareSortKeys, type SortKey } from "../../protocol/filter/sort";
-import type { Row } from "./table";
+import type { Row } from "./row";
 
 export interface Entry {
   key: SortKey | undefined;

@@ -8,17 +8,8 @@ import { sortKeyOf } from "../../protocol/filter/sort";
 import type { SortSpec } from "../../protocol/filter/ast";
 import type { AppRecord, UniqueKey } from "../types";
 import { LookupIndex, UniqueIndex, pathKey } from "./indexes";
+import type { Row } from "./row";
 import { SortedIndex } from "./sorted";
-
-export interface Row {
-  id: string;
-  version: number;
-  created: Date;
-  lastModified: Date;
-  record: AppRecord;
-  /** Insertion order, kept across versions: the tie-breaker of every sorted walk and the unsorted order. */
-  seq: number;
-}
 
 /** A sorted index and the sorts it serves. */
 interface Sorted {

@@ -22,7 +22,8 @@ import { pathKey } from "./indexes";
 import { evaluateGroup, isMemberPath, type MemberIndex } from "./member-filter";
 import { Memberships } from "./memberships";
 import type { Place, SortedIndex } from "./sorted";
-import { Table, type Journal, type Row } from "./table";
+import type { Row } from "./row";
+import { Table, type Journal } from "./table";
 import { viewOf } from "./view";
 import { cloneJson } from "../../values/json";
 

@@ -1,5 +1,5 @@
 /** What filters and sorts see of a stored row: the record plus `id` and `meta` (RFC 7643 3.1). */
-import type { Row } from "./table";
+import type { Row } from "./row";
 import type { Member } from "../../schema/types";
 
 export function viewOf(row: Row, members?: () => Member[]): Record<string, unknown> {

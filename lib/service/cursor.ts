@@ -5,7 +5,7 @@
  * server keeps nothing between pages, so any instance that shares the secret can serve the next one.
  */
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
-import { expiredCursor, invalidCursor } from "./errors";
+import { expiredCursor, invalidCursor } from "../protocol/errors";
 
 export interface CursorKeys {
   /** HMAC key; every instance serving one database needs the same one. */
