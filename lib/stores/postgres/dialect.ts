@@ -1,6 +1,7 @@
 /** The PostgreSQL side of the SQL seam: jsonb values, `$n` parameters, arrays as one parameter. */
 import type { StoreDialect } from "../sql/driver";
 import { Params } from "../sql/params";
+import { INSTANT_SHIFT } from "../sql/dialect";
 import { fold } from "../../values/fold";
 import { FALSE_WORD, PADDING_CODE_POINTS, TRUE_WORD } from "../../values/boolean";
 
@@ -74,6 +75,13 @@ export function postgresDialect(schema: string): StoreDialect {
     startsWith: (a, b) => `(left(${a}, length(${b})) = ${b})`,
     endsWith: (a, b) => `(right(${a}, length(${b})) = ${b})`,
     ordered: (t) => `(${utf16Order(t)} COLLATE "C")`,
+    bytewise: (t) => `(${t} COLLATE "C")`,
+    // Instants as 16 digits: milliseconds from year 0000 to 9999, shifted to be positive.
+    sortKey: (c, folded) =>
+      `(CASE WHEN ${S}.scim_instant(${c}) IS NOT NULL THEN '0' || lpad((${S}.scim_instant(${c}) + ${INSTANT_SHIFT})::bigint::text, 16, '0')` +
+      ` WHEN ${c} <> '' THEN '1' || ${utf16Order(folded)} ELSE '2' END COLLATE "C")`,
+    emailsContain: (p, alias, _tenant, folded) =>
+      `(${S}.scim_emails(${alias}.record) @> ARRAY[${p.add(folded)}::text])`,
     bool: (p, value) => `${p.add(value)}::boolean`,
     millis: (column) => `floor(extract(epoch FROM ${column}) * 1000)`,
     num: (p, value) => `${p.add(value)}::numeric`,

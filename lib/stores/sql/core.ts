@@ -25,7 +25,7 @@ import type {
   UniqueKey,
   WriteOptions,
 } from "../types";
-import { compileFilter, compileSortKeys, orderBy, type Kind } from "./compile";
+import { compileFilter, compileSortKeys, indexedOrder, orderBy, type Kind } from "./compile";
 import type { Conn, Driver, Runner, SqlRow, StoreDialect } from "./driver";
 import { Restart } from "./retry";
 
@@ -221,10 +221,10 @@ class Operations {
 
   async query(c: Conn, kind: Kind, ctx: StoreContext, q: Query): Promise<{ total: number; items: Stored[] }> {
     const where = (p: ReturnType<StoreDialect["params"]>) => {
-      const tenant = `t.tenant = ${p.add(ctx.tenant)}`;
+      const tenant = p.add(ctx.tenant);
       return q.filter
-        ? `${tenant} AND ${compileFilter(q.filter, { dialect: this.d, params: p, kind, alias: "t" })}`
-        : tenant;
+        ? `t.tenant = ${tenant} AND ${compileFilter(q.filter, { dialect: this.d, params: p, kind, alias: "t", tenant })}`
+        : `t.tenant = ${tenant}`;
     };
     const countParams = this.d.params();
     const [{ n }] = await c.all(
@@ -235,7 +235,10 @@ class Operations {
     if (q.count <= 0 || total < q.startIndex) return { total, items: [] };
     const p = this.d.params();
     let sql: string;
-    if (q.sort) {
+    const indexed = q.sort && indexedOrder(q.sort, { dialect: this.d, params: p, kind, alias: "t" });
+    if (indexed) {
+      sql = `SELECT ${COLUMNS} FROM ${this.table(kind)} t WHERE ${where(p)} ORDER BY ${indexed}`;
+    } else if (q.sort) {
       const keys = compileSortKeys(q.sort, { dialect: this.d, params: p, kind, alias: "t" });
       const inner = `SELECT ${COLUMNS}, t.seq, ${keys.num} AS sort_num, ${keys.txt} AS sort_txt FROM ${this.table(kind)} t WHERE ${where(p)}`;
       sql = `SELECT * FROM (${inner}) s ORDER BY ${orderBy("s", q.sort.descending, this.d)}`;

@@ -60,13 +60,35 @@ export interface Dialect {
    * ordering comparison go through it.
    */
   ordered(text: string): string;
+  /**
+   * `text` compared byte by byte (UTF-8 bytes, so code point by code point), as the prefix
+   * indexes hold the folded keys and externalId: PostgreSQL's COLLATE "C", SQLite's default.
+   */
+  bytewise(text: string): string;
+  /**
+   * The sort key of userName / a group's displayName as one text whose byte order is
+   * compareRecords' (instants first, by value; then the folded text in UTF-16 order; missing
+   * last), so that an index on it serves `sortBy`. The migrations index this same expression
+   * over bare columns; a change here needs a migration that rebuilds those indexes.
+   */
+  sortKey(column: string, folded: string): string;
+  /**
+   * A condition the users' emails index answers: some `emails.value` of the row folds to
+   * `folded` (the compiler still tests the values themselves after it).
+   */
+  emailsContain(p: Params, alias: string, tenant: string, folded: string): string;
   /** A boolean literal placeholder. */
   bool(p: Params, value: boolean): string;
+  /** A Date as a bound value of a timestamp column (`created`, `last_modified`). */
+  time(p: Params, date: Date): string;
   /** An instant (ms) column as ms. */
   millis(column: string): string;
   /** A number literal placeholder. */
   num(p: Params, value: number): string;
 }
+
+/** Added to instants (ms) in sort keys, so all are positive: year 0000 is -62,167,219,200,000. */
+export const INSTANT_SHIFT = 100_000_000_000_000;
 
 /** Attribute keys reach SQL as bound parameters, and are also held to a strict shape. */
 const KEY = /^[A-Za-z0-9_$:.-]{1,256}$/;

@@ -5,6 +5,7 @@
  */
 import type { StoreDialect } from "../sql/driver";
 import { Params } from "../sql/params";
+import { INSTANT_SHIFT } from "../sql/dialect";
 import { fold } from "../../values/fold";
 import { FALSE_WORD, PADDING_CODE_POINTS, TRUE_WORD } from "../../values/boolean";
 
@@ -71,6 +72,12 @@ export function sqliteDialect(): StoreDialect {
     startsWith: (a, b) => `(scim_starts_with(${a}, ${b}) = 1)`,
     endsWith: (a, b) => `(scim_ends_with(${a}, ${b}) = 1)`,
     ordered: (t) => `scim_order(${t})`,
+    bytewise: (t) => t,
+    sortKey: (c, folded) =>
+      `(CASE WHEN scim_instant(${c}) IS NOT NULL THEN '0' || printf('%016d', scim_instant(${c}) + ${INSTANT_SHIFT})` +
+      ` WHEN ${c} <> '' THEN '1' || scim_order(${folded}) ELSE '2' END)`,
+    emailsContain: (p, alias, tenant, folded) =>
+      `(${alias}.id IN (SELECT e.user_id FROM "user_emails" e WHERE e.tenant = ${tenant} AND e.value_fold = ${p.add(folded)}))`,
     bool: (p, value) => p.add(value ? 1 : 0),
     millis: (column) => column,
     num: (p, value) => p.add(value),
