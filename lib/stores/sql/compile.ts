@@ -246,24 +246,25 @@ class Compiler {
       case "binary": {
         if (v.kind === "instant") return FALSE;
         const text = String(literal);
-        let a: string;
-        let b: string;
-        if (attr.caseExact) {
-          a = v.kind === "json" ? d.text(v.expr) : v.expr;
-          b = this.p.add(text);
-        } else {
-          a = v.kind === "json" ? d.fold(d.text(v.expr)) : (v.folded ?? d.fold(v.expr));
-          b = d.foldedParam(this.p, text);
-        }
+        const a = attr.caseExact
+          ? v.kind === "json"
+            ? d.text(v.expr)
+            : v.expr
+          : v.kind === "json"
+            ? d.fold(d.text(v.expr))
+            : (v.folded ?? d.fold(v.expr));
         // `a` is then an indexed column as it is: a prefix is a range of it, in byte order.
         const indexed = v.kind === "text" && (attr.caseExact ? v.exact === true : v.folded !== undefined);
+        const range = op === "sw" && indexed ? this.prefixRange(a, attr.caseExact ? text : fold(text)) : undefined;
+        if (range) return range;
+        const b = attr.caseExact ? this.p.add(text) : d.foldedParam(this.p, text);
         switch (op) {
           case "eq":
             return `(${a} = ${b})`;
           case "co":
             return d.contains(a, b);
           case "sw":
-            return (indexed && this.prefixRange(a, attr.caseExact ? text : fold(text))) || d.startsWith(a, b);
+            return d.startsWith(a, b);
           case "ew":
             return d.endsWith(a, b);
           case "ne":
@@ -291,7 +292,8 @@ class Compiler {
     const end = prefixEnd(prefix);
     if (end === undefined) return undefined;
     const c = this.d.bytewise(column);
-    return `(${c} >= ${this.d.bytewise(this.p.add(prefix))} AND ${c} < ${this.d.bytewise(this.p.add(end))})`;
+    const text = (value: string) => this.d.bytewise(`CAST(${this.p.add(value)} AS TEXT)`);
+    return `(${c} >= ${text(prefix)} AND ${c} < ${text(end)})`;
   }
 
   /**
