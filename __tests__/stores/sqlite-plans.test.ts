@@ -119,3 +119,18 @@ describe("sqlite store: plans at directory scale", () => {
     expect(emails.total).toBe(0);
   });
 });
+
+describe("sqlite store: the work budget knows its indexes", () => {
+  test("emails.value eq and members.value eq are lookups an index narrows; a substring is not", async () => {
+    const { priceFilter } = await import("../../lib/service/budget");
+    const eq = (path: string[], caseExact: boolean) => ({
+      op: "eq" as const,
+      attrPath: { path, type: "string" as const, caseExact, multiValued: true },
+      compValue: "x",
+    });
+    expect(priceFilter(eq(["emails", "value"], false), store.costs!.indexed("users")).narrowed).toBe(true);
+    expect(priceFilter(eq(["members", "value"], true), store.costs!.indexed("groups")).narrowed).toBe(true);
+    const co = { ...eq(["emails", "value"], false), op: "co" as const };
+    expect(priceFilter(co, store.costs!.indexed("users")).narrowed).toBe(false);
+  });
+});

@@ -40,10 +40,12 @@ export function sqlStore(driver: Driver, name: string): Store {
   const store = facade(driver.dialect, driver.outside);
   store.configure = (config) => checkKeys(name, config);
   store.costs = {
-    // The unique indexes are on the folded columns; externalId's index is on the value as written.
+    // The unique indexes are on the folded columns; externalId's index is on the value as written;
+    // emails.value's (users) on folded values; members.value's (groups) on ids, their own folded form.
     indexed: (kind) => [
       { path: [SUPPORTED_KEYS[kind]], caseExact: false },
       { path: ["externalId"], caseExact: true },
+      kind === "users" ? { path: ["emails", "value"], caseExact: false } : { path: ["members", "value"] },
     ],
     size: (ctx, kind) =>
       driver.outside.read(async (c) => {
