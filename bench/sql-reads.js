@@ -27,7 +27,7 @@ const SHAPES = [
   ["emails.value eq", (i) => `filter=${q(`emails.value eq "User${pick(i)}@Example.com"`)}`, 1],
   [
     "userName sw",
-    (i) => `filter=${q(`userName sw "user${12 + (i % 8)}"`)}&count=100`,
+    (i) => `filter=${q(`userName sw "user${12 + (i % 8)}"`)}&count=100&${NO_GROUPS}`,
     undefined,
     { postgres: 1281, sqlite: 355 },
   ],
