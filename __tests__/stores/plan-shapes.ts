@@ -65,6 +65,22 @@ export const SHAPES: Shape[] = [
     first: ["u4242"],
   },
   {
+    name: "emails[value eq] (a value path)",
+    kind: "users",
+    query: q({
+      op: "valuePath",
+      attrPath: { path: ["emails"], type: "complex", caseExact: false, multiValued: true },
+      filter: {
+        op: "and",
+        filters: [
+          cmp("eq", attr(["value"]), "user4243@example.COM"),
+          { op: "not", filter: { op: "pr", attrPath: attr(["type"]) } },
+        ],
+      },
+    }),
+    first: ["u4243"],
+  },
+  {
     name: "meta.lastModified gt",
     kind: "users",
     query: q(cmp("gt", lastModified, at(USERS - 3))),

@@ -133,4 +133,17 @@ describe("sqlite store: the work budget knows its indexes", () => {
     const co = { ...eq(["emails", "value"], false), op: "co" as const };
     expect(priceFilter(co, store.costs!.indexed("users")).narrowed).toBe(false);
   });
+
+  test("a page sorted along an index costs the page, whatever the directory's size; another sort is priced", async () => {
+    const { checkBudget } = await import("../../lib/service/budget");
+    const sort = (path: string[]) => ({ sort: { path, multiValued: false, caseExact: false, descending: true } });
+    const budget = 100_000; // below one sort key for each of 60,000 users
+    for (const indexed of [["userName"], ["meta", "lastModified"]])
+      await expect(checkBudget(store, "users", { tenant }, sort(indexed), budget, "User")).resolves.toBeUndefined();
+    await expect(checkBudget(store, "groups", { tenant }, sort(["displayName"]), 1, "Group")).resolves.toBeUndefined();
+    await expect(checkBudget(store, "users", { tenant }, sort(["title"]), budget, "User")).rejects.toMatchObject({
+      status: 400,
+      scimType: "tooMany",
+    });
+  });
 });

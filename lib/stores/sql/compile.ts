@@ -50,6 +50,7 @@ interface Many {
 type Source = { kind: "missing" } | { kind: "one"; value: Value } | ({ kind: "many"; value: Value } & Many);
 
 type Comparison = Extract<ResolvedFilter, { compValue: Literal }>;
+type ValuePath = Extract<ResolvedFilter, { op: "valuePath" }>;
 
 /** How paths are read at one level: the row, or one element inside a value path. */
 interface Scope {
@@ -60,7 +61,7 @@ interface Scope {
    */
   elements(attr: ResolvedAttr): Partial<Many> & { scope: Scope };
   /** A condition an index answers that every row satisfying `f` meets, to narrow a scan first. */
-  narrow?(f: Comparison): string | undefined;
+  narrow?(f: Comparison | ValuePath): string | undefined;
 }
 
 const invalid = invalidFilter;
@@ -99,15 +100,30 @@ export function compileSortKeys(spec: SortSpec, options: CompileOptions): { num:
  */
 export function indexedOrder(spec: SortSpec, options: CompileOptions): string | undefined {
   const { alias, kind, dialect } = options;
-  const [head, ...rest] = spec.path;
   const direction = spec.descending ? " DESC" : "";
-  if (spec.multiValued) return undefined;
-  if (head === "meta" && rest.length === 1 && rest[0] === "lastModified")
-    return `${alias}.last_modified${direction}, ${alias}.seq`;
-  const column = kind === "users" ? "user_name" : "display_name";
-  if (rest.length > 0 || spec.caseExact || head !== (kind === "users" ? "userName" : "displayName")) return undefined;
-  return `${dialect.sortKey(`${alias}.${column}`, `${alias}.${column}_fold`)}${direction}, ${alias}.seq`;
+  const sorted = INDEXED_SORTS[kind].find(
+    (s) => s.path.join(".") === spec.path.join(".") && (s.caseExact === undefined || s.caseExact === spec.caseExact),
+  );
+  if (spec.multiValued || !sorted) return undefined;
+  if (sorted.column === "last_modified") return `${alias}.last_modified${direction}, ${alias}.seq`;
+  const key = dialect.sortKey(`${alias}.${sorted.column}`, `${alias}.${sorted.column}_fold`);
+  return `${key}${direction}, ${alias}.seq`;
 }
+
+/** The sorts indexedOrder reads along an index (Store.costs.sorted tells the work budget). */
+export const INDEXED_SORTS: Record<
+  Kind,
+  readonly { path: readonly string[]; caseExact?: boolean; column: "user_name" | "display_name" | "last_modified" }[]
+> = {
+  users: [
+    { path: ["userName"], caseExact: false, column: "user_name" },
+    { path: ["meta", "lastModified"], column: "last_modified" },
+  ],
+  groups: [
+    { path: ["displayName"], caseExact: false, column: "display_name" },
+    { path: ["meta", "lastModified"], column: "last_modified" },
+  ],
+};
 
 /**
  * ORDER BY over keys computed by compileSortKeys (as `num`/`txt` columns of `alias`). RFC 7644
@@ -155,7 +171,9 @@ class Compiler {
       case "valuePath": {
         const { from, scope: inner, ...many } = scope.elements(f.attrPath);
         if (from === undefined) return `(${this.filter(f.filter, inner)})`;
-        return this.some({ from, ...many }, this.filter(f.filter, inner));
+        const sql = this.some({ from, ...many }, this.filter(f.filter, inner));
+        const narrowed = scope.narrow?.(f);
+        return narrowed ? `(${narrowed} AND ${sql})` : sql;
       }
       case "pr":
         return this.over(scope.source(f.attrPath), (v) => this.present(v), false);
@@ -352,11 +370,17 @@ class Compiler {
         const source = this.expand(record, path);
         return { from: source.from, scope: this.elementScope(source.value.expr) };
       },
+      // emails.value eq "x", or emails[value eq "x" and ...] (Entra's match on mail).
       narrow: (f) => {
-        const [head, sub, ...rest] = f.attrPath.path;
-        const email = kind === "users" && head === "emails" && sub === "value" && rest.length === 0;
-        if (!email || f.op !== "eq" || f.attrPath.caseExact || typeof f.compValue !== "string") return undefined;
-        return this.d.emailsContain(this.p, alias, this.o.tenant ?? `${alias}.tenant`, fold(f.compValue));
+        if (kind !== "users" || f.attrPath.path[0] !== "emails") return undefined;
+        let term: ResolvedFilter | undefined = f;
+        if (f.op === "valuePath") {
+          if (f.attrPath.path.length !== 1) return undefined;
+          const terms = f.filter.op === "and" ? f.filter.filters : [f.filter];
+          term = terms.find((t) => t.op === "eq" && t.attrPath.path.length === 1 && t.attrPath.path[0] === "value");
+        } else if (f.attrPath.path.length !== 2 || f.attrPath.path[1] !== "value") return undefined;
+        if (term?.op !== "eq" || term.attrPath.caseExact || typeof term.compValue !== "string") return undefined;
+        return this.d.emailsContain(this.p, alias, this.o.tenant ?? `${alias}.tenant`, fold(term.compValue));
       },
     };
   }

@@ -25,7 +25,7 @@ import type {
   UniqueKey,
   WriteOptions,
 } from "../types";
-import { compileFilter, compileSortKeys, indexedOrder, orderBy, type Kind } from "./compile";
+import { INDEXED_SORTS, compileFilter, compileSortKeys, indexedOrder, orderBy, type Kind } from "./compile";
 import type { Conn, Driver, Runner, SqlRow, StoreDialect } from "./driver";
 import { Restart } from "./retry";
 
@@ -47,6 +47,7 @@ export function sqlStore(driver: Driver, name: string): Store {
       { path: ["externalId"], caseExact: true },
       kind === "users" ? { path: ["emails", "value"], caseExact: false } : { path: ["members", "value"] },
     ],
+    sorted: (kind) => INDEXED_SORTS[kind],
     size: (ctx, kind) =>
       driver.outside.read(async (c) => {
         const p = driver.dialect.params();
