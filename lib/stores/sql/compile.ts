@@ -604,7 +604,7 @@ function unreachable(value: never): never {
  * The least string after every string that starts with `prefix`, in code-point order: its last
  * character moved to the next code point (characters already at the last one dropped first).
  */
-export function prefixEnd(prefix: string): string | undefined {
+function prefixEnd(prefix: string): string | undefined {
   const chars = Array.from(prefix);
   if (chars.some((c) => /^[\uD800-\uDFFF]$/.test(c))) return undefined;
   while (chars.length > 0) {
