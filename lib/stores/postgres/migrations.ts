@@ -196,8 +196,9 @@ function instantFunction(S: string): string {
 
 /**
  * Indexes for the reads identity providers and sync tools send (issue 17; docs/stores.md lists
- * them): prefixes (sw) of the folded keys and externalId in byte order, meta.lastModified ranges
- * and order, the sort keys of userName and displayName (postgresDialect's sortKey, which the
+ * them): prefixes (sw) of the folded keys and externalId in byte order, users' meta.lastModified
+ * ranges and order (not groups': every member change moves it, and an index on it would cost each
+ * of those writes an index update, and PostgreSQL its HOT update), the sort keys of userName and displayName (postgresDialect's sortKey, which the
  * compiler's ORDER BY repeats), and emails.value through scim_emails under a GIN index.
  */
 function readIndexes(S: string): string[] {
@@ -209,7 +210,6 @@ function readIndexes(S: string): string[] {
     `CREATE INDEX users_external_id_prefix ON ${S}.users (tenant, (external_id COLLATE "C"))`,
     `CREATE INDEX groups_external_id_prefix ON ${S}.groups (tenant, (external_id COLLATE "C"))`,
     `CREATE INDEX users_last_modified ON ${S}.users (tenant, last_modified, seq)`,
-    `CREATE INDEX groups_last_modified ON ${S}.groups (tenant, last_modified, seq)`,
     `CREATE INDEX users_user_name_order ON ${S}.users (tenant, ${d.sortKey("user_name", "user_name_fold")}, seq)`,
     `CREATE INDEX groups_display_name_order ON ${S}.groups (tenant, ${d.sortKey("display_name", "display_name_fold")}, seq)`,
     // Not STRICT: a user without emails has NULL, which no @> matches.

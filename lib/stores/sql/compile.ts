@@ -119,10 +119,8 @@ export const INDEXED_SORTS: Record<
     { path: ["userName"], caseExact: false, column: "user_name" },
     { path: ["meta", "lastModified"], column: "last_modified" },
   ],
-  groups: [
-    { path: ["displayName"], caseExact: false, column: "display_name" },
-    { path: ["meta", "lastModified"], column: "last_modified" },
-  ],
+  // Not groups' lastModified: member changes move it, and indexing it would slow each of them.
+  groups: [{ path: ["displayName"], caseExact: false, column: "display_name" }],
 };
 
 /**

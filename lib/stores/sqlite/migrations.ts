@@ -97,7 +97,6 @@ export const sqliteMigrations: Migration[] = [
       const forget = (row: string) => `DELETE FROM user_emails WHERE tenant = ${row}.tenant AND user_id = ${row}.id`;
       return [
         `CREATE INDEX users_last_modified ON users (tenant, last_modified)`,
-        `CREATE INDEX groups_last_modified ON groups (tenant, last_modified)`,
         `CREATE INDEX users_user_name_order ON users (tenant, ${d.sortKey("user_name", "user_name_fold")})`,
         `CREATE INDEX groups_display_name_order ON groups (tenant, ${d.sortKey("display_name", "display_name_fold")})`,
         `CREATE TABLE user_emails (
