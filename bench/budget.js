@@ -50,6 +50,8 @@ async function sqlite() {
   const filename = path.join(dir, "bench.db");
   const store = sqliteStore({ filename, migrate: true });
   const db = new Database(filename);
+  // The users table's triggers and sort-key index call the store's functions.
+  require("../dist/cjs/stores/sqlite/functions").registerFunctions(db);
   db.pragma("journal_mode = WAL");
   const insert = db.prepare(
     "INSERT INTO users (tenant, id, version, created, last_modified, record, user_name, user_name_fold, external_id, display) VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?)",
@@ -73,13 +75,11 @@ async function sqlite() {
   })();
   db.exec("ANALYZE");
   db.close();
-  return {
-    store,
-    close: async () => {
-      await store.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
+  const close = async () => {
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
   };
+  return { store, close };
 }
 
 async function postgres() {
@@ -100,13 +100,11 @@ async function postgres() {
     );
   }
   await pool.query(`ANALYZE "${schema}".users`);
-  return {
-    store,
-    close: async () => {
-      await pool.query(`DROP SCHEMA "${schema}" CASCADE`);
-      await pool.end();
-    },
+  const close = async () => {
+    await pool.query(`DROP SCHEMA "${schema}" CASCADE`);
+    await pool.end();
   };
+  return { store, close };
 }
 
 /** The costliest query of each kind the default budget admits over USERS records. */

@@ -62,6 +62,8 @@ async function sqliteWithUsers(count) {
   const filename = path.join(dir, "bench.db");
   const store = sqliteStore({ filename, migrate: true });
   const db = new Database(filename);
+  // The users table's triggers and sort-key index call the store's functions.
+  require("../dist/cjs/stores/sqlite/functions").registerFunctions(db);
   db.pragma("journal_mode = WAL");
   const insert = db.prepare(
     "INSERT INTO users (tenant, id, version, created, last_modified, record, user_name, user_name_fold, display) VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?)",

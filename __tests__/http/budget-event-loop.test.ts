@@ -13,6 +13,7 @@ import { randomUUID } from "node:crypto";
 import { DEFAULT_LIMITS } from "../../lib";
 import { MIN_RECORDS, WEIGHTS } from "../../lib/service/budget";
 import { sqliteStore, type SqliteStore } from "../../lib/stores/sqlite";
+import { registerFunctions } from "../../lib/stores/sqlite/functions";
 import { host, type TestHost } from "./app";
 import { expectScimError } from "../helpers/fixtures";
 
@@ -26,6 +27,7 @@ beforeAll(() => {
   store = sqliteStore({ filename, migrate: true });
   // Seeded in bulk beside the store, in one transaction: the scan, not the loading, is under test.
   const db = new Database(filename);
+  registerFunctions(db); // the users table's triggers and sort-key index call them
   const insert = db.prepare(
     "INSERT INTO users (tenant, id, version, created, last_modified, record, user_name, user_name_fold, external_id, display) VALUES ('default', ?, 1, ?, ?, ?, ?, ?, ?, ?)",
   );

@@ -85,6 +85,9 @@ export const RECORDS: AppRecord[] = [
     ],
   },
   { userName: "frank", externalId: "e-2", title: "countess", roles: "solo", [ENT]: { employeeNumber: "" } },
+  // Sort keys and prefix ranges at their edges: a name that reads as an instant, a private-use letter.
+  { userName: "2019-06-01", externalId: "E-3" },
+  { userName: "\uE000zone", externalId: "E\uFFFF" },
 ];
 
 export const FILTERS: [string, ResolvedFilter][] = [
@@ -138,6 +141,29 @@ export const FILTERS: [string, ResolvedFilter][] = [
     and(not(or(cmp("eq", at(["userName"]), "ada"), pr(at(["nick"])))), cmp("sw", at(["userName"]), "")),
   ],
   ["hostile literal is data", cmp("eq", at(["userName"]), "'); drop table users; --")],
+  ["userName sw (folded)", cmp("sw", at(["userName"]), "ÉM")],
+  ["userName sw a private-use letter", cmp("sw", at(["userName"]), "\uE000")],
+  ["not userName sw", not(cmp("sw", at(["userName"]), "2019"))],
+  ["externalId sw is case-exact", cmp("sw", at(["externalId"], "string", true), "E-")],
+  ["externalId sw up to U+FFFF", cmp("sw", at(["externalId"], "string", true), "E\uFFFF")],
+  [
+    "meta.lastModified gt / lt",
+    and(
+      cmp("gt", at(["meta", "lastModified"], "dateTime"), "2000-01-01T00:00:00Z"),
+      cmp("lt", at(["meta", "lastModified"], "dateTime"), "9999-01-01"),
+    ),
+  ],
+  [
+    "meta.lastModified eq / le a past instant",
+    or(
+      cmp("eq", at(["meta", "lastModified"], "dateTime"), "2000-01-01T00:00:00Z"),
+      cmp("le", at(["meta", "lastModified"], "dateTime"), "2000-01-01"),
+    ),
+  ],
+  [
+    "emails.value eq, then not",
+    and(cmp("eq", mv(["emails", "value"]), "A@X.COM"), not(cmp("eq", mv(["emails", "value"]), "z@d.org"))),
+  ],
 ];
 
 export const SORTS: [string, SortSpec][] = [

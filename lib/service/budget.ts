@@ -81,6 +81,13 @@ function isIndexed(attr: ResolvedAttr, indexed: readonly IndexedPath[]): boolean
   );
 }
 
+function isSorted(sort: SortSpec, sorted: readonly IndexedPath[]): boolean {
+  return (
+    !sort.multiValued &&
+    sorted.some((i) => samePath(i.path, sort.path) && (i.caseExact === undefined || i.caseExact === sort.caseExact))
+  );
+}
+
 function samePath(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((k, i) => k === b[i]);
 }
@@ -136,7 +143,7 @@ export interface Budgeted {
 /**
  * Throws 400 tooMany when the query would cost more than `budget`. A lookup an index narrows
  * is always within budget, and so is an identity provider's match (isIdentityMatch);
- * so is a plain page without filter or sort (read in insertion order).
+ * so is a page without filter, read in insertion order or along an index (QueryCosts.sorted).
  */
 export async function checkBudget(
   store: Store,
@@ -146,11 +153,12 @@ export async function checkBudget(
   budget: number,
   noun: string,
 ): Promise<void> {
-  if (!q.filter && !q.sort) return;
+  const sortIndexed = q.sort !== undefined && isSorted(q.sort, store.costs?.sorted?.(kind) ?? []);
+  if (!q.filter && (!q.sort || sortIndexed)) return;
   const filter = q.filter ? priceFilter(q.filter, store.costs?.indexed(kind) ?? []) : { perRecord: 0, narrowed: false };
   if (filter.narrowed) return;
   if (q.identityMatch && !q.sort) return;
-  const sort = q.sort ? (q.sort.multiValued ? WEIGHTS.expansion : 0) + WEIGHTS.sortKey : 0;
+  const sort = q.sort && !sortIndexed ? (q.sort.multiValued ? WEIGHTS.expansion : 0) + WEIGHTS.sortKey : 0;
   const perRecord = (store.costs?.recordCost ?? WEIGHTS.record) + filter.perRecord + sort;
   // Too costly even for the smallest priced tenant: refused without asking the store to count.
   if (perRecord * MIN_RECORDS > budget) throw refused(perRecord, MIN_RECORDS, budget, noun);

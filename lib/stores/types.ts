@@ -156,6 +156,8 @@ export interface GroupRef {
 export interface QueryCosts {
   /** Record paths whose `eq` the store answers from an index, without a scan (`id` always is). */
   indexed(kind: "users" | "groups"): readonly IndexedPath[];
+  /** Sort keys the store reads along an index, so a page costs its length, not the tenant's size. */
+  sorted?(kind: "users" | "groups"): readonly IndexedPath[];
   /** Records of one kind in the tenant (what a scan reads), for stores that can count them cheaply. */
   size?(ctx: StoreContext, kind: "users" | "groups"): Promise<number>;
   /** Work to read one record in a scan, in units of one comparison. Default 1. */

@@ -74,6 +74,11 @@ export function postgresDialect(schema: string): StoreDialect {
     startsWith: (a, b) => `(left(${a}, length(${b})) = ${b})`,
     endsWith: (a, b) => `(right(${a}, length(${b})) = ${b})`,
     ordered: (t) => `(${utf16Order(t)} COLLATE "C")`,
+    bytewise: (t) => `(${t} COLLATE "C")`,
+    // Instants as 16 digits: milliseconds from year 0000 to 9999, shifted to be positive.
+    sortKey: (c, folded) => `(CASE WHEN ${c} <> '' THEN '1' || ${utf16Order(folded)} ELSE '2' END COLLATE "C")`,
+    emailsContain: (p, alias, _tenant, folded) =>
+      `(${S}.scim_emails(${alias}.record) @> ARRAY[${p.add(folded)}::text])`,
     bool: (p, value) => `${p.add(value)}::boolean`,
     millis: (column) => `floor(extract(epoch FROM ${column}) * 1000)`,
     num: (p, value) => `${p.add(value)}::numeric`,

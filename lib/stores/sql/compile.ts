@@ -6,8 +6,11 @@
  * - Every literal and every attribute key is a bound parameter; keys are also checked against a
  *   strict shape, so a path can never carry SQL.
  * - `id`, `meta.created`, `meta.lastModified`, `userName` (users), `displayName` (groups) and
- *   `externalId` read extracted columns, so `eq` on them is an index scan.
- * - `members` of a group reads the memberships table, one row per member.
+ *   `externalId` read extracted columns, written so their indexes serve them: `eq`, `sw` as a
+ *   range of the column in byte order, instants as ranges of the column itself.
+ * - `members` of a group reads the memberships table, one row per member, as `id IN (groups
+ *   holding ...)`, which its (tenant, member_id) index answers.
+ * - `emails.value eq` on users is narrowed by the store's emails index first (Dialect.emailsContain).
  * - Other attributes read the JSON record; multi-valued ones are expanded per element
  *   (EXISTS over jsonb_array_elements / json_each), so a value path holds for ONE element.
  * - A node that cannot be compiled throws ScimError 400 invalidFilter: never a silent scan.
@@ -15,6 +18,7 @@
 import { preview, invalidValue, invalidFilter } from "../../protocol/errors";
 import type { CompareOp, Literal, ResolvedAttr, ResolvedFilter } from "../../protocol/filter/ast";
 import { parseInstant } from "../../values/datetime";
+import { fold } from "../../values/fold";
 import { isSafeKey, type Dialect } from "./dialect";
 import type { Params } from "./params";
 import type { SortSpec } from "../../protocol/filter/ast";
@@ -24,15 +28,29 @@ export type Kind = "users" | "groups";
 type Value =
   /** One JSON value (J). */
   | { kind: "json"; expr: string }
-  /** An SQL text column; `folded` is its case-folded form as an index has it. */
-  | { kind: "text"; expr: string; folded?: string }
-  /** An instant column, as milliseconds. */
-  | { kind: "instant"; expr: string };
+  /**
+   * An SQL text column; `folded` is its case-folded form as an index has it, and `exact` says
+   * that `expr` itself is indexed: both serve `eq` and `sw` from the index.
+   */
+  | { kind: "text"; expr: string; folded?: string; exact?: boolean }
+  /** An instant column, as milliseconds; `column` is the column itself, which its index has. */
+  | { kind: "instant"; expr: string; column?: string };
 
-type Source =
-  | { kind: "missing" }
-  | { kind: "one"; value: Value }
-  | { kind: "many"; from: string; where?: string; value: Value };
+/**
+ * Rows holding the values of a multi-valued attribute. With `key`, the rows are not correlated
+ * with the outer row: the test is `key.outer IN (SELECT key.inner ...)`, which an index on the
+ * inner rows answers without visiting every outer row; otherwise it is EXISTS.
+ */
+interface Many {
+  from: string;
+  where?: string;
+  key?: { outer: string; inner: string };
+}
+
+type Source = { kind: "missing" } | { kind: "one"; value: Value } | ({ kind: "many"; value: Value } & Many);
+
+type Comparison = Extract<ResolvedFilter, { compValue: Literal }>;
+type ValuePath = Extract<ResolvedFilter, { op: "valuePath" }>;
 
 /** How paths are read at one level: the row, or one element inside a value path. */
 interface Scope {
@@ -41,7 +59,9 @@ interface Scope {
    * The rows a value path ranges over, with the scope for its inner filter. No `from` means the
    * inner filter tests the current row itself (`meta[...]`, whose attributes are columns).
    */
-  elements(attr: ResolvedAttr): { from?: string; where?: string; scope: Scope };
+  elements(attr: ResolvedAttr): Partial<Many> & { scope: Scope };
+  /** A condition an index answers that every row satisfying `f` meets, to narrow a scan first. */
+  narrow?(f: Comparison | ValuePath): string | undefined;
 }
 
 const TRUE = "(1 = 1)";
@@ -53,6 +73,11 @@ export interface CompileOptions {
   kind: Kind;
   /** The alias of the users/groups table in the statement. */
   alias: string;
+  /**
+   * The tenant's placeholder, which the statement already limits `alias` to: subqueries over
+   * other tables then need not be correlated with each row. Without it, they are.
+   */
+  tenant?: string;
 }
 
 export function compileFilter(filter: ResolvedFilter, options: CompileOptions): string {
@@ -65,6 +90,37 @@ export function compileSortKeys(spec: SortSpec, options: CompileOptions): { num:
   const c = new Compiler(options);
   return c.sortKeys(spec);
 }
+
+/**
+ * ORDER BY for the sorts an index holds as they are: `meta.lastModified`, and `userName` (users)
+ * or `displayName` (groups) compared case-insensitively, whose key is Dialect.sortKey, the
+ * expression the migrations index. Same order as orderBy() below, ties in insertion order.
+ * Undefined for other sorts, which compute their keys per row.
+ */
+export function indexedOrder(spec: SortSpec, options: CompileOptions): string | undefined {
+  const { alias, kind, dialect } = options;
+  const direction = spec.descending ? " DESC" : "";
+  const sorted = INDEXED_SORTS[kind].find(
+    (s) => s.path.join(".") === spec.path.join(".") && (s.caseExact === undefined || s.caseExact === spec.caseExact),
+  );
+  if (spec.multiValued || !sorted) return undefined;
+  if (sorted.column === "last_modified") return `${alias}.last_modified${direction}, ${alias}.seq`;
+  const key = dialect.sortKey(`${alias}.${sorted.column}`, `${alias}.${sorted.column}_fold`);
+  return `${key}${direction}, ${alias}.seq`;
+}
+
+/** The sorts indexedOrder reads along an index (Store.costs.sorted tells the work budget). */
+export const INDEXED_SORTS: Record<
+  Kind,
+  readonly { path: readonly string[]; caseExact?: boolean; column: "user_name" | "display_name" | "last_modified" }[]
+> = {
+  users: [
+    { path: ["userName"], caseExact: false, column: "user_name" },
+    { path: ["meta", "lastModified"], column: "last_modified" },
+  ],
+  // Not groups' lastModified: member changes move it, and indexing it would slow each of them.
+  groups: [{ path: ["displayName"], caseExact: false, column: "display_name" }],
+};
 
 /**
  * ORDER BY over keys computed by compileSortKeys (as `num`/`txt` columns of `alias`). RFC 7644
@@ -148,24 +204,36 @@ class Compiler {
       case "not":
         return this.negate(this.filter(f.filter, scope));
       case "valuePath": {
-        const { from, where, scope: inner } = scope.elements(f.attrPath);
+        const { from, scope: inner, ...many } = scope.elements(f.attrPath);
         if (from === undefined) return `(${this.filter(f.filter, inner)})`;
-        return `EXISTS (SELECT 1 FROM ${from} WHERE ${where ? `${where} AND ` : ""}${this.filter(f.filter, inner)})`;
+        const sql = this.some({ from, ...many }, this.filter(f.filter, inner));
+        const narrowed = scope.narrow?.(f);
+        return narrowed ? `(${narrowed} AND ${sql})` : sql;
       }
       case "pr":
         return this.over(scope.source(f.attrPath), (v) => this.present(v), false);
-      default:
+      case "eq":
+      case "ne":
+      case "co":
+      case "sw":
+      case "ew":
+      case "gt":
+      case "ge":
+      case "lt":
+      case "le": {
         if (f.compValue === null) throw invalidFilter("null is only comparable with eq and ne");
         // evaluate(): `ne` is NOT (some value eq): true on a missing attribute.
         if (f.op === "ne")
           return this.negate(
-            this.over(scope.source(f.attrPath), (v) => this.compare("eq", f.attrPath, v, f.compValue), false),
+            this.over(scope.source(f.attrPath), (v) => this.comparison("eq", f.attrPath, v, f.compValue), false),
           );
-        return this.over(
-          scope.source(f.attrPath),
-          (v) => this.compare(f.op as CompareOp, f.attrPath, v, f.compValue),
-          false,
-        );
+        const op = f.op;
+        const sql = this.over(scope.source(f.attrPath), (v) => this.comparison(op, f.attrPath, v, f.compValue), false);
+        const narrowed = scope.narrow?.(f);
+        return narrowed ? `(${narrowed} AND ${sql})` : sql;
+      }
+      default:
+        return unreachable(f);
     }
   }
 
@@ -183,7 +251,14 @@ class Compiler {
   private over(source: Source, predicate: (v: Value) => string, onMissing: boolean): string {
     if (source.kind === "missing") return onMissing ? TRUE : FALSE;
     if (source.kind === "one") return predicate(source.value);
-    return `EXISTS (SELECT 1 FROM ${source.from} WHERE ${source.where ? `${source.where} AND ` : ""}${predicate(source.value)})`;
+    return this.some(source, predicate(source.value));
+  }
+
+  /** Some row of `many` satisfies `predicate`. */
+  private some(many: Many, predicate: string): string {
+    const where = `${many.where ? `${many.where} AND ` : ""}${predicate}`;
+    if (many.key) return `(${many.key.outer} IN (SELECT ${many.key.inner} FROM ${many.from} WHERE ${where}))`;
+    return `EXISTS (SELECT 1 FROM ${many.from} WHERE ${where})`;
   }
 
   private present(v: Value): string {
@@ -192,17 +267,14 @@ class Compiler {
     return `(${v.expr} IS NOT NULL)`;
   }
 
-  private compare(op: CompareOp, attr: ResolvedAttr, v: Value, literal: Literal): string {
-    return this.comparison(op, attr, v, literal);
-  }
-
   private comparison(op: CompareOp, attr: ResolvedAttr, v: Value, literal: Literal): string {
     const d = this.d;
     switch (attr.type) {
       case "dateTime": {
         const instant = parseInstant(literal);
         if (instant === undefined) throw invalidFilter("Invalid dateTime literal");
-        const sqlOp = ORDER_OPS[op];
+        if (v.kind === "instant" && v.column) return this.instantRange(op, v.column, instant);
+        const sqlOp = orderOp(op);
         if (!sqlOp) return FALSE;
         const value = v.kind === "instant" ? v.expr : v.kind === "text" ? d.instantOfText(v.expr) : d.instant(v.expr);
         return `(${value} ${sqlOp} ${d.num(this.p, instant)})`;
@@ -210,7 +282,7 @@ class Compiler {
       case "integer":
       case "decimal": {
         if (typeof literal !== "number") throw invalidFilter("A number attribute needs a number literal");
-        const sqlOp = ORDER_OPS[op];
+        const sqlOp = orderOp(op);
         if (!sqlOp || v.kind !== "json") return FALSE;
         return `(${d.number(v.expr)} ${sqlOp} ${d.num(this.p, literal)})`;
       }
@@ -222,23 +294,23 @@ class Compiler {
       }
       case "complex":
         throw invalidFilter("A complex attribute cannot be compared; name one of its sub-attributes");
-      default: {
-        const text = String(literal);
-        let a: string;
-        let b: string;
-        if (attr.caseExact) {
-          a = v.kind === "json" ? d.text(v.expr) : v.expr;
-          b = this.p.add(text);
-        } else {
-          a =
-            v.kind === "json"
-              ? d.fold(d.text(v.expr))
-              : v.kind === "text"
-                ? (v.folded ?? d.fold(v.expr))
-                : d.fold(v.expr);
-          b = d.foldedParam(this.p, text);
-        }
+      case "string":
+      case "reference":
+      case "binary": {
         if (v.kind === "instant") return FALSE;
+        const text = String(literal);
+        const a = attr.caseExact
+          ? v.kind === "json"
+            ? d.text(v.expr)
+            : v.expr
+          : v.kind === "json"
+            ? d.fold(d.text(v.expr))
+            : (v.folded ?? d.fold(v.expr));
+        // `a` is then an indexed column as it is: a prefix is a range of it, in byte order.
+        const indexed = v.kind === "text" && (attr.caseExact ? v.exact === true : v.folded !== undefined);
+        const range = op === "sw" && indexed ? this.prefixRange(a, attr.caseExact ? text : fold(text)) : undefined;
+        if (range) return range;
+        const b = attr.caseExact ? this.p.add(text) : d.foldedParam(this.p, text);
         switch (op) {
           case "eq":
             return `(${a} = ${b})`;
@@ -248,10 +320,60 @@ class Compiler {
             return d.startsWith(a, b);
           case "ew":
             return d.endsWith(a, b);
-          default:
+          case "ne":
+            return `(${a} <> ${b})`;
+          case "gt":
+          case "ge":
+          case "lt":
+          case "le":
             return `(${d.ordered(a)} ${ORDER_OPS[op]} ${d.ordered(b)})`;
+          default:
+            return unreachable(op);
         }
       }
+      default:
+        return unreachable(attr.type);
+    }
+  }
+
+  /**
+   * `sw` on an indexed column as the range of strings starting with `prefix`: [prefix, the next
+   * string after all of them), in code-point order, which is byte order of UTF-8 (Dialect.bytewise).
+   * Undefined where no such range exists (an empty prefix, a lone surrogate), to test each row.
+   */
+  private prefixRange(column: string, prefix: string): string | undefined {
+    const end = prefixEnd(prefix);
+    if (end === undefined) return undefined;
+    const c = this.d.bytewise(column);
+    const text = (value: string) => this.d.bytewise(`CAST(${this.p.add(value)} AS TEXT)`);
+    return `(${c} >= ${text(prefix)} AND ${c} < ${text(end)})`;
+  }
+
+  /**
+   * A comparison on an instant column, written on the column itself so its index serves it. The
+   * column holds whole milliseconds as evaluate() compares them (`floor`): `> n` is `>= n + 1`.
+   */
+  private instantRange(op: CompareOp, column: string, ms: number): string {
+    const at = (n: number) => this.d.time(this.p, new Date(n));
+    switch (op) {
+      case "eq":
+        return `(${column} >= ${at(ms)} AND ${column} < ${at(ms + 1)})`;
+      case "gt":
+        return `(${column} >= ${at(ms + 1)})`;
+      case "ge":
+        return `(${column} >= ${at(ms)})`;
+      case "lt":
+        return `(${column} < ${at(ms)})`;
+      case "le":
+        return `(${column} < ${at(ms + 1)})`;
+      // evaluate(): instants are not substrings; `ne` arrives as NOT (eq).
+      case "ne":
+      case "co":
+      case "sw":
+      case "ew":
+        return FALSE;
+      default:
+        return unreachable(op);
     }
   }
 
@@ -274,7 +396,7 @@ class Compiler {
         const path = this.keys(attr.path);
         if (kind === "groups" && path.length === 1 && path[0] === "members") {
           const m = this.alias();
-          return { from: `${this.d.table("memberships")} ${m}`, where: this.memberJoin(m), scope: this.memberScope(m) };
+          return { ...this.memberships(m), scope: this.memberScope(m) };
         }
         // evaluate(): `meta` is one object, so meta[lastModified gt "..."] tests this row's columns.
         if (path.length === 1 && path[0] === "meta") return { scope: this.metaScope() };
@@ -282,6 +404,18 @@ class Compiler {
           throw invalidFilter(`"${path.join(".")}" cannot take a value filter`);
         const source = this.expand(record, path);
         return { from: source.from, scope: this.elementScope(source.value.expr) };
+      },
+      // emails.value eq "x", or emails[value eq "x" and ...] (Entra's match on mail).
+      narrow: (f) => {
+        if (kind !== "users" || f.attrPath.path[0] !== "emails") return undefined;
+        let term: ResolvedFilter | undefined = f;
+        if (f.op === "valuePath") {
+          if (f.attrPath.path.length !== 1) return undefined;
+          const terms = f.filter.op === "and" ? f.filter.filters : [f.filter];
+          term = terms.find((t) => t.op === "eq" && t.attrPath.path.length === 1 && t.attrPath.path[0] === "value");
+        } else if (f.attrPath.path.length !== 2 || f.attrPath.path[1] !== "value") return undefined;
+        if (term?.op !== "eq" || term.attrPath.caseExact || typeof term.compValue !== "string") return undefined;
+        return this.d.emailsContain(this.p, alias, this.o.tenant ?? `${alias}.tenant`, fold(term.compValue));
       },
     };
   }
@@ -292,23 +426,25 @@ class Compiler {
     const [head, ...rest] = path;
     if (head === "id" && rest.length === 0) {
       // Ids are generated lower-case, so the column is its own folded form (and index).
-      return { kind: "one", value: { kind: "text", expr: `${alias}.id`, folded: `${alias}.id` } };
+      return { kind: "one", value: { kind: "text", expr: `${alias}.id`, folded: `${alias}.id`, exact: true } };
     }
+    const instant = (column: string): Source => ({
+      kind: "one",
+      value: { kind: "instant", expr: this.d.millis(`${alias}.${column}`), column: `${alias}.${column}` },
+    });
     if (head === "meta") {
       // evaluate(): `meta pr` holds for every row, since meta.created always does.
-      if (rest.length === 0)
-        return { kind: "one", value: { kind: "instant", expr: this.d.millis(`${alias}.created`) } };
+      if (rest.length === 0) return instant("created");
       if (rest.length !== 1) return { kind: "missing" };
-      if (rest[0] === "created")
-        return { kind: "one", value: { kind: "instant", expr: this.d.millis(`${alias}.created`) } };
-      if (rest[0] === "lastModified")
-        return { kind: "one", value: { kind: "instant", expr: this.d.millis(`${alias}.last_modified`) } };
+      if (rest[0] === "created") return instant("created");
+      if (rest[0] === "lastModified") return instant("last_modified");
       if (rest[0] === "version")
         return { kind: "one", value: { kind: "text", expr: `CAST(${alias}.version AS TEXT)` } };
       return { kind: "missing" };
     }
     if (rest.length > 0) return undefined;
-    if (head === "externalId") return { kind: "one", value: { kind: "text", expr: `${alias}.external_id` } };
+    if (head === "externalId")
+      return { kind: "one", value: { kind: "text", expr: `${alias}.external_id`, exact: true } };
     if (kind === "users" && head === "userName") {
       return {
         kind: "one",
@@ -365,8 +501,13 @@ class Compiler {
     };
   }
 
-  private memberJoin(m: string): string {
-    return `${m}.tenant = ${this.o.alias}.tenant AND ${m}.group_id = ${this.o.alias}.id`;
+  /** The memberships of the tenant, as groups holding them: `id IN (SELECT group_id ...)`. */
+  private memberships(m: string): Many {
+    return {
+      from: `${this.d.table("memberships")} ${m}`,
+      where: `${m}.tenant = ${this.o.tenant ?? `${this.o.alias}.tenant`}`,
+      key: { outer: `${this.o.alias}.id`, inner: `${m}.group_id` },
+    };
   }
 
   /** `members.value`, `members.type`, `members.display` (and `members` itself) of a group. */
@@ -380,12 +521,7 @@ class Compiler {
       multiValued: false,
     });
     if (source.kind !== "one") return source;
-    return {
-      kind: "many",
-      from: `${this.d.table("memberships")} ${m}`,
-      where: this.memberJoin(m),
-      value: source.value,
-    };
+    return { kind: "many", ...this.memberships(m), value: source.value };
   }
 
   private memberScope(m: string): Scope {
@@ -396,7 +532,10 @@ class Compiler {
         switch (path[0]) {
           case "value":
             // Ids are generated lower-case: the column is its own folded form, and indexed.
-            return { kind: "one", value: { kind: "text", expr: `${m}.member_id`, folded: `${m}.member_id` } };
+            return {
+              kind: "one",
+              value: { kind: "text", expr: `${m}.member_id`, folded: `${m}.member_id`, exact: true },
+            };
           case "type":
             return { kind: "one", value: { kind: "text", expr: `${m}.member_type` } };
           case "display": {
@@ -482,4 +621,42 @@ class Compiler {
   }
 }
 
-const ORDER_OPS: Partial<Record<CompareOp, string>> = { eq: "=", gt: ">", ge: ">=", lt: "<", le: "<=" };
+const ORDER_OPS = { eq: "=", gt: ">", ge: ">=", lt: "<", le: "<=" } as const;
+
+/** The SQL operator of an ordering comparison; undefined for those evaluate() never holds on numbers and instants. */
+function orderOp(op: CompareOp): string | undefined {
+  switch (op) {
+    case "eq":
+    case "gt":
+    case "ge":
+    case "lt":
+    case "le":
+      return ORDER_OPS[op];
+    case "ne":
+    case "co":
+    case "sw":
+    case "ew":
+      return undefined;
+    default:
+      return unreachable(op);
+  }
+}
+
+/** A new case in a union the compiler switches over is a compile error, never `undefined` in SQL. */
+function unreachable(value: never): never {
+  throw new Error(`Unexpected ${JSON.stringify(value)}`);
+}
+
+/**
+ * The least string after every string that starts with `prefix`, in code-point order: its last
+ * character moved to the next code point (characters already at the last one dropped first).
+ */
+function prefixEnd(prefix: string): string | undefined {
+  const chars = Array.from(prefix);
+  if (chars.some((c) => /^[\uD800-\uDFFF]$/.test(c))) return undefined;
+  while (chars.length > 0) {
+    const last = chars.pop()!.codePointAt(0)!;
+    if (last < 0x10ffff) return chars.join("") + String.fromCodePoint(last === 0xd7ff ? 0xe000 : last + 1);
+  }
+  return undefined;
+}

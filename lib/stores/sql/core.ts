@@ -29,8 +29,10 @@ import type {
   WriteOptions,
 } from "../types";
 import {
+  INDEXED_SORTS,
   compileFilter,
   compileSortKeys,
+  indexedOrder,
   keysetAfter,
   keysetColumns,
   orderBy,
@@ -56,11 +58,14 @@ export function sqlStore(driver: Driver, name: string): Store {
   store.configure = (config) => checkKeys(name, config);
   store.costs = {
     keyset: true,
-    // The unique indexes are on the folded columns; externalId's index is on the value as written.
+    // The unique indexes are on the folded columns; externalId's index is on the value as written;
+    // emails.value's (users) on folded values; members.value's (groups) on ids, their own folded form.
     indexed: (kind) => [
       { path: [SUPPORTED_KEYS[kind]], caseExact: false },
       { path: ["externalId"], caseExact: true },
+      kind === "users" ? { path: ["emails", "value"], caseExact: false } : { path: ["members", "value"] },
     ],
+    sorted: (kind) => INDEXED_SORTS[kind],
     size: (ctx, kind) =>
       driver.outside.read(async (c) => {
         const p = driver.dialect.params();
@@ -298,10 +303,10 @@ class Operations {
 
   async query(c: Conn, kind: Kind, ctx: StoreContext, q: Query): Promise<QueryResult> {
     const where = (p: ReturnType<StoreDialect["params"]>) => {
-      const tenant = `t.tenant = ${p.add(ctx.tenant)}`;
+      const tenant = p.add(ctx.tenant);
       return q.filter
-        ? `${tenant} AND ${compileFilter(q.filter, { dialect: this.d, params: p, kind, alias: "t" })}`
-        : tenant;
+        ? `t.tenant = ${tenant} AND ${compileFilter(q.filter, { dialect: this.d, params: p, kind, alias: "t", tenant })}`
+        : `t.tenant = ${tenant}`;
     };
     const counted = async () => {
       const p = this.d.params();
@@ -318,7 +323,10 @@ class Operations {
     if (q.count <= 0 || !Number.isSafeInteger(q.startIndex)) return { total: await counted(), items: [] };
     const p = this.d.params();
     let sql: string;
-    if (q.sort) {
+    const indexed = q.sort && indexedOrder(q.sort, { dialect: this.d, params: p, kind, alias: "t" });
+    if (indexed) {
+      sql = `SELECT ${COLUMNS} FROM ${this.table(kind)} t WHERE ${where(p)} ORDER BY ${indexed}`;
+    } else if (q.sort) {
       const keys = compileSortKeys(q.sort, { dialect: this.d, params: p, kind, alias: "t" });
       const inner = `SELECT ${COLUMNS}, t.seq, ${keys.num} AS sort_num, ${keys.txt} AS sort_txt FROM ${this.table(kind)} t WHERE ${where(p)}`;
       sql = `SELECT * FROM (${inner}) s ORDER BY ${orderBy("s", q.sort.descending, this.d)}`;

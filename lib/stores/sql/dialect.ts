@@ -60,8 +60,27 @@ export interface Dialect {
    * ordering comparison go through it.
    */
   ordered(text: string): string;
+  /**
+   * `text` compared byte by byte (UTF-8 bytes, so code point by code point), as the prefix
+   * indexes hold the folded keys and externalId: PostgreSQL's COLLATE "C", SQLite's default.
+   */
+  bytewise(text: string): string;
+  /**
+   * The sort key of userName / a group's displayName (string attributes, so text even when a
+   * value looks like a date) as one text whose byte order is compareRecords': the folded text in
+   * UTF-16 order, missing and "" last, so that an index on it serves `sortBy`. The migrations index this same expression
+   * over bare columns; a change here needs a migration that rebuilds those indexes.
+   */
+  sortKey(column: string, folded: string): string;
+  /**
+   * A condition the users' emails index answers: some `emails.value` of the row folds to
+   * `folded` (the compiler still tests the values themselves after it).
+   */
+  emailsContain(p: Params, alias: string, tenant: string, folded: string): string;
   /** A boolean literal placeholder. */
   bool(p: Params, value: boolean): string;
+  /** A Date as a bound value of a timestamp column (`created`, `last_modified`). */
+  time(p: Params, date: Date): string;
   /** An instant (ms) column as ms. */
   millis(column: string): string;
   /** A number literal placeholder. */

@@ -32,8 +32,6 @@ export interface StoreDialect extends Dialect {
   params(): Params;
   /** A JSON record as a bound value. */
   json(p: Params, record: unknown): string;
-  /** A Date as a bound value of a timestamp column. */
-  time(p: Params, date: Date): string;
   readTime(value: unknown): Date;
   readJson(value: unknown): Record<string, unknown>;
   /** `expr` is one of `ids` (a list bound as one value). */

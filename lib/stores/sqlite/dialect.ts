@@ -71,6 +71,10 @@ export function sqliteDialect(): StoreDialect {
     startsWith: (a, b) => `(scim_starts_with(${a}, ${b}) = 1)`,
     endsWith: (a, b) => `(scim_ends_with(${a}, ${b}) = 1)`,
     ordered: (t) => `scim_order(${t})`,
+    bytewise: (t) => t,
+    sortKey: (c, folded) => `(CASE WHEN ${c} <> '' THEN '1' || scim_order(${folded}) ELSE '2' END)`,
+    emailsContain: (p, alias, tenant, folded) =>
+      `(${alias}.id IN (SELECT e.user_id FROM "user_emails" e WHERE e.tenant = ${tenant} AND e.value_fold = ${p.add(folded)}))`,
     bool: (p, value) => p.add(value ? 1 : 0),
     millis: (column) => column,
     num: (p, value) => p.add(value),

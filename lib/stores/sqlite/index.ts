@@ -46,6 +46,15 @@ export interface SqliteStoreOptions {
 export type SqliteStore = SqlStore;
 export type { SqlStore };
 
+/**
+ * Write transactions between two `PRAGMA optimize`. Plans depend on statistics: without them,
+ * deleting a user read every membership of its tenant (issue 17). optimize analyzes only the
+ * tables that need it (never analyzed, or grown or shrunk many times over since), and
+ * analysis_limit bounds the work, so running it often is cheap.
+ */
+const OPTIMIZE_EVERY = 1000;
+const ANALYSIS_LIMIT = 1000;
+
 /** SQLITE_BUSY (and its extended codes): another connection holds the lock; worth waiting for. */
 function transience(error: unknown): Transience {
   const code = (error as { code?: unknown } | null)?.code;
@@ -64,7 +73,20 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
   const { db, conn, session, waiting } = openDatabase(Sqlite, options.filename, busyTimeout);
   const { versionNow, migrateNow } = migrator(db, sqliteMigrations);
   if (options.migrate) migrateNow();
+  db.pragma(`analysis_limit = ${ANALYSIS_LIMIT}`);
+  // 0x10000: every table, not only those this new connection has queried yet.
+  const optimize = () => db.pragma("optimize = 0x10002");
+  // Skipped, and tried again later, when another process holds the write lock.
+  const optimizeNow = () => {
+    try {
+      optimize();
+    } catch (error) {
+      if (transience(error) !== "retry") throw error;
+    }
+  };
+  optimizeNow();
   waiting(0);
+  let writes = 0;
 
   const wanted = latestVersion(sqliteMigrations);
   const lock = new Lock();
@@ -86,9 +108,11 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
       policy: { retries: Number.POSITIVE_INFINITY, budgetMs: busyTimeout, baseDelayMs: 5, maxDelayMs: 100 },
       classify: transience,
       hold: (fn) =>
-        lock.run(() => {
+        lock.run(async () => {
           ensureReady();
-          return fn(session, () => undefined);
+          const result = await fn(session, () => undefined);
+          if (++writes % OPTIMIZE_EVERY === 0) optimizeNow();
+          return result;
         }),
     },
     (op) =>
@@ -111,7 +135,9 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     lock.run(() => {
       waiting(busyTimeout);
       try {
-        return migrateNow();
+        const version = migrateNow();
+        optimize();
+        return version;
       } finally {
         waiting(0);
       }

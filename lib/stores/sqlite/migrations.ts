@@ -1,5 +1,7 @@
 /** SQLite schema, as versioned migrations. Instants are integer milliseconds since the epoch. */
 import type { Migration } from "../sql/migrate";
+import { emailValues } from "../sql/emails";
+import { sqliteDialect } from "./dialect";
 
 const resource = (name: string, key: string) => [
   `CREATE TABLE ${name} (
@@ -89,5 +91,38 @@ export const sqliteMigrations: Migration[] = [
       `CREATE INDEX request_log_token ON request_log (token_id, seq)`,
       `CREATE INDEX request_log_resource ON request_log (resource_id, seq)`,
     ],
+  },
+  {
+    version: 7,
+    description: "indexes for what identity providers filter and sort on; user_emails for emails.value",
+    // The folded keys and externalId already serve sw (a range in byte order, SQLite's default).
+    // The sort keys are sqliteDialect's sortKey, which the compiler's ORDER BY repeats. emails.value
+    // is many values in JSON, which no index over the row holds: a side table keeps them, filled by
+    // triggers in the writing transaction (they call scim_lower, registered by every store).
+    get statements() {
+      const d = sqliteDialect();
+      const fill = (row: string, from = "") => {
+        const { value, from: values } = emailValues(d, `${row}.record`);
+        return `INSERT OR IGNORE INTO user_emails (tenant, value_fold, user_id) SELECT ${row}.tenant, ${value}, ${row}.id FROM ${from}${values} WHERE ${value} IS NOT NULL`;
+      };
+      const forget = (row: string) => `DELETE FROM user_emails WHERE tenant = ${row}.tenant AND user_id = ${row}.id`;
+      return [
+        `CREATE INDEX users_last_modified ON users (tenant, last_modified)`,
+        `CREATE INDEX users_user_name_order ON users (tenant, ${d.sortKey("user_name", "user_name_fold")})`,
+        `CREATE INDEX groups_display_name_order ON groups (tenant, ${d.sortKey("display_name", "display_name_fold")})`,
+        `CREATE TABLE user_emails (
+          tenant TEXT NOT NULL,
+          value_fold TEXT NOT NULL,
+          user_id TEXT NOT NULL,
+          PRIMARY KEY (tenant, value_fold, user_id)
+        ) WITHOUT ROWID`,
+        `CREATE INDEX user_emails_user ON user_emails (tenant, user_id)`,
+        `CREATE TRIGGER users_emails_insert AFTER INSERT ON users BEGIN ${fill("NEW")}; END`,
+        `CREATE TRIGGER users_emails_update AFTER UPDATE OF tenant, id, record ON users BEGIN ${forget("OLD")}; ${fill("NEW")}; END`,
+        `CREATE TRIGGER users_emails_delete AFTER DELETE ON users BEGIN ${forget("OLD")}; END`,
+        fill("users", "users, "),
+        "ANALYZE",
+      ];
+    },
   },
 ];
