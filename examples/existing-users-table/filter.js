@@ -234,7 +234,12 @@ function compileFilter(filter, shape, params) {
       case "uuid":
         // Ids are uuids: `eq` uses the primary key; anything that is not a uuid names no row.
         if (op === "eq")
-          return typeof literal === "string" && UUID.test(literal) ? `(${v.expr} = ${p(literal)}::uuid)` : FALSE;
+          // Stored in lower case; `id` is case-exact (RFC 7643 3.1), so "ABC…" names no row there.
+          return typeof literal === "string" &&
+            UUID.test(literal) &&
+            (!attr.caseExact || literal === literal.toLowerCase())
+            ? `(${v.expr} = ${p(literal)}::uuid)`
+            : FALSE;
         return text(op, `${v.expr}::text`, String(literal), attr.caseExact);
       case "instant": {
         if (attr.type !== "dateTime") throw invalid(`"${attr.path.join(".")}" is a dateTime`);
@@ -337,8 +342,11 @@ function compileOrder(spec, shape) {
   const [head, ...rest] = spec.path;
   let key;
   if (head === "id" && rest.length === 0) key = `${a}.id`;
-  else if (head === "meta" && rest.length === 1 && rest[0] === "created") key = `${a}.created_at`;
-  else if (head === "meta" && rest.length === 1 && rest[0] === "lastModified") key = `${a}.updated_at`;
+  // SCIM shows instants to the millisecond: rows a microsecond apart are a tie, as they are in filters.
+  else if (head === "meta" && rest.length === 1 && rest[0] === "created")
+    key = `date_trunc('milliseconds', ${a}.created_at)`;
+  else if (head === "meta" && rest.length === 1 && rest[0] === "lastModified")
+    key = `date_trunc('milliseconds', ${a}.updated_at)`;
   else {
     const field = shape.fields.get(head);
     if (field && rest.length === 0 && field.type === "boolean") key = `${a}.${field.column}`;

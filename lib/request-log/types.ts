@@ -31,6 +31,7 @@ export interface RequestLogEntry {
 /** 2 for 2xx, 4 for 4xx, ... */
 export type StatusClass = 2 | 3 | 4 | 5;
 
+/** Which entries a log page shows: filters and a page (newest first). */
 export interface RequestLogQuery {
   tenant?: string;
   statusClass?: StatusClass;
@@ -41,6 +42,7 @@ export interface RequestLogQuery {
   count?: number;
 }
 
+/** Counts over a time window, for the console's status panel. */
 export interface RequestLogSummary {
   /** Requests since `since`, by IdP and status class. */
   counts: { idp: string; statusClass: StatusClass; count: number }[];
@@ -48,10 +50,15 @@ export interface RequestLogSummary {
   tokens: { tokenId: string; tokenLabel?: string; lastUsed: Date; lastSuccess?: Date }[];
 }
 
+/** Where request log entries are kept: a memory ring, or a SQL store's table. */
 export interface RequestLog {
+  /** Keeps one entry (already redacted). */
   append(entry: RequestLogEntry): void | Promise<void>;
+  /** One page of entries matching `query`, newest first, and how many match. */
   list(query: RequestLogQuery): Promise<{ total: number; items: RequestLogEntry[] }>;
+  /** One entry by id, or null. */
   get(id: string): Promise<RequestLogEntry | null>;
+  /** Counts of the entries since `since`. */
   summary(since: Date): Promise<RequestLogSummary>;
   /** Writes whatever is buffered (the SQL log batches its inserts). Reads flush first. */
   flush?(): Promise<void>;
@@ -74,4 +81,9 @@ export function isRequestLog(value: unknown): value is RequestLog {
 }
 
 /** A log that writes in batches and deletes by age (the SQL stores'). */
-export type DurableRequestLog = RequestLog & { flush(): Promise<void>; prune(before: Date): Promise<number> };
+export type DurableRequestLog = RequestLog & {
+  /** Writes whatever is buffered. */
+  flush(): Promise<void>;
+  /** Deletes entries older than `before`; answers how many. */
+  prune(before: Date): Promise<number>;
+};

@@ -50,6 +50,7 @@ export interface Query {
  */
 export type Position = string | number | boolean | null | Position[] | { [key: string]: Position };
 
+/** What `query` answers: one page, the total, and (keyset queries) where each item sits. */
 export interface QueryResult {
   total: number;
   items: Stored[];

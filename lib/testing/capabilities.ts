@@ -39,7 +39,9 @@ export type Capability = keyof StoreCapabilities;
 
 /** Injected by the host: its runner's `describe`, `test` and `test.skip` (jest, vitest, node:test). */
 export interface Runner {
+  /** Your runner's `describe`. */
   describe: (name: string, fn: () => void) => void;
+  /** Your runner's `test`. */
   test: (name: string, fn: () => Promise<void>) => void;
   /** Registers a skipped test; defaults to `test.skip`, which jest, vitest and node:test all have. */
   skip?: (name: string, fn: () => Promise<void>) => void;

@@ -22,6 +22,7 @@ export interface ConformanceOptions extends Runner {
   capabilities?: StoreCapabilities;
 }
 
+/** The unique keys the kit configures every store with, as the router would. */
 export const UNIQUE_KEYS = {
   users: [{ path: ["userName"], caseExact: false }],
   groups: [{ path: ["displayName"], caseExact: false }],
@@ -50,6 +51,7 @@ async function rejectsWith(promise: Promise<unknown>, status: number, scimType?:
 
 type Case = (store: Store, ctx: StoreContext) => Promise<void>;
 
+/** Registers the conformance suite every store must pass (and its declared capabilities' tests). */
 export function storeConformance(options: ConformanceOptions): void {
   const { describe } = options;
   const capabilities = options.capabilities ?? {};

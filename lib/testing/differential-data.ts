@@ -34,14 +34,13 @@ export const groupsRt: ResourceTypeDef = groupResourceType;
  * Pieces of tricky strings: case pairs whose folding differs by language or by database
  * (ß/ẞ/SS, dotted and dotless i, final sigma, the Kelvin sign, a titlecase digraph), LIKE and
  * escape characters, quotes, astral characters and private-use ones (which order differently
- * by UTF-16 code unit and by code point), things that look like numbers and booleans. Not
- * ISO-looking text yet: the reference sorts any ISO-looking string as an instant, which a store
- * over typed columns does not; add "2020-01-01" back once sort keys carry the attribute type.
+ * by UTF-16 code unit and by code point), things that look like dates, numbers and booleans
+ * (a string attribute holding "2020-01-01" sorts as text on every store: its type decides).
  */
 export const FRAGMENTS: readonly string[] = [
   ...["a", "A", "b", "Z", "é", "É", "ß", "ẞ", "SS", "i", "I", "İ", "ı", "Σ", "σ", "ς", "\u212A", "ǅ"],
   ...["😀", "𝒜", "Ａ", "\uE000", "ﬀ", "%", "_", "\\", '"', "'", " ", "\t", "@", ".", "-", "x@y.com", "X@Y.COM"],
-  ...["0", "10", "9", "true", "null", "\u0000", "ａ", "Ｚ", "ΟΔΟΣ", "οδος"],
+  ...["0", "10", "9", "2020-01-01", "2020-01-01T00:00:00Z", "true", "null", "\u0000", "ａ", "Ｚ", "ΟΔΟΣ", "οδος"],
   ...["İstanbul", "\u0130\u0307", "\u0345", "ǆ", "Ǆ", "ϴ", "ẞA"],
 ];
 

@@ -24,6 +24,7 @@ export interface DifferentialOptions extends Runner {
   name: string;
   /** The store under test; one per test, each generated tenant in a tenant of its own. */
   makeStore: () => Store | Promise<Store>;
+  /** Closes a store the suite made, after its test. */
   closeStore?: (store: Store) => Promise<void> | void;
   /** `everyQuery` makes a 400 a failure; without it a 400 is the store's honest refusal. */
   capabilities?: StoreCapabilities;

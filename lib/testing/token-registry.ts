@@ -31,6 +31,7 @@ function record(tenant: string, more: Partial<TokenRecord> = {}): TokenRecord {
 
 type RegistryCase = (registry: TokenRegistry, tenant: string) => Promise<void>;
 
+/** Registers the conformance suite every token registry must pass. */
 export function tokenRegistryConformance(options: TokenRegistryConformanceOptions): void {
   const rotates = options.capabilities?.rotate ?? false;
   const make = async () => {

@@ -10,13 +10,19 @@ import { loadPeer } from "../sql/peer";
 
 /** The part of a pg `Pool` the store uses (a `pg.Pool` fits; so does anything with its API). */
 export interface PgPoolLike {
+  /** Takes a client from the pool. */
   connect(): Promise<PgClientLike>;
+  /** Runs one parameterised statement. */
   query(text: string, values?: unknown[]): Promise<{ rows: Record<string, unknown>[]; rowCount: number | null }>;
+  /** Closes the pool. */
   end(): Promise<void>;
 }
 
+/** The part of a pg PoolClient the store uses. */
 export interface PgClientLike {
+  /** Runs one parameterised statement. */
   query(text: string, values?: unknown[]): Promise<{ rows: Record<string, unknown>[]; rowCount: number | null }>;
+  /** Returns the client to its pool. */
   release(error?: Error | boolean): void;
 }
 

@@ -1,9 +1,9 @@
 /**
  * better-sqlite3 runs a statement on the event loop: while it scans, nothing else in the process
  * runs (issue 13: 8.6 s frozen by one request). The work budget is what bounds that. Here the
- * costliest filter the default budget admits runs over a bulk-seeded SQLite directory, with an
- * event-loop delay monitor around it. The bound is generous (a busy 2-core CI machine passes);
- * the 100 ms target is measured by `npm run bench` (bench/budget.js), not asserted here.
+ * costliest filter the default budget admits runs over a bulk-seeded SQLite directory: it is
+ * admitted and answered, and one term more is refused. How long it holds the event loop is a
+ * speed, so it is measured by `npm run bench` (bench/budget.js), never asserted in a test.
  */
 import Database from "better-sqlite3";
 import fs from "node:fs";
@@ -78,39 +78,8 @@ test("the costliest admitted filter is the limit: one term more is refused", asy
   expectScimError(await h.get(`/Users?filter=${encodeURIComponent(emailsCo(admitted + 1))}`), 400, "tooMany");
 });
 
-/**
- * An event-loop delay monitor driven by the loop itself: a chain of setImmediate callbacks
- * records the longest gap between two of them. `next()` resolves at the following turn, so a
- * block just before it is measured too, without waiting on a timer.
- */
-function loopMonitor() {
-  let last = performance.now();
-  let longest = 0;
-  let running = true;
-  const waiting: (() => void)[] = [];
-  const turn = () => {
-    const now = performance.now();
-    longest = Math.max(longest, now - last);
-    last = now;
-    for (const resolve of waiting.splice(0)) resolve();
-    if (running) setImmediate(turn);
-  };
-  setImmediate(turn);
-  return {
-    next: () => new Promise<void>((resolve) => waiting.push(resolve)),
-    stop: () => {
-      running = false;
-      return longest;
-    },
-  };
-}
-
-test("the costliest admitted filter over a bulk-seeded SQLite directory never blocks the event loop for a second", async () => {
-  const monitor = loopMonitor();
+test("the costliest admitted filter over a bulk-seeded SQLite directory answers (the loop delay it costs is in npm run bench)", async () => {
   const res = await h.get(`/Users?filter=${encodeURIComponent(emailsCo(admitted))}`);
-  await monitor.next();
-  const longest = monitor.stop();
   expect(res.status).toBe(200);
   expect(res.body.totalResults).toBe(0);
-  expect(longest).toBeLessThan(1000);
 });
