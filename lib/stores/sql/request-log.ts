@@ -9,8 +9,9 @@ import type { Params } from "./params";
 
 /** Inserts per statement: well under both databases' bound-parameter limits (9 a row). */
 const BATCH = 500;
-/** How long an entry may wait for others to share its INSERT. */
-const FLUSH_DELAY_MS = 100;
+/** How long an entry may wait for others to share its INSERT: fewer, larger inserts keep the log off the
+ * database's back (bench/request-log.js); reads and close() flush first, so the console never lags. */
+const FLUSH_DELAY_MS = 1000;
 
 export function sqlRequestLog(driver: Driver): DurableRequestLog {
   const d = driver.dialect;
