@@ -134,6 +134,22 @@ describe("sqlite store: the work budget knows its indexes", () => {
     expect(priceFilter(co, store.costs!.indexed("users")).narrowed).toBe(false);
   });
 
+  test("sw on a prefix-indexed attribute is narrowed by the index (any directory size); sw \"\" and title sw are not", async () => {
+    const { priceFilter } = await import("../../lib/service/budget");
+    const sw = (path: string[], compValue: string, caseExact = false) => ({
+      op: "sw" as const,
+      attrPath: { path, type: "string" as const, caseExact, multiValued: false },
+      compValue,
+    });
+    const users = store.costs!.indexed("users");
+    expect(priceFilter(sw(["userName"], "user12"), users).narrowed).toBe(true);
+    expect(priceFilter(sw(["externalId"], "ext1", true), users).narrowed).toBe(true);
+    expect(priceFilter(sw(["displayName"], "group1"), store.costs!.indexed("groups")).narrowed).toBe(true);
+    expect(priceFilter(sw(["userName"], ""), users).narrowed).toBe(false);
+    expect(priceFilter(sw(["title"], "x"), users).narrowed).toBe(false);
+    expect(priceFilter(sw(["emails", "value"], "user1"), users).narrowed).toBe(false);
+  });
+
   test("a page sorted along an index costs the page, whatever the directory's size; another sort is priced", async () => {
     const { checkBudget } = await import("../../lib/service/budget");
     const sort = (path: string[]) => ({

@@ -61,8 +61,12 @@ export function priceFilter(filter: ResolvedFilter, indexed: readonly IndexedPat
       return { perRecord: term(filter.attrPath, WEIGHTS.comparison), narrowed: false };
     default: {
       const substring = filter.op === "co" || filter.op === "sw" || filter.op === "ew";
+      // A lookup, or a non-empty prefix along an ordered index (sw "" matches every row).
+      const value = filter.compValue;
       const narrowed =
-        filter.op === "eq" && typeof filter.compValue === "string" && isIndexed(filter.attrPath, indexed);
+        typeof value === "string" &&
+        ((filter.op === "eq" && isIndexed(filter.attrPath, indexed)) ||
+          (filter.op === "sw" && value !== "" && isIndexed(filter.attrPath, indexed, true)));
       return { perRecord: term(filter.attrPath, substring ? WEIGHTS.substring : WEIGHTS.comparison), narrowed };
     }
   }
@@ -74,10 +78,13 @@ function term(attr: ResolvedAttr, weight: number): number {
   return attr.multiValued ? WEIGHTS.expansion + weight : weight;
 }
 
-function isIndexed(attr: ResolvedAttr, indexed: readonly IndexedPath[]): boolean {
-  if (attr.path.length === 1 && attr.path[0] === "id") return true;
+function isIndexed(attr: ResolvedAttr, indexed: readonly IndexedPath[], prefix = false): boolean {
+  if (!prefix && attr.path.length === 1 && attr.path[0] === "id") return true;
   return indexed.some(
-    (i) => samePath(i.path, attr.path) && (i.caseExact === undefined || i.caseExact === attr.caseExact),
+    (i) =>
+      samePath(i.path, attr.path) &&
+      (i.caseExact === undefined || i.caseExact === attr.caseExact) &&
+      (!prefix || i.prefix === true),
   );
 }
 

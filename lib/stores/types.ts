@@ -175,6 +175,8 @@ export interface IndexedPath {
   path: readonly string[];
   /** The comparison the index serves: case-folded (false), exact (true), or both (undefined). */
   caseExact?: boolean;
+  /** The index also serves `sw` (it is ordered, so a prefix is a range of it). */
+  prefix?: boolean;
 }
 
 /** The persistence contract: users, groups and memberships, per tenant. */

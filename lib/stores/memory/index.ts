@@ -79,7 +79,11 @@ export function stampedMemoryStore(options: MemoryStoreOptions, stamp: Stamp): S
   store.costs = {
     // Insertion order and the sorted indexes (sorted.ts) seek to a cursor's position.
     keyset: true,
-    indexed: (kind) => [...config[kind].map((k) => ({ path: k.path })), ...LOOKUPS.map((path) => ({ path }))],
+    // A case-insensitive unique key also has a sorted index of its folded values, which serves sw.
+    indexed: (kind) => [
+      ...config[kind].map((k) => ({ path: k.path, prefix: !k.caseExact })),
+      ...LOOKUPS.map((path) => ({ path })),
+    ],
     // Read without creating the tenant: pricing a query allocates nothing.
     size: async (ctx, kind) => tenants.get(ctx.tenant)?.tables[kind].rows.size ?? 0,
     // A scan builds a view of every record (record, id, meta) before testing it: measured at

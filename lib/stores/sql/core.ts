@@ -61,8 +61,8 @@ export function sqlStore(driver: Driver, name: string): Store {
     // The unique indexes are on the folded columns; externalId's index is on the value as written;
     // emails.value's (users) on folded values; members.value's (groups) on ids, their own folded form.
     indexed: (kind) => [
-      { path: [SUPPORTED_KEYS[kind]], caseExact: false },
-      { path: ["externalId"], caseExact: true },
+      { path: [SUPPORTED_KEYS[kind]], caseExact: false, prefix: true },
+      { path: ["externalId"], caseExact: true, prefix: true },
       kind === "users" ? { path: ["emails", "value"], caseExact: false } : { path: ["members", "value"] },
     ],
     sorted: (kind) => INDEXED_SORTS[kind],
