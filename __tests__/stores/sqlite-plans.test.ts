@@ -134,7 +134,7 @@ describe("sqlite store: the work budget knows its indexes", () => {
     expect(priceFilter(co, store.costs!.indexed("users")).narrowed).toBe(false);
   });
 
-  test("sw on a prefix-indexed attribute is narrowed by the index (any directory size); sw \"\" and title sw are not", async () => {
+  test('sw on a prefix-indexed attribute is narrowed by the index (any directory size); sw "" and title sw are not', async () => {
     const { priceFilter } = await import("../../lib/service/budget");
     const sw = (path: string[], compValue: string, caseExact = false) => ({
       op: "sw" as const,
