@@ -150,6 +150,24 @@ describe("sqlite store: the work budget knows its indexes", () => {
     expect(priceFilter(sw(["emails", "value"], "user1"), users).narrowed).toBe(false);
   });
 
+  test("a users' meta.lastModified range is narrowed by its index (sync tools ask what changed since); title gt is not", async () => {
+    const { priceFilter } = await import("../../lib/service/budget");
+    const cmp = (op: "gt" | "le" | "co", path: string[], type: "dateTime" | "string") => ({
+      op,
+      attrPath: { path, type, caseExact: false, multiValued: false },
+      compValue: "2024-01-12T13:45:00.000Z",
+    });
+    const users = store.costs!.indexed("users");
+    expect(priceFilter(cmp("gt", ["meta", "lastModified"], "dateTime"), users).narrowed).toBe(true);
+    expect(priceFilter(cmp("le", ["meta", "lastModified"], "dateTime"), users).narrowed).toBe(true);
+    expect(priceFilter(cmp("co", ["meta", "lastModified"], "dateTime"), users).narrowed).toBe(false);
+    expect(priceFilter(cmp("gt", ["title"], "string"), users).narrowed).toBe(false);
+    // Groups' lastModified has no index: every member change moves it.
+    expect(priceFilter(cmp("gt", ["meta", "lastModified"], "dateTime"), store.costs!.indexed("groups")).narrowed).toBe(
+      false,
+    );
+  });
+
   test("a page sorted along an index costs the page, whatever the directory's size; another sort is priced", async () => {
     const { checkBudget } = await import("../../lib/service/budget");
     const sort = (path: string[]) => ({

@@ -61,12 +61,14 @@ export function priceFilter(filter: ResolvedFilter, indexed: readonly IndexedPat
       return { perRecord: term(filter.attrPath, WEIGHTS.comparison), narrowed: false };
     default: {
       const substring = filter.op === "co" || filter.op === "sw" || filter.op === "ew";
-      // A lookup, or a non-empty prefix along an ordered index (sw "" matches every row).
+      // A lookup, a non-empty prefix or a range along an ordered index (sw "" matches every row).
+      // A range may match the whole tenant: then it costs what a plain page does, which is admitted.
       const value = filter.compValue;
       const narrowed =
         typeof value === "string" &&
         ((filter.op === "eq" && isIndexed(filter.attrPath, indexed)) ||
-          (filter.op === "sw" && value !== "" && isIndexed(filter.attrPath, indexed, true)));
+          (filter.op === "sw" && value !== "" && isIndexed(filter.attrPath, indexed, "prefix")) ||
+          (RANGE_OPS.has(filter.op) && isIndexed(filter.attrPath, indexed, "range")));
       return { perRecord: term(filter.attrPath, substring ? WEIGHTS.substring : WEIGHTS.comparison), narrowed };
     }
   }
@@ -78,13 +80,16 @@ function term(attr: ResolvedAttr, weight: number): number {
   return attr.multiValued ? WEIGHTS.expansion + weight : weight;
 }
 
-function isIndexed(attr: ResolvedAttr, indexed: readonly IndexedPath[], prefix = false): boolean {
-  if (!prefix && attr.path.length === 1 && attr.path[0] === "id") return true;
+const RANGE_OPS: ReadonlySet<string> = new Set(["gt", "ge", "lt", "le"]);
+
+/** Whether an index serves `attr`: for `eq` (any declared index), or for a prefix or a range. */
+function isIndexed(attr: ResolvedAttr, indexed: readonly IndexedPath[], serves?: "prefix" | "range"): boolean {
+  if (!serves && attr.path.length === 1 && attr.path[0] === "id") return true;
   return indexed.some(
     (i) =>
       samePath(i.path, attr.path) &&
       (i.caseExact === undefined || i.caseExact === attr.caseExact) &&
-      (!prefix || i.prefix === true),
+      (!serves || i[serves] === true),
   );
 }
 

@@ -177,6 +177,8 @@ export interface IndexedPath {
   caseExact?: boolean;
   /** The index also serves `sw` (it is ordered, so a prefix is a range of it). */
   prefix?: boolean;
+  /** The index also serves `gt`, `ge`, `lt` and `le` (ordered by the attribute's value). */
+  range?: boolean;
 }
 
 /** The persistence contract: users, groups and memberships, per tenant. */

@@ -63,7 +63,12 @@ export function sqlStore(driver: Driver, name: string): Store {
     indexed: (kind) => [
       { path: [SUPPORTED_KEYS[kind]], caseExact: false, prefix: true },
       { path: ["externalId"], caseExact: true, prefix: true },
-      kind === "users" ? { path: ["emails", "value"], caseExact: false } : { path: ["members", "value"] },
+      ...(kind === "users"
+        ? [
+            { path: ["emails", "value"], caseExact: false },
+            { path: ["meta", "lastModified"], range: true },
+          ]
+        : [{ path: ["members", "value"] }]),
     ],
     sorted: (kind) => INDEXED_SORTS[kind],
     size: (ctx, kind) =>
