@@ -137,29 +137,33 @@ async function measure(label, setup) {
   const loadSeconds = (Date.now() - t0) / 1000;
   const host = await startHost(loaded.store);
   const rows = [];
-  for (const [name, query, expected, before] of [
-    ...SHAPES,
-    ...GROUP_SHAPES.map(([n, ...rest]) => [n, ...rest, undefined, "Groups"]),
-  ]) {
-    const resource = name.startsWith("Groups:") ? "Groups" : "Users";
-    const get = async (i) => {
-      const res = await call("GET", `${host.scim}/${resource}?${query(i)}`);
-      if (expected !== undefined && res.totalResults !== expected)
-        throw new Error(`${label} ${name}: expected ${expected} results, got ${res.totalResults}`);
-    };
-    for (let i = 0; i < 3; i++) await get(i);
-    const s = await timeEach(RUNS, (i) => get(i + 3));
-    const previous = before?.[label];
-    rows.push({
-      name: `${label}: ${name}, ${USERS.toLocaleString("en")} users (load ${loadSeconds.toFixed(0)} s)`,
-      value: s.median,
-      unit: "ms",
-      spread: `p99 ${s.p99.toFixed(1)}${previous ? `; issue 17 at 1M: ${previous} ms` : ""}`,
-      target: "< 20 ms",
-    });
+  // A failed request must not leave a 1M-row schema behind.
+  try {
+    for (const [name, query, expected, before] of [
+      ...SHAPES,
+      ...GROUP_SHAPES.map(([n, ...rest]) => [n, ...rest, undefined, "Groups"]),
+    ]) {
+      const resource = name.startsWith("Groups:") ? "Groups" : "Users";
+      const get = async (i) => {
+        const res = await call("GET", `${host.scim}/${resource}?${query(i)}`);
+        if (expected !== undefined && res.totalResults !== expected)
+          throw new Error(`${label} ${name}: expected ${expected} results, got ${res.totalResults}`);
+      };
+      for (let i = 0; i < 3; i++) await get(i);
+      const s = await timeEach(RUNS, (i) => get(i + 3));
+      const previous = before?.[label];
+      rows.push({
+        name: `${label}: ${name}, ${USERS.toLocaleString("en")} users (load ${loadSeconds.toFixed(0)} s)`,
+        value: s.median,
+        unit: "ms",
+        spread: `p99 ${s.p99.toFixed(1)}${previous ? `; issue 17 at 1M: ${previous} ms` : ""}`,
+        target: "< 20 ms",
+      });
+    }
+  } finally {
+    host.server.close();
+    await loaded.close();
   }
-  host.server.close();
-  await loaded.close();
   return rows;
 }
 
