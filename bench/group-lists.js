@@ -3,9 +3,8 @@
 // `members.value eq` over those groups (answered from the membership index). Live heap needs
 // `global.gc`: without it the measurement runs in a child `node --expose-gc` (as memory.js does).
 
-const { execFileSync } = require("node:child_process");
 const { memoryStore } = require("../dist/cjs");
-const { HEADERS, startHost, timeIt } = require("./util");
+const { HEADERS, startHost, timeIt, withGc } = require("./util");
 
 const GROUPS = Number(process.env.BENCH_LIST_GROUPS || 100);
 const MEMBERS = Number(process.env.BENCH_LIST_MEMBERS || 10_000);
@@ -83,22 +82,4 @@ async function run() {
   }
 }
 
-module.exports = async function groupLists() {
-  if (typeof global.gc === "function") return run();
-  const out = execFileSync(process.execPath, ["--expose-gc", __filename, "--child"], {
-    encoding: "utf8",
-    env: process.env,
-    maxBuffer: 1 << 20,
-  });
-  return JSON.parse(out.trim().split("\n").at(-1));
-};
-
-if (require.main === module) {
-  module.exports().then(
-    (rows) => process.stdout.write(`${JSON.stringify(rows)}\n`),
-    (error) => {
-      process.stderr.write(`${error.stack}\n`);
-      process.exit(1);
-    },
-  );
-}
+module.exports = withGc(module, run);

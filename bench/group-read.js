@@ -6,8 +6,7 @@
 // excludedAttributes=members. Live heap needs `global.gc`: without it this runs in a child
 // `node --expose-gc` (as group-lists.js does).
 
-const { execFileSync } = require("node:child_process");
-const { HEADERS, startHost, timeIt } = require("./util");
+const { HEADERS, startHost, timeIt, withGc } = require("./util");
 const { TENANT, memoryWithUsers, postgresWithUsers, sqliteWithUsers } = require("./sql-util");
 
 const SIZE = Number(process.env.BENCH_GROUP_READ || 200_000);
@@ -145,22 +144,4 @@ async function run() {
   return rows;
 }
 
-module.exports = async function groupRead() {
-  if (typeof global.gc === "function") return run();
-  const out = execFileSync(process.execPath, ["--expose-gc", __filename, "--child"], {
-    encoding: "utf8",
-    env: process.env,
-    maxBuffer: 1 << 20,
-  });
-  return JSON.parse(out.trim().split("\n").at(-1));
-};
-
-if (require.main === module) {
-  module.exports().then(
-    (rows) => process.stdout.write(`${JSON.stringify(rows)}\n`),
-    (error) => {
-      process.stderr.write(`${error.stack}\n`);
-      process.exit(1);
-    },
-  );
-}
+module.exports = withGc(module, run);

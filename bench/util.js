@@ -1,4 +1,5 @@
 // Shared helpers for the benchmarks: a listening host app, timing, and statistics.
+const { execFileSync } = require("node:child_process");
 
 const express = require("express");
 const { scim, memoryStore, ALL_SCOPES } = require("../dist/cjs");
@@ -59,4 +60,31 @@ async function timeIt(runs, fn) {
   return stats(samples);
 }
 
-module.exports = { TOKEN, HEADERS, startHost, call, stats, timeIt };
+/**
+ * A benchmark whose rows need `global.gc` (heap figures): `run` as is when this process has it,
+ * else in a child started with --expose-gc, whose last output line is its rows. `module` runs it
+ * alone too (`node bench/x.js`), printing the rows, which is how the child answers.
+ */
+function withGc(module, run) {
+  const bench = async () => {
+    if (typeof global.gc === "function") return run();
+    const out = execFileSync(process.execPath, ["--expose-gc", module.filename, "--child"], {
+      encoding: "utf8",
+      env: process.env,
+      maxBuffer: 1 << 20,
+    });
+    return JSON.parse(out.trim().split("\n").at(-1));
+  };
+  if (require.main === module) {
+    bench().then(
+      (rows) => process.stdout.write(`${JSON.stringify(rows)}\n`),
+      (error) => {
+        process.stderr.write(`${error.stack}\n`);
+        process.exit(1);
+      },
+    );
+  }
+  return bench;
+}
+
+module.exports = { TOKEN, HEADERS, startHost, call, stats, timeIt, withGc };
