@@ -1,0 +1,25 @@
+/**
+ * Where the delivery loop hands each event: in-process listeners, a webhook endpoint, a Security
+ * Event Token receiver. A sink is told about one event at a time, in order per resource, and says
+ * how it went; the loop owns retries, backoff, leases and the dead-letter state.
+ */
+import type { EventEnvelope } from "../events/envelope";
+
+export interface Sink {
+  /** Stable across restarts and instances: delivery state is kept per sink name. */
+  readonly name: string;
+  /** Resolves with the outcome; a throw counts as a retryable failure. `signal` aborts on shutdown. */
+  deliver(event: EventEnvelope, signal: AbortSignal): Promise<Outcome>;
+}
+
+export type Outcome =
+  | { ok: true }
+  | {
+      ok: false;
+      /** Short, secret-free reason kept with the delivery (shown in the dead-letter list). */
+      error: string;
+      /** The receiver asked for a delay (Retry-After); the loop waits at least this long. */
+      retryAfterMs?: number;
+      /** Retrying cannot help (e.g. 410 Gone): dead-letter at once. */
+      permanent?: boolean;
+    };
