@@ -50,3 +50,24 @@ export const POSTGRES_DEFAULTS = Object.freeze({ schema: "scim", statementTimeou
 
 /** sqliteStore(). */
 export const SQLITE_DEFAULTS = Object.freeze({ busyTimeout: 5000 });
+
+/**
+ * The delivery loop's retry schedule (`nextDelay` in lib/delivery/backoff.ts): 5 s, 10 s, 20 s ...
+ * doubling up to an hour apart, for a day, then the event is dead-lettered. A day outlasts a
+ * receiver down for the night or a deploy gone wrong; Standard Webhooks senders retry about as long.
+ */
+export const BACKOFF_DEFAULTS = Object.freeze({
+  initialDelayMs: 5_000,
+  maxDelayMs: 60 * 60 * 1000,
+  periodMs: 24 * 60 * 60 * 1000,
+});
+
+/**
+ * webhookSink(): a receiver gets this long to accept the connection and to answer; only the
+ * first bytes of its answer are read (kept in the delivery's error for a failure, else ignored).
+ */
+export const WEBHOOK_DEFAULTS = Object.freeze({
+  connectTimeoutMs: 5_000,
+  responseTimeoutMs: 15_000,
+  maxResponseBytes: 64 * 1024,
+});
