@@ -19,6 +19,7 @@ import { LIMIT_DEFAULTS } from "./values/defaults";
 import type { CursorKeys } from "./service/cursor";
 import type { Limits } from "./service/context";
 import type { Store } from "./stores/types";
+import { type WebhookConfig, webhookSinks } from "./delivery/webhook-options";
 
 /** Your own authentication: the request's principal (scopes and tenant), or null for 401. */
 export type AuthFunction = (req: Request) => Principal | null | undefined | Promise<Principal | null | undefined>;
@@ -60,6 +61,8 @@ interface CommonOptions extends SetupOptions {
   hooks?: Hooks;
   /** Listeners for what happened, called after each successful write. */
   events?: EventListeners;
+  /** Receivers that get every event as a signed POST (Standard Webhooks, or RFC 9967 SETs); docs/events.md. */
+  webhooks?: readonly WebhookConfig[];
   /** Receives one record per request to /Users or /Groups. */
   audit?: AuditLog;
   /** Request count and latency by route and status, e.g. to feed a Prometheus histogram. */
@@ -208,6 +211,8 @@ export function checkCallbacks(options: ScimOptions): void {
     throw new TypeError("express-scim: audit must have append() and list(), e.g. memoryAuditLog().");
   }
   if (!fn(options.metrics)) throw new TypeError("express-scim: metrics must be a function.");
+  // Built here only to be checked; the delivery loop builds its own from the same list.
+  webhookSinks(options.webhooks);
 }
 
 const KNOWN: Record<string, readonly string[]> = {
@@ -230,6 +235,7 @@ const KNOWN: Record<string, readonly string[]> = {
     "userIdentity",
     "unknownMembers",
     "cursors",
+    "webhooks",
   ],
   cursors: ["secret", "timeout", "clock"],
   limits: LIMIT_KEYS,

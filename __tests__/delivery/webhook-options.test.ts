@@ -1,0 +1,49 @@
+/** scim()'s `webhooks` option: a mistake in any entry stops the app at start-up, with what to change. */
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { scim, memoryStore } from "../../lib";
+import { webhookSinks } from "../../lib/delivery/webhook-options";
+import { TOKEN } from "../helpers/fixtures";
+
+const secret = `whsec_${randomBytes(32).toString("base64")}`;
+const key = generateKeyPairSync("ed25519").privateKey;
+const build = (webhooks: unknown) => () =>
+  scim({ store: memoryStore(), tokens: [{ token: TOKEN, scopes: ["get:users"] }], webhooks } as never);
+
+test("a valid list builds; each entry becomes a sink of its format", () => {
+  const webhooks = [
+    { url: "https://hooks.example.com/scim", secret, events: ["user.deactivated"] },
+    {
+      format: "secevent+jwt",
+      url: "https://receiver.example.com/events",
+      issuer: "https://app.example.com/scim/v2",
+      audience: "https://receiver.example.com",
+      key,
+    },
+  ];
+  expect(build(webhooks)).not.toThrow();
+  expect(webhookSinks(webhooks).map((s) => s.name)).toEqual([
+    "webhook https://hooks.example.com/scim",
+    "webhook https://receiver.example.com/events",
+  ]);
+  expect(webhookSinks(undefined)).toEqual([]);
+});
+
+test("each mistake names the entry and the fix", () => {
+  expect(build({ url: "https://x.example.com", secret })).toThrow(/webhooks must be a list/);
+  expect(build(["https://x.example.com"])).toThrow(/webhooks\[0\] must be an object with a url/);
+  expect(build([{ url: "http://hooks.example.com/scim", secret }])).toThrow(/webhooks\[0\]\.url must use https/);
+  expect(build([{ url: "https://hooks.example.com/scim", secrets: secret }])).toThrow(
+    /unknown option "webhooks\[0\]\.secrets"; known for standard-webhooks: format, url/,
+  );
+  expect(build([{ url: "https://hooks.example.com/scim", secret, format: "svix" }])).toThrow(/format must be/);
+  expect(build([{ url: "https://hooks.example.com/scim", format: "secevent+jwt", key }])).toThrow(
+    /webhooks\[0\]\.issuer must be a non-empty string/,
+  );
+  expect(
+    build([
+      { url: "https://hooks.example.com/scim?tenant=a", secret },
+      { url: "https://hooks.example.com/scim?tenant=b", secret },
+    ]),
+  ).toThrow(/webhooks\[0\] and webhooks\[1\] are both named "webhook https:\/\/hooks.example.com\/scim"/);
+  expect(build([{ url: "https://hooks.example.com/scim", secret, extra: 1 }])).toThrow(TypeError);
+});
