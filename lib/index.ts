@@ -97,3 +97,9 @@ export type {
 export type { MappingPair, MappingDirection } from "./mapping/types";
 export type { SchemaDeclaration, AttributeDeclaration } from "./schema/custom";
 export type { AttributeType, Mutability, Returned, Uniqueness } from "./schema/types";
+/** Delivery channels (issue 18): signed webhooks and Security Event Tokens, each a Sink. */
+export { webhookSink, type WebhookSinkOptions } from "./delivery/webhook-sink";
+export { securityEventSink, type SecurityEventSinkOptions } from "./delivery/set-sink";
+export type { WebhookConfig } from "./delivery/webhook-options";
+export type { EndpointOptions } from "./delivery/endpoint";
+export type { JwsAlgorithm } from "./delivery/jws";

@@ -7,6 +7,7 @@
 import { createHmac, createPrivateKey, createSecretKey, type KeyObject, constants, sign } from "node:crypto";
 
 export const JWS_ALGORITHMS = ["RS256", "PS256", "ES256", "ES384", "EdDSA", "HS256"] as const;
+/** A JWS algorithm securityEventSink signs with. */
 export type JwsAlgorithm = (typeof JWS_ALGORITHMS)[number];
 
 export interface JwsSigner {
