@@ -103,3 +103,5 @@ export { securityEventSink, type SecurityEventSinkOptions } from "./delivery/set
 export type { WebhookConfig } from "./delivery/webhook-options";
 export type { EndpointOptions } from "./delivery/endpoint";
 export type { JwsAlgorithm } from "./delivery/jws";
+export type { Sink, Outcome } from "./delivery/sink";
+export type { EventEnvelope, EventData } from "./events/envelope";

@@ -5,6 +5,7 @@
  */
 import type { EventEnvelope } from "../events/envelope";
 
+/** A delivery channel: it is handed one event at a time and says how the delivery went. */
 export interface Sink {
   /** Stable across restarts and instances: delivery state is kept per sink name. */
   readonly name: string;
@@ -12,6 +13,7 @@ export interface Sink {
   deliver(event: EventEnvelope, signal: AbortSignal): Promise<Outcome>;
 }
 
+/** How one delivery went: delivered, or failed with a reason and what the loop should do next. */
 export type Outcome =
   | { ok: true }
   | {

@@ -6,6 +6,7 @@
  */
 import type { ScimEventType } from "./types";
 
+/** One recorded event: a webhook's JSON body, a feed entry. */
 export interface EventEnvelope {
   /** Unique and stable across retries: the Standard Webhooks `webhook-id`, a receiver's idempotency key. */
   id: string;
@@ -22,6 +23,7 @@ export interface EventEnvelope {
   data: EventData;
 }
 
+/** What changed, in an event's `data`. */
 export interface EventData {
   /** Attribute names that changed, URN-qualified for extensions. */
   changed?: string[];
