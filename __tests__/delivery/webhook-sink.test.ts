@@ -54,6 +54,18 @@ describe("what the receiver gets", () => {
     expect(Number(second!.headers["webhook-timestamp"]) - Number(first!.headers["webhook-timestamp"])).toBe(600);
   });
 
+  test("during a secret rotation both secrets sign, and a receiver holding either verifies", async () => {
+    const next = `whsec_${randomBytes(32).toString("base64")}`;
+    expect(await sink({ secret: [secret, next] }).deliver(envelope(), never)).toEqual({ ok: true });
+    const { headers, body } = receiver.received[0]!;
+    expect(String(headers["webhook-signature"]).split(" ")).toHaveLength(2);
+    for (const key of [secret, next]) expect(() => new Webhook(key).verify(body, headers as never)).not.toThrow();
+    expect(() => webhookSink({ url: "https://hooks.example.com/scim", secret: [] })).toThrow(/empty list/);
+    expect(() => webhookSink({ url: "https://hooks.example.com/scim", secret: [secret, "whsec_x"] })).toThrow(
+      /webhookSink\.secret\[1\] must be a Standard Webhooks secret/,
+    );
+  });
+
   test("extra headers are sent; events the sink does not want count as delivered without a request", async () => {
     const picky = sink({ events: ["user.deactivated"], headers: { Authorization: "Bearer r3ceiver" } });
     expect(await picky.deliver(envelope({ type: "user.created" }), never)).toEqual({ ok: true });

@@ -10,14 +10,21 @@ import type { Sink } from "./sink";
 
 /** Options of webhookSink(). */
 export interface WebhookSinkOptions extends EndpointOptions {
-  /** The signing secret, shared with the receiver: `whsec_` and base64 of 24 to 64 random bytes. */
-  secret: string;
+  /**
+   * The signing secret, shared with the receiver: `whsec_` and base64 of 24 to 64 random bytes.
+   * Several during a rotation: each signs, and a receiver holding either one verifies.
+   */
+  secret: string | readonly string[];
 }
 
 /** A Sink that POSTs each event to `options.url`, signed; checks its options at once (TypeError). */
 export function webhookSink(options: WebhookSinkOptions, label = "webhookSink"): Sink {
   const target = endpoint(options, label);
-  const signer = signerFor(options.secret, label);
+  const secrets = Array.isArray(options.secret) ? options.secret : [options.secret];
+  if (secrets.length === 0) throw new TypeError(`express-scim: ${label}.secret must not be an empty list.`);
+  const signers = secrets.map((secret, i) =>
+    signerFor(secret, Array.isArray(options.secret) ? `${label}.secret[${i}]` : `${label}.secret`),
+  );
   return {
     name: target.name,
     async deliver(event, signal) {
@@ -29,7 +36,8 @@ export function webhookSink(options: WebhookSinkOptions, label = "webhookSink"):
         "user-agent": "express-scim",
         "webhook-id": event.id,
         "webhook-timestamp": String(Math.floor(now.getTime() / 1000)),
-        "webhook-signature": signer.sign(event.id, now, body),
+        // Standard Webhooks: several signatures, space-separated; any one that verifies will do.
+        "webhook-signature": signers.map((signer) => signer.sign(event.id, now, body)).join(" "),
       };
       try {
         return outcomeOf(await target.send(body, headers, signal), target.clock());
@@ -41,7 +49,7 @@ export function webhookSink(options: WebhookSinkOptions, label = "webhookSink"):
 }
 
 function signerFor(secret: unknown, label: string): Webhook {
-  const hint = `${label}.secret must be a Standard Webhooks secret: "whsec_" and the base64 of 24 to 64 random bytes`;
+  const hint = `${label} must be a Standard Webhooks secret: "whsec_" and the base64 of 24 to 64 random bytes`;
   if (typeof secret !== "string" || secret === "") throw new TypeError(`express-scim: ${hint}.`);
   const base64 = secret.startsWith("whsec_") ? secret.slice("whsec_".length) : secret;
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64) || base64.length % 4 !== 0) throw new TypeError(`express-scim: ${hint}.`);
