@@ -71,7 +71,9 @@ export function endpoint(options: EndpointOptions, label: string): Endpoint {
     throw new TypeError(`express-scim: ${label}.clock must be a function returning a Date.`);
   // Without the query string: it may hold a receiver's token, and the name is shown in dead-letter lists.
   const name = options.name ?? `webhook ${url.origin}${url.pathname}`;
-  const agent = new (url.protocol === "https:" ? https.Agent : http.Agent)({ keepAlive: true, maxSockets: 8 });
+  // No socket cap: the delivery loop bounds how many deliveries run at once, and a request queued
+  // behind a cap would spend its connect deadline waiting for a socket.
+  const agent = new (url.protocol === "https:" ? https.Agent : http.Agent)({ keepAlive: true });
   return {
     name,
     wants: (event) => wanted === undefined || wanted.has(event.type),
