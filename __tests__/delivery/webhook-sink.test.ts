@@ -66,6 +66,15 @@ describe("what the receiver gets", () => {
     );
   });
 
+  test("tenants limits a receiver to those tenants' events", async () => {
+    const acmeOnly = sink({ tenants: ["acme"] });
+    expect(await acmeOnly.deliver(envelope({ tenant: "globex" }), never)).toEqual({ ok: true });
+    expect(receiver.received).toHaveLength(0);
+    expect(await acmeOnly.deliver(envelope({ tenant: "acme" }), never)).toEqual({ ok: true });
+    expect(receiver.received).toHaveLength(1);
+    expect(() => sink({ tenants: [] })).toThrow(/tenants must be a non-empty list of tenant names/);
+  });
+
   test("extra headers are sent; events the sink does not want count as delivered without a request", async () => {
     const picky = sink({ events: ["user.deactivated"], headers: { Authorization: "Bearer r3ceiver" } });
     expect(await picky.deliver(envelope({ type: "user.created" }), never)).toEqual({ ok: true });

@@ -17,6 +17,8 @@ export interface EndpointOptions {
   url: string;
   /** Only these event types are sent (the others count as delivered); all by default. */
   events?: readonly ScimEventType[];
+  /** Only these tenants' events are sent (the others count as delivered); every tenant's by default. */
+  tenants?: readonly string[];
   /** Delivery state is kept under this name: keep it when the URL changes. Default: from the URL. */
   name?: string;
   /** Extra request headers, e.g. an Authorization the receiver wants. */
@@ -65,6 +67,7 @@ export function endpoint(options: EndpointOptions, label: string): Endpoint {
   };
   const extra = checkHeaders(options.headers, label);
   const wanted = checkEvents(options.events, label);
+  const tenants = checkTenants(options.tenants, label);
   if (options.name !== undefined && (typeof options.name !== "string" || options.name.trim() === ""))
     throw new TypeError(`express-scim: ${label}.name must be a non-empty string.`);
   if (options.clock !== undefined && typeof options.clock !== "function")
@@ -76,7 +79,8 @@ export function endpoint(options: EndpointOptions, label: string): Endpoint {
   const agent = new (url.protocol === "https:" ? https.Agent : http.Agent)({ keepAlive: true });
   return {
     name,
-    wants: (event) => wanted === undefined || wanted.has(event.type),
+    wants: (event) =>
+      (wanted === undefined || wanted.has(event.type)) && (tenants === undefined || tenants.has(event.tenant)),
     clock: options.clock ?? (() => new Date()),
     send: (body, headers, signal) => post(url, body, { ...extra, ...headers }, limits, agent, signal),
   };
@@ -142,4 +146,11 @@ function checkEvents(events: unknown, label: string): Set<string> | undefined {
     if (!known.includes(type))
       throw new TypeError(`express-scim: ${label}.events names "${String(type)}"; known: ${known.join(", ")}.`);
   return new Set(events);
+}
+
+function checkTenants(tenants: unknown, label: string): Set<string> | undefined {
+  if (tenants === undefined) return undefined;
+  if (!Array.isArray(tenants) || tenants.length === 0 || !tenants.every((t) => typeof t === "string" && t !== ""))
+    throw new TypeError(`express-scim: ${label}.tenants must be a non-empty list of tenant names, e.g. ["acme"].`);
+  return new Set(tenants);
 }

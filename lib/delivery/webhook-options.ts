@@ -16,6 +16,7 @@ const COMMON_KEYS = [
   "format",
   "url",
   "events",
+  "tenants",
   "name",
   "headers",
   "allowInsecureLoopback",
