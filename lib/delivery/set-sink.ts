@@ -23,7 +23,10 @@ export interface SecurityEventSinkOptions extends EndpointOptions {
   keyId?: string;
 }
 
-/** A Sink that pushes each event as a signed SET; checks its options at once (TypeError). */
+/**
+ * A Sink that pushes each event as a signed SET; checks its options at once (TypeError).
+ * `label` names the options in error messages (scim() passes `webhooks[0]`, ...).
+ */
 export function securityEventSink(options: SecurityEventSinkOptions, label = "securityEventSink"): Sink {
   const target = endpoint(options, label);
   const signer = jwsSigner(options.key, options.algorithm, label);

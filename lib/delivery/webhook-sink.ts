@@ -17,7 +17,10 @@ export interface WebhookSinkOptions extends EndpointOptions {
   secret: string | readonly string[];
 }
 
-/** A Sink that POSTs each event to `options.url`, signed; checks its options at once (TypeError). */
+/**
+ * A Sink that POSTs each event to `options.url`, signed; checks its options at once (TypeError).
+ * `label` names the options in error messages (scim() passes `webhooks[0]`, ...).
+ */
 export function webhookSink(options: WebhookSinkOptions, label = "webhookSink"): Sink {
   const target = endpoint(options, label);
   const secrets = Array.isArray(options.secret) ? options.secret : [options.secret];
