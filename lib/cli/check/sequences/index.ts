@@ -1,0 +1,7 @@
+/** Every recorded sequence, in the order the check runs them, and which identity provider sends each. */
+import type { Profile, Sequence } from "../sequence";
+import { oktaSpec } from "./okta-spec";
+
+export const SEQUENCES: readonly Sequence[] = [oktaSpec];
+
+export const sequencesFor = (profiles: readonly Profile[]) => SEQUENCES.filter((s) => profiles.includes(s.profile));
