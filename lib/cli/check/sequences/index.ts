@@ -1,7 +1,8 @@
 /** Every recorded sequence, in the order the check runs them, and which identity provider sends each. */
 import type { Profile, Sequence } from "../sequence";
+import { oktaCrud, oktaGroupPush, oktaSamlGroups } from "./okta-crud";
 import { oktaSpec } from "./okta-spec";
 
-export const SEQUENCES: readonly Sequence[] = [oktaSpec];
+export const SEQUENCES: readonly Sequence[] = [oktaSpec, oktaCrud, oktaGroupPush, oktaSamlGroups];
 
 export const sequencesFor = (profiles: readonly Profile[]) => SEQUENCES.filter((s) => profiles.includes(s.profile));
