@@ -13,12 +13,10 @@ import {
   type LiveServer,
   type ReplayStore,
 } from "./app";
-import type { StepResult } from "../../lib/cli/check/run";
 import { memberIds } from "../../lib/cli/check/expect";
-import type { Sequence } from "../../lib/cli/check/sequence";
 import { oktaCrud, oktaGroupPush, oktaSamlGroups } from "../../lib/cli/check/sequences/okta-crud";
 import { faultyStore, type FaultyStore } from "../../lib/testing";
-import { type Extras, replaySteps } from "./replay-steps";
+import { everyStep, replaySteps } from "./replay-steps";
 import {
   ENTERPRISE,
   GROUP_SCHEMA,
@@ -46,25 +44,6 @@ async function newUser(userName: string, extra: Record<string, unknown> = {}): P
  * The check accepts a server that leaves User.groups out; this library lists it on every user
  * answer, and versions every resource, so the extras hold it to that.
  */
-function groupsListed({ exchanges }: StepResult) {
-  for (const x of exchanges) {
-    const users = (x.body?.Resources ?? [x.body]).filter((r: { schemas?: string[] } | undefined) =>
-      r?.schemas?.includes(USER_SCHEMA),
-    );
-    for (const u of users) expect({ id: u.id, groups: u.groups }).toEqual({ id: u.id, groups: expect.any(Array) });
-  }
-}
-const everyStep = (sequence: Sequence, extras: Extras = {}): Extras =>
-  Object.fromEntries(
-    sequence.steps.map((_, i) => [
-      i + 1,
-      async (r: StepResult, saved: Record<string, unknown>) => {
-        groupsListed(r);
-        await extras[i + 1]?.(r, saved);
-      },
-    ]),
-  );
-
 describe("Okta CRUD Test: create, profile update, deactivate, reactivate", () => {
   replaySteps(
     oktaCrud,

@@ -7,6 +7,7 @@
 import { formatStep } from "../../lib/cli/check/report";
 import { runner, type Runner, type StepResult } from "../../lib/cli/check/run";
 import type { Sequence } from "../../lib/cli/check/sequence";
+import { USER_SCHEMA } from "../../lib/schema/urns";
 import { SCIM_CONTENT_TYPE } from "../helpers/fixtures";
 import { expectNoPassword, type LiveServer } from "./app";
 
@@ -31,3 +32,24 @@ export function replaySteps(sequence: Sequence, server: () => LiveServer, extras
     });
   });
 }
+
+/** This library lists User.groups on every user answer (the check accepts a server that leaves it out). */
+export function groupsListed({ exchanges }: StepResult) {
+  for (const x of exchanges) {
+    const users = (x.body?.Resources ?? [x.body]).filter((r: { schemas?: string[] } | undefined) =>
+      r?.schemas?.includes(USER_SCHEMA),
+    );
+    for (const u of users) expect({ id: u.id, groups: u.groups }).toEqual({ id: u.id, groups: expect.any(Array) });
+  }
+}
+/** `extras`, with `groupsListed` after every step. */
+export const everyStep = (sequence: Sequence, extras: Extras = {}): Extras =>
+  Object.fromEntries(
+    sequence.steps.map((_, i) => [
+      i + 1,
+      async (r: StepResult, saved: Record<string, unknown>) => {
+        groupsListed(r);
+        await extras[i + 1]?.(r, saved);
+      },
+    ]),
+  );

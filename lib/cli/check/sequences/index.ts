@@ -1,8 +1,19 @@
 /** Every recorded sequence, in the order the check runs them, and which identity provider sends each. */
 import type { Profile, Sequence } from "../sequence";
+import { entraGroups } from "./entra-groups";
+import { entraPatch } from "./entra-patch";
+import { entraUsers } from "./entra-users";
 import { oktaCrud, oktaGroupPush, oktaSamlGroups } from "./okta-crud";
 import { oktaSpec } from "./okta-spec";
 
-export const SEQUENCES: readonly Sequence[] = [oktaSpec, oktaCrud, oktaGroupPush, oktaSamlGroups];
+export const SEQUENCES: readonly Sequence[] = [
+  oktaSpec,
+  oktaCrud,
+  oktaGroupPush,
+  oktaSamlGroups,
+  entraUsers,
+  entraPatch,
+  entraGroups,
+];
 
 export const sequencesFor = (profiles: readonly Profile[]) => SEQUENCES.filter((s) => profiles.includes(s.profile));
