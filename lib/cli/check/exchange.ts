@@ -51,13 +51,20 @@ export interface ClientOptions {
   token: string;
   /** Per request; a server slower than this fails the step (Okta gives up after 60 s). */
   timeoutMs?: number;
+  /** How often a 429 is retried after its Retry-After, as Okta and Entra do (default 5). */
+  retries?: number;
 }
+
+/** The longest Retry-After the check waits; a server asking for more fails the step with its 429. */
+const MAX_RETRY_AFTER_S = 30;
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const SCIM_JSON = "application/scim+json; charset=utf-8";
 
-export function httpClient({ base, token, timeoutMs = 30_000 }: ClientOptions): Call {
+export function httpClient({ base, token, timeoutMs = 30_000, retries = 5 }: ClientOptions): Call {
   const root = base.replace(/\/+$/, "");
-  return async (method, path, o = {}) => {
+  const once = async (method: string, path: string, o: CallOptions = {}): Promise<Exchange> => {
     const headers: Record<string, string> = { Accept: "application/scim+json", ...(o.headers ?? {}) };
     const bearer = o.token === undefined ? token : o.token;
     if (bearer !== null) headers.Authorization = `Bearer ${bearer}`;
@@ -98,5 +105,14 @@ export function httpClient({ base, token, timeoutMs = 30_000 }: ClientOptions): 
       body = undefined;
     }
     return { request, status: res.status, headers: res.headers, text, body };
+  };
+  // clients.md: on overload a server answers 429 with Retry-After, and both clients back off and retry.
+  return async (method, path, o) => {
+    for (let attempt = 0; ; attempt++) {
+      const x = await once(method, path, o);
+      const after = Number(x.headers.get("retry-after") ?? "1");
+      if (x.status !== 429 || attempt >= retries || !(after >= 0 && after <= MAX_RETRY_AFTER_S)) return x;
+      await pause(Math.max(after, 0.1) * 1000);
+    }
   };
 }

@@ -154,6 +154,7 @@ export const entraUsers: Sequence = {
         if (x.body.groups !== undefined)
           expectLike(x.body.groups, [{ value: group.body.id, display: displayName }], "groups", x);
         const g = await entra(ctx, "GET", `/Groups/${group.body.id}`);
+        expectResource(g, 200, GROUP_SCHEMA);
         expectLike(memberIds(g.body), [id], "members", g);
         await found(ctx, `userName eq "${renamed(ctx)}" and active eq false`, 1);
       },
