@@ -84,7 +84,6 @@ export const entraCreate = {
   [ENT]: { employeeNumber: "701984", department: "Tour Operations", manager: "26118915" },
 };
 
-
 /** An answer as any of the hosts returns it: supertest's, node:http's or fetch's. */
 export interface AnyAnswer {
   status: number;
