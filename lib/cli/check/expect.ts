@@ -28,18 +28,19 @@ export class Matcher {
   ) {}
 }
 
+const where = (at: string) => (at ? `${at}: ` : "");
 const show = (v: unknown) => (v === undefined ? "nothing" : JSON.stringify(v)?.slice(0, 200));
 
 /** What is wrong with `actual` against `pattern` (jest's toMatchObject rules), or undefined. */
 export function mismatch(actual: unknown, pattern: Pattern, at = ""): string | undefined {
   if (pattern instanceof Matcher) {
     const p = pattern.problem(actual);
-    return p === undefined ? undefined : `${at || "value"}: ${p}`;
+    return p === undefined ? undefined : `${where(at)}${p}`;
   }
   if (Array.isArray(pattern)) {
-    if (!Array.isArray(actual)) return `${at || "value"}: expected an array, got ${show(actual)}`;
+    if (!Array.isArray(actual)) return `${where(at)}expected an array, got ${show(actual)}`;
     if (actual.length !== pattern.length)
-      return `${at || "value"}: expected ${pattern.length} item(s), got ${actual.length}: ${show(actual)}`;
+      return `${where(at)}expected ${pattern.length} item(s), got ${actual.length}: ${show(actual)}`;
     for (let i = 0; i < pattern.length; i++) {
       const m = mismatch(actual[i], pattern[i], `${at}[${i}]`);
       if (m) return m;
@@ -48,14 +49,14 @@ export function mismatch(actual: unknown, pattern: Pattern, at = ""): string | u
   }
   if (pattern !== null && typeof pattern === "object") {
     if (actual === null || typeof actual !== "object" || Array.isArray(actual))
-      return `${at || "value"}: expected an object, got ${show(actual)}`;
+      return `${where(at)}expected an object, got ${show(actual)}`;
     for (const [key, inner] of Object.entries(pattern)) {
       const m = mismatch((actual as Record<string, unknown>)[key], inner, at ? `${at}.${key}` : key);
       if (m) return m;
     }
     return undefined;
   }
-  return Object.is(actual, pattern) ? undefined : `${at || "value"}: expected ${show(pattern)}, got ${show(actual)}`;
+  return Object.is(actual, pattern) ? undefined : `${where(at)}expected ${show(pattern)}, got ${show(actual)}`;
 }
 
 /** Equal as JSON values (key order ignored). */
