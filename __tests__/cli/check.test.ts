@@ -253,6 +253,11 @@ describe("express-scim check: what it refuses before sending anything", () => {
     ])
       expect(plan(ok, "--token", "t").profiles).toEqual(["okta", "entra"]);
     expect(() => plan("ftp://scim.example.com", "--token", "t")).toThrow(/not http or https/);
+    // Entra's Tenant URL, pasted with its flag, is the same base URL.
+    expect(plan("https://x.example.com/scim/v2?aadOptscim062020", "--token", "t").base).toBe(
+      "https://x.example.com/scim/v2",
+    );
+    expect(() => plan("https://x.example.com/scim/v2?x=1", "--token", "t")).toThrow(/without a query/);
   });
 
   test("no token, an unknown profile or a bad timeout: exit 2 with what to change", async () => {

@@ -10,6 +10,7 @@ import { formatCleanup, formatStep, formatTotals } from "./report";
 import { runner, type CleanupResult, type StepResult } from "./run";
 import { PROFILES, type Profile } from "./sequence";
 import { sequencesFor } from "./sequences";
+import { ENTRA_FLAG } from "./sequences/entra-bodies";
 
 type Out = (text: string) => void;
 
@@ -26,6 +27,8 @@ export function targetOf(raw: string, insecure: boolean): URL {
   }
   if (url.protocol !== "https:" && url.protocol !== "http:")
     throw new UsageError(`${url.protocol} is not http or https.`);
+  // Entra's Tenant URL carries its flag; the Entra sequences add it to every request themselves.
+  if (url.search === `?${ENTRA_FLAG}`) url.search = "";
   if (url.search || url.hash) throw new UsageError("Give the SCIM base URL without a query or fragment.");
   if (url.protocol === "http:" && !LOOPBACK.test(url.hostname) && !insecure)
     throw new UsageError(
