@@ -4,6 +4,7 @@ import { entraGroups } from "./entra-groups";
 import { entraPatch } from "./entra-patch";
 import { entraUsers } from "./entra-users";
 import { oktaCrud, oktaGroupPush, oktaSamlGroups } from "./okta-crud";
+import { oktaGroupBodies } from "./okta-group-bodies";
 import { oktaSpec } from "./okta-spec";
 
 export const SEQUENCES: readonly Sequence[] = [
@@ -11,6 +12,7 @@ export const SEQUENCES: readonly Sequence[] = [
   oktaCrud,
   oktaGroupPush,
   oktaSamlGroups,
+  oktaGroupBodies,
   entraUsers,
   entraPatch,
   entraGroups,
