@@ -232,6 +232,32 @@ describe("express-scim check against broken servers names the failing steps", ()
   });
 });
 
+describe("express-scim check interrupted", () => {
+  test("Ctrl-C stops after the step under way; what the run created is still removed; exit 1", async () => {
+    let sent = false;
+    const listeners = process.listenerCount("SIGINT");
+    const server = await brokenServer((req, _res, next) => {
+      // The CRUD Test's first request: the interrupt arrives while a step is under way.
+      if (!sent && decodeURIComponent(req.originalUrl).includes('userName eq "crud.')) {
+        sent = true;
+        process.emit("SIGINT");
+      }
+      next();
+    });
+    try {
+      const { code, out } = await cli("check", server.base, "--token", TOKEN, "--profile", "okta");
+      expect({ code, failed: failedSteps(out) }).toEqual({ code: 1, failed: [] });
+      expect(out).toContain("Interrupted: stopping after this step, then cleaning up.");
+      expect(out).toMatch(/^PASS {2}okta-crud 1\./m);
+      expect(out).not.toMatch(/okta-crud 2\.|okta-push/);
+      expect(await counts(server.base, TOKEN)).toEqual({ users: 0, groups: 0 });
+      expect(process.listenerCount("SIGINT")).toBe(listeners);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe("express-scim check: what it refuses before sending anything", () => {
   test("plain http to another host is refused (exit 2) unless --insecure; loopback and https are fine", async () => {
     const refused = await cli("check", "http://scim.example.com/scim/v2", "--token", "t");

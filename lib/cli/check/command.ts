@@ -69,19 +69,28 @@ export async function check(invocation: Invocation, out: Out, env: NodeJS.Proces
   out(`Checking ${plan.base} as ${plan.profiles.join(" and ")} would (run ${run.unique})\n`);
   const results: StepResult[] = [];
   let cleanup: CleanupResult;
+  // Ctrl-C stops after the step under way, and what the run created is still removed.
+  let interrupted = false;
+  const interrupt = () => {
+    interrupted = true;
+    out("\nInterrupted: stopping after this step, then cleaning up.\n");
+  };
+  process.once("SIGINT", interrupt);
   try {
     for (const sequence of sequences) {
+      if (interrupted) break;
       out(`\n${sequence.title}\n`);
-      for (let n = 1; n <= sequence.steps.length; n++) {
+      for (let n = 1; n <= sequence.steps.length && !interrupted; n++) {
         const result = await run.step(sequence, n);
         results.push(result);
         out(`${formatStep(result)}\n`);
       }
     }
   } finally {
-    // Even when interrupted by an exception of our own, the server is left as it was found.
+    process.off("SIGINT", interrupt);
+    // Even after an exception of our own, the server is left as it was found.
     cleanup = await run.cleanup();
     out(`\n${formatCleanup(cleanup)}\n${formatTotals(results, cleanup)}\n`);
   }
-  return results.some((r) => r.outcome !== "passed") || cleanup.left.length > 0 ? 1 : 0;
+  return interrupted || results.some((r) => r.outcome !== "passed") || cleanup.left.length > 0 ? 1 : 0;
 }
