@@ -14,7 +14,8 @@ import {
   type ReplayStore,
 } from "./app";
 import { memberIds } from "../../lib/cli/check/expect";
-import { oktaCrud, oktaGroupPush, oktaSamlGroups } from "../../lib/cli/check/sequences/okta-crud";
+import { oktaCrud, oktaGroupPush } from "../../lib/cli/check/sequences/okta-crud";
+import { oktaSamlGroups } from "../../lib/cli/check/sequences/okta-group-bodies";
 import { faultyStore, type FaultyStore } from "../../lib/testing";
 import { everyStep, replaySteps } from "./replay-steps";
 import {

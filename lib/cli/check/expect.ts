@@ -211,6 +211,11 @@ export function expectGroupPatchOk(x: Exchange): void {
   else expectResource(x, 200, GROUP_SCHEMA);
 }
 
+/** A user's groups, when the server lists them (User.groups is optional for a server: RFC 7643 4.1.2). */
+export function expectGroupsIfListed(x: Exchange, pattern: unknown, what: string, user: { groups?: unknown } = x.body) {
+  if (user.groups !== undefined) expectLike(user.groups, pattern, what, x);
+}
+
 /** The member ids of a group, sorted. */
 export const memberIds = (body: { members?: { value: string }[] } | undefined) =>
   (body?.members ?? []).map((m) => m.value).sort();

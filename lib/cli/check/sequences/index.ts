@@ -3,8 +3,8 @@ import type { Profile, Sequence } from "../sequence";
 import { entraGroups } from "./entra-groups";
 import { entraPatch } from "./entra-patch";
 import { entraUsers } from "./entra-users";
-import { oktaCrud, oktaGroupPush, oktaSamlGroups } from "./okta-crud";
-import { oktaGroupBodies } from "./okta-group-bodies";
+import { oktaCrud, oktaGroupPush } from "./okta-crud";
+import { oktaGroupBodies, oktaSamlGroups } from "./okta-group-bodies";
 import { oktaSpec } from "./okta-spec";
 
 export const SEQUENCES: readonly Sequence[] = [

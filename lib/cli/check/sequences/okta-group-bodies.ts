@@ -6,6 +6,7 @@
 import { GROUP_SCHEMA, USER_SCHEMA } from "../../../schema/urns";
 import {
   expectGroupPatchOk,
+  expectGroupsIfListed,
   expectLike,
   expectList,
   expectResource,
@@ -182,6 +183,55 @@ export const oktaGroupBodies: Sequence = {
         const lookup = await ctx.call("GET", `/Groups?${filterQuery(`displayName eq "Stale ${ctx.unique}"`)}`);
         expectList(lookup, 1);
         expectStatus(lookup, 200);
+      },
+    },
+  ],
+};
+
+/** Okta's custom SAML apps cannot PATCH groups: they POST and PUT whole groups (clients.md). */
+export const oktaSamlGroups: Sequence = {
+  id: "okta-saml",
+  title: "Okta custom SAML app: whole groups by POST and PUT",
+  profile: "okta",
+  steps: [
+    {
+      name: "POST a group with members; PUT the whole group (id, meta, new member list); PUT with members: [] empties it",
+      async run(ctx) {
+        const ids: string[] = [];
+        for (const who of ["a", "b"]) {
+          const u = await ctx.call("POST", "/Users", { body: oktaUser(`saml.${who}.${ctx.unique}@example.com`) });
+          expectResource(u, 201, USER_SCHEMA);
+          ids.push(u.body.id);
+        }
+        const [a, b] = ids as [string, string];
+        const displayName = `SAML Group ${ctx.unique}`;
+        const created = await ctx.call("POST", "/Groups", {
+          body: { schemas: [GROUP_SCHEMA], displayName, members: [{ value: a, display: "a" }] },
+        });
+        expectResource(created, 201, GROUP_SCHEMA);
+        expectLike(memberIds(created.body), [a], "members", created);
+        const id = created.body.id;
+        const put = await ctx.call("PUT", `/Groups/${id}`, {
+          body: {
+            ...created.body,
+            meta: { ...created.body.meta, created: "04-12-2018 00:00:00" },
+            displayName,
+            members: [
+              { value: a, display: "a" },
+              { value: b, display: "b" },
+            ],
+          },
+        });
+        expectResource(put, 200, GROUP_SCHEMA);
+        expectLike(memberIds(put.body), [a, b].sort(), "members", put);
+        expectLike(put.body.meta.created, created.body.meta.created, "meta.created", put);
+        const emptied = await ctx.call("PUT", `/Groups/${id}`, {
+          body: { schemas: [GROUP_SCHEMA], id, displayName, members: [] },
+        });
+        expectResource(emptied, 200, GROUP_SCHEMA);
+        expectLike(emptied.body.members, noneOrEmpty, "members", emptied);
+        const user = await ctx.call("GET", `/Users/${b}`);
+        expectGroupsIfListed(user, noneOrEmpty, "groups of a removed member");
       },
     },
   ],
