@@ -7,7 +7,7 @@
  */
 import { SCIM_CONTENT_TYPE } from "../../lib/http/respond";
 import { ERROR_SCHEMA } from "../../lib/protocol/errors";
-import { ENTERPRISE_USER_SCHEMA as ENT, PATCH_OP_SCHEMA, USER_SCHEMA } from "../../lib/schema/urns";
+import { ENTERPRISE_USER_SCHEMA as ENT } from "../../lib/schema/urns";
 
 export { SCIM_CONTENT_TYPE } from "../../lib/http/respond";
 export { ERROR_SCHEMA } from "../../lib/protocol/errors";
@@ -23,22 +23,8 @@ export const LIST_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
 /** The token the test hosts accept, with every scope. */
 export const TOKEN = "test-token-with-every-scope-0001";
 
-/** Okta's create-user body (clients.md): placeholder password, readOnly junk, empty groups. */
-export function oktaUser(userName: string, extra: Record<string, unknown> = {}) {
-  return {
-    schemas: [USER_SCHEMA],
-    userName,
-    name: { givenName: "Ada", familyName: "Lovelace" },
-    emails: [{ primary: true, value: userName, type: "work" }],
-    displayName: "Ada Lovelace",
-    locale: "en-US",
-    externalId: `00u${userName.length}abc`,
-    groups: [],
-    password: "tempP@ss123",
-    active: true,
-    ...extra,
-  };
-}
+/** Okta's create-user body and PATCH bodies: one home with the shipped sequences `express-scim check` replays. */
+export { oktaUser, patchBody } from "../../lib/cli/check/sequences/okta-bodies";
 
 /** Okta's create body (SCIM 2.0 template app, default profile mappings). */
 export const oktaCreate = {
@@ -97,8 +83,6 @@ export const entraCreate = {
   roles: [],
   [ENT]: { employeeNumber: "701984", department: "Tour Operations", manager: "26118915" },
 };
-
-export const patchBody = (...Operations: unknown[]) => ({ schemas: [PATCH_OP_SCHEMA], Operations });
 
 /** An answer as any of the hosts returns it: supertest's, node:http's or fetch's. */
 export interface AnyAnswer {

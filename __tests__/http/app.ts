@@ -7,6 +7,7 @@
 import express from "express";
 import request from "supertest";
 import { scim, memoryStore, ALL_SCOPES, type ScimOptions, type Store } from "../../lib";
+import { httpClient, type CallOptions, type Exchange } from "../../lib/cli/check/exchange";
 import { GROUP_SCHEMA, LIST_SCHEMA, oktaUser, SCIM_CONTENT_TYPE, TOKEN } from "../helpers/fixtures";
 
 export interface TestHost {
@@ -56,25 +57,8 @@ export async function createGroup(h: TestHost, displayName: string, memberIds: s
  * 127.0.0.1, port 0, and talk to it with fetch, the way Okta and Entra do (no supertest in between).
  */
 
-/** One recorded exchange as the client saw it. `body` is the parsed JSON, or undefined. */
-export interface Exchange {
-  status: number;
-  headers: Headers;
-  text: string;
-  // biome-ignore lint/suspicious/noExplicitAny: a parsed JSON body, read field by field by the suites.
-  body: any;
-}
-
-export interface CallOptions {
-  /** A JSON value to send (serialised here), or `raw` text sent as is. */
-  body?: unknown;
-  raw?: string;
-  /** Defaults to application/scim+json; `null` sends no Content-Type at all (Okta's spec test). */
-  contentType?: string | null;
-  /** Defaults to the all-scopes token; `null` sends no Authorization header. */
-  token?: string | null;
-  headers?: Record<string, string>;
-}
+/** One recorded exchange as the client saw it, and the request options: the check CLI's own (lib/cli/check). */
+export type { CallOptions, Exchange } from "../../lib/cli/check/exchange";
 
 export interface LiveServer {
   /** Absolute URL of the mount point, e.g. http://127.0.0.1:41234/scim/v2 */
@@ -166,29 +150,11 @@ export async function liveServer(overrides: Partial<ScimOptions> = {}, mount = "
   const { port } = server.address() as import("net").AddressInfo;
   const base = `http://127.0.0.1:${port}${mount}`;
   let requests = 0;
-  const call = async (method: string, path: string, o: CallOptions = {}): Promise<Exchange> => {
+  // The same client `express-scim check` uses against any server.
+  const client = httpClient({ base, token: TOKEN, timeoutMs: 120_000 });
+  const call: LiveServer["call"] = (method, path, o) => {
     requests += 1;
-    const headers: Record<string, string> = { Accept: "application/scim+json", ...(o.headers ?? {}) };
-    const token = o.token === undefined ? TOKEN : o.token;
-    if (token !== null) headers.Authorization = `Bearer ${token}`;
-    const payload = o.raw ?? (o.body === undefined ? undefined : JSON.stringify(o.body));
-    const contentType = o.contentType === undefined ? SCIM_CONTENT_TYPE : o.contentType;
-    if (contentType !== null && (payload !== undefined || o.contentType !== undefined))
-      headers["Content-Type"] = contentType;
-    // A Uint8Array body goes out without the text/plain type fetch gives strings.
-    const res = await fetch(base + path, {
-      method,
-      headers,
-      ...(payload === undefined ? {} : { body: new TextEncoder().encode(payload) }),
-    });
-    const text = await res.text();
-    let body: unknown;
-    try {
-      body = text === "" ? undefined : JSON.parse(text);
-    } catch {
-      body = undefined;
-    }
-    return { status: res.status, headers: res.headers, text, body };
+    return client(method, path, o);
   };
   const close = async () => {
     await new Promise<void>((resolve) => {
@@ -244,8 +210,7 @@ export function expectNoPassword(body: unknown): void {
   walk(body);
 }
 
-/** `?filter=` for a filter expression, percent-encoded the way fetch clients send it. */
-export const filterQuery = (filter: string) => `filter=${encodeURIComponent(filter)}`;
+export { filterQuery } from "../../lib/cli/check/sequences/queries";
 
 /**
  * Sends one request exactly as written (raw spaces and quotes in the query, odd headers), over a
@@ -303,5 +268,6 @@ export async function rawRequest(
   } catch {
     parsed = undefined;
   }
-  return { status: Number(statusLine?.split(" ")[1]), headers, text, body: parsed };
+  const request = { method, url: `${url.origin}${target}`, headers: {}, ...(body === undefined ? {} : { body }) };
+  return { request, status: Number(statusLine?.split(" ")[1]), headers, text, body: parsed };
 }

@@ -10,9 +10,10 @@
 import type { AuditRecord } from "../../lib";
 import { memoryAuditLog } from "../../lib";
 import { expectList, expectResource, filterQuery, liveServer, type Exchange, type LiveServer } from "./app";
-import { GROUP_SCHEMA, PATCH_OP, USER_SCHEMA, expectScimError, oktaUser } from "../helpers/fixtures";
+import { oktaGroupBodies } from "../../lib/cli/check/sequences/okta-group-bodies";
+import { GROUP_SCHEMA, USER_SCHEMA, expectScimError, oktaUser, patchBody } from "../helpers/fixtures";
+import { everyStep, replaySteps } from "./replay-steps";
 
-const patchBody = (...Operations: unknown[]) => ({ schemas: [PATCH_OP], Operations });
 const memberIds = (body: { members?: { value: string }[] }) => (body.members ?? []).map((m) => m.value).sort();
 const ids = (x: Exchange) => x.body.Resources.map((r: { id: string }) => r.id).sort();
 const expectGroupPatchOk = (x: Exchange) => {
@@ -160,86 +161,29 @@ describe('unknownMembers: "reject" (opt-in): one stale id fails the whole push, 
   });
 });
 
-describe("Okta custom SAML app: memberships in POST and PUT bodies", () => {
-  test("POST with members; PUT with a new list; PUT without members empties the group (RFC 7644 3.5.1)", async () => {
-    const [a, b, c] = [await newUser(), await newUser(), await newUser()];
-    const created = await server.call("POST", "/Groups", {
-      body: {
-        schemas: [GROUP_SCHEMA],
-        displayName: "SAML Bodies",
-        members: [
-          { value: a, display: "a" },
-          { value: b, display: "b" },
-        ],
+/** Okta's SAML-app group bodies, as `express-scim check` replays them (lib/cli/check/sequences/okta-group-bodies.ts). */
+describe("Okta custom SAML app: memberships in POST and PUT bodies, cleared groups, stale ids", () => {
+  replaySteps(
+    oktaGroupBodies,
+    () => server,
+    everyStep(oktaGroupBodies, {
+      2: async ({ exchanges }, saved) => {
+        const versions = exchanges.filter((x) => x.request.method === "GET" && x.body?.meta?.resourceType === "Group");
+        expect(versions.map((x) => typeof x.body.meta.version)).toEqual(["string", "string"]);
+        expectList(await server.call("GET", `/Groups?${filterQuery(`members.value eq "${saved.formerMember}"`)}`), 0);
       },
-    });
-    expectResource(created, 201, GROUP_SCHEMA);
-    expect(memberIds(created.body)).toEqual([a, b].sort());
-    const id = created.body.id;
-    expect((await server.call("GET", `/Users/${a}`)).body.groups).toEqual([
-      expect.objectContaining({ value: id, display: "SAML Bodies" }),
-    ]);
-
-    const put = await server.call("PUT", `/Groups/${id}`, {
-      body: {
-        schemas: [GROUP_SCHEMA],
-        id,
-        meta: { resourceType: "Group", created: "04-12-2018 00:00:00" },
-        displayName: "SAML Bodies",
-        members: [{ value: b }, { value: c, display: "c" }],
+      // The rename and clear again, asking for attributes: 200 with the group (RFC 7644 3.5.2).
+      3: async (_, saved) => {
+        const id = saved.renamedId as string;
+        const x = await server.call("PATCH", `/Groups/${id}?attributes=displayName,members`, {
+          body: patchBody({ op: "replace", value: { id, displayName: "Cleared Renamed", members: [] } }),
+        });
+        expect(x.status).toBe(200);
+        expect(x.body).toMatchObject({ id, displayName: "Cleared Renamed" });
+        expect(x.body.members ?? []).toEqual([]);
       },
-    });
-    expectResource(put, 200, GROUP_SCHEMA);
-    expect(memberIds(put.body)).toEqual([b, c].sort());
-    expect(await members(id)).toEqual([b, c].sort());
-    expect((await server.call("GET", `/Users/${a}`)).body.groups).toEqual([]);
-
-    const bare = await server.call("PUT", `/Groups/${id}`, {
-      body: { schemas: [GROUP_SCHEMA], displayName: "SAML Bodies" },
-    });
-    expectResource(bare, 200, GROUP_SCHEMA);
-    expect(await members(id)).toEqual([]);
-  });
-});
-
-describe('Okta clears a group with a pathless replace of {"members": []}', () => {
-  test("every member leaves; the group and its name stay; users lose the membership", async () => {
-    const [a, b] = [await newUser(), await newUser()];
-    const id = await newGroup("Cleared", [a, b]);
-    const before = (await server.call("GET", `/Groups/${id}`)).body;
-    expectGroupPatchOk(
-      await server.call("PATCH", `/Groups/${id}`, { body: patchBody({ op: "replace", value: { members: [] } }) }),
-    );
-    const after = await server.call("GET", `/Groups/${id}`);
-    expectResource(after, 200, GROUP_SCHEMA);
-    expect(after.body.displayName).toBe("Cleared");
-    expect(after.body.members ?? []).toEqual([]);
-    expect(after.body.meta.version).not.toBe(before.meta.version);
-    expect((await server.call("GET", `/Users/${a}`)).body.groups).toEqual([]);
-    expectList(await server.call("GET", `/Groups?${filterQuery(`members.value eq "${b}"`)}`), 0);
-    // Sent again, it is a no-op, not an error.
-    expectGroupPatchOk(
-      await server.call("PATCH", `/Groups/${id}`, { body: patchBody({ op: "replace", value: { members: [] } }) }),
-    );
-  });
-
-  test("with the rename Okta sends alongside (id and displayName in the same value)", async () => {
-    const [a, b] = [await newUser(), await newUser()];
-    const id = await newGroup("Cleared Too", [a]);
-    const x = await server.call("PATCH", `/Groups/${id}?attributes=displayName,members`, {
-      body: patchBody({ op: "replace", value: { id, displayName: "Cleared Renamed", members: [] } }),
-    });
-    expect(x.status).toBe(200);
-    expect(x.body).toMatchObject({ id, displayName: "Cleared Renamed" });
-    expect(x.body.members ?? []).toEqual([]);
-    // And a pathless replace with a list sets exactly that list.
-    expectGroupPatchOk(
-      await server.call("PATCH", `/Groups/${id}`, {
-        body: patchBody({ op: "replace", value: { members: [{ value: b }] } }),
-      }),
-    );
-    expect(await members(id)).toEqual([b]);
-  });
+    }),
+  );
 });
 
 describe('AWS-style membership lookups: GET /Groups?filter=members.value eq "user"', () => {

@@ -67,6 +67,17 @@ export const COMMANDS = {
     },
     positionals: ["ID"],
   },
+  check: {
+    synopsis: "URL [--token TOKEN] [--profile okta|entra] [--timeout 30s] [--insecure]",
+    summary: "Replay Okta's and Entra's recorded requests against a SCIM server, then remove what was created.",
+    flags: {
+      token: { type: "string", help: "bearer token the server accepts (default: $SCIM_TOKEN)" },
+      profile: { type: "string", help: "okta or entra (default: both)" },
+      timeout: { type: "string", help: "per request, e.g. 30s (default 30s)" },
+      insecure: { type: "boolean", help: "allow plain http to a host other than this machine" },
+    },
+    positionals: ["URL"],
+  },
   migrate: {
     synopsis: "",
     summary: "Create or upgrade the store's tables.",

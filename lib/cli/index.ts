@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * `npx express-scim`: token management and migrations against the configured SQL store.
+ * `npx express-scim`: token management and migrations against the configured SQL store, and
+ * `check`, which replays identity providers' requests against any SCIM server.
  * The store is PostgreSQL when a database URL is given, SQLite when a file is. Every input is
  * checked before anything is written.
  */
@@ -9,6 +10,7 @@ import path from "node:path";
 import { tokenManager, tokenState } from "../auth/manager";
 import { SCOPE_PRESETS } from "../auth/presets";
 import { isScope, type Scope } from "../auth/scopes";
+import { check } from "./check/command";
 import { option, parseArgs, usage, UsageError, type Invocation } from "./args";
 import { openStore, type CliStore } from "./store";
 
@@ -117,6 +119,7 @@ export async function main(argv: readonly string[], out: Out, err: Out): Promise
       return 0;
     }
     const { invocation } = parsed;
+    if (invocation.command === "check") return await check(invocation, out);
     // Flags are checked before a store is opened, so a bad one never leaves a half-done write.
     if (invocation.command === "token create") scopesOf(invocation);
     store = await openStore(invocation);
