@@ -9,6 +9,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import Ajv2020, { type ValidateFunction } from "ajv/dist/2020";
 import addFormats from "ajv-formats";
+import { scim, type ScimOptions } from "../../lib";
 import { openApiOf, type OpenApiSource } from "../../lib/http/openapi";
 import { tally } from "./contract-tally";
 
@@ -198,4 +199,10 @@ export function contractRecorder(options: OpenApiSource): RequestHandler {
     };
     next();
   };
+}
+
+/** `scim(options)` behind the contract recorder, for suites that build their own app: `app.use(mount, ...checkedScim(o))`. */
+export function checkedScim(options: ScimOptions): RequestHandler[] {
+  const router = scim(options); // first: its start-up errors are what a test expects
+  return [contractRecorder(options), router];
 }

@@ -12,7 +12,7 @@ import { setupResources } from "../../lib/service/setup";
 import { COMMON_ATTRIBUTES } from "../../lib/schema/core";
 import { ENTERPRISE, USER_SCHEMA } from "../helpers/fixtures";
 
-type Json = Record<string, any>; // biome-ignore lint/suspicious/noExplicitAny: a parsed document, read field by field.
+type Json = Record<string, any>;
 
 function oasValidator() {
   const ajv = new Ajv2020({ strict: false, allErrors: true });
@@ -30,7 +30,10 @@ const { document: validDocument, schemaObject: schemaObjectErrors } = oasValidat
 function danglingRefs(doc: Json): string[] {
   const out: string[] = [];
   const walk = (v: unknown): void => {
-    if (Array.isArray(v)) return v.forEach(walk);
+    if (Array.isArray(v)) {
+      v.forEach(walk);
+      return;
+    }
     if (!v || typeof v !== "object") return;
     const ref = (v as Json).$ref;
     if (typeof ref === "string") {

@@ -96,7 +96,7 @@ function operation({ scope, ...op }: Operation): JsonSchema {
   return { ...op, ...(scope === null ? {} : { security: [{ bearer: [scope] }] }) };
 }
 
-function resourcePaths(rt: ResourceTypeDef, d: ServiceDescription): Record<string, JsonSchema> {
+function resourcePaths(rt: ResourceTypeDef): Record<string, JsonSchema> {
   const plural = rt.endpoint.replace(/^\//, "");
   const noun = plural.toLowerCase() as Noun;
   const isGroups = noun === "groups";
@@ -243,7 +243,7 @@ function rootPaths(rts: readonly ResourceTypeDef[]): Record<string, JsonSchema> 
 
 export function paths(d: ServiceDescription): Record<string, JsonSchema> {
   return {
-    ...Object.assign({}, ...d.resourceTypes.map((rt) => resourcePaths(rt, d))),
+    ...Object.assign({}, ...d.resourceTypes.map((rt) => resourcePaths(rt))),
     ...rootPaths(d.resourceTypes),
     "/ServiceProviderConfig": discovery(
       "getServiceProviderConfig",
