@@ -32,7 +32,10 @@ export function printOpenApi(invocation: Pick<Invocation, "values">, out: (text:
   const document = openApiOf(options, server?.replace(/\/+$/, ""));
   const text = `${JSON.stringify(document, null, 2)}\n`;
   const file = option(invocation, "out");
-  if (file === undefined) return out(text);
+  if (file === undefined) {
+    out(text);
+    return;
+  }
   fs.writeFileSync(file, text);
   out(`Wrote ${file}.\n`);
 }
