@@ -19,6 +19,9 @@ const schemaParam = (name: string, where: string, description: string, schema: J
   schema,
 });
 
+const pathParam = (name: string, description: string) =>
+  schemaParam(name, "path", description, { type: "string" }, true);
+
 /** RFC 7644 3.4.2 and 3.9, RFC 9865 2: the query parameters of a read. */
 export function parameters(d: ServiceDescription): Record<string, JsonSchema> {
   const text = { type: "string" };
@@ -252,7 +255,7 @@ export function paths(d: ServiceDescription): Record<string, JsonSchema> {
     ),
     "/Schemas": discovery("listSchemas", "The schemas of the resources (RFC 7643 7).", ref("SchemaListResponse")),
     "/Schemas/{urn}": {
-      parameters: [schemaParamRef("urn", "A schema's URN.")],
+      parameters: [pathParam("urn", "A schema's URN.")],
       ...discovery("getSchema", "One schema.", ref("Schema"), ["404"]),
     },
     "/ResourceTypes": discovery(
@@ -261,7 +264,7 @@ export function paths(d: ServiceDescription): Record<string, JsonSchema> {
       ref("ResourceTypeListResponse"),
     ),
     "/ResourceTypes/{name}": {
-      parameters: [schemaParamRef("name", "A resource type's name, e.g. User.")],
+      parameters: [pathParam("name", "A resource type's name, e.g. User.")],
       ...discovery("getResourceType", "One resource type.", ref("ResourceType"), ["404"]),
     },
     ...(d.servesDocument
@@ -285,6 +288,3 @@ export function paths(d: ServiceDescription): Record<string, JsonSchema> {
       : {}),
   };
 }
-
-const schemaParamRef = (name: string, description: string) =>
-  schemaParam(name, "path", description, { type: "string" }, true);
