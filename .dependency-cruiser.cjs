@@ -16,6 +16,11 @@ const layers = [
     paths: ["^lib/(auth|audit|request-log|limits|events)/", "^lib/debug\\.ts$"],
   },
   {
+    name: "openapi",
+    holds: "the OpenAPI document, written from the schemas discovery serves",
+    paths: ["^lib/openapi/"],
+  },
+  {
     name: "contract",
     holds: "the Store and Hooks contracts, the stores' lock",
     paths: ["^lib/stores/[^/]+\\.ts$", "^lib/hooks/"],
@@ -63,9 +68,10 @@ module.exports = {
     },
     {
       name: "pure-core",
-      comment: "values, schema and protocol are pure functions over plain data: no I/O, no Express, no drivers.",
+      comment:
+        "values, schema, protocol and openapi are pure functions over plain data: no I/O, no Express, no drivers.",
       severity: "error",
-      from: { path: "^lib/(values|schema|protocol)/" },
+      from: { path: "^lib/(values|schema|protocol|openapi)/" },
       to: { dependencyTypes: ["core", "npm", "npm-dev", "npm-peer", "npm-optional", "npm-no-pkg", "npm-unknown"] },
     },
     {

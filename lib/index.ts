@@ -2,7 +2,15 @@
 export { scim } from "./http/router";
 /** `import scim from "express-scim"` works too, from ESM and from TypeScript's CommonJS output. */
 export { scim as default } from "./http/router";
-export type { ScimOptions, AuthFunction, ResolvedLimits, CursorOptions, MetricsHook, MetricsSample } from "./options";
+export type {
+  ScimOptions,
+  AuthFunction,
+  ResolvedLimits,
+  CursorOptions,
+  MetricsHook,
+  MetricsSample,
+  OpenApiOptions,
+} from "./options";
 export type { Logger } from "./logger";
 export type { Limits } from "./service/context";
 export { DEFAULT_LIMITS } from "./options";

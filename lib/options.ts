@@ -71,6 +71,20 @@ interface CommonOptions extends SetupOptions {
   requestLog?: RequestLogOptions;
   /** RFC 9865 cursor pagination on /Users and /Groups; see CursorOptions. */
   cursors?: CursorOptions;
+  /**
+   * Serve `GET /openapi.json`: an OpenAPI 3.1 description of this router, written from the same
+   * schemas /Schemas serves (docs/openapi.md). Any valid token may read it, as discovery. Default: off.
+   */
+  openapi?: boolean | OpenApiOptions;
+}
+
+/** The `info` of the OpenAPI document the `openapi` option serves. */
+export interface OpenApiOptions {
+  /** Default "SCIM 2.0 service". */
+  title?: string;
+  /** The version of your API as the document states it. Default "2.0". */
+  version?: string;
+  description?: string;
 }
 
 /** How cursors are signed and how long they live (RFC 9865). */
@@ -236,7 +250,9 @@ const KNOWN: Record<string, readonly string[]> = {
     "unknownMembers",
     "cursors",
     "webhooks",
+    "openapi",
   ],
+  openapi: ["title", "version", "description"],
   cursors: ["secret", "timeout", "clock"],
   limits: LIMIT_KEYS,
   "limits.filter": FILTER_LIMIT_KEYS,
@@ -245,6 +261,18 @@ const KNOWN: Record<string, readonly string[]> = {
   schemas: ["users", "groups"],
   hooks: ["users", "groups", "transactional"],
 };
+
+/** The `openapi` option, checked: false when off, else the document's `info` overrides. */
+export function resolveOpenApi(given: ScimOptions["openapi"]): false | OpenApiOptions {
+  if (given === undefined || given === false) return false;
+  if (given === true) return {};
+  const ok =
+    typeof given === "object" &&
+    given !== null &&
+    Object.values(given).every((v) => v === undefined || typeof v === "string");
+  if (!ok) throw new TypeError("express-scim: openapi must be true, false or { title, version, description } strings.");
+  return { ...given };
+}
 
 /** A misspelt option (`rateLimits`, `limits.maxMembers`) is a start-up error, not a silent default. */
 export function checkKnownKeys(options: ScimOptions): void {

@@ -9,6 +9,7 @@ import request from "supertest";
 import { scim, memoryStore, ALL_SCOPES, type ScimOptions, type Store } from "../../lib";
 import { httpClient, type CallOptions, type Exchange } from "../../lib/cli/check/exchange";
 import { GROUP_SCHEMA, LIST_SCHEMA, oktaUser, SCIM_CONTENT_TYPE, TOKEN } from "../helpers/fixtures";
+import { contractRecorder } from "../helpers/openapi-contract";
 
 export interface TestHost {
   app: express.Express;
@@ -25,7 +26,8 @@ export function host(overrides: Partial<ScimOptions> = {}, mount = "/scim/v2"): 
   const store = overrides.store ?? memoryStore();
   const app = express();
   const options = { store, tokens: [{ token: TOKEN, scopes: [...ALL_SCOPES] }], ...overrides } as ScimOptions;
-  app.use(mount, scim(options));
+  const router = scim(options); // first: its start-up errors are what a test expects
+  app.use(mount, contractRecorder(options), router);
   const auth = (t: request.Test) => t.set("Authorization", `Bearer ${TOKEN}`);
   const withBody = (t: request.Test, body: unknown) =>
     body === undefined ? t : t.set("Content-Type", "application/scim+json; charset=utf-8").send(JSON.stringify(body));
@@ -139,7 +141,8 @@ export async function liveServer(overrides: Partial<ScimOptions> = {}, mount = "
   const store = overrides.store ?? own!.store;
   const app = express();
   const options = { store, tokens: [{ token: TOKEN, scopes: [...ALL_SCOPES] }], ...overrides } as ScimOptions;
-  app.use(mount, scim(options));
+  const router = scim(options); // first: its start-up errors are what a test expects
+  app.use(mount, contractRecorder(options), router);
   const server = await new Promise<import("http").Server>((resolve, reject) => {
     const s = app.listen(0, "127.0.0.1", () => resolve(s));
     s.on("error", reject);

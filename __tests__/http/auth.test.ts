@@ -3,6 +3,7 @@ import request from "supertest";
 import { memoryStore, scim, type ScimOptions } from "../../lib";
 import { host } from "./app";
 import { expectScimError, oktaUser } from "../helpers/fixtures";
+import { checkedScim } from "../helpers/openapi-contract";
 
 const READER = "reader-token-get-users-only";
 
@@ -56,7 +57,7 @@ describe("bring your own auth", () => {
     const app = express();
     app.use(
       "/scim",
-      scim({
+      ...checkedScim({
         store: memoryStore(),
         auth: (req) => (req.headers["x-api-key"] === "let-me-in" ? { scopes: ["get:users"], label: "api key" } : null),
       }),
@@ -71,7 +72,7 @@ test("a short static token works, with a warning at start-up", async () => {
   const app = express();
   app.use(
     "/scim",
-    scim({
+    ...checkedScim({
       store: memoryStore(),
       tokens: [{ token: "secret", scopes: ["get:users"] }],
       logger: { error: () => {}, warn: (_o, m) => void warnings.push(String(m)) },
@@ -137,7 +138,10 @@ describe("configuration mistakes fail at start-up with a TypeError", () => {
     const warnings: string[] = [];
     const logger = { error: () => {}, warn: (_o: object, m?: string) => void warnings.push(String(m)) };
     const app = express();
-    app.use("/scim", scim({ store: memoryStore(), tokens: [{ token: "long-enough-token-000", scopes: [] }], logger }));
+    app.use(
+      "/scim",
+      ...checkedScim({ store: memoryStore(), tokens: [{ token: "long-enough-token-000", scopes: [] }], logger }),
+    );
     expect(warnings).toEqual([expect.stringContaining("tokens[0].scopes is empty")]);
     await request(app)
       .get("/scim/ServiceProviderConfig")

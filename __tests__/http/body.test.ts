@@ -1,9 +1,10 @@
 import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib";
 import express from "express";
 import request from "supertest";
-import { ALL_SCOPES, memoryStore, scim, type Store } from "../../lib";
+import { ALL_SCOPES, memoryStore, type Store } from "../../lib";
 import { host } from "./app";
 import { TOKEN, USER_SCHEMA, expectScimError } from "../helpers/fixtures";
+import { checkedScim } from "../helpers/openapi-contract";
 
 const user = (userName: string) => JSON.stringify({ schemas: [USER_SCHEMA], userName });
 
@@ -54,7 +55,7 @@ describe("request bodies", () => {
   test("works behind a host's express.json() that already consumed the body", async () => {
     const app = express();
     app.use(express.json({ type: ["application/json", "application/scim+json"] }));
-    app.use("/scim/v2", scim({ store: memoryStore(), tokens: [{ token: TOKEN, scopes: [...ALL_SCOPES] }] }));
+    app.use("/scim/v2", ...checkedScim({ store: memoryStore(), tokens: [{ token: TOKEN, scopes: [...ALL_SCOPES] }] }));
     const res = await request(app)
       .post("/scim/v2/Users")
       .set("Authorization", `Bearer ${TOKEN}`)

@@ -10,11 +10,12 @@
  */
 import express from "express";
 import request from "supertest";
-import { scim, memoryStore, ALL_SCOPES, type Store, type StoreContext } from "../../lib";
+import { memoryStore, ALL_SCOPES, type Store, type StoreContext } from "../../lib";
 import { faultyStore, type FaultyStore } from "../../lib/testing";
 import { sqliteStore, type SqliteStore } from "../../lib/stores/sqlite";
 import { describePostgres, testSchema } from "../stores/postgres-helpers";
 import { GROUP_SCHEMA, expectScimError } from "../helpers/fixtures";
+import { checkedScim } from "../helpers/openapi-contract";
 
 const TOKEN = "group-lists-token-with-every-scope-01";
 const ctx: StoreContext = { tenant: "default" };
@@ -54,7 +55,7 @@ function rig(inner: Store, logged: unknown[] = []): Rig {
   });
   app.use(
     "/scim/v2",
-    scim({
+    ...checkedScim({
       store,
       tokens: [{ token: TOKEN, scopes: [...ALL_SCOPES] }],
       rateLimit: false,

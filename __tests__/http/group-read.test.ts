@@ -9,11 +9,12 @@
  */
 import express from "express";
 import request from "supertest";
-import { scim, memoryStore, ALL_SCOPES, type Store, type StoreContext } from "../../lib";
+import { memoryStore, ALL_SCOPES, type Store, type StoreContext } from "../../lib";
 import { faultyStore, type FaultyStore } from "../../lib/testing";
 import { sqliteStore, type SqliteStore } from "../../lib/stores/sqlite";
 import { describePostgres, testSchema } from "../stores/postgres-helpers";
 import { expectScimError } from "../helpers/fixtures";
+import { checkedScim } from "../helpers/openapi-contract";
 
 const TOKEN = "group-read-token-with-every-scope-0001";
 const ctx: StoreContext = { tenant: "default" };
@@ -42,7 +43,7 @@ function rig(inner: Store, logged: unknown[] = []): Rig {
   });
   app.use(
     "/scim/v2",
-    scim({
+    ...checkedScim({
       store,
       tokens: [{ token: TOKEN, scopes: [...ALL_SCOPES] }],
       rateLimit: false,

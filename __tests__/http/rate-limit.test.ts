@@ -1,8 +1,9 @@
 import express from "express";
 import request from "supertest";
-import { ALL_SCOPES, memoryStore, scim } from "../../lib";
+import { ALL_SCOPES, memoryStore } from "../../lib";
 import { host } from "./app";
 import { expectScimError } from "../helpers/fixtures";
+import { checkedScim } from "../helpers/openapi-contract";
 
 describe("rate limits", () => {
   test("past the per-tenant limit: 429 with Retry-After, in the SCIM error format", async () => {
@@ -54,7 +55,7 @@ describe("who pays for a request", () => {
     const app = express();
     app.use(
       "/scim/:tenant/v2",
-      scim({
+      ...checkedScim({
         store: memoryStore(),
         tenant: (req) => String(req.params.tenant),
         rateLimit: { windowMs: 60_000, ...rateLimit },

@@ -1,7 +1,8 @@
 import express from "express";
 import request from "supertest";
-import { ALL_SCOPES, memoryStore, scim } from "../../lib";
+import { ALL_SCOPES, memoryStore } from "../../lib";
 import { ENTERPRISE, GROUP_SCHEMA, USER_SCHEMA } from "../helpers/fixtures";
+import { checkedScim } from "../helpers/openapi-contract";
 
 const TOKEN_A = "tenant-a-token-000000000000";
 const TOKEN_B = "tenant-b-token-000000000000";
@@ -11,7 +12,7 @@ function twoTenants() {
   const app = express();
   app.use(
     "/scim/v2",
-    scim({
+    ...checkedScim({
       store: memoryStore(),
       tokens: [
         { token: TOKEN_A, scopes: [...ALL_SCOPES], tenant: "a" },

@@ -1,14 +1,15 @@
 import express from "express";
 import request from "supertest";
-import { memoryStore, memoryTokenRegistry, scim, SCOPE_PRESETS, tokenManager, ALL_SCOPES } from "../../lib";
+import { memoryStore, memoryTokenRegistry, SCOPE_PRESETS, tokenManager, ALL_SCOPES } from "../../lib";
 import { TOKEN_PREFIX } from "../../lib/store-helpers";
 import { expectScimError } from "../helpers/fixtures";
+import { checkedScim } from "../helpers/openapi-contract";
 
 function setup(clock = () => new Date()) {
   const registry = memoryTokenRegistry();
   const manager = tokenManager(registry, clock);
   const app = express();
-  app.use("/scim/v2", scim({ store: memoryStore(), tokens: registry }));
+  app.use("/scim/v2", ...checkedScim({ store: memoryStore(), tokens: registry }));
   const get = (token: string) => request(app).get("/scim/v2/Users").set("Authorization", `Bearer ${token}`);
   return { registry, manager, app, get };
 }
@@ -69,7 +70,7 @@ describe("issued tokens", () => {
     const app = express();
     app.use(
       "/scim/:tenant",
-      scim({ store: memoryStore(), tokens: registry, tenant: (req) => String(req.params.tenant) }),
+      ...checkedScim({ store: memoryStore(), tokens: registry, tenant: (req) => String(req.params.tenant) }),
     );
     const a = await manager.createToken({ scopes: [...ALL_SCOPES], tenant: "acme" });
     await request(app).get("/scim/acme/Users").set("Authorization", `Bearer ${a.token}`).expect(200);
@@ -85,7 +86,10 @@ test("static tokens and a registry together: both kinds are accepted", async () 
   const app = express();
   app.use(
     "/scim/v2",
-    scim({ store: memoryStore(), tokens: [{ token: "static-token-0123456789", scopes: ["get:users"] }, registry] }),
+    ...checkedScim({
+      store: memoryStore(),
+      tokens: [{ token: "static-token-0123456789", scopes: ["get:users"] }, registry],
+    }),
   );
   await request(app).get("/scim/v2/Users").set("Authorization", "Bearer static-token-0123456789").expect(200);
   await request(app).get("/scim/v2/Users").set("Authorization", `Bearer ${issued.token}`).expect(200);

@@ -78,6 +78,16 @@ export const COMMANDS = {
     },
     positionals: ["URL"],
   },
+  openapi: {
+    synopsis: "[--config FILE] [--server URL] [--out FILE]",
+    summary: "Print the OpenAPI 3.1 document of the router your options describe.",
+    flags: {
+      config: { type: "string", help: "a .js or .json file exporting scim()'s options (schemas, mapping, ...)" },
+      server: { type: "string", help: "the mount point's absolute URL, e.g. https://app.example.com/scim/v2" },
+      out: { type: "string", help: "write to this file instead of standard output" },
+    },
+    positionals: [],
+  },
   migrate: {
     synopsis: "",
     summary: "Create or upgrade the store's tables.",
@@ -186,7 +196,7 @@ export function usage(topic?: CommandName): string {
   );
   return (
     `Usage: express-scim <command> [options]\n\nCommands:\n${lines.join("\n")}\n\n` +
-    `Store (one of): --database-url URL (PostgreSQL) or --sqlite FILE\n` +
+    `Store (one of, for token and migrate): --database-url URL (PostgreSQL) or --sqlite FILE\n` +
     `More: express-scim help <command>, express-scim --version\n`
   );
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
- * `npx express-scim`: token management and migrations against the configured SQL store, and
- * `check`, which replays identity providers' requests against any SCIM server.
+ * `npx express-scim`: token management and migrations against the configured SQL store, the
+ * OpenAPI document of a configuration, and `check`, which replays identity providers' requests
+ * against any SCIM server.
  * The store is PostgreSQL when a database URL is given, SQLite when a file is. Every input is
  * checked before anything is written.
  */
@@ -12,6 +13,7 @@ import { SCOPE_PRESETS } from "../auth/presets";
 import { isScope, type Scope } from "../auth/scopes";
 import { check } from "./check/command";
 import { option, parseArgs, usage, UsageError, type Invocation } from "./args";
+import { printOpenApi } from "./openapi";
 import { openStore, type CliStore } from "./store";
 
 type Out = (text: string) => void;
@@ -122,6 +124,10 @@ export async function main(argv: readonly string[], out: Out, err: Out): Promise
     if (invocation.command === "check") return await check(invocation, out);
     // Flags are checked before a store is opened, so a bad one never leaves a half-done write.
     if (invocation.command === "token create") scopesOf(invocation);
+    if (invocation.command === "openapi") {
+      printOpenApi(invocation, out);
+      return 0;
+    }
     store = await openStore(invocation);
     if (invocation.command === "migrate") out(`Schema at version ${await store.migrate()}.\n`);
     else await token(store, invocation, out);

@@ -2,6 +2,7 @@
 import type { Router } from "express";
 import { clip, notFound } from "../protocol/errors";
 import { listResponse } from "../protocol/list";
+import type { OpenApiDocument } from "../openapi/types";
 import { resourceTypeResource, schemaResource, serviceProviderConfig } from "../schema/discovery";
 import type { ResourceTypeDef, SchemaDef } from "../schema/types";
 import { send } from "./respond";
@@ -13,6 +14,8 @@ export interface Discovery {
   maxResults: number;
   defaultPageSize: number;
   cursorTimeout: number;
+  /** The `openapi` option's document, when it is on (GET /openapi.json). */
+  openapi?: OpenApiDocument;
 }
 
 function fullList(resources: Record<string, unknown>[]) {
@@ -22,7 +25,7 @@ function fullList(resources: Record<string, unknown>[]) {
 export function mountDiscoveryRoutes(
   router: Router,
   route: RouteFactory,
-  { resourceTypes, schemas, ...paging }: Discovery,
+  { resourceTypes, schemas, openapi, ...paging }: Discovery,
 ): void {
   const byName = <T>(items: T[], key: (item: T) => string, wanted: string) =>
     items.find((i) => key(i).toLowerCase() === wanted.toLowerCase());
@@ -68,4 +71,14 @@ export function mountDiscoveryRoutes(
       send(res, 200, resourceTypeResource(rt, ctx.baseUrl));
     }),
   );
+  if (openapi) {
+    mount(
+      router,
+      route,
+      "/openapi.json",
+      open(async (_req, res, ctx) =>
+        send(res, 200, { ...openapi, servers: [{ url: ctx.baseUrl }] }, {}, "application/json; charset=utf-8"),
+      ),
+    );
+  }
 }

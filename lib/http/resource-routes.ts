@@ -10,6 +10,7 @@ import { MEMBER_PAGE_PARAMS, parseMemberPaging } from "../protocol/member-page";
 import { resourceJson } from "../protocol/streamed-resource";
 import { parseProjection, type ReadParams } from "../service/queries";
 import { locationOf } from "../service/render";
+import type { NotModified } from "../service/service";
 import type { UserService } from "../service/users";
 import { etagOf } from "../service/versions";
 import { readJson } from "./body";
@@ -45,7 +46,7 @@ export function mountResourceRoutes(
   const patchAnswers = (params: ReadParams) => noun === "users" || asksForAttributes(params);
 
   const scope = (verb: Verb) => requiredScope(verb, noun);
-  const read = async (req: Request, ctx: ServiceContext): Promise<GroupRead | null> => {
+  const read = async (req: Request, ctx: ServiceContext): Promise<GroupRead | NotModified> => {
     if (!(service instanceof GroupService))
       return service.get(ctx, param(req), projectionParams(req), req.get("if-none-match"));
     const { count, cursor } = memberPageParams(req);
@@ -82,8 +83,8 @@ export function mountResourceRoutes(
       scope: scope("get"),
       handle: async (req, res, ctx) => {
         const found = await read(req, ctx);
-        if (!found) return send(res, 304);
         const headers: Record<string, string> = { ETag: etagOf(found.version) };
+        if ("notModified" in found) return send(res, 304, undefined, headers);
         if (found.nextCursor) headers.Link = `<${nextMembersUrl(req, ctx, found.nextCursor)}>; rel="next"`;
         if (found.members) return sendPieces(res, 200, resourceJson(found.body, "members", found.members), headers);
         send(res, 200, found.body, headers);

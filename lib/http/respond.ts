@@ -5,14 +5,20 @@ import { type ScimError, errorBody } from "../protocol/errors";
 // Entra's validator warns on anything else.
 export const SCIM_CONTENT_TYPE = "application/scim+json; charset=utf-8";
 
-export function send(res: Response, status: number, body?: unknown, headers: Record<string, string> = {}): void {
+export function send(
+  res: Response,
+  status: number,
+  body?: unknown,
+  headers: Record<string, string> = {},
+  contentType = SCIM_CONTENT_TYPE,
+): void {
   res.status(status);
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
   if (body === undefined) {
     res.end();
     return;
   }
-  res.setHeader("Content-Type", SCIM_CONTENT_TYPE);
+  res.setHeader("Content-Type", contentType);
   res.end(JSON.stringify(body));
 }
 

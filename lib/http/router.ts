@@ -16,6 +16,7 @@ import {
   loggerOf,
   resolveCursors,
   resolveLimits,
+  resolveOpenApi,
   warnWith,
 } from "../options";
 import { ScimError, clip, notFound, rateLimited, clientError, internalError } from "../protocol/errors";
@@ -25,6 +26,7 @@ import { setupResources } from "../service/setup";
 import { UserService } from "../service/users";
 import { requireScope } from "./authenticate";
 import { mountDiscoveryRoutes } from "./discovery-routes";
+import { openApiOf } from "./openapi";
 import { requestRecorder } from "../request-log/options";
 import { auditOnFinish, observeRequest, recordRequest } from "./observe";
 import { authenticator } from "./principal";
@@ -52,6 +54,8 @@ export function scim(options: ScimOptions): Router {
     throw new TypeError('express-scim: unknownMembers must be "reject" or "skip".');
   }
   const cursors = resolveCursors(options.cursors);
+  // Written once, at start-up; each request only adds where it was asked (servers).
+  const openapi = resolveOpenApi(options.openapi) ? openApiOf(options) : undefined;
   const serviceOptions = {
     store,
     limits,
@@ -141,6 +145,7 @@ export function scim(options: ScimOptions): Router {
     maxResults: limits.maxCount,
     defaultPageSize: limits.defaultCount,
     cursorTimeout: cursors.timeoutSeconds,
+    ...(openapi ? { openapi } : {}),
   });
   mountRootRoutes(router, route, { users, groups, limits, audit: options.audit, logger });
 

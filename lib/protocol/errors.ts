@@ -3,21 +3,25 @@
  * anything else that escapes a request is a bug or a store failure and is rendered as a generic 500.
  */
 
-/** RFC 7644 3.12, Table 9, plus the ones real clients rely on. */
-export type ScimType =
-  | "invalidFilter"
-  | "tooMany"
-  | "uniqueness"
-  | "mutability"
-  | "invalidSyntax"
-  | "invalidPath"
-  | "noTarget"
-  | "invalidValue"
-  | "invalidVers"
-  | "sensitive"
+/** RFC 7644 3.12, Table 9, plus the ones real clients rely on: the one list the type and the OpenAPI document read. */
+export const SCIM_TYPES = [
+  "invalidFilter",
+  "tooMany",
+  "uniqueness",
+  "mutability",
+  "invalidSyntax",
+  "invalidPath",
+  "noTarget",
+  "invalidValue",
+  "invalidVers",
+  "sensitive",
   // RFC 9865 3.3: cursor errors.
-  | "invalidCursor"
-  | "expiredCursor";
+  "invalidCursor",
+  "expiredCursor",
+] as const;
+
+/** A `scimType` of a 400 (or 409 uniqueness) error: one of SCIM_TYPES. */
+export type ScimType = (typeof SCIM_TYPES)[number];
 
 export const ERROR_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:Error";
 

@@ -14,7 +14,7 @@ import { parseProjection, type ReadParams } from "./queries";
 import { membersOfPage } from "./related";
 import { renderMember, type Related } from "./render";
 import { withRetry } from "./retry";
-import { ResourceService, type Resource, type ServiceOptions } from "./service";
+import { ResourceService, type NotModified, type Resource, type ServiceOptions } from "./service";
 import { matchesNoneMatch, requiredVersion } from "./versions";
 import type { Member } from "../schema/types";
 
@@ -74,14 +74,14 @@ export class GroupService extends ResourceService {
     params: ReadParams,
     paging: MemberPaging | undefined,
     ifNoneMatch?: string,
-  ): Promise<GroupRead | null> {
+  ): Promise<GroupRead | NotModified> {
     const projection = parseProjection(this.rt, params);
     const members = this.wantsMembers(projection);
     const groups = this.options.store.groups;
     const pager = groups.membersPage?.bind(groups);
     if (members && !paging && !pager) return this.get(ctx, id, params, ifNoneMatch);
     const stored = await this.load(ctx, id, false);
-    if (matchesNoneMatch(ifNoneMatch, stored.version)) return null;
+    if (matchesNoneMatch(ifNoneMatch, stored.version)) return { notModified: true, version: stored.version };
     if (!members) return this.present(ctx, stored, projection);
     const element = elementProjection(this.rt, projection, "members");
     const body = project(this.rt, this.view(ctx, stored, { members: [] }), projection);

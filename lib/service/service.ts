@@ -42,6 +42,12 @@ export interface Resource {
   version: string;
 }
 
+/** If-None-Match named the current version: the router answers 304, which still names it (RFC 9110 15.4.5). */
+export interface NotModified {
+  notModified: true;
+  version: string;
+}
+
 export interface ServiceOptions {
   store: Store;
   /** SCIM resource <-> app record for this resource type (identity when none is configured). */
@@ -134,11 +140,16 @@ export abstract class ResourceService {
     }
   }
 
-  /** Returns null when If-None-Match names the current version (the router answers 304). */
-  async get(ctx: ServiceContext, id: string, params: ReadParams, ifNoneMatch?: string): Promise<Resource | null> {
+  /** NotModified when If-None-Match names the current version (the router answers 304). */
+  async get(
+    ctx: ServiceContext,
+    id: string,
+    params: ReadParams,
+    ifNoneMatch?: string,
+  ): Promise<Resource | NotModified> {
     const projection = parseProjection(this.rt, params);
     const stored = await this.load(ctx, id, this.wantsMembers(projection));
-    if (matchesNoneMatch(ifNoneMatch, stored.version)) return null;
+    if (matchesNoneMatch(ifNoneMatch, stored.version)) return { notModified: true, version: stored.version };
     return this.present(ctx, stored, projection);
   }
 
