@@ -7,6 +7,7 @@
 /** Each layer: a name for the picture, what it holds, and the files it owns (regular expressions on the path). */
 const layers = [
   { name: "values", holds: "SCIM value semantics and JSON helpers", paths: ["^lib/values/", "^lib/logger\\.ts$"] },
+  { name: "profiles", holds: "client quirks as data, the tolerances engines read", paths: ["^lib/profiles/"] },
   { name: "errors", holds: "ScimError and its named constructors", paths: ["^lib/protocol/errors\\.ts$"] },
   { name: "schema", holds: "RFC 7643 schemas, coercion, custom extensions", paths: ["^lib/schema/"] },
   { name: "protocol", holds: "filters, PATCH, projection, lists", paths: ["^lib/protocol/"] },
@@ -58,9 +59,10 @@ module.exports = {
     },
     {
       name: "pure-core",
-      comment: "values, schema and protocol are pure functions over plain data: no I/O, no Express, no drivers.",
+      comment:
+        "values, profiles, schema and protocol are pure functions over plain data: no I/O, no Express, no drivers.",
       severity: "error",
-      from: { path: "^lib/(values|schema|protocol)/" },
+      from: { path: "^lib/(values|profiles|schema|protocol)/" },
       to: { dependencyTypes: ["core", "npm", "npm-dev", "npm-peer", "npm-optional", "npm-no-pkg", "npm-unknown"] },
     },
     {

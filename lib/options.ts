@@ -19,6 +19,7 @@ import { LIMIT_DEFAULTS } from "./values/defaults";
 import type { CursorKeys } from "./service/cursor";
 import type { Limits } from "./service/context";
 import type { Store } from "./stores/types";
+import type { ProfileChoice } from "./profiles";
 
 /** Your own authentication: the request's principal (scopes and tenant), or null for 401. */
 export type AuthFunction = (req: Request) => Principal | null | undefined | Promise<Principal | null | undefined>;
@@ -68,6 +69,13 @@ interface CommonOptions extends SetupOptions {
   requestLog?: RequestLogOptions;
   /** RFC 9865 cursor pagination on /Users and /Groups; see CursorOptions. */
   cursors?: CursorOptions;
+  /**
+   * Which client quirks requests may use (docs/clients.md): "lenient" (default: every known
+   * client's), "strict" (RFC 7643/7644 to the letter), a client's name ("okta", "entra",
+   * "onelogin", "jumpcloud", "generic"), a profile of your own, or a function of the tenant.
+   * A token's own `profile` wins over this.
+   */
+  profile?: ProfileChoice | ((tenant: string) => ProfileChoice | undefined);
 }
 
 /** How cursors are signed and how long they live (RFC 9865). */
@@ -230,6 +238,7 @@ const KNOWN: Record<string, readonly string[]> = {
     "userIdentity",
     "unknownMembers",
     "cursors",
+    "profile",
   ],
   cursors: ["secret", "timeout", "clock"],
   limits: LIMIT_KEYS,

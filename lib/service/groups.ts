@@ -133,7 +133,7 @@ export class GroupService extends ResourceService {
   }
 
   async create(ctx: ServiceContext, body: unknown, projection: Projection): Promise<Resource> {
-    const resource = this.normalize(body);
+    const resource = this.normalize(ctx, body);
     const asked = this.membersOf(body) ?? [];
     const {
       result: { stored, members },
@@ -163,7 +163,7 @@ export class GroupService extends ResourceService {
     ifMatch: string | undefined,
     projection: Projection,
   ): Promise<Resource> {
-    const resource = this.normalize(body);
+    const resource = this.normalize(ctx, body);
     const asked = this.membersOf(body) ?? [];
     ctx.report.id = id;
     const {
@@ -215,6 +215,7 @@ export class GroupService extends ResourceService {
     const operations = parsePatchRequest(body, {
       maxOperations: this.options.limits.maxOperations,
       filter: this.options.limits.filter,
+      ...this.tolerance(ctx),
     });
     ctx.report.id = id;
     this.logPatch(id, operations);
@@ -226,6 +227,7 @@ export class GroupService extends ResourceService {
           const currentResource = this.view(ctx, current);
           const { resource, changed, members } = applyPatch(this.rt, currentResource, operations, {
             filter: this.options.limits.filter,
+            ...this.tolerance(ctx),
           });
           const net = netMemberChange(members);
           this.checkMemberCount(net.replace ?? net.add);

@@ -32,7 +32,7 @@ export class UserService extends ResourceService {
   }
 
   async create(ctx: ServiceContext, body: unknown, projection: Projection): Promise<Resource> {
-    const resource = this.identified(this.normalize(body));
+    const resource = this.identified(this.normalize(ctx, body));
     const stored = await this.guarded(async (store) => {
       await this.hooks?.beforeCreate?.({ ...this.hookContext(ctx, store), resource });
       return store.users.create(ctx, this.record(resource));
@@ -51,7 +51,7 @@ export class UserService extends ResourceService {
     ifMatch: string | undefined,
     projection: Projection,
   ): Promise<Resource> {
-    const resource = this.identified(this.normalize(body));
+    const resource = this.identified(this.normalize(ctx, body));
     ctx.report.id = id;
     const { before, after } = await this.guarded(async (store) => {
       const current = await this.load(ctx, id, false, store.users);
@@ -93,6 +93,7 @@ export class UserService extends ResourceService {
     const operations = parsePatchRequest(body, {
       maxOperations: this.options.limits.maxOperations,
       filter: this.options.limits.filter,
+      ...this.tolerance(ctx),
     });
     ctx.report.id = id;
     this.logPatch(id, operations);
