@@ -8,6 +8,7 @@ import type { ServiceContext } from "./context";
 import { groupsOfPage } from "./related";
 import type { Related } from "./render";
 import { withRetry } from "./retry";
+import { deepEqual } from "../values/json";
 import { ResourceService, type Resource, type ServiceOptions } from "./service";
 import { requiredVersion } from "./versions";
 
@@ -56,18 +57,16 @@ export class UserService extends ResourceService {
     const { before, after } = await this.guarded(async (store) => {
       const current = await this.load(ctx, id, false, store.users);
       const ifVersion = requiredVersion(ifMatch, current.version);
+      const record = this.replacement(current, resource);
+      // Okta PUTs back the user it just read: nothing changes, so no write, no new version, no event.
+      if (deepEqual(record, current.record)) return { before: current, after: current };
       await this.hooks?.beforeReplace?.({
         ...this.hookContext(ctx, store),
         id,
         resource,
         current: this.view(ctx, current),
       });
-      const stored = await store.users.replace(
-        ctx,
-        id,
-        this.replacement(current, resource),
-        ifVersion === undefined ? {} : { ifVersion },
-      );
+      const stored = await store.users.replace(ctx, id, record, ifVersion === undefined ? {} : { ifVersion });
       return { before: current, after: stored };
     });
     this.changes(ctx, before, after);
