@@ -103,6 +103,7 @@ export class UserService extends ResourceService {
         const currentResource = this.view(ctx, current);
         const { resource, changed } = applyPatch(this.rt, currentResource, operations, {
           filter: this.options.limits.filter,
+          ...this.tolerance(ctx),
         });
         this.identified(resource);
         if (changed.length === 0) return { before: current, after: current };
