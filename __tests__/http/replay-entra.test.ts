@@ -27,7 +27,7 @@ const FLAG = "aadOptscim062020";
 
 let server: LiveServer;
 beforeAll(async () => {
-  server = await liveServer();
+  server = await liveServer({ profile: "entra" });
 });
 afterAll(() => server.close());
 

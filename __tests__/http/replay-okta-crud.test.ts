@@ -36,7 +36,7 @@ const expectGroupPatchOk = (x: Exchange) => {
 
 let server: LiveServer;
 beforeAll(async () => {
-  server = await liveServer();
+  server = await liveServer({ profile: "okta" });
 });
 afterAll(() => server.close());
 

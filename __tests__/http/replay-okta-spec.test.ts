@@ -37,7 +37,7 @@ describe("Okta SCIM 2.0 SPEC Test, replayed", () => {
   let createdId: string;
 
   beforeAll(async () => {
-    server = await liveServer();
+    server = await liveServer({ profile: "okta" });
     // clients.md: the spec test needs at least one user to exist before it runs.
     const seeded = await server.call("POST", "/Users", {
       body: {

@@ -173,6 +173,19 @@ const REPLAYS: QuirkReplay[] = [
       expect({ status: x.status, roles: x.body.roles }).toEqual({ status: 201, roles: [{ value: "admin" }] }),
   },
   {
+    client: "okta",
+    tolerance: "pathKeysInValue",
+    name: "a URN-qualified extension attribute in a pathless value",
+    scimType: "invalidPath",
+    send: async (token) =>
+      patch(token, `/Users/${await newUser()}`, { op: "replace", value: { [`${ENTERPRISE}:department`]: "Ops" } }),
+    accepted: (x) =>
+      expect({ status: x.status, department: x.body[ENTERPRISE]?.department }).toEqual({
+        status: 200,
+        department: "Ops",
+      }),
+  },
+  {
     client: "onelogin",
     tolerance: "looseSchemas",
     name: "urn:scim:schemas:core:2.0 in schemas",

@@ -17,6 +17,11 @@ export const okta = profile(
       source: "Okta Governance with SCIM 2.0 template app; clients.md",
     },
     {
+      tolerance: "pathKeysInValue",
+      does: 'Writes extension attributes of a pathless PATCH value as URN-qualified keys: `{"urn:...:enterprise:2.0:User:department": "Ops"}`.',
+      source: "Okta template app's custom attribute mappings; clients.md (custom attributes under an extension URN)",
+    },
+    {
       does: 'Deactivates with a pathless `{"op": "replace", "value": {"active": false}}`; clears a group with a pathless `{"op": "replace", "value": {"members": []}}`.',
       source: OKTA_GUIDE,
     },
