@@ -17,6 +17,7 @@ export { DEFAULT_PATCH_ANSWER, type ClientProfile, type PatchAnswer, type Quirk 
 /** The shipped profiles, by name. */
 export const PROFILES = Object.freeze({ okta, entra, onelogin, jumpcloud, generic });
 
+/** The name of a shipped profile: "okta", "entra", "onelogin", "jumpcloud" or "generic". */
 export type ProfileName = keyof typeof PROFILES;
 
 /**

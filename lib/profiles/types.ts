@@ -17,6 +17,7 @@ export interface PatchAnswer {
   groups: 200 | 204;
 }
 
+/** One client's profile: its quirks, the tolerances they need, and its preferred PATCH answers. */
 export interface ClientProfile {
   /** A short name, as tokens and options write it: "okta", "entra", ... */
   name: string;
