@@ -19,7 +19,7 @@ import { LIMIT_DEFAULTS } from "./values/defaults";
 import type { CursorKeys } from "./service/cursor";
 import type { Limits } from "./service/context";
 import type { Store } from "./stores/types";
-import type { ProfileChoice } from "./profiles";
+import { resolveProfile, type ProfileChoice, type ResolvedProfile } from "./profiles";
 
 /** Your own authentication: the request's principal (scopes and tenant), or null for 401. */
 export type AuthFunction = (req: Request) => Principal | null | undefined | Promise<Principal | null | undefined>;
@@ -152,6 +152,25 @@ export function resolveLimits(given: ScimOptions["limits"] = {}): ResolvedLimits
   if (limits.defaultCount > limits.maxCount)
     throw new TypeError("express-scim: limits.defaultCount must not exceed limits.maxCount.");
   return limits;
+}
+
+/**
+ * Which client profile serves a request (docs/clients.md): the principal's (its token's), else
+ * the `profile` option (one for all, or a function of the tenant), else "lenient", every known
+ * client's quirks. A fixed choice is checked here, at start-up; a function's answer when asked.
+ */
+export function profileResolver(
+  option: ScimOptions["profile"],
+): (principal: Principal, tenant: string) => ResolvedProfile {
+  if (option !== undefined && typeof option !== "function" && typeof option !== "string" && typeof option !== "object")
+    throw new TypeError("express-scim: `profile` must be a profile name, { tolerates }, or a function of the tenant.");
+  const fixed = typeof option === "function" ? undefined : resolveProfile(option ?? "lenient", "profile");
+  const perTenant = typeof option === "function" ? option : undefined;
+  return (principal, tenant) => {
+    if (principal.profile !== undefined) return resolveProfile(principal.profile, "the principal's profile");
+    if (perTenant) return resolveProfile(perTenant(tenant) ?? "lenient", `profile("${tenant}")`);
+    return fixed!;
+  };
 }
 
 const MIN_SECRET_BYTES = 32;

@@ -14,6 +14,7 @@ import {
   checkKnownKeys,
   checkStore,
   loggerOf,
+  profileResolver,
   resolveCursors,
   resolveLimits,
   warnWith,
@@ -28,7 +29,7 @@ import { mountDiscoveryRoutes } from "./discovery-routes";
 import { requestRecorder } from "../request-log/options";
 import { auditOnFinish, observeRequest, recordRequest } from "./observe";
 import { authenticator } from "./principal";
-import { checkUserAgent, profileResolver } from "./profile";
+import { checkUserAgent } from "./profile";
 import { mountResourceRoutes } from "./resource-routes";
 import { mountRootRoutes } from "./root-routes";
 import { sendError } from "./respond";
