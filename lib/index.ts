@@ -66,7 +66,17 @@ export type { Member } from "./schema/types";
 export type { Principal } from "./auth/principal";
 export type { TokenConfig } from "./auth/tokens";
 export { ALL_SCOPES, type Scope, type Verb, type Noun } from "./auth/scopes";
-export { SCOPE_PRESETS } from "./auth/presets";
+export { SCOPE_PRESETS, PRESET_PROFILES } from "./auth/presets";
+export {
+  PROFILES,
+  TOLERANCES,
+  type ClientProfile,
+  type PatchAnswer,
+  type ProfileChoice,
+  type ProfileName,
+  type Quirk,
+  type Tolerance,
+} from "./profiles";
 export type { TokenRecord, TokenRegistry } from "./auth/registry";
 export { memoryTokenRegistry } from "./auth/memory-registry";
 export {

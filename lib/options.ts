@@ -20,6 +20,7 @@ import type { CursorKeys } from "./service/cursor";
 import type { Limits } from "./service/context";
 import type { Store } from "./stores/types";
 import { type WebhookConfig, webhookSinks } from "./delivery/webhook-options";
+import { resolveProfile, type ProfileChoice, type ResolvedProfile } from "./profiles";
 
 /** Your own authentication: the request's principal (scopes and tenant), or null for 401. */
 export type AuthFunction = (req: Request) => Principal | null | undefined | Promise<Principal | null | undefined>;
@@ -76,6 +77,13 @@ interface CommonOptions extends SetupOptions {
    * schemas /Schemas serves (docs/openapi.md). Any valid token may read it, as discovery. Default: off.
    */
   openapi?: boolean | OpenApiOptions;
+  /**
+   * Which client quirks requests may use (docs/clients.md): "lenient" (default: every known
+   * client's), "strict" (RFC 7643/7644 to the letter), a client's name ("okta", "entra",
+   * "onelogin", "jumpcloud", "generic"), a profile of your own, or a function of the tenant.
+   * A token's own `profile` wins over this.
+   */
+  profile?: ProfileChoice | ((tenant: string) => ProfileChoice | undefined);
 }
 
 /** The `info` of the OpenAPI document the `openapi` option serves. */
@@ -161,6 +169,25 @@ export function resolveLimits(given: ScimOptions["limits"] = {}): ResolvedLimits
   if (limits.defaultCount > limits.maxCount)
     throw new TypeError("express-scim: limits.defaultCount must not exceed limits.maxCount.");
   return limits;
+}
+
+/**
+ * Which client profile serves a request (docs/clients.md): the principal's (its token's), else
+ * the `profile` option (one for all, or a function of the tenant), else "lenient", every known
+ * client's quirks. A fixed choice is checked here, at start-up; a function's answer when asked.
+ */
+export function profileResolver(
+  option: ScimOptions["profile"],
+): (principal: Principal, tenant: string) => ResolvedProfile {
+  if (option !== undefined && typeof option !== "function" && typeof option !== "string" && typeof option !== "object")
+    throw new TypeError("express-scim: `profile` must be a profile name, { tolerates }, or a function of the tenant.");
+  const fixed = typeof option === "function" ? undefined : resolveProfile(option ?? "lenient", "profile");
+  const perTenant = typeof option === "function" ? option : undefined;
+  return (principal, tenant) => {
+    if (principal.profile !== undefined) return resolveProfile(principal.profile, "the principal's profile");
+    if (perTenant) return resolveProfile(perTenant(tenant) ?? "lenient", `profile("${tenant}")`);
+    return fixed!;
+  };
 }
 
 const MIN_SECRET_BYTES = 32;
@@ -251,6 +278,7 @@ const KNOWN: Record<string, readonly string[]> = {
     "cursors",
     "webhooks",
     "openapi",
+    "profile",
   ],
   openapi: ["title", "version", "description"],
   cursors: ["secret", "timeout", "clock"],

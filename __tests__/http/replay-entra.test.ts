@@ -17,7 +17,7 @@ const FLAG = ENTRA_FLAG;
 
 let server: LiveServer;
 beforeAll(async () => {
-  server = await liveServer();
+  server = await liveServer({ profile: "entra" });
 });
 afterAll(() => server.close());
 

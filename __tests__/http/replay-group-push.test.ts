@@ -31,6 +31,7 @@ let serial = 0;
 
 beforeAll(async () => {
   server = await liveServer({
+    profile: "okta",
     audit,
     events: { "group.members.skipped": (e) => void skippedEvents.push(e) },
     logger: { error: () => {}, warn: (obj) => void warnings.push(obj as Record<string, unknown>) },

@@ -30,7 +30,7 @@ import {
 
 let server: LiveServer;
 beforeAll(async () => {
-  server = await liveServer();
+  server = await liveServer({ profile: "okta" });
 });
 afterAll(() => server.close());
 

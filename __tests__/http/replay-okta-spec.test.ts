@@ -12,7 +12,7 @@ import { replaySteps } from "./replay-steps";
 describe("Okta SCIM 2.0 SPEC Test, replayed", () => {
   let server: LiveServer;
   beforeAll(async () => {
-    server = await liveServer();
+    server = await liveServer({ profile: "okta" });
   });
   afterAll(() => server.close());
 

@@ -2,6 +2,7 @@
  * Scope sets for the clients people connect (clients.md, and Auth0's defaults for each).
  * Grant the preset that matches how the client is configured; nothing more.
  */
+import type { ProfileName } from "../profiles";
 import type { Scope } from "./scopes";
 
 /** Named scope sets, one per client and how it is configured (`oktaSaml`, `oktaTemplate`, `entra`). */
@@ -32,3 +33,13 @@ export const SCOPE_PRESETS = {
     "delete:groups",
   ],
 } as const satisfies Record<string, readonly Scope[]>;
+
+/**
+ * The client profile of each preset's IdP: `{ token, scopes: SCOPE_PRESETS.entra, profile: PRESET_PROFILES.entra }`
+ * reads that token's requests with Entra's quirks only (docs/clients.md).
+ */
+export const PRESET_PROFILES = {
+  oktaSaml: "okta",
+  oktaTemplate: "okta",
+  entra: "entra",
+} as const satisfies Record<keyof typeof SCOPE_PRESETS, ProfileName>;

@@ -1,3 +1,5 @@
+import type { ProfileChoice } from "../profiles";
+
 /** Who a request acts for, once authenticated: what it may do, in which tenant. */
 export interface Principal {
   /** Granted scopes, e.g. `["get:users", "post:users"]`. Unknown strings are ignored. */
@@ -8,4 +10,9 @@ export interface Principal {
   label?: string;
   /** Which credential this is, for per-token rate limits; defaults to the label. */
   tokenId?: string;
+  /**
+   * The client this credential is for, and so which quirks its requests may use (docs/clients.md).
+   * Overrides the router's `profile` option.
+   */
+  profile?: ProfileChoice;
 }

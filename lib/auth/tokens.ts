@@ -5,6 +5,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { hashToken } from "./manager";
 import type { Principal } from "./principal";
+import { resolveProfile, type ProfileChoice } from "../profiles";
 import type { TokenRegistry } from "./registry";
 import { isScope, type Scope } from "./scopes";
 
@@ -17,6 +18,8 @@ export interface TokenConfig {
   expiresAt?: Date;
   tenant?: string;
   label?: string;
+  /** The client the token is for: its requests are read with that profile (docs/clients.md). */
+  profile?: ProfileChoice;
 }
 
 /** The keys of a token entry; anything else (`expires`, `scope`) is a typo that would change what the token may do. */
@@ -26,6 +29,7 @@ const TOKEN_KEYS = [
   "expiresAt",
   "tenant",
   "label",
+  "profile",
 ] as const satisfies readonly (keyof TokenConfig)[];
 
 /** Below this, a static token still works but start-up warns: it is guessable. */
@@ -99,6 +103,10 @@ export function staticTokens(
       tokenId: `static-${i + 1}`,
     };
     if (config.tenant !== undefined) principal.tenant = config.tenant;
+    if (config.profile !== undefined) {
+      resolveProfile(config.profile, `tokens[${i}].profile`);
+      principal.profile = config.profile;
+    }
     return { hash: sha256(config.token), principal, ...(config.expiresAt ? { expiresAt: config.expiresAt } : {}) };
   });
   return (presented, now = new Date()) => {

@@ -14,6 +14,7 @@ import {
   checkKnownKeys,
   checkStore,
   loggerOf,
+  profileResolver,
   resolveCursors,
   resolveLimits,
   resolveOpenApi,
@@ -30,6 +31,7 @@ import { openApiOf } from "./openapi";
 import { requestRecorder } from "../request-log/options";
 import { auditOnFinish, observeRequest, recordRequest } from "./observe";
 import { authenticator } from "./principal";
+import { checkUserAgent } from "./profile";
 import { mountResourceRoutes } from "./resource-routes";
 import { mountRootRoutes } from "./root-routes";
 import { sendError } from "./respond";
@@ -82,6 +84,7 @@ export function scim(options: ScimOptions): Router {
   });
   const groups = new GroupService(setup.groups.rt, { ...serviceOptions, mapping: setup.groups.mapping });
   const principals = new WeakMap<Request, Principal>();
+  const profileOf = profileResolver(options.profile);
   const recorder = options.requestLog === undefined ? undefined : requestRecorder(options.requestLog);
   const limit = options.rateLimit === false ? undefined : rateLimiter(options.rateLimit ?? {});
   // mergeParams: a host may mount at "/scim/v2/:tenant" and resolve the tenant from req.params.
@@ -105,6 +108,7 @@ export function scim(options: ScimOptions): Router {
     Promise.resolve()
       .then(async () => {
         if (scope) requireScope(ctx.principal, scope);
+        checkUserAgent(req, ctx.profile);
         if (limit) allowedBy(await limit.tenant(ctx.tenant));
         await fn(req, res, ctx);
       })
@@ -114,12 +118,16 @@ export function scim(options: ScimOptions): Router {
       .catch(next);
   };
 
-  const contextOf = (req: Request, principal: Principal): ServiceContext => ({
-    tenant: principal.tenant ?? SCIM_DEFAULTS.tenant,
-    baseUrl: `${req.protocol}://${req.get("host")}${req.baseUrl}`.replace(/\/+$/, ""),
-    principal,
-    report: { events: [] },
-  });
+  const contextOf = (req: Request, principal: Principal): ServiceContext => {
+    const tenant = principal.tenant ?? SCIM_DEFAULTS.tenant;
+    return {
+      tenant,
+      baseUrl: `${req.protocol}://${req.get("host")}${req.baseUrl}`.replace(/\/+$/, ""),
+      principal,
+      report: { events: [] },
+      profile: profileOf(principal, tenant),
+    };
+  };
 
   router.use((req, res, next) => {
     // A base URL configured with a trailing slash makes clients ask for "//Users".

@@ -2,6 +2,7 @@
  * The one error type of the protocol. Everything a client can cause ends up as a ScimError;
  * anything else that escapes a request is a bug or a store failure and is rendered as a generic 500.
  */
+import type { Tolerance } from "../profiles/tolerances";
 
 /** RFC 7644 3.12, Table 9, plus the ones real clients rely on: the one list the type and the OpenAPI document read. */
 export const SCIM_TYPES = [
@@ -110,6 +111,17 @@ export function errorBody(error: ScimError): ScimErrorBody {
 /** 400 with the given `scimType` (RFC 7644 3.12). */
 export const badRequest = (scimType: ScimType, detail: string) => new ScimError(400, scimType, detail);
 /** 400 invalidValue: a value the server cannot accept. */
+/**
+ * A client quirk this request's profile does not tolerate (docs/clients.md): the RFC's 400,
+ * whose detail names the rule broken and the tolerance that would accept it.
+ */
+export const notTolerated = (scimType: ScimType | undefined, detail: string, flag: Tolerance) =>
+  new ScimError(
+    400,
+    scimType,
+    `${detail} This server follows the RFC here for this client (tolerance "${flag}" is off; see docs/clients.md).`,
+  );
+
 export const invalidValue = (detail: string) => badRequest("invalidValue", detail);
 /** 400 invalidSyntax: a body or request that does not parse. */
 export const invalidSyntax = (detail: string) => badRequest("invalidSyntax", detail);

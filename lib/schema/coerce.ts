@@ -5,7 +5,8 @@
  * for string custom attributes), so coercion is by schema, never by the JSON type the client chose.
  * Every error is ScimError 400 `invalidValue` whose detail names the attribute.
  */
-import { badRequest, preview } from "../protocol/errors";
+import { badRequest, notTolerated, preview } from "../protocol/errors";
+import { tolerates, type Tolerances } from "../profiles/tolerances";
 import { findAttribute } from "./resolve";
 import type { AttributeDef } from "./types";
 import { readBoolean } from "../values/boolean";
@@ -19,6 +20,8 @@ export interface CoerceOptions {
    * service's own, never the client's.
    */
   keepReadOnly?: boolean;
+  /** The client quirks this request may use (docs/clients.md). Default: every one. */
+  tolerate?: Tolerances;
 }
 
 const invalid = (where: string, what: string) => badRequest("invalidValue", `Attribute '${where}' ${what}`);
@@ -32,13 +35,19 @@ const show = (value: unknown): string => preview(value);
  */
 export function coerceValue(def: AttributeDef, value: unknown, where: string, opts: CoerceOptions = {}): unknown {
   if (def.multiValued) return coerceMulti(def, value, where, opts);
-  return coerceSingle(def, unwrapSingle(value, where), where, opts);
+  return coerceSingle(def, unwrapSingle(value, where, opts), where, opts);
 }
 
 /** Entra sends `manager` as `[{value, $ref}]`: a one-element list for a single value is that value. */
-function unwrapSingle(value: unknown, where: string): unknown {
+function unwrapSingle(value: unknown, where: string, opts: CoerceOptions): unknown {
   if (!Array.isArray(value)) return value;
   if (value.length > 1) throw invalid(where, `is single-valued but got ${value.length} values`);
+  if (value.length === 1 && !tolerates(opts.tolerate, "listForSingleValue"))
+    throw notTolerated(
+      "invalidValue",
+      `Attribute '${where}' is single-valued; send the value, not a list of one.`,
+      "listForSingleValue",
+    );
   return value[0];
 }
 
@@ -47,12 +56,12 @@ function coerceSingle(def: AttributeDef, value: unknown, where: string, opts: Co
   switch (def.type) {
     case "string":
     case "reference":
-      return coerceString(value, where);
+      return coerceString(value, where, opts);
     case "binary":
       if (typeof value !== "string") throw invalid(where, `must be a base64 string, got ${show(value)}`);
       return value;
     case "boolean":
-      return coerceBoolean(value, where);
+      return coerceBoolean(value, where, opts);
     case "integer":
     case "decimal":
       return coerceNumber(value, def.type, where);
@@ -64,14 +73,27 @@ function coerceSingle(def: AttributeDef, value: unknown, where: string, opts: Co
 }
 
 /** Okta sends numbers and booleans for some string custom attributes: keep their text. */
-function coerceString(value: unknown, where: string): string {
+function coerceString(value: unknown, where: string, opts: CoerceOptions): string {
   if (typeof value === "string") return value;
-  if ((typeof value === "number" && Number.isFinite(value)) || typeof value === "boolean") return String(value);
+  if ((typeof value === "number" && Number.isFinite(value)) || typeof value === "boolean") {
+    if (tolerates(opts.tolerate, "numbersForStrings")) return String(value);
+    throw notTolerated(
+      "invalidValue",
+      `Attribute '${where}' must be a string, got ${show(value)}.`,
+      "numbersForStrings",
+    );
+  }
   throw invalid(where, `must be a string, got ${show(value)}`);
 }
 
 /** Entra sends `"False"` / `"True"` in any case, even on POST. */
-function coerceBoolean(value: unknown, where: string): boolean {
+function coerceBoolean(value: unknown, where: string, opts: CoerceOptions): boolean {
+  if (typeof value === "string" && !tolerates(opts.tolerate, "booleanStrings") && readBoolean(value) !== undefined)
+    throw notTolerated(
+      "invalidValue",
+      `Attribute '${where}' must be a JSON boolean, got ${show(value)}.`,
+      "booleanStrings",
+    );
   const read = readBoolean(value);
   if (read !== undefined) return read;
   throw invalid(where, `must be a boolean, got ${show(value)}`);
@@ -112,6 +134,12 @@ function coerceComplex(def: AttributeDef, value: unknown, where: string, opts: C
     const scalar = typeof input === "string" || typeof input === "number" || typeof input === "boolean";
     if (!scalar || !findAttribute(def.subAttributes, "value"))
       throw invalid(where, `must be an object, got ${show(value)}`);
+    if (!tolerates(opts.tolerate, "bareComplexValues"))
+      throw notTolerated(
+        "invalidValue",
+        `Attribute '${where}' must be an object such as {"value": ${show(input)}}.`,
+        "bareComplexValues",
+      );
     input = { value: input };
   }
   const out: JsonObject = {};

@@ -4,11 +4,12 @@
  * attributes gone. The PATCH engine runs its result through here too, so every write path
  * stores the same shape.
  */
-import { badRequest, clip } from "../protocol/errors";
+import { badRequest, clip, notTolerated } from "../protocol/errors";
+import { tolerates } from "../profiles/tolerances";
 import { coerceValue, enforceSinglePrimary, type CoerceOptions } from "./coerce";
 import { findSchema, locateAttribute, schemasOf, type LocatedAttribute } from "./resolve";
 import type { ResourceTypeDef, SchemaDef } from "./types";
-import { isAbsent, isObject, type JsonObject } from "../values/json";
+import { isAbsent, isObject, memberOf, type JsonObject } from "../values/json";
 import { isUrn, splitUrn } from "../values/urn";
 
 export { coerceValue } from "./coerce";
@@ -72,11 +73,25 @@ export function containerOf(rt: ResourceTypeDef, resource: JsonObject, schema: S
 
 export function normalizeResource(rt: ResourceTypeDef, input: unknown, opts: NormalizeOptions = {}): JsonObject {
   if (!isObject(input)) throw badRequest("invalidSyntax", `A ${rt.name} must be a JSON object`);
+  if (!tolerates(opts.tolerate, "looseSchemas")) checkSchemas(rt, memberOf(input, "schemas"));
   const out: JsonObject = {};
   for (const [key, value] of Object.entries(input)) placeKey(rt, out, key, value, opts);
   for (const schema of schemasOf(rt)) finishSchema(rt, out, schema, opts);
   return out;
 }
+
+/** RFC 7643 3: `schemas` is REQUIRED and names the resource's core schema (OneLogin's templates name a pre-RFC one). */
+function checkSchemas(rt: ResourceTypeDef, schemas: unknown) {
+  const named = Array.isArray(schemas) && schemas.some((s) => typeof s === "string" && same(s, rt.schema.id));
+  if (!named)
+    throw notTolerated(
+      "invalidSyntax",
+      `A ${rt.name} must list "${rt.schema.id}" in "schemas" (RFC 7643 3), got ${schemas === undefined ? "nothing" : clip(JSON.stringify(schemas))}.`,
+      "looseSchemas",
+    );
+}
+
+const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 function placeKey(
   rt: ResourceTypeDef,

@@ -1,6 +1,7 @@
 import type { Principal } from "../auth/principal";
 import type { ScimEvent } from "../events/types";
 import type { FilterLimits } from "../protocol/filter/ast";
+import type { ResolvedProfile } from "../profiles";
 import type { StoreContext } from "../stores/types";
 
 /** What a request did, filled in by the service and read at the edge (events, audit). */
@@ -20,6 +21,8 @@ export interface ServiceContext extends StoreContext {
   baseUrl: string;
   principal: Principal;
   report: Report;
+  /** The client profile the request is served under (docs/clients.md); absent means "lenient". */
+  profile?: ResolvedProfile;
 }
 
 /** Request, list and filter limits (the `limits` option); each has a default. */

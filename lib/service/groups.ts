@@ -14,6 +14,7 @@ import { parseProjection, type ReadParams } from "./queries";
 import { membersOfPage } from "./related";
 import { renderMember, type Related } from "./render";
 import { withRetry } from "./retry";
+import { deepEqual } from "../values/json";
 import { ResourceService, type NotModified, type Resource, type ServiceOptions } from "./service";
 import { matchesNoneMatch, requiredVersion } from "./versions";
 import type { Member } from "../schema/types";
@@ -133,7 +134,7 @@ export class GroupService extends ResourceService {
   }
 
   async create(ctx: ServiceContext, body: unknown, projection: Projection): Promise<Resource> {
-    const resource = this.normalize(body);
+    const resource = this.normalize(ctx, body);
     const asked = this.membersOf(body) ?? [];
     const {
       result: { stored, members },
@@ -163,7 +164,7 @@ export class GroupService extends ResourceService {
     ifMatch: string | undefined,
     projection: Projection,
   ): Promise<Resource> {
-    const resource = this.normalize(body);
+    const resource = this.normalize(ctx, body);
     const asked = this.membersOf(body) ?? [];
     ctx.report.id = id;
     const {
@@ -176,6 +177,11 @@ export class GroupService extends ResourceService {
           // A PUT carries the whole member list, so reading the old one costs no more than the request.
           const current = await this.load(ctx, id, true, store.groups);
           const ifVersion = requiredVersion(ifMatch, current.version);
+          const record = this.replacement(current, resource);
+          const diff = diffMembers(current.members ?? [], members);
+          // The same group pushed again (Okta's custom SAML app re-sends it whole): nothing to write.
+          if (deepEqual(record, current.record) && isEmpty(diff) && sameTypes(current.members ?? [], members))
+            return { before: current, after: current, members, diff };
           await gate(current.version, () =>
             this.hooks?.beforeReplace?.({
               ...this.hookContext(ctx, store),
@@ -184,11 +190,11 @@ export class GroupService extends ResourceService {
               current: this.view(ctx, current),
             }),
           );
-          const stored = await store.groups.replace(ctx, id, this.replacement(current, resource), {
+          const stored = await store.groups.replace(ctx, id, record, {
             members,
             ...(ifVersion === undefined ? {} : { ifVersion }),
           });
-          return { before: current, after: stored, members, diff: diffMembers(current.members ?? [], members) };
+          return { before: current, after: stored, members, diff };
         }),
       ),
     );
@@ -215,6 +221,7 @@ export class GroupService extends ResourceService {
     const operations = parsePatchRequest(body, {
       maxOperations: this.options.limits.maxOperations,
       filter: this.options.limits.filter,
+      ...this.tolerance(ctx),
     });
     ctx.report.id = id;
     this.logPatch(id, operations);
@@ -226,11 +233,13 @@ export class GroupService extends ResourceService {
           const currentResource = this.view(ctx, current);
           const { resource, changed, members } = applyPatch(this.rt, currentResource, operations, {
             filter: this.options.limits.filter,
+            ...this.tolerance(ctx),
           });
           const net = netMemberChange(members);
           this.checkMemberCount(net.replace ?? net.add);
-          const change = { ...net, add: keep(net.add), ...(net.replace ? { replace: keep(net.replace) } : {}) };
-          if (changed.length === 0 && members.length === 0)
+          const kept = { ...net, add: keep(net.add), ...(net.replace ? { replace: keep(net.replace) } : {}) };
+          const change = await this.effective(store, ctx, id, kept);
+          if (changed.length === 0 && change === undefined)
             return { before: current, after: current, diff: { added: [], removed: [] } };
           await gate(current.version, () =>
             this.hooks?.beforePatch?.({
@@ -249,7 +258,7 @@ export class GroupService extends ResourceService {
                 })
               : current;
           const pinned: WriteOptions = changed.length === 0 && ifVersion !== undefined ? { ifVersion } : {};
-          const diff = await this.applyMembers(store, ctx, id, change, pinned);
+          const diff = change ? await this.applyMembers(store, ctx, id, change, pinned) : { added: [], removed: [] };
           return { before: current, after, diff };
         }),
       ),
@@ -273,6 +282,38 @@ export class GroupService extends ResourceService {
     return { body: project(this.rt, this.view(ctx, stored, { members }), projection), version: stored.version };
   }
 
+  /**
+   * The member change that really changes something, or undefined: JumpCloud repeats adds of
+   * members the group has, Okta re-sends removals. RFC 7644 3.5.2.1: "no changes SHOULD be made",
+   * so such a request keeps the version and ETag and emits nothing. Only the named ids are looked
+   * up (their groups, one store call), never the group's member list. A replace is compared with
+   * the old list where it is written (applyMembers).
+   */
+  private async effective(
+    store: Store,
+    ctx: ServiceContext,
+    id: string,
+    change: NetMemberChange,
+  ): Promise<NetMemberChange | undefined> {
+    if (change.replace) return change;
+    const named = [...change.add.map((m) => m.value), ...change.remove];
+    if (named.length === 0) return undefined;
+    const member = await this.membership(store, ctx, id, named);
+    const add = change.add.filter((m) => !member.has(m.value));
+    const remove = change.remove.filter((m) => member.has(m));
+    return add.length === 0 && remove.length === 0 ? undefined : { add, remove };
+  }
+
+  /** Which of `ids` are members of group `id`, by the groups each id belongs to. */
+  private async membership(store: Store, ctx: ServiceContext, id: string, ids: string[]): Promise<Set<string>> {
+    const unique = [...new Set(ids)];
+    const groups = store.groups;
+    const of = groups.groupsOfMany
+      ? await groups.groupsOfMany(ctx, unique)
+      : new Map(await Promise.all(unique.map(async (m) => [m, await groups.groupsOf(ctx, m)] as const)));
+    return new Set(unique.filter((m) => (of.get(m) ?? []).some((g) => g.id === id)));
+  }
+
   private async applyMembers(
     store: Store,
     ctx: ServiceContext,
@@ -286,8 +327,11 @@ export class GroupService extends ResourceService {
       for (const gone of change.remove) merged.delete(gone);
       // A replace is the one member change that needs the old list, to say who left.
       const old = (await this.load(ctx, id, true, store.groups)).members ?? [];
+      const diff = diffMembers(old, [...merged.values()]);
+      // Okta's pathless replace of the list the group already has changes nothing.
+      if (isEmpty(diff) && sameTypes(old, [...merged.values()])) return diff;
       await store.groups.replaceMembers(ctx, id, [...merged.values()], pinned);
-      return diffMembers(old, [...merged.values()]);
+      return diff;
     }
     if (change.add.length > 0) await store.groups.addMembers(ctx, id, change.add, pinned);
     if (change.remove.length > 0)
@@ -390,6 +434,14 @@ export class GroupService extends ResourceService {
       throw tooMany(`At most ${max} members may be added in one request.`);
     }
   }
+}
+
+const isEmpty = (diff: MemberDiff) => diff.added.length === 0 && diff.removed.length === 0;
+
+/** Same ids, and each with the same type (a member's type is part of what is stored). */
+function sameTypes(before: readonly Member[], after: readonly Member[]): boolean {
+  const types = new Map(before.map((m) => [m.value, m.type ?? "User"]));
+  return after.every((m) => types.get(m.value) === (m.type ?? "User"));
 }
 
 function diffMembers(before: readonly Member[], after: readonly Member[]): MemberDiff {

@@ -7,6 +7,7 @@ import type { HookContext, Hooks, ResourceHooks } from "../hooks/types";
 import { debugFilter, debugPatch, filterForDebug, patchPathForDebug } from "../debug";
 import type { ResourceMapping } from "../mapping/types";
 import type { Logger } from "../logger";
+import type { Tolerances } from "../profiles/tolerances";
 import {
   ScimError,
   alreadyExists,
@@ -347,8 +348,16 @@ export abstract class ResourceService {
   }
 
   /** The client's resource, cleaned: canonical names and types, server-owned attributes dropped. */
-  protected normalize(body: unknown): Record<string, unknown> {
-    return normalizeResource(this.rt, body, { strictExtensions: this.options.strictExtensions });
+  protected normalize(ctx: ServiceContext, body: unknown): Record<string, unknown> {
+    return normalizeResource(this.rt, body, {
+      strictExtensions: this.options.strictExtensions,
+      ...this.tolerance(ctx),
+    });
+  }
+
+  /** The quirks the request's client profile tolerates (docs/clients.md); every one without a profile. */
+  protected tolerance(ctx: ServiceContext): { tolerate?: Tolerances } {
+    return ctx.profile ? { tolerate: ctx.profile.tolerances } : {};
   }
 
   /** Operations by name and path only: PATCH values can hold passwords. */

@@ -8,6 +8,7 @@ import type { ServiceContext } from "./context";
 import { groupsOfPage } from "./related";
 import type { Related } from "./render";
 import { withRetry } from "./retry";
+import { deepEqual } from "../values/json";
 import { ResourceService, type Resource, type ServiceOptions } from "./service";
 import { requiredVersion } from "./versions";
 
@@ -32,7 +33,7 @@ export class UserService extends ResourceService {
   }
 
   async create(ctx: ServiceContext, body: unknown, projection: Projection): Promise<Resource> {
-    const resource = this.identified(this.normalize(body));
+    const resource = this.identified(this.normalize(ctx, body));
     const stored = await this.guarded(async (store) => {
       await this.hooks?.beforeCreate?.({ ...this.hookContext(ctx, store), resource });
       return store.users.create(ctx, this.record(resource));
@@ -51,23 +52,21 @@ export class UserService extends ResourceService {
     ifMatch: string | undefined,
     projection: Projection,
   ): Promise<Resource> {
-    const resource = this.identified(this.normalize(body));
+    const resource = this.identified(this.normalize(ctx, body));
     ctx.report.id = id;
     const { before, after } = await this.guarded(async (store) => {
       const current = await this.load(ctx, id, false, store.users);
       const ifVersion = requiredVersion(ifMatch, current.version);
+      const record = this.replacement(current, resource);
+      // Okta PUTs back the user it just read: nothing changes, so no write, no new version, no event.
+      if (deepEqual(record, current.record)) return { before: current, after: current };
       await this.hooks?.beforeReplace?.({
         ...this.hookContext(ctx, store),
         id,
         resource,
         current: this.view(ctx, current),
       });
-      const stored = await store.users.replace(
-        ctx,
-        id,
-        this.replacement(current, resource),
-        ifVersion === undefined ? {} : { ifVersion },
-      );
+      const stored = await store.users.replace(ctx, id, record, ifVersion === undefined ? {} : { ifVersion });
       return { before: current, after: stored };
     });
     this.changes(ctx, before, after);
@@ -93,6 +92,7 @@ export class UserService extends ResourceService {
     const operations = parsePatchRequest(body, {
       maxOperations: this.options.limits.maxOperations,
       filter: this.options.limits.filter,
+      ...this.tolerance(ctx),
     });
     ctx.report.id = id;
     this.logPatch(id, operations);
@@ -103,6 +103,7 @@ export class UserService extends ResourceService {
         const currentResource = this.view(ctx, current);
         const { resource, changed } = applyPatch(this.rt, currentResource, operations, {
           filter: this.options.limits.filter,
+          ...this.tolerance(ctx),
         });
         this.identified(resource);
         if (changed.length === 0) return { before: current, after: current };

@@ -26,6 +26,7 @@ export function applyPatch(
     membersAttribute: membersAttributeOf(rt, opts),
     strictExtensions: !!opts.strictExtensions,
     ...(opts.filter && { filterLimits: opts.filter }),
+    ...(opts.tolerate && { tolerate: opts.tolerate }),
   };
   const work = cloneJson(resource);
   const members: MemberDelta[] = [];
@@ -64,7 +65,7 @@ function applyTarget(
 ) {
   switch (target.kind) {
     case "members":
-      members.push(memberDelta(op, target, value));
+      members.push(memberDelta(op, target, value, ctx.tolerate));
       return;
     case "extension":
       if (op === "remove" || isAbsent(value)) delete work[target.schema.id];
@@ -74,7 +75,7 @@ function applyTarget(
           applyTarget(ctx, work, op, t.target, t.value, members);
       return;
     case "attribute":
-      writeAttribute(ctx.rt, work, op, target, value);
+      writeAttribute(ctx.rt, work, op, target, value, ctx.tolerate);
   }
 }
 

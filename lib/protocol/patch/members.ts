@@ -2,7 +2,8 @@
  * Group member operations as deltas. The service hands these to MemberStore, so a PATCH never
  * reads, clones or writes a whole member list (design.md: groups of 200,000 members).
  */
-import { badRequest, preview } from "../errors";
+import { badRequest, notTolerated, preview } from "../errors";
+import { tolerates, type Tolerances } from "../../profiles/tolerances";
 import { printFilter, type Filter } from "../filter";
 import { coerceValue } from "../../schema/coerce";
 import { attribute, type Member } from "../../schema/types";
@@ -19,7 +20,12 @@ export interface MembersTarget {
   where: string;
 }
 
-export function memberDelta(op: PatchOpName, target: MembersTarget, value: unknown): MemberDelta {
+export function memberDelta(
+  op: PatchOpName,
+  target: MembersTarget,
+  value: unknown,
+  tolerate?: Tolerances,
+): MemberDelta {
   if (target.sub !== undefined) {
     throw badRequest(
       "invalidPath",
@@ -45,6 +51,12 @@ export function memberDelta(op: PatchOpName, target: MembersTarget, value: unkno
       // RFC 7644 3.5.2.2: remove without a filter clears the attribute. Entra sends
       // `remove members` WITH a value list meaning "only these": never wipe the group then.
       if (isAbsent(value)) return { kind: "replace", members: [] };
+      if (!tolerates(tolerate, "removeWithValue"))
+        throw notTolerated(
+          "invalidValue",
+          `"${target.where}": "remove" takes no value (RFC 7644 3.5.2.2); name the members in the path, e.g. members[value eq "id"].`,
+          "removeWithValue",
+        );
       return { kind: "remove", ids: parseMembers(value, target.where).map((m) => m.value) };
   }
 }

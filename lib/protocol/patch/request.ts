@@ -1,5 +1,6 @@
 /** Reading a PatchOp request body (RFC 7644 3.5.2) into validated operations. */
-import { badRequest, preview } from "../errors";
+import { badRequest, notTolerated, preview } from "../errors";
+import { tolerates } from "../../profiles/tolerances";
 import { parsePatchPath } from "../filter";
 import { PATCH_OP_SCHEMA } from "../../schema/urns";
 import { LIMIT_DEFAULTS } from "../../values/defaults";
@@ -21,7 +22,13 @@ export function parsePatchRequest(body: unknown, opts: PatchRequestOptions = {})
   if (operations.length > max) {
     throw badRequest("tooMany", `A PatchOp may carry at most ${max} operations; this one has ${operations.length}`);
   }
-  // An empty list is a valid no-op: Entra sends it, and it must not fail.
+  // An empty list is a no-op: Entra sends it, and it must not fail.
+  if (operations.length === 0 && !tolerates(opts.tolerate, "emptyOperations"))
+    throw notTolerated(
+      "invalidValue",
+      'A PatchOp\'s "Operations" must hold one or more operations (RFC 7644 3.5.2).',
+      "emptyOperations",
+    );
   return operations.map((raw, i) => parseOperation(raw, i, opts));
 }
 
@@ -33,6 +40,12 @@ function checkSchemas(schemas: unknown, opts: PatchRequestOptions) {
   const ok =
     Array.isArray(schemas) &&
     schemas.some((s) => typeof s === "string" && s.toLowerCase() === PATCH_OP_SCHEMA.toLowerCase());
+  if (!ok && !tolerates(opts.tolerate, "looseSchemas"))
+    throw notTolerated(
+      "invalidSyntax",
+      `A PATCH body must list "${PATCH_OP_SCHEMA}" in "schemas" (RFC 7644 3.5.2).`,
+      "looseSchemas",
+    );
   if (!ok) opts.warn?.(`PATCH body without "${PATCH_OP_SCHEMA}" in "schemas"; accepted anyway`);
 }
 
@@ -42,6 +55,12 @@ function parseOperation(raw: unknown, index: number, opts: PatchRequestOptions):
   const opText = memberOf(raw, "op");
   // RFC 7644 3.12: a body that does not follow the PatchOp schema is invalidSyntax.
   const op = typeof opText === "string" ? OPS.find((o) => o === opText.trim().toLowerCase()) : undefined;
+  if (op && opText !== op && !tolerates(opts.tolerate, "capitalisedOps"))
+    throw notTolerated(
+      "invalidSyntax",
+      `${where}: "op" must be "${op}", got ${preview(opText)} (RFC 7644 3.5.2).`,
+      "capitalisedOps",
+    );
   if (!op)
     throw badRequest(
       "invalidSyntax",

@@ -2,7 +2,9 @@
  * What a PATCH operation points at. Explicit paths come from parsePatchPath; pathless values are
  * read key by key, each key treated as a path (Entra sends dotted and URN-qualified keys).
  */
-import { PATH_PREVIEW_CHARS, ScimError, badRequest, clip } from "../errors";
+import { PATH_PREVIEW_CHARS, ScimError, badRequest, clip, notTolerated } from "../errors";
+import { tolerates, type Tolerances } from "../../profiles/tolerances";
+import { isUrn } from "../../values/urn";
 import {
   parsePatchPath,
   printPatchPath,
@@ -36,6 +38,8 @@ export interface TargetContext {
   membersAttribute: string | undefined;
   strictExtensions: boolean;
   filterLimits?: FilterLimits;
+  /** The client quirks this request may use (docs/clients.md). Default: every one. */
+  tolerate?: Tolerances;
 }
 
 const isMembers = (ctx: TargetContext, located: LocatedAttribute) =>
@@ -99,6 +103,14 @@ function checkWritable(def: AttributeDef, where: string) {
   if (def.mutability === "readOnly") throw badRequest("mutability", `Attribute "${where}" is readOnly`);
 }
 
+/** RFC 7644 3.5.2.1: a pathless value holds attributes (and extension objects), not paths. */
+const pathKey = (key: string) =>
+  notTolerated(
+    "invalidPath",
+    `The key "${clip(key, PATH_PREVIEW_CHARS)}" of a PATCH value without "path" is a path (RFC 7644 3.5.2.1); send it as the operation's "path".`,
+    "pathKeysInValue",
+  );
+
 /**
  * The targets of a pathless add/replace: each key of the value object is a path. readOnly,
  * `schemas` and unknown keys are skipped silently, as for POST/PUT (Okta's rename sends `id`).
@@ -114,6 +126,7 @@ export function targetsOfValue(
   const out: { target: Target; value: unknown }[] = [];
   for (const [key, v] of Object.entries(value)) {
     if (!within && key.includes("[")) {
+      if (!tolerates(ctx.tolerate, "pathKeysInValue")) throw pathKey(key);
       // A key with a value filter (`emails[type eq "work"].value`) is a full PATCH path.
       out.push({ target: targetOfPath(ctx, parsePatchPath(key, ctx.filterLimits)), value: v });
       continue;
@@ -136,6 +149,9 @@ export function targetsOfValue(
         break;
       case "attribute": {
         const { located } = found;
+        // `name.givenName` names a sub-attribute; `urn:...:User:employeeNumber` an attribute by its URN.
+        const pathy = located.sub !== undefined || (!within && isUrn(key));
+        if (pathy && !tolerates(ctx.tolerate, "pathKeysInValue")) throw pathKey(key);
         const where = attributeLabel(ctx.rt, located);
         if (isMembers(ctx, located))
           out.push({ target: { kind: "members", where, ...(located.sub && { sub: located.sub.name }) }, value: v });

@@ -1,6 +1,7 @@
 /** RFC 7644 3.5.2: the shapes the PATCH engine reads and produces. */
 import type { FilterLimits, PatchPath } from "../filter/ast";
 import type { Member } from "../../schema/types";
+import type { Tolerances } from "../../profiles/tolerances";
 
 /** A PATCH operation's `op`, lower-cased. */
 export type PatchOpName = "add" | "remove" | "replace";
@@ -37,6 +38,8 @@ export interface PatchRequestOptions {
   warn?: (message: string) => void;
   /** Limits on each `path` (the router's `limits.filter`). Default FILTER_LIMIT_DEFAULTS. */
   filter?: FilterLimits;
+  /** The client quirks this request may use (docs/clients.md). Default: every one. */
+  tolerate?: Tolerances;
 }
 
 export interface ApplyPatchOptions {
@@ -46,6 +49,8 @@ export interface ApplyPatchOptions {
   strictExtensions?: boolean;
   /** Limits on the keys of pathless values that are paths (`emails[type eq "work"].value`). */
   filter?: FilterLimits;
+  /** The client quirks this request may use (docs/clients.md). Default: every one. */
+  tolerate?: Tolerances;
 }
 
 export interface PatchResult {

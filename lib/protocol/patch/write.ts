@@ -2,9 +2,10 @@
  * add / replace / remove on one attribute of a working copy (never the caller's object).
  * Values are coerced by schema as they are written; the result is normalised once at the end.
  */
-import { badRequest } from "../errors";
+import { badRequest, notTolerated } from "../errors";
+import { tolerates, type Tolerances } from "../../profiles/tolerances";
 import { evaluate, type ResolvedFilter } from "../filter";
-import { coerceValue } from "../../schema/coerce";
+import { coerceValue, type CoerceOptions } from "../../schema/coerce";
 import { containerOf } from "../../schema/normalize";
 import { findAttribute } from "../../schema/resolve";
 import type { AttributeDef, ResourceTypeDef } from "../../schema/types";
@@ -21,26 +22,36 @@ export function writeAttribute(
   op: PatchOpName,
   target: AttributeTarget,
   value: unknown,
+  tolerate?: Tolerances,
 ): void {
   const { located, where } = target;
+  const opts: CoerceOptions = tolerate ? { tolerate } : {};
   const container = containerOf(rt, work, located.schema, op !== "remove");
   if (!container) return; // removing from an extension the resource does not have
-  if (target.filter) writeFiltered(container, op, target, target.filter, value);
-  else if (!located.sub) writeWhole(container, op, located.attribute, value, where);
-  else if (located.attribute.multiValued) writeEverySub(container, op, located.attribute, located.sub, value, where);
-  else writeSub(container, op, located.attribute, located.sub, value, where);
+  if (target.filter) writeFiltered(container, op, target, target.filter, value, opts);
+  else if (!located.sub) writeWhole(container, op, located.attribute, value, where, opts);
+  else if (located.attribute.multiValued)
+    writeEverySub(container, op, located.attribute, located.sub, value, where, opts);
+  else writeSub(container, op, located.attribute, located.sub, value, where, opts);
 }
 
 /** `null` and `""` clear on add and replace as on remove (Entra clears `manager` with both). */
 const clears = (op: PatchOpName, value: unknown) => op === "remove" || isAbsent(value);
 
-function writeWhole(container: JsonObject, op: PatchOpName, def: AttributeDef, value: unknown, where: string) {
+function writeWhole(
+  container: JsonObject,
+  op: PatchOpName,
+  def: AttributeDef,
+  value: unknown,
+  where: string,
+  opts: CoerceOptions,
+) {
   if (clears(op, value)) {
     // RFC 7644 3.5.2.2: remove without a filter removes the attribute, all values of a list.
     delete container[def.name];
     return;
   }
-  const coerced = coerceValue(def, value, where);
+  const coerced = coerceValue(def, value, where, opts);
   if (coerced === undefined) {
     // `[]`, `{}` or only empty entries: replacing with nothing clears, adding nothing is a no-op.
     if (op === "replace") delete container[def.name];
@@ -126,9 +137,10 @@ function writeSub(
   sub: AttributeDef,
   value: unknown,
   where: string,
+  opts: CoerceOptions,
 ) {
   const parent: JsonObject = isObject(container[def.name]) ? { ...(container[def.name] as JsonObject) } : {};
-  const coerced = clears(op, value) ? undefined : coerceValue(sub, value, where);
+  const coerced = clears(op, value) ? undefined : coerceValue(sub, value, where, opts);
   if (coerced === undefined) delete parent[sub.name];
   else parent[sub.name] = coerced;
   container[def.name] = parent; // an emptied parent is dropped by the normaliser
@@ -142,8 +154,9 @@ function writeEverySub(
   sub: AttributeDef,
   value: unknown,
   where: string,
+  opts: CoerceOptions,
 ) {
-  const coerced = clears(op, value) ? undefined : coerceValue(sub, value, where);
+  const coerced = clears(op, value) ? undefined : coerceValue(sub, value, where, opts);
   const list = (Array.isArray(container[def.name]) ? (container[def.name] as unknown[]) : []).map(asElement);
   if (coerced !== undefined && list.length === 0) list.push({});
   for (const element of list) {
@@ -163,6 +176,7 @@ function writeFiltered(
   target: AttributeTarget,
   filter: ResolvedFilter,
   value: unknown,
+  opts: CoerceOptions,
 ) {
   const def = target.located.attribute;
   const list = Array.isArray(container[def.name]) ? [...(container[def.name] as unknown[])] : [];
@@ -170,7 +184,7 @@ function writeFiltered(
   const sub = target.filterSub;
   const coerced = clears(op, value)
     ? undefined
-    : coerceValue(sub ?? { ...def, multiValued: false }, value, target.where);
+    : coerceValue(sub ?? { ...def, multiValued: false }, value, target.where, opts);
   if (coerced === undefined) {
     // RFC 7644 3.5.2.2: "the values matched by the filter are removed" (or their sub-attribute).
     // No match removes nothing: not an error, so a re-sent removal stays harmless.
@@ -182,6 +196,12 @@ function writeFiltered(
   const fields: JsonObject = sub ? { [sub.name]: coerced } : (coerced as JsonObject);
   const written: unknown[] = [];
   if (matched.length === 0) {
+    if (!tolerates(opts.tolerate, "filterCreatesValue"))
+      throw notTolerated(
+        "noTarget",
+        `"${target.where}" matched no value (RFC 7644 3.5.2.3); add the whole value to "${def.name}" instead.`,
+        "filterCreatesValue",
+      );
     // Entra: add (and replace) on `emails[type eq "work"].value` with no work email creates one,
     // its fields taken from the filter's eq terms. RFC 7644 3.5.2.3 would answer noTarget.
     written.push({ ...elementFromFilter(filter, target.where), ...fields });
