@@ -184,8 +184,9 @@ function resourcePaths(rt: ResourceTypeDef): Record<string, JsonSchema> {
         requestBody: body(ref("PatchOp"), "The operations, applied together or not at all."),
         responses: {
           200: resource(`The ${rt.name} as changed.`),
-          // A group answers 204 unless attributes are asked for (Entra prefers it; members can be many).
-          ...(isGroups ? { 204: { description: "Changed; ask with `attributes` to get the group back." } } : {}),
+          // RFC 7644 3.5.2 allows either; the client profile's patchAnswer picks one (docs/clients.md), and
+          // asking for `attributes` always gets the resource back.
+          204: { description: `Changed; ask with \`attributes\` to get the ${rt.name} back.` },
           ...errors("400", "403", "404", "409", "412", "413", "415"),
         },
       }),
