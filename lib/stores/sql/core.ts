@@ -19,7 +19,7 @@ import { INDEXED_SORTS } from "./compile";
 import type { Driver } from "./driver";
 import { facade } from "./facade";
 import { SUPPORTED_KEYS, checkKeys } from "./keys";
-import { onlyRow } from "./rows";
+import { tenantSize } from "./counts";
 
 export function sqlStore(driver: Driver, name: string): Store {
   const store = facade(driver.dialect, driver.outside);
@@ -39,17 +39,7 @@ export function sqlStore(driver: Driver, name: string): Store {
         : [{ path: ["members", "value"] }]),
     ],
     sorted: (kind) => INDEXED_SORTS[kind],
-    size: (ctx, kind) =>
-      driver.outside.read(async (c) => {
-        const p = driver.dialect.params();
-        const { n } = onlyRow(
-          await c.all(
-            `SELECT COUNT(*) AS n FROM ${driver.dialect.table(kind)} t WHERE t.tenant = ${p.add(ctx.tenant)}`,
-            p,
-          ),
-        );
-        return Number(n);
-      }),
+    size: (ctx, kind) => driver.outside.read((c) => tenantSize(driver.dialect, c, kind, ctx.tenant)),
   };
   store.transaction = (fn) =>
     driver.transaction((inside) => {

@@ -12,6 +12,7 @@ import {
 } from "./compile";
 import type { Conn, StoreDialect } from "./driver";
 import type { Params } from "./params";
+import { tenantSize } from "./counts";
 import { COLUMNS, onlyRow, storedRow } from "./rows";
 
 type Where = (p: Params) => string;
@@ -24,6 +25,7 @@ export async function query(d: StoreDialect, c: Conn, kind: Kind, ctx: StoreCont
       : `t.tenant = ${tenant}`;
   };
   const counted = async () => {
+    if (!q.filter) return tenantSize(d, c, kind, ctx.tenant);
     const p = d.params();
     const { n } = onlyRow(await c.all(`SELECT COUNT(*) AS n FROM ${d.table(kind)} t WHERE ${where(p)}`, p));
     return Number(n);
