@@ -5,7 +5,7 @@
 // measured is the same one a client that walked there would send. Each store seeks (keyset), so
 // the ratio should stay near 1; what remains per page is the exact totalResults (a COUNT).
 
-const { cursorScope, sealCursor } = require("../dist/cjs/protocol/cursor");
+const { cursorScope, sealCursor } = require("../dist/cjs/service/cursor");
 const { HEADERS, startHost } = require("./util");
 const { TENANT, memoryWithUsers, postgresWithUsers, sqliteWithUsers, timeEach } = require("./sql-util");
 

@@ -48,7 +48,7 @@ export async function query(d: StoreDialect, c: Conn, kind: Kind, ctx: StoreCont
     const inner = `SELECT ${COLUMNS}, t.seq, ${keys.num} AS sort_num, ${keys.txt} AS sort_txt FROM ${d.table(kind)} t WHERE ${where(p)}`;
     sql = `SELECT * FROM (${inner}) s ORDER BY ${orderBy("s", q.sort.descending, d)}`;
   } else {
-    sql = `SELECT ${COLUMNS} FROM ${d.table(kind)} t WHERE ${where(p)} ORDER BY t.seq`;
+    sql = `SELECT ${COLUMNS} FROM ${d.table(kind)} t WHERE ${where(p)} ORDER BY ${q.filter ? d.filteredSeq("t") : "t.seq"}`;
   }
   sql += ` LIMIT ${p.add(q.count)} OFFSET ${p.add(q.startIndex - 1)}`;
   const items = (await c.all(sql, p)).map((row) => storedRow(d, row));
