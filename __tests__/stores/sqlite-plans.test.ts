@@ -91,8 +91,7 @@ describe("sqlite store: plans at directory scale", () => {
         (/^SEARCH t .*\(tenant=\?\)$/.test(d) && !(!shape.query.filter && /_(order|last_modified|seq) /.test(d)));
       expect({ sql: select.sql, reads: steps.filter(reads) }).toEqual({ sql: select.sql, reads: [] });
       // An index holds the order: at most the ties of a descending sort are sorted again (by seq).
-      if (!shape.query.filter)
-        expect(steps.filter((d) => /TEMP B-TREE FOR ORDER BY/.test(d))).toEqual([]);
+      if (!shape.query.filter) expect(steps.filter((d) => /TEMP B-TREE FOR ORDER BY/.test(d))).toEqual([]);
     }
   });
 
