@@ -3,9 +3,9 @@
 // PostgreSQL and SQLite (1,000,000; BENCH_CURSOR_USERS to change). Page 9,000's cursor is sealed
 // here with the router's secret rather than reached by walking 9,000 pages first: the request
 // measured is the same one a client that walked there would send. Each store seeks (keyset), so
-// the ratio should stay near 1; what remains per page is the exact totalResults (a COUNT).
+// the ratio should stay near 1. An unfiltered walk's exact totalResults is one row of tenant_counts.
 
-const { cursorScope, sealCursor } = require("../dist/cjs/protocol/cursor");
+const { cursorScope, sealCursor } = require("../dist/cjs/service/cursor");
 const { HEADERS, startHost } = require("./util");
 const { TENANT, memoryWithUsers, postgresWithUsers, sqliteWithUsers, timeEach } = require("./sql-util");
 

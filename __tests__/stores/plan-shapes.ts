@@ -41,6 +41,14 @@ export interface Shape {
 const q = (filter?: ResolvedFilter, s?: SortSpec): Query => ({ filter, sort: s, startIndex: 1, count: 5 });
 
 export const SHAPES: Shape[] = [
+  { name: "a full list (index paging)", kind: "users", query: q(), first: ["u1", "u2", "u3", "u4", "u5"] },
+  {
+    name: "a full list by cursor, first page",
+    kind: "users",
+    query: { ...q(), keyset: {} },
+    first: ["u1", "u2", "u3", "u4", "u5"],
+  },
+  { name: "a full list of groups (index paging)", kind: "groups", query: q(), first: ["g1", "g2", "g3", "g4", "g5"] },
   { name: "userName eq", kind: "users", query: q(cmp("eq", attr(["userName"]), "USER123")), first: ["u123"] },
   {
     name: "userName sw",

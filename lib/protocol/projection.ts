@@ -29,7 +29,26 @@ export function wants(rt: ResourceTypeDef, projection: Projection, path: string[
   return def?.returned !== "request";
 }
 
+/**
+ * Definitions by path, per resource type: wants() asks for every attribute of every resource
+ * rendered, and a lookup walked the schemas each time (issue 17: a lookup's CPU time).
+ */
+const definitions = new WeakMap<ResourceTypeDef, Map<string, AttributeDef | undefined>>();
+
 function definitionAt(rt: ResourceTypeDef, path: string[]): AttributeDef | undefined {
+  let known = definitions.get(rt);
+  if (!known) {
+    known = new Map();
+    definitions.set(rt, known);
+  }
+  const key = path.join("\u0000");
+  if (known.has(key)) return known.get(key);
+  const def = findDefinition(rt, path);
+  known.set(key, def);
+  return def;
+}
+
+function findDefinition(rt: ResourceTypeDef, path: string[]): AttributeDef | undefined {
   for (const schema of schemasOf(rt)) {
     const core = schema === rt.schema;
     if (!core && path[0] !== schema.id) continue;

@@ -90,6 +90,7 @@ export function postgresDialect(schema: string): StoreDialect {
     inList: (p, expr, ids) => `(${expr} = ANY(${p.add(ids)}::text[]))`,
     pairs: (p, pairs, alias) =>
       `unnest(${p.add(pairs.map((x) => x[0]))}::text[], ${p.add(pairs.map((x) => x[1]))}::text[]) AS ${alias}(id, type)`,
+    filteredSeq: (alias) => `${alias}.seq`,
     keyShare: " FOR KEY SHARE",
     forUpdate: " FOR NO KEY UPDATE",
     isUniqueViolation: (error) => (error as { code?: unknown } | null)?.code === "23505",

@@ -160,6 +160,60 @@ export function postgresMigrations(S: string): Migration[] {
       description: "scim_instant safe in parallel workers; indexes for what identity providers filter and sort on",
       statements: [instantFunction(S), ...readIndexes(S), `ANALYZE ${S}.users`, `ANALYZE ${S}.groups`],
     },
+    {
+      version: 10,
+      description: "tenant_counts: users and groups per tenant, kept by triggers, for totalResults without COUNT(*)",
+      statements: tenantCounts(S),
+    },
+  ];
+}
+
+/**
+ * Users and groups per tenant, so an unfiltered list's totalResults is one row read instead of
+ * a COUNT(*) over the tenant (119 ms at 1M users). Statement-level triggers add what each
+ * INSERT or DELETE changed, one upsert per tenant and statement (a bulk load of a million rows
+ * is a few statements, not a million); their row is locked until commit, so writers that add or
+ * remove resources of one tenant commit one after the other, and no count is ever lost; TRUNCATE
+ * sets the table's counts to 0. The triggers exist before the table is filled, and CREATE TRIGGER
+ * holds off writers until commit.
+ */
+function tenantCounts(S: string): string[] {
+  const change = (sign: string) =>
+    `INSERT INTO ${S}.tenant_counts AS c (tenant, user_count, group_count)
+      SELECT tenant, CASE WHEN TG_TABLE_NAME = 'users' THEN ${sign}count(*) ELSE 0 END,
+        CASE WHEN TG_TABLE_NAME = 'groups' THEN ${sign}count(*) ELSE 0 END
+      FROM changed GROUP BY tenant ORDER BY tenant
+      ON CONFLICT (tenant) DO UPDATE SET user_count = c.user_count + EXCLUDED.user_count, group_count = c.group_count + EXCLUDED.group_count`;
+  const triggers = (table: string) => [
+    `CREATE TRIGGER ${table}_count_insert AFTER INSERT ON ${S}.${table} REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION ${S}.scim_count()`,
+    `CREATE TRIGGER ${table}_count_delete AFTER DELETE ON ${S}.${table} REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION ${S}.scim_count()`,
+    `CREATE TRIGGER ${table}_count_truncate AFTER TRUNCATE ON ${S}.${table} FOR EACH STATEMENT EXECUTE FUNCTION ${S}.scim_count()`,
+  ];
+  return [
+    `CREATE TABLE ${S}.tenant_counts (
+      tenant text PRIMARY KEY,
+      user_count bigint NOT NULL DEFAULT 0,
+      group_count bigint NOT NULL DEFAULT 0
+    )`,
+    `CREATE FUNCTION ${S}.scim_count() RETURNS trigger LANGUAGE plpgsql AS $fn$
+    BEGIN
+      IF TG_OP = 'TRUNCATE' THEN
+        UPDATE ${S}.tenant_counts SET user_count = CASE WHEN TG_TABLE_NAME = 'users' THEN 0 ELSE user_count END,
+          group_count = CASE WHEN TG_TABLE_NAME = 'groups' THEN 0 ELSE group_count END;
+      ELSIF TG_OP = 'INSERT' THEN
+        ${change("")};
+      ELSE
+        ${change("-")};
+      END IF;
+      RETURN NULL;
+    END
+    $fn$`,
+    ...triggers("users"),
+    ...triggers("groups"),
+    `INSERT INTO ${S}.tenant_counts (tenant, user_count, group_count)
+      SELECT tenant, sum(u), sum(g) FROM (
+        SELECT tenant, 1 AS u, 0 AS g FROM ${S}.users UNION ALL SELECT tenant, 0, 1 FROM ${S}.groups
+      ) x GROUP BY tenant`,
   ];
 }
 

@@ -43,6 +43,14 @@ export interface StoreDialect extends Dialect {
   /** Appended to a SELECT that must lock the rows it found against other writers until commit. */
   readonly forUpdate: string;
   isUniqueViolation(error: unknown): boolean;
+  /**
+   * ORDER BY of a filtered, unsorted index page (insertion order). SQLite's statistics cannot tell a
+   * rare match from a common one, and walking the (tenant, seq) index past rare matches reads
+   * the whole tenant (`meta.lastModified gt` of the last 100 users): there it is an expression
+   * no index serves, so the filter's own index is used and its matches sorted. (A cursor page
+   * seeks on seq itself, and keeps walking it.)
+   */
+  filteredSeq(alias: string): string;
 }
 
 export interface Driver {

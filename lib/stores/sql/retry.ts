@@ -27,7 +27,7 @@ export const RETRY_AFTER_SECONDS = 1;
 
 /**
  * Thrown by store code that finds the database changed under it in a way its locks did not
- * cover, and must start its transaction over (see `delete` in core.ts).
+ * cover, and must start its transaction over (see `remove` in records.ts).
  */
 export class Restart extends Error {
   constructor(reason: string) {

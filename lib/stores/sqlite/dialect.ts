@@ -86,6 +86,7 @@ export function sqliteDialect(): StoreDialect {
     inList: (p, expr, ids) => `(${expr} IN (SELECT value FROM json_each(${p.add(JSON.stringify(ids))})))`,
     pairs: (p, pairs, alias) =>
       `(SELECT json_extract(value, '$[0]') AS id, json_extract(value, '$[1]') AS type FROM json_each(${p.add(JSON.stringify(pairs))})) ${alias}`,
+    filteredSeq: (alias) => `+${alias}.seq`,
     keyShare: "",
     forUpdate: "",
     isUniqueViolation: (error) => {

@@ -125,4 +125,39 @@ export const sqliteMigrations: Migration[] = [
       ];
     },
   },
+  {
+    version: 9,
+    description:
+      "tenant_counts: users and groups per tenant, kept by triggers, for totalResults without COUNT(*); (tenant, seq) indexes for unsorted pages",
+    // An unfiltered list's totalResults is one row read instead of a COUNT(*) over the tenant
+    // (51 ms at 1M users). The triggers run in the writing transaction, so a count is never out of step.
+    // An unsorted page (index or cursor) is in insertion order, seq: without an index on
+    // (tenant, seq), SQLite read the whole tenant through (tenant, id) and sorted it (36 ms a
+    // page at 100,000 users); with it, it reads the page's rows.
+    get statements() {
+      const column = { users: "user_count", groups: "group_count" } as const;
+      const bump = (table: "users" | "groups", row: string, delta: string) =>
+        `INSERT INTO tenant_counts (tenant, ${column[table]}) VALUES (${row}.tenant, ${delta}) ON CONFLICT (tenant) DO UPDATE SET ${column[table]} = ${column[table]} + ${delta}`;
+      const triggers = (table: "users" | "groups") => [
+        `CREATE TRIGGER ${table}_count_insert AFTER INSERT ON ${table} BEGIN ${bump(table, "NEW", "1")}; END`,
+        `CREATE TRIGGER ${table}_count_delete AFTER DELETE ON ${table} BEGIN ${bump(table, "OLD", "-1")}; END`,
+      ];
+      return [
+        `CREATE TABLE tenant_counts (
+          tenant TEXT PRIMARY KEY,
+          user_count INTEGER NOT NULL DEFAULT 0,
+          group_count INTEGER NOT NULL DEFAULT 0
+        ) WITHOUT ROWID`,
+        ...triggers("users"),
+        ...triggers("groups"),
+        `INSERT INTO tenant_counts (tenant, user_count, group_count)
+          SELECT tenant, sum(u), sum(g) FROM (
+            SELECT tenant, 1 AS u, 0 AS g FROM users UNION ALL SELECT tenant, 0, 1 FROM groups
+          ) GROUP BY tenant`,
+        "CREATE INDEX users_seq ON users (tenant, seq)",
+        "CREATE INDEX groups_seq ON groups (tenant, seq)",
+        "ANALYZE",
+      ];
+    },
+  },
 ];
