@@ -121,6 +121,8 @@ describe("examples/basic", () => {
     const admin = "example-admin-token-console-01";
     const { child, output } = await start({ PORT: String(port), SCIM_TOKEN: token, ADMIN_TOKEN: admin });
     children.push(child);
+    // The console line is its own write after "listening": it may reach the pipe later.
+    await untilPrinted(child, output, "example", /Console: .*\n/);
     expect(output()).toContain(`Console: http://localhost:${port}/admin/`);
     expect(output()).not.toContain(admin);
     const base = `http://127.0.0.1:${port}`;
