@@ -53,8 +53,10 @@ const RETURNING = "id, version, created, last_modified, record";
 /** The unique keys the SQL schema enforces (indexes on the extracted columns). */
 const SUPPORTED_KEYS: Record<Kind, string> = { users: "userName", groups: "displayName" };
 
-export function sqlStore(driver: Driver, name: string): Store {
+/** `extend` adds a database's own parts (the outbox) to the store and to each transaction's store. */
+export function sqlStore(driver: Driver, name: string, extend?: (store: Store, run: Runner) => void): Store {
   const store = facade(driver.dialect, driver.outside);
+  extend?.(store, driver.outside);
   store.configure = (config) => checkKeys(name, config);
   store.costs = {
     keyset: true,
@@ -87,6 +89,7 @@ export function sqlStore(driver: Driver, name: string): Store {
     driver.transaction((inside) => {
       const scoped = facade(driver.dialect, inside);
       scoped.transaction = (inner) => inner(scoped);
+      extend?.(scoped, inside);
       return fn(scoped);
     });
   return store;
