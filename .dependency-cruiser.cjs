@@ -22,7 +22,11 @@ const layers = [
   },
   { name: "stores", holds: "memory, SQL, SQLite, PostgreSQL", paths: ["^lib/stores/[^/]+/"] },
   { name: "mapping", holds: "SCIM resource <-> app record", paths: ["^lib/mapping/"] },
-  { name: "service", holds: "the SCIM meaning of each operation", paths: ["^lib/service/"] },
+  {
+    name: "service",
+    holds: "the SCIM meaning of each operation; event delivery",
+    paths: ["^lib/service/", "^lib/delivery/"],
+  },
   { name: "options", holds: "scim() options, defaults, checks", paths: ["^lib/options\\.ts$"] },
   { name: "http", holds: "the Express router", paths: ["^lib/http/"] },
   {

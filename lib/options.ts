@@ -9,6 +9,7 @@ import type { TokenRegistry } from "./auth/registry";
 import type { TokenConfig } from "./auth/tokens";
 import type { RateLimitOptions } from "./limits/rate-limit";
 import type { AuditLog } from "./audit/types";
+import { DELIVERY_KEYS, type DeliveryOptions } from "./delivery/options";
 import type { RequestLogOptions } from "./request-log/options";
 import { EVENT_TYPES, type EventListeners } from "./events/types";
 import { HOOK_NAMES, type Hooks } from "./hooks/types";
@@ -58,8 +59,17 @@ interface CommonOptions extends SetupOptions {
   rateLimit?: RateLimitOptions | false;
   /** Before-write hooks that can veto with a ScimError. */
   hooks?: Hooks;
-  /** Listeners for what happened, called after each successful write. */
+  /**
+   * Listeners for what happened. With a store that has an outbox (memory, SQLite, PostgreSQL),
+   * driven from it: called soon after the write committed, retried when they throw. Without one,
+   * called after each successful write. See docs/events.md.
+   */
   events?: EventListeners;
+  /**
+   * The outbox's delivery: extra sinks (webhooks), retention, backoff, the feed (docs/events.md).
+   * `false`: record no events in the store's outbox; listeners are called after the write.
+   */
+  delivery?: DeliveryOptions | false;
   /** Receives one record per request to /Users or /Groups. */
   audit?: AuditLog;
   /** Request count and latency by route and status, e.g. to feed a Prometheus histogram. */
@@ -230,7 +240,10 @@ const KNOWN: Record<string, readonly string[]> = {
     "userIdentity",
     "unknownMembers",
     "cursors",
+    "delivery",
   ],
+  delivery: DELIVERY_KEYS,
+  "delivery.backoff": ["baseMs", "maxMs"],
   cursors: ["secret", "timeout", "clock"],
   limits: LIMIT_KEYS,
   "limits.filter": FILTER_LIMIT_KEYS,

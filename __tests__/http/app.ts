@@ -6,12 +6,14 @@
  */
 import express from "express";
 import request from "supertest";
-import { scim, memoryStore, ALL_SCOPES, type ScimOptions, type Store } from "../../lib";
+import { scim, memoryStore, ALL_SCOPES, type ScimEvents, type ScimOptions, type Store } from "../../lib";
 import { GROUP_SCHEMA, LIST_SCHEMA, oktaUser, SCIM_CONTENT_TYPE, TOKEN } from "../helpers/fixtures";
 
 export interface TestHost {
   app: express.Express;
   store: Store;
+  /** The router's events (feed, dead letters, idle) when the store has an outbox. */
+  events?: ScimEvents;
   /** supertest bound to the app with the all-scopes token and a SCIM content type. */
   get(path: string): request.Test;
   post(path: string, body?: unknown): request.Test;
@@ -24,19 +26,32 @@ export function host(overrides: Partial<ScimOptions> = {}, mount = "/scim/v2"): 
   const store = overrides.store ?? memoryStore();
   const app = express();
   const options = { store, tokens: [{ token: TOKEN, scopes: [...ALL_SCOPES] }], ...overrides } as ScimOptions;
-  app.use(mount, scim(options));
-  const auth = (t: request.Test) => t.set("Authorization", `Bearer ${TOKEN}`);
+  const router = scim(options);
+  app.use(mount, router);
+  // With an outbox, listeners run from the delivery loop just after the response: each request
+  // resolves once its events were delivered, so tests read them as they always have.
+  const auth = (t: request.Test) => delivered(t.set("Authorization", `Bearer ${TOKEN}`), router.events);
   const withBody = (t: request.Test, body: unknown) =>
     body === undefined ? t : t.set("Content-Type", "application/scim+json; charset=utf-8").send(JSON.stringify(body));
   return {
     app,
     store,
+    ...(router.events ? { events: router.events } : {}),
     get: (p) => auth(request(app).get(mount + p)),
     post: (p, b) => withBody(auth(request(app).post(mount + p)), b),
     put: (p, b) => withBody(auth(request(app).put(mount + p)), b),
     patch: (p, b) => withBody(auth(request(app).patch(mount + p)), b),
     delete: (p) => auth(request(app).delete(mount + p)),
   };
+}
+
+/** `t`, resolving only once the router's due deliveries were made. */
+function delivered(t: request.Test, events: ScimEvents | undefined): request.Test {
+  if (!events) return t;
+  const then = t.then.bind(t);
+  t.then = ((resolve, reject) =>
+    then((res) => events.idle().then(() => res)).then(resolve, reject)) as request.Test["then"];
+  return t;
 }
 
 export async function createUser(h: TestHost, userName: string, extra: Record<string, unknown> = {}): Promise<string> {
@@ -155,7 +170,8 @@ export async function liveServer(overrides: Partial<ScimOptions> = {}, mount = "
   const store = overrides.store ?? own!.store;
   const app = express();
   const options = { store, tokens: [{ token: TOKEN, scopes: [...ALL_SCOPES] }], ...overrides } as ScimOptions;
-  app.use(mount, scim(options));
+  const router = scim(options);
+  app.use(mount, router);
   const server = await new Promise<import("http").Server>((resolve, reject) => {
     const s = app.listen(0, "127.0.0.1", () => resolve(s));
     s.on("error", reject);
@@ -182,6 +198,7 @@ export async function liveServer(overrides: Partial<ScimOptions> = {}, mount = "
       ...(payload === undefined ? {} : { body: new TextEncoder().encode(payload) }),
     });
     const text = await res.text();
+    await router.events?.idle();
     let body: unknown;
     try {
       body = text === "" ? undefined : JSON.parse(text);
@@ -195,6 +212,7 @@ export async function liveServer(overrides: Partial<ScimOptions> = {}, mount = "
       (server as { closeAllConnections?: () => void }).closeAllConnections?.();
       server.close(() => resolve());
     });
+    await router.events?.stop();
     await own?.dispose();
   };
   return {

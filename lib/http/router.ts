@@ -6,7 +6,16 @@
 import express, { type NextFunction, type Request, type Response, type Router } from "express";
 import type { Principal } from "../auth/principal";
 import { debugStore } from "../debug";
+import { FEED_SCOPE } from "../auth/scopes";
+import { eventsHandle, type ScimEvents } from "../delivery/handle";
+import { LISTENER_SINK, listenerSink } from "../delivery/listener-sink";
+import { DeliveryLoop } from "../delivery/loop";
+import { resolveDelivery } from "../delivery/options";
+import type { Sink } from "../delivery/sink";
 import { emitAll } from "../events/emit";
+import type { EventSettings } from "../service/recorder";
+import { EVENT_DEFAULTS } from "../values/defaults";
+import { mountFeedRoutes } from "./feed-routes";
 import { rateLimiter, type Verdict } from "../limits/rate-limit";
 import type { ScimOptions } from "../options";
 import {
@@ -34,7 +43,10 @@ import { sendError } from "./respond";
 import type { RouteFactory } from "./route";
 import { SCIM_DEFAULTS } from "../values/defaults";
 
-export function scim(options: ScimOptions): Router {
+/** The router scim() returns; `events` is there when the store has an outbox (docs/events.md). */
+export type ScimRouter = Router & { readonly events?: ScimEvents };
+
+export function scim(options: ScimOptions): ScimRouter {
   if (!options || typeof options !== "object")
     throw new TypeError("express-scim: scim(options) needs an options object.");
   const store = checkStore(options.store);
@@ -52,6 +64,15 @@ export function scim(options: ScimOptions): Router {
     throw new TypeError('express-scim: unknownMembers must be "reject" or "skip".');
   }
   const cursors = resolveCursors(options.cursors);
+  const outbox = options.delivery === false ? undefined : store.outbox;
+  const delivery = outbox ? resolveDelivery(options.delivery || {}) : undefined;
+  const listeners = options.events && Object.keys(options.events).length > 0 ? options.events : undefined;
+  const sinks: Sink[] = delivery ? [...(listeners ? [listenerSink(listeners)] : []), ...delivery.sinks] : [];
+  if (delivery?.sinks.some((s) => s.name === LISTENER_SINK))
+    throw new TypeError(`express-scim: delivery.sinks: the name "${LISTENER_SINK}" is the events listeners'.`);
+  const events: EventSettings | undefined = delivery
+    ? { sinks: sinks.map((s) => s.name), redact: delivery.redact, clock: delivery.clock }
+    : undefined;
   const serviceOptions = {
     store,
     limits,
@@ -61,6 +82,7 @@ export function scim(options: ScimOptions): Router {
     warn: warnWith(logger),
     logger,
     ...(options.hooks ? { hooks: options.hooks } : {}),
+    ...(events ? { events } : {}),
   };
   store.configure?.(setup.uniqueKeys);
   // Asked once, now: an unmigrated database is reported at start-up, not by the first request.
@@ -77,6 +99,24 @@ export function scim(options: ScimOptions): Router {
     identity: setup.identity,
   });
   const groups = new GroupService(setup.groups.rt, { ...serviceOptions, mapping: setup.groups.mapping });
+  const loop =
+    outbox && delivery && sinks.length > 0
+      ? new DeliveryLoop({
+          outbox,
+          sinks,
+          logger,
+          leaseMs: delivery.leaseMs,
+          deadLetterAfterMs: delivery.deadLetterAfterMs,
+          retentionMs: delivery.retentionMs,
+          backoff: delivery.backoff,
+          batch: EVENT_DEFAULTS.batch,
+          pollMs: delivery.pollMs,
+          clock: delivery.clock,
+          random: delivery.random,
+        })
+      : undefined;
+  loop?.start();
+  const handle = outbox ? eventsHandle(outbox, loop) : undefined;
   const principals = new WeakMap<Request, Principal>();
   const recorder = options.requestLog === undefined ? undefined : requestRecorder(options.requestLog);
   const limit = options.rateLimit === false ? undefined : rateLimiter(options.rateLimit ?? {});
@@ -90,7 +130,7 @@ export function scim(options: ScimOptions): Router {
    */
   const route: RouteFactory = (scope, fn) => (req, res, next) => {
     const ctx = contextOf(req, principals.get(req)!);
-    if (scope)
+    if (scope && scope !== FEED_SCOPE)
       auditOnFinish(
         res,
         options.audit,
@@ -105,8 +145,12 @@ export function scim(options: ScimOptions): Router {
         await fn(req, res, ctx);
       })
       // The service records an event only once its write has committed, so the events go out
-      // even when something after the commit failed: the IdP's retry would be a no-op.
-      .finally(() => emitAll(options.events, ctx.report.events, logger))
+      // even when something after the commit failed: the IdP's retry would be a no-op. With an
+      // outbox they are already recorded: the delivery loop is told there is work.
+      .finally(() => {
+        if (!events) emitAll(options.events, ctx.report.events, logger);
+        else if (ctx.report.events.length > 0) loop?.wake();
+      })
       .catch(next);
   };
 
@@ -143,6 +187,7 @@ export function scim(options: ScimOptions): Router {
     cursorTimeout: cursors.timeoutSeconds,
   });
   mountRootRoutes(router, route, { users, groups, limits, audit: options.audit, logger });
+  if (handle && delivery?.feed) mountFeedRoutes(router, route, handle);
 
   router.use((req, _res, next) => next(notFound(`No SCIM endpoint at ${clip(req.path)}.`)));
   router.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
@@ -151,6 +196,7 @@ export function scim(options: ScimOptions): Router {
       asScimError(error, (err) => logger.error({ err, method: req.method, path: pathOf(req) }, "unexpected error")),
     );
   });
+  if (handle) Object.defineProperty(router, "events", { value: handle, enumerable: true });
   return router;
 }
 

@@ -50,3 +50,25 @@ export const POSTGRES_DEFAULTS = Object.freeze({ schema: "scim", statementTimeou
 
 /** sqliteStore(). */
 export const SQLITE_DEFAULTS = Object.freeze({ busyTimeout: 5000 });
+
+/** Events and their delivery (`delivery` of scim(); docs/events.md). */
+export const EVENT_DEFAULTS = Object.freeze({
+  /** Member ids in one outbox event: a 10,000-member PUT is ten events, not one huge or 10,000 small. */
+  membersPerEvent: 1000,
+  /** Events are kept this long for the feed (and replays), then pruned. */
+  retention: "7d",
+  /** A delivery that keeps failing this long after its event goes to the dead letters. */
+  deadLetterAfter: "24h",
+  /** A claim on deliveries lasts this long; an instance that died loses it after that. */
+  lease: "60s",
+  /** First retry after this many ms; each later one waits up to twice as long, at most `maxBackoffMs`. */
+  backoffMs: 1000,
+  maxBackoffMs: 60 * 60 * 1000,
+  /** Deliveries claimed per round. */
+  batch: 50,
+  /** Even without a wake-up (a missed NOTIFY, another instance's retry coming due), look this often. */
+  pollMs: 5000,
+  /** Events per page of the feed. */
+  feedCount: 100,
+  feedMaxCount: 1000,
+});
