@@ -49,6 +49,7 @@ export function host(overrides: Partial<ScimOptions> = {}, mount = "/scim/v2"): 
 function delivered(t: request.Test, events: ScimEvents | undefined): request.Test {
   if (!events) return t;
   const then = t.then.bind(t);
+  // biome-ignore lint/suspicious/noThenProperty: supertest's Test is a thenable; this one waits for delivery too.
   t.then = ((resolve, reject) =>
     then((res) => events.idle().then(() => res)).then(resolve, reject)) as request.Test["then"];
   return t;
