@@ -156,11 +156,27 @@ export class DeliveryLoop {
   private async attempt(sink: Sink, d: ClaimedDelivery): Promise<Settlement> {
     const id = d.event.id;
     if (this.stopped) return { id, outcome: "released" };
+    // A delivery must end well within the lease, or another instance could take it over while
+    // it still runs: past half the lease it is abandoned (its signal aborts) and counts as failed.
+    const limit = Math.max(1, Math.floor(this.settings.leaseMs / 2));
+    const controller = new AbortController();
+    const onStop = () => controller.abort();
+    this.abort.signal.addEventListener("abort", onStop);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<Outcome>((resolve) => {
+      timer = setTimeout(() => {
+        controller.abort();
+        resolve({ ok: false, error: `no answer within ${limit} ms` });
+      }, limit);
+    });
     let outcome: Outcome;
     try {
-      outcome = await sink.deliver(d.event, this.abort.signal);
+      outcome = await Promise.race([sink.deliver(d.event, controller.signal), timedOut]);
     } catch (error) {
       outcome = { ok: false, error: (error as Error)?.message ?? String(error) };
+    } finally {
+      clearTimeout(timer);
+      this.abort.signal.removeEventListener("abort", onStop);
     }
     if (outcome.ok) return { id, outcome: "delivered" };
     return this.failed(sink, d, outcome);
