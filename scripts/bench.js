@@ -29,6 +29,7 @@ const suites = [
   ["work budget: the slowest filter it admits", "budget"],
   ["cursor pagination: page 1 against page 9,000", "cursors"],
   ["request log: cost on a GET by id", "request-log"],
+  ["outbox: write latency and delivery throughput", "outbox"],
 ];
 
 const argv = process.argv.slice(2);

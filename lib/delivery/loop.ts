@@ -44,7 +44,8 @@ export class DeliveryLoop {
   private timer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => Promise<void>) | undefined;
   private lastPrune = Number.NEGATIVE_INFINITY;
-  private readonly abort = new AbortController();
+  /** Deliveries in flight, aborted by stop(). */
+  private readonly inFlight = new Set<AbortController>();
 
   constructor(private readonly settings: LoopSettings) {
     this.owner = settings.owner ?? `instance-${randomUUID()}`;
@@ -96,7 +97,7 @@ export class DeliveryLoop {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    this.abort.abort();
+    for (const c of this.inFlight) c.abort();
     await this.running;
     await this.unsubscribe?.().catch(() => undefined);
   }
@@ -160,8 +161,7 @@ export class DeliveryLoop {
     // it still runs: past half the lease it is abandoned (its signal aborts) and counts as failed.
     const limit = Math.max(1, Math.floor(this.settings.leaseMs / 2));
     const controller = new AbortController();
-    const onStop = () => controller.abort();
-    this.abort.signal.addEventListener("abort", onStop);
+    this.inFlight.add(controller);
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<Outcome>((resolve) => {
       timer = setTimeout(() => {
@@ -176,7 +176,7 @@ export class DeliveryLoop {
       outcome = { ok: false, error: (error as Error)?.message ?? String(error) };
     } finally {
       clearTimeout(timer);
-      this.abort.signal.removeEventListener("abort", onStop);
+      this.inFlight.delete(controller);
     }
     if (outcome.ok) return { id, outcome: "delivered" };
     return this.failed(sink, d, outcome);

@@ -87,6 +87,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   const store = sqlStore(driver, "postgresStore", (s, runner) => {
     s.outbox = sqlOutbox(driver, runner, {
       skipLocked: " FOR UPDATE SKIP LOCKED",
+      oneStatement: true,
       notify: `SELECT pg_notify('${channel}', '')`,
     });
   }) as PostgresStore;

@@ -193,6 +193,7 @@ export function postgresMigrations(S: string): Migration[] {
           PRIMARY KEY (sink, pos)
         )`,
         `CREATE INDEX deliveries_pending ON ${S}.deliveries (sink, resource, pos) WHERE state = 'pending'`,
+        `CREATE INDEX deliveries_due ON ${S}.deliveries (sink, pos) WHERE state = 'pending'`,
         `CREATE INDEX deliveries_pos ON ${S}.deliveries (pos)`,
       ],
     },

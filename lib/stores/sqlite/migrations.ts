@@ -158,6 +158,7 @@ export const sqliteMigrations: Migration[] = [
         PRIMARY KEY (sink, pos)
       ) WITHOUT ROWID`,
       `CREATE INDEX deliveries_pending ON deliveries (sink, resource, pos) WHERE state = 'pending'`,
+      `CREATE INDEX deliveries_due ON deliveries (sink, pos) WHERE state = 'pending'`,
       `CREATE INDEX deliveries_pos ON deliveries (pos)`,
     ],
   },
