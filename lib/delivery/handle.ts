@@ -7,6 +7,7 @@ import type { DeadLetter, Outbox } from "../stores/outbox";
 import { EVENT_DEFAULTS } from "../values/defaults";
 import type { DeliveryLoop } from "./loop";
 
+/** `router.events`: the feed, dead letters, replay, and waiting for delivery. */
 export interface ScimEvents {
   /**
    * The tenant's events after `after` (a `seq`; 0 or omitted: from the oldest kept), oldest first,

@@ -7,6 +7,7 @@ import { parseDuration } from "../auth/duration";
 import { EVENT_DEFAULTS } from "../values/defaults";
 import type { Sink } from "./sink";
 
+/** The `delivery` option of scim(): sinks, redaction, retention, retries and the feed (docs/events.md). */
 export interface DeliveryOptions {
   /**
    * Where events go besides the `events` listeners (which become a sink of their own). The
@@ -28,8 +29,9 @@ export interface DeliveryOptions {
   feed?: boolean;
   /** Milliseconds between safety polls (other instances' retries, a lost NOTIFY). Default 5000. */
   pollMs?: number;
-  /** For tests: the time in ms (default Date.now) and a random number in [0, 1) (default Math.random). */
+  /** For tests: the time in ms (default Date.now). */
   clock?: () => number;
+  /** For tests: a random number in [0, 1) for the backoff's jitter (default Math.random). */
   random?: () => number;
 }
 

@@ -47,6 +47,7 @@ export interface DeadLetter {
   error: string;
 }
 
+/** `Store.outbox`: what a store does to make events durable (optional; the `outbox` capability). */
 export interface Outbox {
   /**
    * Records `events` (in order) in the transaction of the store it was reached through, numbers
