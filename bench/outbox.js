@@ -27,6 +27,8 @@ async function writeLatency(store, ids) {
   const app = express();
   const common = { store, tokens: [{ token: TOKEN, scopes: [...ALL_SCOPES] }], rateLimit: false };
   app.use("/plain", scim({ ...common, delivery: false }));
+  // Recorded for the feed, no sink: the outbox's cost to the write itself.
+  app.use("/recorded", scim(common));
   const outbox = scim({ ...common, events: { "user.updated": () => void heard++ } });
   app.use("/outbox", outbox);
   const { server, base } = await listen(app);
@@ -43,17 +45,17 @@ async function writeLatency(store, ids) {
     await res.text();
     if (res.status !== 200) throw new Error(`PATCH ${mount} -> ${res.status}`);
   };
-  for (let i = 0; i < 40; i++) await patch(i % 2 ? "plain" : "outbox")(i);
-  const medians = { plain: [], outbox: [] };
+  for (let i = 0; i < 60; i++) await patch(["plain", "recorded", "outbox"][i % 3])(i);
+  const medians = { plain: [], recorded: [], outbox: [] };
   for (let round = 0; round < ROUNDS; round++) {
-    for (const mount of round % 2 ? ["outbox", "plain"] : ["plain", "outbox"])
+    for (const mount of round % 2 ? ["outbox", "recorded", "plain"] : ["plain", "recorded", "outbox"])
       medians[mount].push((await timeEach(PER_ROUND, patch(mount))).median);
   }
   await outbox.events.idle();
   await outbox.events.stop();
   server.close();
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  return { plain: median(medians.plain), outbox: median(medians.outbox), heard };
+  return { plain: median(medians.plain), recorded: median(medians.recorded), outbox: median(medians.outbox), heard };
 }
 
 async function throughput(store) {
@@ -110,12 +112,18 @@ module.exports = async function outboxBench() {
     const m = await writeLatency(loaded.store, loaded.ids);
     rows.push({ name: `${label}: PATCH /Users/{id}, no outbox (delivery: false)`, value: m.plain, unit: "ms" });
     rows.push({
-      name: `${label}: PATCH /Users/{id}, events recorded in the write's transaction, listener delivered`,
+      name: `${label}: PATCH /Users/{id}, events recorded in the write's transaction (feed only)`,
+      value: m.recorded,
+      unit: "ms",
+      ratio: m.recorded / m.plain,
+      target: "< 1.15",
+    });
+    rows.push({
+      name: `${label}: PATCH /Users/{id}, recorded, and a listener delivered by this process`,
       value: m.outbox,
       unit: "ms",
       spread: `${m.heard} events delivered`,
       ratio: m.outbox / m.plain,
-      target: "< 1.15",
     });
     rows.push({
       name: `${label}: delivery to a local HTTP receiver`,

@@ -137,24 +137,41 @@ export function sqlOutbox(driver: Driver, run: Runner, options: SqlOutboxOptions
         return rows.map(envelope);
       }),
 
-    claim: (sink, lease) =>
-      outside.write(async (conn) => {
-        const p = d.params();
-        const s = p.add(sink);
-        const now = d.time(p, lease.now);
-        // A resource's head only: its next event waits until every earlier one is settled. Written
-        // as a per-row lookup of the head (an index probe), which no planner turns into a scan
-        // of every pending delivery, whatever its statistics say.
-        await conn.run(
-          `UPDATE ${deliveries} SET lease_owner = ${p.add(lease.owner)}, lease_until = ${d.time(p, lease.until)}
-           WHERE sink = ${s} AND pos IN (
-             SELECT d.pos FROM ${deliveries} d
-             WHERE d.sink = ${s} AND d.state = 'pending' AND d.next_at <= ${now}
-               AND (d.lease_until IS NULL OR d.lease_until <= ${now})
-               AND d.pos = (SELECT min(x.pos) FROM ${deliveries} x WHERE x.sink = d.sink AND x.resource = d.resource AND x.state = 'pending')
-             ORDER BY d.pos LIMIT ${int(p, lease.limit)}${options.skipLocked})`,
-          p,
+    claim: (sink, lease) => {
+      const p = d.params();
+      const s = p.add(sink);
+      const now = d.time(p, lease.now);
+      // A resource's head only: its next event waits until every earlier one is settled. Written
+      // as a per-row lookup of the head (an index probe), which no planner turns into a scan
+      // of every pending delivery, whatever its statistics say.
+      const update = `UPDATE ${deliveries} SET lease_owner = ${p.add(lease.owner)}, lease_until = ${d.time(p, lease.until)}
+         WHERE sink = ${s} AND pos IN (
+           SELECT d.pos FROM ${deliveries} d
+           WHERE d.sink = ${s} AND d.state = 'pending' AND d.next_at <= ${now}
+             AND (d.lease_until IS NULL OR d.lease_until <= ${now})
+             AND d.pos = (SELECT min(x.pos) FROM ${deliveries} x WHERE x.sink = d.sink AND x.resource = d.resource AND x.state = 'pending')
+           ORDER BY d.pos LIMIT ${int(p, lease.limit)}${options.skipLocked})`;
+      const claimed = (rows: SqlRow[]) =>
+        rows.map(
+          (row): ClaimedDelivery => ({
+            event: envelope(row),
+            attempts: Number(row.attempts),
+            since: d.readTime(row.since),
+          }),
         );
+      // PostgreSQL: one statement, atomic on its own, so no BEGIN and COMMIT around it.
+      if (options.oneStatement)
+        return outside.read(async (conn) =>
+          claimed(
+            await conn.all(
+              `WITH c AS (${update} RETURNING pos, attempts, since)
+               SELECT ${columns}, c.attempts, c.since FROM c JOIN ${events} e ON e.pos = c.pos ORDER BY c.pos`,
+              p,
+            ),
+          ),
+        );
+      return outside.write(async (conn) => {
+        await conn.run(update, p);
         const q = d.params();
         const rows = await conn.all(
           `SELECT ${columns}, d.attempts, d.since FROM ${deliveries} d JOIN ${events} e ON e.pos = d.pos
@@ -163,19 +180,16 @@ export function sqlOutbox(driver: Driver, run: Runner, options: SqlOutboxOptions
            ORDER BY d.pos`,
           q,
         );
-        return rows.map(
-          (row): ClaimedDelivery => ({
-            event: envelope(row),
-            attempts: Number(row.attempts),
-            since: d.readTime(row.since),
-          }),
-        );
-      }),
+        return claimed(rows);
+      });
+    },
 
     settle: (sink, owner, settlements) =>
       settlements.length === 0
         ? Promise.resolve()
-        : outside.write(async (conn) => {
+        : (options.oneStatement && settlements.every((x) => x.outcome === "delivered")
+            ? outside.read // PostgreSQL, all delivered (the usual round): one DELETE, atomic alone.
+            : outside.write)(async (conn) => {
             // The common outcomes, one statement each for the whole batch.
             for (const outcome of ["delivered", "released"] as const) {
               const ids = settlements.filter((s) => s.outcome === outcome).map((s) => s.id);
