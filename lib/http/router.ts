@@ -67,6 +67,8 @@ export function scim(options: ScimOptions): ScimRouter {
   const outbox = options.delivery === false ? undefined : store.outbox;
   const delivery = outbox ? resolveDelivery(options.delivery || {}) : undefined;
   const listeners = options.events && Object.keys(options.events).length > 0 ? options.events : undefined;
+  // Every sink of this router, in one list: the listeners' and `delivery.sinks` (webhook and
+  // Security Event Token sinks built from their own options belong here too).
   const sinks: Sink[] = delivery ? [...(listeners ? [listenerSink(listeners)] : []), ...delivery.sinks] : [];
   if (delivery?.sinks.some((s) => s.name === LISTENER_SINK))
     throw new TypeError(`express-scim: delivery.sinks: the name "${LISTENER_SINK}" is the events listeners'.`);
