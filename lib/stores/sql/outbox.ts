@@ -42,6 +42,9 @@ export function sqlOutbox(driver: Driver, run: Runner, options: SqlOutboxOptions
     data: d.readJson(row.data) as EventData,
   });
   const outside = driver.outside;
+  // Inside the write's transaction, an append needs no savepoint of its own: if it fails, the
+  // write fails with it and the whole transaction rolls back. Outside one, it is its own.
+  const appending = run === outside ? run.write : run.read;
   /** A whole number as a bound value (PostgreSQL: bigint, which LIMIT and the seq columns take). */
   const int = (p: ReturnType<typeof d.params>, n: number) => (d.name === "postgres" ? `${p.add(n)}::bigint` : p.add(n));
 
@@ -85,8 +88,8 @@ export function sqlOutbox(driver: Driver, run: Runner, options: SqlOutboxOptions
       list.length === 0
         ? Promise.resolve()
         : options.oneStatement
-          ? run.write(async (conn) => void (await conn.all(...appendAtOnce(ctx.tenant, list, sinks))))
-          : run.write(async (conn) => {
+          ? appending(async (conn) => void (await conn.all(...appendAtOnce(ctx.tenant, list, sinks))))
+          : appending(async (conn) => {
               const p = d.params();
               const [row] = await conn.all(
                 `INSERT INTO ${counters} AS c (tenant, seq) VALUES (${p.add(ctx.tenant)}, ${int(p, list.length)})
