@@ -16,7 +16,7 @@ let cleanup: () => void;
 beforeAll(() => {
   ({ dir, tarball, cleanup } = pack());
   // An app with express and its types installed, and neither SQL driver.
-  install(tarball, dir, ["express", "debug", "ms", "@types"]);
+  install(tarball, dir, ["express", "debug", "ms", "fast-json-patch", "@types"]);
 }, 60000);
 
 afterAll(() => cleanup());
@@ -209,7 +209,7 @@ describe("without @types/express", () => {
   let bare: string;
   beforeAll(() => {
     bare = fs.mkdtempSync(path.join(os.tmpdir(), "express-scim-bare-"));
-    install(tarball, bare, ["express", "debug", "ms", "@types/node", "undici-types"]);
+    install(tarball, bare, ["express", "debug", "ms", "fast-json-patch", "@types/node", "undici-types"]);
   });
   afterAll(() => fs.rmSync(bare, { recursive: true, force: true }));
 

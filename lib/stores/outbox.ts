@@ -5,11 +5,6 @@
  */
 import type { EventEnvelope } from "../events/envelope";
 
-/** The tenant a call is about (the store contract's StoreContext; repeated here to keep the two files acyclic). */
-interface StoreContext {
-  tenant: string;
-}
-
 /** An event as the service hands it over: the store numbers it (`seq`). */
 export type NewEvent = Omit<EventEnvelope, "seq">;
 
@@ -55,9 +50,9 @@ export interface Outbox {
    * the feed gap-free: a reader never sees `seq` n+1 committed while n is still to come (the SQL
    * stores bump a per-tenant counter row in the transaction, which orders the tenant's writers).
    */
-  append(ctx: StoreContext, events: readonly NewEvent[], sinks: readonly string[]): Promise<void>;
+  append(ctx: { tenant: string }, events: readonly NewEvent[], sinks: readonly string[]): Promise<void>;
   /** The tenant's events after `after` (a `seq`; 0 for the start), oldest first, at most `limit`. */
-  read(ctx: StoreContext, after: number, limit: number): Promise<EventEnvelope[]>;
+  read(ctx: { tenant: string }, after: number, limit: number): Promise<EventEnvelope[]>;
   /**
    * Leases due, unleased deliveries of `sink`, oldest first, at most one per resource: a
    * resource's next event is claimable only once every earlier one is delivered or dead.
