@@ -79,7 +79,7 @@ export function sqlOutbox(driver: Driver, run: Runner, options: SqlOutboxOptions
         SELECT s.sink, e.pos, e.tenant || '/' || e.resource_type || '/' || e.resource_id, 'pending', 0, e.time, e.time
         FROM e CROSS JOIN unnest(${p.add(sinks)}::text[]) AS s(sink)
       )
-      ${options.notify ?? "SELECT 1"}`;
+      ${sinks.length > 0 && options.notify ? options.notify : "SELECT 1"}`;
     return [sql, p] as const;
   };
 
@@ -126,7 +126,7 @@ export function sqlOutbox(driver: Driver, run: Runner, options: SqlOutboxOptions
                   r,
                 );
               }
-              if (options.notify) await conn.run(options.notify, d.params());
+              if (options.notify && sinks.length > 0) await conn.run(options.notify, d.params());
             }),
 
     read: (ctx, after, limit) =>
