@@ -1,5 +1,5 @@
 /** The public API of express-scim. Everything not exported here is internal. */
-export { scim } from "./http/router";
+export { scim, type ScimRouter } from "./http/router";
 /** `import scim from "express-scim"` works too, from ESM and from TypeScript's CommonJS output. */
 export { scim as default } from "./http/router";
 export type {
@@ -98,6 +98,13 @@ export type {
   UpdateEvent,
   MembersEvent,
 } from "./events/types";
+/** Durable events (docs/events.md): the outbox contract, the envelope, sinks and the delivery options. */
+export type { EventEnvelope, EventData } from "./events/envelope";
+export type { Sink, Outcome } from "./delivery/sink";
+export type { DeliveryOptions } from "./delivery/options";
+export type { ScimEvents } from "./delivery/handle";
+export type { Outbox, NewEvent, Lease, ClaimedDelivery, Settlement, DeadLetter } from "./stores/outbox";
+export { FEED_SCOPE } from "./auth/scopes";
 export type { Hooks, ResourceHooks, HookContext, CreateHook, ReplaceHook, PatchHook, DeleteHook } from "./hooks/types";
 export type { PatchOperation, PatchOpName } from "./protocol/patch/types";
 export type { AuditLog, AuditRecord } from "./audit/types";
@@ -121,5 +128,3 @@ export { securityEventSink, type SecurityEventSinkOptions } from "./delivery/set
 export type { WebhookConfig } from "./delivery/webhook-options";
 export type { EndpointOptions } from "./delivery/endpoint";
 export type { JwsAlgorithm } from "./delivery/jws";
-export type { Sink, Outcome } from "./delivery/sink";
-export type { EventEnvelope, EventData } from "./events/envelope";

@@ -9,6 +9,7 @@ import type { TokenRegistry } from "./auth/registry";
 import type { TokenConfig } from "./auth/tokens";
 import type { RateLimitOptions } from "./limits/rate-limit";
 import type { AuditLog } from "./audit/types";
+import { DELIVERY_KEYS, type DeliveryOptions } from "./delivery/options";
 import type { RequestLogOptions } from "./request-log/options";
 import { EVENT_TYPES, type EventListeners } from "./events/types";
 import { HOOK_NAMES, type Hooks } from "./hooks/types";
@@ -19,7 +20,7 @@ import { LIMIT_DEFAULTS } from "./values/defaults";
 import type { CursorKeys } from "./service/cursor";
 import type { Limits } from "./service/context";
 import type { Store } from "./stores/types";
-import { type WebhookConfig, webhookSinks } from "./delivery/webhook-options";
+import type { WebhookConfig } from "./delivery/webhook-options";
 import { resolveProfile, type ProfileChoice, type ResolvedProfile } from "./profiles";
 
 /** Your own authentication: the request's principal (scopes and tenant), or null for 401. */
@@ -60,10 +61,19 @@ interface CommonOptions extends SetupOptions {
   rateLimit?: RateLimitOptions | false;
   /** Before-write hooks that can veto with a ScimError. */
   hooks?: Hooks;
-  /** Listeners for what happened, called after each successful write. */
+  /**
+   * Listeners for what happened. With a store that has an outbox (memory, SQLite, PostgreSQL),
+   * driven from it: called soon after the write committed, retried when they throw. Without one,
+   * called after each successful write. See docs/events.md.
+   */
   events?: EventListeners;
   /** Receivers that get every event as a signed POST (Standard Webhooks, or RFC 9967 SETs); docs/events.md. */
   webhooks?: readonly WebhookConfig[];
+  /**
+   * The outbox's delivery: extra sinks (webhooks), retention, backoff, the feed (docs/events.md).
+   * `false`: record no events in the store's outbox; listeners are called after the write.
+   */
+  delivery?: DeliveryOptions | false;
   /** Receives one record per request to /Users or /Groups. */
   audit?: AuditLog;
   /** Request count and latency by route and status, e.g. to feed a Prometheus histogram. */
@@ -252,8 +262,6 @@ export function checkCallbacks(options: ScimOptions): void {
     throw new TypeError("express-scim: audit must have append() and list(), e.g. memoryAuditLog().");
   }
   if (!fn(options.metrics)) throw new TypeError("express-scim: metrics must be a function.");
-  // Built here only to be checked; the delivery loop builds its own from the same list.
-  webhookSinks(options.webhooks);
 }
 
 const KNOWN: Record<string, readonly string[]> = {
@@ -279,8 +287,11 @@ const KNOWN: Record<string, readonly string[]> = {
     "webhooks",
     "openapi",
     "profile",
+    "delivery",
   ],
   openapi: ["title", "version", "description"],
+  delivery: DELIVERY_KEYS,
+  "delivery.backoff": ["baseMs", "maxMs"],
   cursors: ["secret", "timeout", "clock"],
   limits: LIMIT_KEYS,
   "limits.filter": FILTER_LIMIT_KEYS,

@@ -30,6 +30,7 @@ const suites = [
   ["cursor pagination: page 1 against page 9,000", "cursors"],
   ["request log: cost on a GET by id", "request-log"],
   ["webhooks: delivery throughput to a local receiver", "webhooks"],
+  ["outbox: write latency and delivery throughput", "outbox"],
 ];
 
 const argv = process.argv.slice(2);

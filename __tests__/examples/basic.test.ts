@@ -88,10 +88,11 @@ describe("examples/basic", () => {
       (await fetch(`${base}/scim/v2/Users/${id}`, { method: "PATCH", headers, body: JSON.stringify(deactivate) }))
         .status,
     ).toBe(200);
-    expect(await (await fetch(`${base}/demo/sessions/${id}`, { headers })).json()).toEqual({ sessions: 0 });
-    // The child logs it on its stdout, which may reach us after the HTTP answers.
+    // The listener runs from the store's outbox just after the answer (docs/events.md), and the
+    // child logs it on its stdout, which may reach us later still.
     await untilPrinted(child, output, "example", new RegExp(`user\\.deactivated ${id}: .*\\n`));
     expect(output()).toContain(`user.deactivated ${id}: ended 2 session(s)`);
+    expect(await (await fetch(`${base}/demo/sessions/${id}`, { headers })).json()).toEqual({ sessions: 0 });
     const audit = (await (await fetch(`${base}/admin/audit?count=5`, { headers })).json()) as {
       items: { method: string; id?: string }[];
     };

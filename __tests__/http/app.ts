@@ -6,7 +6,7 @@
  */
 import express from "express";
 import request from "supertest";
-import { scim, memoryStore, ALL_SCOPES, type ScimOptions, type Store } from "../../lib";
+import { scim, memoryStore, ALL_SCOPES, type ScimEvents, type ScimOptions, type Store } from "../../lib";
 import { httpClient, type CallOptions, type Exchange } from "../../lib/cli/check/exchange";
 import { GROUP_SCHEMA, LIST_SCHEMA, oktaUser, SCIM_CONTENT_TYPE, TOKEN } from "../helpers/fixtures";
 import { contractRecorder } from "../helpers/openapi-contract";
@@ -14,6 +14,8 @@ import { contractRecorder } from "../helpers/openapi-contract";
 export interface TestHost {
   app: express.Express;
   store: Store;
+  /** The router's events (feed, dead letters, idle) when the store has an outbox. */
+  events?: ScimEvents;
   /** supertest bound to the app with the all-scopes token and a SCIM content type. */
   get(path: string): request.Test;
   post(path: string, body?: unknown): request.Test;
@@ -28,18 +30,31 @@ export function host(overrides: Partial<ScimOptions> = {}, mount = "/scim/v2"): 
   const options = { store, tokens: [{ token: TOKEN, scopes: [...ALL_SCOPES] }], ...overrides } as ScimOptions;
   const router = scim(options); // first: its start-up errors are what a test expects
   app.use(mount, contractRecorder(options), router);
-  const auth = (t: request.Test) => t.set("Authorization", `Bearer ${TOKEN}`);
+  // With an outbox, listeners run from the delivery loop just after the response: each request
+  // resolves once its events were delivered, so tests read them as they always have.
+  const auth = (t: request.Test) => delivered(t.set("Authorization", `Bearer ${TOKEN}`), router.events);
   const withBody = (t: request.Test, body: unknown) =>
     body === undefined ? t : t.set("Content-Type", "application/scim+json; charset=utf-8").send(JSON.stringify(body));
   return {
     app,
     store,
+    ...(router.events ? { events: router.events } : {}),
     get: (p) => auth(request(app).get(mount + p)),
     post: (p, b) => withBody(auth(request(app).post(mount + p)), b),
     put: (p, b) => withBody(auth(request(app).put(mount + p)), b),
     patch: (p, b) => withBody(auth(request(app).patch(mount + p)), b),
     delete: (p) => auth(request(app).delete(mount + p)),
   };
+}
+
+/** `t`, resolving only once the router's due deliveries were made. */
+function delivered(t: request.Test, events: ScimEvents | undefined): request.Test {
+  if (!events) return t;
+  const then = t.then.bind(t);
+  // biome-ignore lint/suspicious/noThenProperty: supertest's Test is a thenable; this one waits for delivery too.
+  t.then = ((resolve, reject) =>
+    then((res) => events.idle().then(() => res)).then(resolve, reject)) as request.Test["then"];
+  return t;
 }
 
 export async function createUser(h: TestHost, userName: string, extra: Record<string, unknown> = {}): Promise<string> {
@@ -157,13 +172,18 @@ export async function liveServer(overrides: Partial<ScimOptions> = {}, mount = "
   const client = httpClient({ base, token: TOKEN, timeoutMs: 120_000 });
   const call: LiveServer["call"] = (method, path, o) => {
     requests += 1;
-    return client(method, path, o);
+    return client(method, path, o).then(async (exchange) => {
+      // Listeners run just after the response: a step reads the events of its own request.
+      await router.events?.idle();
+      return exchange;
+    });
   };
   const close = async () => {
     await new Promise<void>((resolve) => {
       (server as { closeAllConnections?: () => void }).closeAllConnections?.();
       server.close(() => resolve());
     });
+    await router.events?.stop();
     await own?.dispose();
   };
   return {

@@ -76,6 +76,7 @@ test("the honest memory store passes every case it declares", async () => {
     everyQuery: true,
     unicode: true,
     nestedGroups: true,
+    outbox: true,
   });
   expect(registered.filter((r) => !r.skipped).length).toBeGreaterThan(20);
   expect(await failures()).toEqual([]);

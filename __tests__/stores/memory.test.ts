@@ -7,7 +7,7 @@ import { storeConformance } from "../../lib/testing";
 storeConformance({
   name: "memory",
   makeStore: () => memoryStore(),
-  capabilities: { transactions: true, costs: true, everyQuery: true, unicode: true, nestedGroups: true },
+  capabilities: { transactions: true, costs: true, everyQuery: true, unicode: true, nestedGroups: true, outbox: true },
   describe,
   test,
 });

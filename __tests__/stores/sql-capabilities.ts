@@ -11,4 +11,5 @@ export const SQL_CAPABILITIES: StoreCapabilities = {
   everyQuery: true,
   unicode: true,
   nestedGroups: true,
+  outbox: true,
 };

@@ -7,20 +7,23 @@ export const NOUNS = ["users", "groups"] as const;
 export type Verb = (typeof VERBS)[number];
 /** The resource part of a scope: `users` or `groups`. */
 export type Noun = (typeof NOUNS)[number];
-/** A scope as Auth0 spells it, e.g. `get:users`. */
-export type Scope = `${Verb}:${Noun}`;
+/** Reading the event feed (`GET /Events`, docs/events.md): no identity provider needs it, so no preset grants it. */
+export const FEED_SCOPE = "get:events";
 
-/** Every scope a token can hold: each verb with each noun. */
+/** A scope as Auth0 spells it, e.g. `get:users`; or the feed's. */
+export type Scope = `${Verb}:${Noun}` | typeof FEED_SCOPE;
+
+/** Every provisioning scope: each verb with each noun (the feed's is apart: FEED_SCOPE). */
 export const ALL_SCOPES: readonly Scope[] = VERBS.flatMap((v) => NOUNS.map((n) => `${v}:${n}` as Scope));
 
 export function isScope(value: unknown): value is Scope {
-  return typeof value === "string" && (ALL_SCOPES as readonly string[]).includes(value);
+  return typeof value === "string" && (value === FEED_SCOPE || (ALL_SCOPES as readonly string[]).includes(value));
 }
 
 /**
  * The one scope a handler needs, decided when it is mounted (never from the request's method,
  * which may be HEAD or anything else). `.search` is a read, whatever its method (RFC 7644 3.4.3).
  */
-export function requiredScope(verb: Verb, noun: Noun, search = false): Scope {
+export function requiredScope(verb: Verb, noun: Noun, search = false): `${Verb}:${Noun}` {
   return `${search ? "get" : verb}:${noun}`;
 }

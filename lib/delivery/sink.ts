@@ -5,7 +5,7 @@
  */
 import type { EventEnvelope } from "../events/envelope";
 
-/** A delivery channel: it is handed one event at a time and says how the delivery went. */
+/** A delivery channel: named (delivery state is kept per name), handed one event at a time. */
 export interface Sink {
   /** Stable across restarts and instances: delivery state is kept per sink name. */
   readonly name: string;
@@ -13,7 +13,7 @@ export interface Sink {
   deliver(event: EventEnvelope, signal: AbortSignal): Promise<Outcome>;
 }
 
-/** How one delivery went: delivered, or failed with a reason and what the loop should do next. */
+/** How one delivery went: delivered, or failed (retry later, or at once a dead letter when `permanent`). */
 export type Outcome =
   | { ok: true }
   | {

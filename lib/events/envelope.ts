@@ -29,6 +29,11 @@ export interface EventData {
   changed?: string[];
   /** RFC 6902 operations turning the SCIM view before the write into the one after (redacted). */
   patch?: Array<{ op: string; path: string; value?: unknown; from?: string }>;
+  /**
+   * The SCIM view after the write (redacted; groups without members), on created, updated,
+   * deactivated and reactivated events: what in-process listeners receive as `resource`.
+   */
+  resource?: Record<string, unknown>;
   /** Group member changes: ids added or removed, at most one chunk's worth per event. */
   members?: { added?: string[]; removed?: string[]; skipped?: string[] };
 }

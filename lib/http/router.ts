@@ -6,7 +6,17 @@
 import express, { type NextFunction, type Request, type Response, type Router } from "express";
 import type { Principal } from "../auth/principal";
 import { debugStore } from "../debug";
+import { FEED_SCOPE } from "../auth/scopes";
+import { eventsHandle, type ScimEvents } from "../delivery/handle";
+import { LISTENER_SINK, listenerSink } from "../delivery/listener-sink";
+import { DeliveryLoop } from "../delivery/loop";
+import { resolveDelivery } from "../delivery/options";
+import { webhookSinks } from "../delivery/webhook-options";
+import type { Sink } from "../delivery/sink";
 import { emitAll } from "../events/emit";
+import type { EventSettings } from "../service/recorder";
+import { EVENT_DEFAULTS } from "../values/defaults";
+import { mountFeedRoutes } from "./feed-routes";
 import { rateLimiter, type Verdict } from "../limits/rate-limit";
 import type { ScimOptions } from "../options";
 import {
@@ -38,7 +48,10 @@ import { sendError } from "./respond";
 import type { RouteFactory } from "./route";
 import { SCIM_DEFAULTS } from "../values/defaults";
 
-export function scim(options: ScimOptions): Router {
+/** The router scim() returns; `events` is there when the store has an outbox (docs/events.md). */
+export type ScimRouter = Router & { readonly events?: ScimEvents };
+
+export function scim(options: ScimOptions): ScimRouter {
   if (!options || typeof options !== "object")
     throw new TypeError("express-scim: scim(options) needs an options object.");
   const store = checkStore(options.store);
@@ -58,6 +71,27 @@ export function scim(options: ScimOptions): Router {
   const cursors = resolveCursors(options.cursors);
   // Written once, at start-up; each request only adds where it was asked (servers).
   const openapi = resolveOpenApi(options.openapi) ? openApiOf(options) : undefined;
+  const outbox = options.delivery === false ? undefined : store.outbox;
+  const delivery = outbox ? resolveDelivery(options.delivery || {}) : undefined;
+  const listeners = options.events && Object.keys(options.events).length > 0 ? options.events : undefined;
+  const webhooks = webhookSinks(options.webhooks);
+  if (webhooks.length > 0 && !delivery)
+    throw new TypeError(
+      "express-scim: webhooks are delivered from the store's outbox; this store has none (or delivery is false). See docs/events.md.",
+    );
+  // Every sink of this router, in one list: the listeners', `delivery.sinks` and the webhooks'.
+  const sinks: Sink[] = delivery
+    ? [...(listeners ? [listenerSink(listeners)] : []), ...delivery.sinks, ...webhooks]
+    : [];
+  if (delivery?.sinks.some((s) => s.name === LISTENER_SINK))
+    throw new TypeError(`express-scim: delivery.sinks: the name "${LISTENER_SINK}" is the events listeners'.`);
+  const names = sinks.map((s) => s.name);
+  const twice = names.find((name, i) => names.indexOf(name) !== i);
+  if (twice !== undefined)
+    throw new TypeError(`express-scim: two delivery sinks are named "${twice}"; names must be unique.`);
+  const events: EventSettings | undefined = delivery
+    ? { sinks: names, redact: delivery.redact, clock: delivery.clock }
+    : undefined;
   const serviceOptions = {
     store,
     limits,
@@ -67,6 +101,7 @@ export function scim(options: ScimOptions): Router {
     warn: warnWith(logger),
     logger,
     ...(options.hooks ? { hooks: options.hooks } : {}),
+    ...(events ? { events } : {}),
   };
   store.configure?.(setup.uniqueKeys);
   // Asked once, now: an unmigrated database is reported at start-up, not by the first request.
@@ -83,6 +118,23 @@ export function scim(options: ScimOptions): Router {
     identity: setup.identity,
   });
   const groups = new GroupService(setup.groups.rt, { ...serviceOptions, mapping: setup.groups.mapping });
+  const loop =
+    outbox && delivery && sinks.length > 0
+      ? new DeliveryLoop({
+          outbox,
+          sinks,
+          logger,
+          leaseMs: delivery.leaseMs,
+          retentionMs: delivery.retentionMs,
+          backoff: delivery.backoff,
+          batch: EVENT_DEFAULTS.batch,
+          pollMs: delivery.pollMs,
+          clock: delivery.clock,
+          random: delivery.random,
+        })
+      : undefined;
+  loop?.start();
+  const handle = outbox ? eventsHandle(outbox, loop) : undefined;
   const principals = new WeakMap<Request, Principal>();
   const profileOf = profileResolver(options.profile);
   const recorder = options.requestLog === undefined ? undefined : requestRecorder(options.requestLog);
@@ -97,7 +149,7 @@ export function scim(options: ScimOptions): Router {
    */
   const route: RouteFactory = (scope, fn) => (req, res, next) => {
     const ctx = contextOf(req, principals.get(req)!);
-    if (scope)
+    if (scope && scope !== FEED_SCOPE)
       auditOnFinish(
         res,
         options.audit,
@@ -113,8 +165,12 @@ export function scim(options: ScimOptions): Router {
         await fn(req, res, ctx);
       })
       // The service records an event only once its write has committed, so the events go out
-      // even when something after the commit failed: the IdP's retry would be a no-op.
-      .finally(() => emitAll(options.events, ctx.report.events, logger))
+      // even when something after the commit failed: the IdP's retry would be a no-op. With an
+      // outbox they are already recorded: the delivery loop is told there is work.
+      .finally(() => {
+        if (!events) emitAll(options.events, ctx.report.events, logger);
+        else if (ctx.report.events.length > 0) loop?.wake();
+      })
       .catch(next);
   };
 
@@ -156,6 +212,7 @@ export function scim(options: ScimOptions): Router {
     ...(openapi ? { openapi } : {}),
   });
   mountRootRoutes(router, route, { users, groups, limits, audit: options.audit, logger });
+  if (handle && delivery?.feed) mountFeedRoutes(router, route, handle);
 
   router.use((req, _res, next) => next(notFound(`No SCIM endpoint at ${clip(req.path)}.`)));
   router.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
@@ -164,6 +221,7 @@ export function scim(options: ScimOptions): Router {
       asScimError(error, (err) => logger.error({ err, method: req.method, path: pathOf(req) }, "unexpected error")),
     );
   });
+  if (handle) Object.defineProperty(router, "events", { value: handle, enumerable: true });
   return router;
 }
 

@@ -15,6 +15,7 @@ import { membersOfPage } from "./related";
 import { renderMember, type Related } from "./render";
 import { withRetry } from "./retry";
 import { deepEqual } from "../values/json";
+import type { Recorder } from "./recorder";
 import { ResourceService, type NotModified, type Resource, type ServiceOptions } from "./service";
 import { matchesNoneMatch, requiredVersion } from "./versions";
 import type { Member } from "../schema/types";
@@ -138,18 +139,24 @@ export class GroupService extends ResourceService {
     const asked = this.membersOf(body) ?? [];
     const {
       result: { stored, members },
-      skipped,
-    } = await this.skipping(ctx, (keep) =>
-      this.guarded(async (store) => {
-        await this.hooks?.beforeCreate?.({ ...this.hookContext(ctx, store), resource });
-        const members = keep(asked);
-        return { stored: await store.groups.create(ctx, this.record(resource), { members }), members };
-      }),
+    } = await this.skipping(ctx, (keep, skipped) =>
+      this.hooked(
+        ctx,
+        "beforeCreate",
+        async (store, gate, rec) => {
+          await gate("", () => this.hooks?.beforeCreate?.({ ...this.hookContext(ctx, store), resource }));
+          const members = keep(asked);
+          const stored = await store.groups.create(ctx, this.record(resource), { members });
+          const view = this.view(ctx, stored);
+          rec.resource("group.created", { id: stored.id, resource: view }, { after: view });
+          this.membersChanged(ctx, rec, stored.id, { added: members.map((m) => m.value), removed: [] });
+          this.membersSkipped(ctx, rec, stored.id, skipped);
+          return { stored, members };
+        },
+        false,
+      ),
     );
     ctx.report.id = stored.id;
-    this.emit(ctx, "group.created", { id: stored.id, resource: this.view(ctx, stored) });
-    this.membersChanged(ctx, stored.id, { added: members.map((m) => m.value), removed: [] });
-    this.membersSkipped(ctx, stored.id, skipped);
     return this.settled(
       async () => this.present(ctx, await this.load(ctx, stored.id, this.wantsMembers(projection)), projection),
       () => this.fromWrite(ctx, stored, members, projection),
@@ -168,11 +175,10 @@ export class GroupService extends ResourceService {
     const asked = this.membersOf(body) ?? [];
     ctx.report.id = id;
     const {
-      result: { before, after, members, diff },
-      skipped,
+      result: { after, members },
     } = await withRetry(ifMatch === undefined, () =>
-      this.skipping(ctx, (keep) =>
-        this.hooked("beforeReplace", async (store, gate) => {
+      this.skipping(ctx, (keep, skipped) =>
+        this.hooked(ctx, "beforeReplace", async (store, gate, rec) => {
           const members = keep(asked);
           // A PUT carries the whole member list, so reading the old one costs no more than the request.
           const current = await this.load(ctx, id, true, store.groups);
@@ -181,7 +187,7 @@ export class GroupService extends ResourceService {
           const diff = diffMembers(current.members ?? [], members);
           // The same group pushed again (Okta's custom SAML app re-sends it whole): nothing to write.
           if (deepEqual(record, current.record) && isEmpty(diff) && sameTypes(current.members ?? [], members))
-            return { before: current, after: current, members, diff };
+            return { after: current, members };
           await gate(current.version, () =>
             this.hooks?.beforeReplace?.({
               ...this.hookContext(ctx, store),
@@ -194,13 +200,13 @@ export class GroupService extends ResourceService {
             members,
             ...(ifVersion === undefined ? {} : { ifVersion }),
           });
-          return { before: current, after: stored, members, diff };
+          this.recordChanged(ctx, rec, current, stored);
+          this.membersChanged(ctx, rec, id, diff);
+          this.membersSkipped(ctx, rec, id, skipped);
+          return { after: stored, members };
         }),
       ),
     );
-    this.recordChanged(ctx, before, after);
-    this.membersChanged(ctx, id, diff);
-    this.membersSkipped(ctx, id, skipped);
     return this.settled(
       async () => this.present(ctx, await this.load(ctx, id, this.wantsMembers(projection)), projection),
       () => this.fromWrite(ctx, after, members, projection),
@@ -225,9 +231,9 @@ export class GroupService extends ResourceService {
     });
     ctx.report.id = id;
     this.logPatch(id, operations);
-    const { result: outcome, skipped } = await withRetry(ifMatch === undefined, () =>
-      this.skipping(ctx, (keep) =>
-        this.hooked("beforePatch", async (store, gate) => {
+    await withRetry(ifMatch === undefined, () =>
+      this.skipping(ctx, (keep, skipped) =>
+        this.hooked(ctx, "beforePatch", async (store, gate, rec) => {
           const current = await this.load(ctx, id, false, store.groups);
           const ifVersion = requiredVersion(ifMatch, current.version);
           const currentResource = this.view(ctx, current);
@@ -238,9 +244,9 @@ export class GroupService extends ResourceService {
           const net = netMemberChange(members);
           this.checkMemberCount(net.replace ?? net.add);
           const kept = { ...net, add: keep(net.add), ...(net.replace ? { replace: keep(net.replace) } : {}) };
+          // Adds of members the group has and removes of non-members (JumpCloud repeats adds) change nothing.
           const change = await this.effective(store, ctx, id, kept);
-          if (changed.length === 0 && change === undefined)
-            return { before: current, after: current, diff: { added: [], removed: [] } };
+          if (changed.length === 0 && change === undefined) return;
           await gate(current.version, () =>
             this.hooks?.beforePatch?.({
               ...this.hookContext(ctx, store),
@@ -259,13 +265,12 @@ export class GroupService extends ResourceService {
               : current;
           const pinned: WriteOptions = changed.length === 0 && ifVersion !== undefined ? { ifVersion } : {};
           const diff = change ? await this.applyMembers(store, ctx, id, change, pinned) : { added: [], removed: [] };
-          return { before: current, after, diff };
+          this.recordChanged(ctx, rec, current, after);
+          this.membersChanged(ctx, rec, id, diff);
+          this.membersSkipped(ctx, rec, id, skipped);
         }),
       ),
     );
-    this.recordChanged(ctx, outcome.before, outcome.after);
-    this.membersChanged(ctx, id, outcome.diff);
-    this.membersSkipped(ctx, id, skipped);
     if (!projection) return null;
     // RFC 7644 3.5.2: 204 is always a valid answer to a PATCH, and needs no read.
     return this.settled(
@@ -350,7 +355,7 @@ export class GroupService extends ResourceService {
    */
   private async skipping<T>(
     ctx: ServiceContext,
-    attempt: (keep: (members: Member[]) => Member[]) => Promise<T>,
+    attempt: (keep: (members: Member[]) => Member[], skipped: string[]) => Promise<T>,
   ): Promise<{ result: T; skipped: string[] }> {
     const dropped = new Set<string>();
     for (let round = 1; ; round++) {
@@ -361,7 +366,7 @@ export class GroupService extends ResourceService {
         return kept;
       };
       try {
-        return { result: await attempt(keep), skipped: [...dropped] };
+        return { result: await attempt(keep, [...dropped]), skipped: [...dropped] };
       } catch (error) {
         const refused = error instanceof ScimError && error.status === 400 && error.scimType === "invalidValue";
         if (this.options.unknownMembers === "reject" || !refused || tried.length === 0 || round >= SKIP_ROUNDS)
@@ -400,10 +405,14 @@ export class GroupService extends ResourceService {
    * Reported once the write has landed (a retried attempt counts once): the audit record's
    * count, a `group.members.skipped` event with every id, and one warning with a short preview.
    */
-  private membersSkipped(ctx: ServiceContext, id: string, skipped: string[]): void {
+  private membersSkipped(ctx: ServiceContext, rec: Recorder, id: string, skipped: string[]): void {
     if (skipped.length === 0) return;
+    rec.members("group.members.skipped", id, skipped);
+    rec.after(() => this.warnSkipped(ctx, id, skipped));
+  }
+
+  private warnSkipped(ctx: ServiceContext, id: string, skipped: string[]): void {
     ctx.report.membersSkipped = (ctx.report.membersSkipped ?? 0) + skipped.length;
-    this.emit(ctx, "group.members.skipped", { id, members: skipped });
     const preview = skipped
       .slice(0, SKIPPED_PREVIEW)
       .map((m) => (m.length > SKIPPED_ID_CHARS ? `${m.slice(0, SKIPPED_ID_CHARS)}…` : m));
@@ -413,19 +422,29 @@ export class GroupService extends ResourceService {
     );
   }
 
-  private recordChanged(ctx: ServiceContext, before: Stored, after: Stored): void {
+  private recordChanged(ctx: ServiceContext, rec: Recorder, before: Stored, after: Stored): void {
+    if (before.version === after.version) return;
     const changed = this.changed(before, after);
     if (changed.length === 0) return;
-    ctx.report.changed = changed;
-    this.emit(ctx, "group.updated", { id: after.id, resource: this.view(ctx, after), changed });
+    rec.after(() => {
+      ctx.report.changed = changed;
+    });
+    const resource = this.view(ctx, after);
+    rec.resource(
+      "group.updated",
+      { id: after.id, resource, changed },
+      { before: this.view(ctx, before), after: resource, changed },
+    );
   }
 
-  /** One event per direction per request, listing the ids of the net change. */
-  private membersChanged(ctx: ServiceContext, id: string, diff: MemberDiff): void {
-    ctx.report.membersAdded = (ctx.report.membersAdded ?? 0) + diff.added.length;
-    ctx.report.membersRemoved = (ctx.report.membersRemoved ?? 0) + diff.removed.length;
-    if (diff.removed.length > 0) this.emit(ctx, "group.members.removed", { id, members: diff.removed });
-    if (diff.added.length > 0) this.emit(ctx, "group.members.added", { id, members: diff.added });
+  /** One event per direction per request, listing the ids of the net change (chunked in the outbox). */
+  private membersChanged(ctx: ServiceContext, rec: Recorder, id: string, diff: MemberDiff): void {
+    rec.after(() => {
+      ctx.report.membersAdded = (ctx.report.membersAdded ?? 0) + diff.added.length;
+      ctx.report.membersRemoved = (ctx.report.membersRemoved ?? 0) + diff.removed.length;
+    });
+    rec.members("group.members.removed", id, diff.removed);
+    rec.members("group.members.added", id, diff.added);
   }
 
   private checkMemberCount(members: Member[]): void {

@@ -2,7 +2,6 @@
  * The SCIM semantics of one resource type: what create, replace, patch, delete and query mean,
  * over any store. HTTP never reaches here; stores never see SCIM rules.
  */
-import type { ScimEventMap, ScimEventType } from "../events/types";
 import type { HookContext, Hooks, ResourceHooks } from "../hooks/types";
 import { debugFilter, debugPatch, filterForDebug, patchPathForDebug } from "../debug";
 import type { ResourceMapping } from "../mapping/types";
@@ -33,6 +32,8 @@ import { checkBudget, isIdentityMatch } from "./budget";
 import type { Limits, ServiceContext } from "./context";
 import { parseListRequest, parseProjection, type ListRequest, type ReadParams } from "./queries";
 import { render, type Related } from "./render";
+import { Recorder, type EventSettings } from "./recorder";
+import { withRetry } from "./retry";
 import { matchesNoneMatch, requiredVersion } from "./versions";
 
 /** A parsed list request; `filter: false` when it can match nothing (a root search's narrowed filter). */
@@ -66,9 +67,9 @@ export interface ServiceOptions {
   identity?: "userName" | "externalId";
   /** How RFC 9865 cursors are signed and timed. */
   cursors: CursorKeys;
+  /** With a store that has an outbox: record each write's events in its transaction (docs/events.md). */
+  events?: EventSettings;
 }
-
-type Payload<K extends ScimEventType> = Omit<ScimEventMap[K], "tenant" | "actor" | "at">;
 
 /** Called by a write between its read and its write, with the version read: runs the before-hook, or checks it. */
 export type Gate = (version: string, hook: () => unknown) => Promise<void>;
@@ -268,14 +269,23 @@ export abstract class ResourceService {
 
   async delete(ctx: ServiceContext, id: string, ifMatch?: string): Promise<void> {
     ctx.report.id = id;
-    await this.guarded(async (store) => {
-      const table = this.tableOf(store);
-      const current = await this.load(ctx, id, false, table);
-      const ifVersion = requiredVersion(ifMatch, current.version);
-      await this.hooks?.beforeDelete?.({ ...this.hookContext(ctx, store), id, current: this.view(ctx, current) });
-      await table.delete(ctx, id, ifVersion === undefined ? {} : { ifVersion });
-    });
-    this.emit(ctx, this.kind === "users" ? "user.deleted" : "group.deleted", { id });
+    await withRetry(ifMatch === undefined, () =>
+      this.hooked(
+        ctx,
+        "beforeDelete",
+        async (store, gate, rec) => {
+          const table = this.tableOf(store);
+          const current = await this.load(ctx, id, false, table);
+          const ifVersion = requiredVersion(ifMatch, current.version);
+          await gate(current.version, () =>
+            this.hooks?.beforeDelete?.({ ...this.hookContext(ctx, store), id, current: this.view(ctx, current) }),
+          );
+          await table.delete(ctx, id, ifVersion === undefined ? {} : { ifVersion });
+          rec.resource(this.kind === "users" ? "user.deleted" : "group.deleted", { id });
+        },
+        false,
+      ),
+    );
   }
 
   /**
@@ -295,14 +305,40 @@ export abstract class ResourceService {
     }
   }
 
+  /** The outbox's settings when this router records events there (the store has one, and it is on). */
+  private get durable(): EventSettings | undefined {
+    return this.options.store.outbox ? this.options.events : undefined;
+  }
+
   /**
    * Runs a write and its before-hook: in one store transaction when `hooks.transactional` asks
-   * for it (and always when `force`, for multi-step writes), otherwise directly.
+   * for it, when the write's events go to the outbox (they must commit with it), and always when
+   * `force`, for multi-step writes; otherwise directly. The events `fn` records reach the
+   * request's report once the write committed.
    */
-  protected guarded<T>(fn: (store: Store) => Promise<T>, force = false): Promise<T> {
+  protected async guarded<T>(
+    ctx: ServiceContext,
+    fn: (store: Store, rec: Recorder) => Promise<T>,
+    force = false,
+  ): Promise<T> {
     const store = this.options.store;
-    const wanted = force || !!this.options.hooks?.transactional;
-    return this.unique(wanted && store.transaction ? store.transaction(fn) : fn(store));
+    const settings = this.durable;
+    const wanted = force || !!this.options.hooks?.transactional || !!settings;
+    let rec = this.recorder(ctx);
+    const attempt = async (s: Store) => {
+      // A transaction retried by the store runs fn again: only the last attempt's events count.
+      rec = this.recorder(ctx);
+      const result = await fn(s, rec);
+      if (settings && rec.envelopes.length > 0) await s.outbox?.append(ctx, rec.envelopes, settings.sinks);
+      return result;
+    };
+    const result = await this.unique(wanted && store.transaction ? store.transaction(attempt) : attempt(store));
+    rec.commit();
+    return result;
+  }
+
+  protected recorder(ctx: ServiceContext): Recorder {
+    return new Recorder(ctx, this.rt.name === "Group" ? "Group" : "User", this.durable);
   }
 
   /**
@@ -314,37 +350,48 @@ export abstract class ResourceService {
    * version the hook saw. If it moved, 412: `withRetry` then runs it all again, hook included,
    * unless the client pinned a version with If-Match. The hook always saw what is written.
    */
-  protected async hooked<T>(name: keyof ResourceHooks, body: (store: Store, gate: Gate) => Promise<T>): Promise<T> {
+  protected async hooked<T>(
+    ctx: ServiceContext,
+    name: keyof ResourceHooks,
+    body: (store: Store, gate: Gate, rec: Recorder) => Promise<T>,
+    force = true,
+  ): Promise<T> {
     const transactional = !!this.options.hooks?.transactional;
-    if (transactional || !this.hooks?.[name])
-      return this.guarded((store) => body(store, async (_version, hook) => void (await hook())), true);
+    // A single write (force false) without an outbox runs outside any transaction, hook included, as it always has.
+    const inTransaction = force || !!this.durable;
+    if (transactional || !this.hooks?.[name] || !inTransaction)
+      return this.guarded(ctx, (store, rec) => body(store, async (_version, hook) => void (await hook()), rec), force);
     let approved: string | undefined;
     try {
       // Returning here means body stopped before any write (nothing to change).
-      return await body(this.options.store, async (version, hook) => {
-        await hook();
-        approved = version;
-        throw STOP;
-      });
+      return await body(
+        this.options.store,
+        async (version, hook) => {
+          await hook();
+          approved = version;
+          throw STOP;
+        },
+        this.recorder(ctx),
+      );
     } catch (error) {
       if (error !== STOP) throw error;
     }
     return this.guarded(
-      (store) =>
-        body(store, async (version) => {
-          if (version !== approved) throw preconditionFailed("The resource changed while the request was processed.");
-        }),
+      ctx,
+      (store, rec) =>
+        body(
+          store,
+          async (version) => {
+            if (version !== approved) throw preconditionFailed("The resource changed while the request was processed.");
+          },
+          rec,
+        ),
       true,
     );
   }
 
   protected hookContext(ctx: ServiceContext, store: Store): HookContext {
     return { tenant: ctx.tenant, principal: ctx.principal, store };
-  }
-
-  protected emit<K extends ScimEventType>(ctx: ServiceContext, type: K, payload: Payload<K>): void {
-    const event = { type, tenant: ctx.tenant, actor: ctx.principal.label, at: new Date(), ...payload };
-    ctx.report.events.push(event as unknown as ServiceContext["report"]["events"][number]);
   }
 
   /** The client's resource, cleaned: canonical names and types, server-owned attributes dropped. */

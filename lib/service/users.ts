@@ -5,6 +5,7 @@ import { project, type Projection } from "../protocol/projection";
 import type { ResourceTypeDef } from "../schema/types";
 import type { AppRecord, Stored } from "../stores/types";
 import type { ServiceContext } from "./context";
+import type { Recorder } from "./recorder";
 import { groupsOfPage } from "./related";
 import type { Related } from "./render";
 import { withRetry } from "./retry";
@@ -34,12 +35,20 @@ export class UserService extends ResourceService {
 
   async create(ctx: ServiceContext, body: unknown, projection: Projection): Promise<Resource> {
     const resource = this.identified(this.normalize(ctx, body));
-    const stored = await this.guarded(async (store) => {
-      await this.hooks?.beforeCreate?.({ ...this.hookContext(ctx, store), resource });
-      return store.users.create(ctx, this.record(resource));
-    });
+    const stored = await this.hooked(
+      ctx,
+      "beforeCreate",
+      async (store, gate, rec) => {
+        // Nothing to read first: the gate's version is the same for every attempt.
+        await gate("", () => this.hooks?.beforeCreate?.({ ...this.hookContext(ctx, store), resource }));
+        const stored = await store.users.create(ctx, this.record(resource));
+        const view = this.view(ctx, stored);
+        rec.resource("user.created", { id: stored.id, resource: view }, { after: view });
+        return stored;
+      },
+      false,
+    );
     ctx.report.id = stored.id;
-    this.emit(ctx, "user.created", { id: stored.id, resource: this.view(ctx, stored) });
     // A new user belongs to no group yet: no read after the write that could fail on its own.
     return { body: project(this.rt, this.view(ctx, stored, { groups: [] }), projection), version: stored.version };
   }
@@ -54,22 +63,31 @@ export class UserService extends ResourceService {
   ): Promise<Resource> {
     const resource = this.identified(this.normalize(ctx, body));
     ctx.report.id = id;
-    const { before, after } = await this.guarded(async (store) => {
-      const current = await this.load(ctx, id, false, store.users);
-      const ifVersion = requiredVersion(ifMatch, current.version);
-      const record = this.replacement(current, resource);
-      // Okta PUTs back the user it just read: nothing changes, so no write, no new version, no event.
-      if (deepEqual(record, current.record)) return { before: current, after: current };
-      await this.hooks?.beforeReplace?.({
-        ...this.hookContext(ctx, store),
-        id,
-        resource,
-        current: this.view(ctx, current),
-      });
-      const stored = await store.users.replace(ctx, id, record, ifVersion === undefined ? {} : { ifVersion });
-      return { before: current, after: stored };
-    });
-    this.changes(ctx, before, after);
+    const { after } = await withRetry(ifMatch === undefined, () =>
+      this.hooked(
+        ctx,
+        "beforeReplace",
+        async (store, gate, rec) => {
+          const current = await this.load(ctx, id, false, store.users);
+          const ifVersion = requiredVersion(ifMatch, current.version);
+          const record = this.replacement(current, resource);
+          // Okta PUTs back the user it just read: nothing changes, so no write, no new version, no event.
+          if (deepEqual(record, current.record)) return { before: current, after: current };
+          await gate(current.version, () =>
+            this.hooks?.beforeReplace?.({
+              ...this.hookContext(ctx, store),
+              id,
+              resource,
+              current: this.view(ctx, current),
+            }),
+          );
+          const stored = await store.users.replace(ctx, id, record, ifVersion === undefined ? {} : { ifVersion });
+          this.changes(ctx, rec, current, stored);
+          return { before: current, after: stored };
+        },
+        false,
+      ),
+    );
     return this.settled(
       () => this.present(ctx, after, projection),
       () => this.fromWrite(ctx, after, projection),
@@ -96,8 +114,8 @@ export class UserService extends ResourceService {
     });
     ctx.report.id = id;
     this.logPatch(id, operations);
-    const { before, after } = await withRetry(ifMatch === undefined, () =>
-      this.hooked("beforePatch", async (store, gate) => {
+    const { after } = await withRetry(ifMatch === undefined, () =>
+      this.hooked(ctx, "beforePatch", async (store, gate, rec) => {
         const current = await this.load(ctx, id, false, store.users);
         const ifVersion = requiredVersion(ifMatch, current.version) ?? current.version;
         const currentResource = this.view(ctx, current);
@@ -116,13 +134,11 @@ export class UserService extends ResourceService {
             current: currentResource,
           }),
         );
-        return {
-          before: current,
-          after: await store.users.replace(ctx, id, this.replacement(current, resource), { ifVersion }),
-        };
+        const after = await store.users.replace(ctx, id, this.replacement(current, resource), { ifVersion });
+        this.changes(ctx, rec, current, after);
+        return { before: current, after };
       }),
     );
-    this.changes(ctx, before, after);
     return this.settled(
       () => this.present(ctx, after, projection),
       () => this.fromWrite(ctx, after, projection),
@@ -149,19 +165,29 @@ export class UserService extends ResourceService {
    * `active` has events of its own: Okta's deactivation is one `user.deactivated`, not also an
    * update. Everything else that changed is one `user.updated`.
    */
-  private changes(ctx: ServiceContext, before: Stored, after: Stored): void {
+  private changes(ctx: ServiceContext, rec: Recorder, before: Stored, after: Stored): void {
     if (before.version === after.version) return;
     const changed = this.changed(before, after);
-    ctx.report.changed = changed;
+    rec.after(() => {
+      ctx.report.changed = changed;
+    });
     const resource = this.view(ctx, after);
+    const views = { before: this.view(ctx, before), after: resource };
     const others = changed.filter((name) => name !== "active");
-    if (others.length > 0) this.emit(ctx, "user.updated", { id: after.id, resource, changed: others });
+    if (others.length > 0)
+      rec.resource(
+        "user.updated",
+        { id: after.id, resource, changed: others },
+        { ...views, changed: others, only: (path) => !isActivePath(path) },
+      );
     const was = isActive(before.record);
     const now = isActive(after.record);
-    if (was && !now) this.emit(ctx, "user.deactivated", { id: after.id, resource });
-    if (!was && now) this.emit(ctx, "user.reactivated", { id: after.id, resource });
+    const activity = { ...views, changed: ["active"], only: isActivePath };
+    if (was && !now) rec.resource("user.deactivated", { id: after.id, resource }, activity);
+    if (!was && now) rec.resource("user.reactivated", { id: after.id, resource }, activity);
   }
 }
 
 /** RFC 7643 4.1.1: a user without `active` is taken as active. */
 const isActive = (record: AppRecord) => record.active !== false;
+const isActivePath = (path: string) => path === "/active";

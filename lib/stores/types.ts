@@ -5,6 +5,7 @@
 import type { TokenRegistry } from "../auth/registry";
 import type { ResolvedFilter, SortSpec } from "../protocol/filter/ast";
 import type { Member } from "../schema/types";
+import type { Outbox } from "./outbox";
 
 /** Carried into every store call. A store must never return or touch another tenant's data. */
 export interface StoreContext {
@@ -201,4 +202,9 @@ export interface Store {
   costs?: QueryCosts;
   /** Issued tokens kept beside the data (the SQL stores have one): `scim({ tokens: [store.tokens] })`. */
   tokens?: TokenRegistry;
+  /**
+   * Durable events (docs/events.md): with it, every write records its events in its own
+   * transaction and delivery runs from here; without it, listeners are called after the write.
+   */
+  outbox?: Outbox;
 }

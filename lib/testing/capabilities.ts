@@ -33,6 +33,8 @@ export interface StoreCapabilities {
   unicode?: boolean;
   /** Groups as members of groups. Without it no group is given a group member. */
   nestedGroups?: boolean;
+  /** `store.outbox`: durable events, the feed and delivery state (lib/stores/outbox.ts). */
+  outbox?: boolean;
 }
 
 export type Capability = keyof StoreCapabilities;
@@ -55,6 +57,7 @@ const OFFERED: Record<Exclude<Capability, "everyQuery" | "unicode" | "nestedGrou
   tokens: (s) => s.tokens !== undefined,
   rotate: (s) => typeof s.tokens?.rotate === "function",
   audit: (s) => (s as { audit?: unknown }).audit !== undefined,
+  outbox: (s) => s.outbox !== undefined,
 };
 
 /** The mismatches between what is declared and what the store carries, as sentences. */

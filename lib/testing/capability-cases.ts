@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import type { AuditLog, AuditRecord } from "../audit/types";
 import type { Store, StoreContext } from "../stores/types";
 import type { Capability } from "./capabilities";
+import { outboxCases } from "./outbox-cases";
 import { REGISTRY_CASES, ROTATE_CASE } from "./token-registry";
 
 type Case = (store: Store, ctx: StoreContext) => Promise<void>;
@@ -145,4 +146,5 @@ export const capabilityCases: Record<string, [Capability, string, Case][]> = {
   startup,
   tokens,
   audit,
+  outbox: outboxCases,
 };

@@ -71,3 +71,20 @@ export const WEBHOOK_DEFAULTS = Object.freeze({
   responseTimeoutMs: 15_000,
   maxResponseBytes: 64 * 1024,
 });
+
+/** Events and their delivery (`delivery` of scim(); docs/events.md). */
+export const EVENT_DEFAULTS = Object.freeze({
+  /** Member ids in one outbox event: a 10,000-member PUT is ten events, not one huge or 10,000 small. */
+  membersPerEvent: 1000,
+  /** Events are kept this long for the feed (and replays), then pruned. */
+  retention: "7d",
+  /** A claim on deliveries lasts this long; an instance that died loses it after that. */
+  lease: "60s",
+  /** Deliveries claimed per round. */
+  batch: 50,
+  /** Even without a wake-up (a missed NOTIFY, another instance's retry coming due), look this often. */
+  pollMs: 5000,
+  /** Events per page of the feed. */
+  feedCount: 100,
+  feedMaxCount: 1000,
+});

@@ -5,6 +5,7 @@
  */
 import type { Store, StoreContext, UniqueKey } from "../types";
 import { Lock } from "../lock";
+import { memoryOutbox, OutboxData } from "./outbox";
 import type { Journal } from "./table";
 import { freshStamp, LOOKUPS, type Stamp, TenantData, type TenantConfig } from "./tenant";
 
@@ -62,6 +63,8 @@ export function stampedMemoryStore(options: MemoryStoreOptions, stamp: Stamp): S
   };
   const outside: Runner = (op) => lock.run(() => op(tenant, () => {}));
   const store = facade(outside);
+  const outbox = new OutboxData();
+  store.outbox = memoryOutbox(outbox, (op) => outside((_, journal) => op(journal)));
   stats.set(store, () => ({
     tenants: tenants.size,
     reads: [...tenants.values()].reduce((n, t) => n + t.reads, 0),
@@ -96,6 +99,7 @@ export function stampedMemoryStore(options: MemoryStoreOptions, stamp: Stamp): S
       const inside: Runner = async (op) => op(tenant, (step) => undo.push(step));
       const scoped = facade(inside);
       scoped.transaction = (inner) => inner(scoped);
+      scoped.outbox = memoryOutbox(outbox, (op) => inside((_, journal) => op(journal)));
       try {
         return await fn(scoped);
       } catch (error) {

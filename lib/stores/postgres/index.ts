@@ -7,6 +7,8 @@
  */
 import { sqlAuditLog } from "../sql/audit";
 import { sqlStore } from "../sql/core";
+import { sqlOutbox } from "../sql/outbox";
+import { listen, notifyChannel } from "./listen";
 import { sqlRequestLog } from "../sql/request-log";
 import { latestVersion, schemaBehind } from "../sql/migrate";
 import type { SqlStore } from "../sql/store";
@@ -81,7 +83,15 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   };
 
   const driver = postgresDriver(pool, postgresDialect(schema), { ownPool, timeout, retries, ensureReady });
-  const store = sqlStore(driver, "postgresStore") as PostgresStore;
+  const channel = notifyChannel(schema);
+  const store = sqlStore(driver, "postgresStore", (s, runner) => {
+    s.outbox = sqlOutbox(driver, runner, {
+      skipLocked: " FOR UPDATE SKIP LOCKED",
+      oneStatement: true,
+      notify: `SELECT pg_notify('${channel}', '')`,
+    });
+  }) as PostgresStore;
+  store.outbox!.subscribe = (wake) => listen(pool, channel, wake);
   store.tokens = sqlTokenRegistry(driver);
   store.audit = sqlAuditLog(driver);
   store.requestLog = sqlRequestLog(driver);

@@ -161,6 +161,43 @@ export function postgresMigrations(S: string): Migration[] {
       statements: [instantFunction(S), ...readIndexes(S), `ANALYZE ${S}.users`, `ANALYZE ${S}.groups`],
     },
     {
+      version: 9,
+      description: "the outbox: events (the feed), per-tenant event counters, deliveries per sink",
+      statements: [
+        `CREATE TABLE ${S}.events (
+          pos bigserial PRIMARY KEY,
+          id text NOT NULL UNIQUE,
+          tenant text NOT NULL,
+          seq bigint NOT NULL,
+          type text NOT NULL,
+          resource_type text NOT NULL,
+          resource_id text NOT NULL,
+          actor text,
+          time timestamptz NOT NULL,
+          data jsonb NOT NULL,
+          UNIQUE (tenant, seq)
+        )`,
+        `CREATE INDEX events_time ON ${S}.events (time)`,
+        `CREATE TABLE ${S}.event_counters (tenant text PRIMARY KEY, seq bigint NOT NULL)`,
+        `CREATE TABLE ${S}.deliveries (
+          sink text NOT NULL,
+          pos bigint NOT NULL,
+          resource text NOT NULL,
+          state text NOT NULL CHECK (state IN ('pending', 'dead')),
+          attempts integer NOT NULL,
+          since timestamptz NOT NULL,
+          next_at timestamptz NOT NULL,
+          lease_owner text,
+          lease_until timestamptz,
+          last_error text,
+          PRIMARY KEY (sink, pos)
+        )`,
+        `CREATE INDEX deliveries_pending ON ${S}.deliveries (sink, resource, pos) WHERE state = 'pending'`,
+        `CREATE INDEX deliveries_due ON ${S}.deliveries (sink, pos) WHERE state = 'pending'`,
+        `CREATE INDEX deliveries_pos ON ${S}.deliveries (pos)`,
+      ],
+    },
+    {
       version: 10,
       description: "tenant_counts: users and groups per tenant, kept by triggers, for totalResults without COUNT(*)",
       statements: tenantCounts(S),

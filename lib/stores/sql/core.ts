@@ -16,13 +16,15 @@
  */
 import type { Store } from "../types";
 import { INDEXED_SORTS } from "./compile";
-import type { Driver } from "./driver";
+import type { Driver, Runner } from "./driver";
 import { facade } from "./facade";
 import { SUPPORTED_KEYS, checkKeys } from "./keys";
 import { tenantSize } from "./counts";
 
-export function sqlStore(driver: Driver, name: string): Store {
+/** `extend` adds a database's own parts (the outbox) to the store and to each transaction's store. */
+export function sqlStore(driver: Driver, name: string, extend?: (store: Store, run: Runner) => void): Store {
   const store = facade(driver.dialect, driver.outside);
+  extend?.(store, driver.outside);
   store.configure = (config) => checkKeys(name, config);
   store.costs = {
     keyset: true,
@@ -45,6 +47,7 @@ export function sqlStore(driver: Driver, name: string): Store {
     driver.transaction((inside) => {
       const scoped = facade(driver.dialect, inside);
       scoped.transaction = (inner) => inner(scoped);
+      extend?.(scoped, inside);
       return fn(scoped);
     });
   return store;

@@ -17,7 +17,19 @@ export interface ElementsSql {
 export interface Dialect {
   readonly name: "postgres" | "sqlite";
   /** A table, qualified by the store's schema where the database has schemas. */
-  table(name: "users" | "groups" | "memberships" | "tokens" | "audit" | "request_log" | "tenant_counts"): string;
+  table(
+    name:
+      | "users"
+      | "groups"
+      | "memberships"
+      | "tokens"
+      | "audit"
+      | "request_log"
+      | "tenant_counts"
+      | "events"
+      | "event_counters"
+      | "deliveries",
+  ): string;
 
   // --- JSON values -------------------------------------------------------------------------
   /** J reached by following `keys` (already validated) from J `base`, without flattening arrays. */

@@ -13,6 +13,7 @@
  */
 import { sqlAuditLog } from "../sql/audit";
 import { sqlStore } from "../sql/core";
+import { sqlOutbox } from "../sql/outbox";
 import type { Driver } from "../sql/driver";
 import { sqlRequestLog } from "../sql/request-log";
 import { latestVersion, schemaBehind } from "../sql/migrate";
@@ -127,7 +128,10 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     outside: { read: run.read, write: run.write },
     transaction: run.transaction,
   };
-  const store = sqlStore(driver, "sqliteStore") as SqliteStore;
+  // One connection, one writer at a time: claims need no row locks.
+  const store = sqlStore(driver, "sqliteStore", (s, runner) => {
+    s.outbox = sqlOutbox(driver, runner, { skipLocked: "" });
+  }) as SqliteStore;
   store.tokens = sqlTokenRegistry(driver);
   store.audit = sqlAuditLog(driver);
   store.requestLog = sqlRequestLog(driver);

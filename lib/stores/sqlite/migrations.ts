@@ -126,6 +126,43 @@ export const sqliteMigrations: Migration[] = [
     },
   },
   {
+    version: 8,
+    description: "the outbox: events (the feed), per-tenant event counters, deliveries per sink",
+    statements: [
+      `CREATE TABLE events (
+        pos INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        tenant TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        type TEXT NOT NULL,
+        resource_type TEXT NOT NULL,
+        resource_id TEXT NOT NULL,
+        actor TEXT,
+        time INTEGER NOT NULL,
+        data TEXT NOT NULL,
+        UNIQUE (tenant, seq)
+      )`,
+      `CREATE INDEX events_time ON events (time)`,
+      `CREATE TABLE event_counters (tenant TEXT PRIMARY KEY, seq INTEGER NOT NULL) WITHOUT ROWID`,
+      `CREATE TABLE deliveries (
+        sink TEXT NOT NULL,
+        pos INTEGER NOT NULL,
+        resource TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('pending', 'dead')),
+        attempts INTEGER NOT NULL,
+        since INTEGER NOT NULL,
+        next_at INTEGER NOT NULL,
+        lease_owner TEXT,
+        lease_until INTEGER,
+        last_error TEXT,
+        PRIMARY KEY (sink, pos)
+      ) WITHOUT ROWID`,
+      `CREATE INDEX deliveries_pending ON deliveries (sink, resource, pos) WHERE state = 'pending'`,
+      `CREATE INDEX deliveries_due ON deliveries (sink, pos) WHERE state = 'pending'`,
+      `CREATE INDEX deliveries_pos ON deliveries (pos)`,
+    ],
+  },
+  {
     version: 9,
     description:
       "tenant_counts: users and groups per tenant, kept by triggers, for totalResults without COUNT(*); (tenant, seq) indexes for unsorted pages",

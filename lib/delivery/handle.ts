@@ -1,0 +1,39 @@
+/**
+ * What `scim()` exposes of its events when the store has an outbox (`router.events`): the feed
+ * in code, dead letters and their replay, and a way to wait for delivery (tests, shutdown).
+ */
+import type { EventEnvelope } from "../events/envelope";
+import type { DeadLetter, Outbox } from "../stores/outbox";
+import { EVENT_DEFAULTS } from "../values/defaults";
+import type { DeliveryLoop } from "./loop";
+
+/** `router.events`: the feed, dead letters, replay, and waiting for delivery. */
+export interface ScimEvents {
+  /**
+   * The tenant's events after `after` (a `seq`; 0 or omitted: from the oldest kept), oldest first,
+   * at most `count` (default 100, at most 1000). Pass the last `seq` you processed to catch up.
+   */
+  read(tenant: string, after?: number, count?: number): Promise<EventEnvelope[]>;
+  /** Resolves once every delivery due now has been tried (retries wait for their time). */
+  idle(): Promise<void>;
+  /** Stops this instance's delivery (polling, LISTEN); in-flight deliveries finish first. */
+  stop(): Promise<void>;
+  /** Deliveries that gave up, oldest first; of one sink (`"listeners"`, a webhook's name) or all. */
+  deadLetters(query?: { sink?: string; limit?: number }): Promise<DeadLetter[]>;
+  /** Queues dead letters again (all, one sink's, or the events `ids`); answers how many. */
+  replay(query?: { sink?: string; ids?: readonly string[] }): Promise<number>;
+}
+
+export function eventsHandle(outbox: Outbox, loop: DeliveryLoop | undefined): ScimEvents {
+  return {
+    read: (tenant, after = 0, count = EVENT_DEFAULTS.feedCount) => {
+      if (!Number.isInteger(after) || after < 0) throw new TypeError("events.read: after must be a seq (0 or more).");
+      const limit = Math.min(Math.max(1, Math.floor(count)), EVENT_DEFAULTS.feedMaxCount);
+      return outbox.read({ tenant }, after, limit);
+    },
+    idle: () => loop?.idle() ?? Promise.resolve(),
+    stop: () => loop?.stop() ?? Promise.resolve(),
+    deadLetters: (query = {}) => outbox.deadLetters({ limit: 100, ...query }),
+    replay: (query = {}) => (loop ? loop.replay(query) : outbox.replay({ ...query, now: new Date() })),
+  };
+}

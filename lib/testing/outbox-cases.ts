@@ -1,0 +1,177 @@
+/**
+ * Conformance cases for `store.outbox` (lib/stores/outbox.ts), switched on by the `outbox`
+ * capability: events land with the write's transaction or not at all, the feed is numbered
+ * without gaps, and claims hand each resource's events out one at a time, in order.
+ */
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import type { NewEvent } from "../stores/outbox";
+import type { Store, StoreContext } from "../stores/types";
+import type { Capability } from "./capabilities";
+
+type Case = (store: Store, ctx: StoreContext) => Promise<void>;
+
+const T0 = Date.parse("2026-01-01T00:00:00.000Z");
+const at = (ms: number) => new Date(T0 + ms);
+
+const event = (resourceId: string, ms = 0): NewEvent => ({
+  id: randomUUID(),
+  type: "user.updated",
+  tenant: "",
+  resourceType: "User",
+  resourceId,
+  actor: "kit",
+  time: at(ms).toISOString(),
+  data: { changed: ["title"] },
+});
+
+const outboxOf = (store: Store) => {
+  assert.ok(store.outbox, "store.outbox is missing");
+  return store.outbox;
+};
+
+/** Every sink name a case uses is its own, so stores that share a database do not see each other's claims. */
+const sinkName = () => `kit-${randomUUID()}`;
+
+const lease = (owner: string, ms: number, limit = 10) => ({ owner, now: at(ms), until: at(ms + 60_000), limit });
+
+export const outboxCases: [Capability, string, Case][] = [
+  [
+    "outbox",
+    "appended events are read back in order, numbered 1, 2, 3 per tenant",
+    async (store, ctx) => {
+      const outbox = outboxOf(store);
+      const [a, b, c] = [event("u1"), event("u2"), event("u1")];
+      await outbox.append(ctx, [a, b], []);
+      await outbox.append(ctx, [c], []);
+      const feed = await outbox.read(ctx, 0, 10);
+      assert.deepEqual(
+        feed.map((e) => [e.id, e.seq, e.tenant]),
+        [
+          [a.id, 1, ctx.tenant],
+          [b.id, 2, ctx.tenant],
+          [c.id, 3, ctx.tenant],
+        ],
+      );
+      assert.deepEqual(feed[0]!.data, { changed: ["title"] });
+      assert.equal(feed[0]!.time, a.time);
+      assert.deepEqual(
+        (await outbox.read(ctx, 1, 1)).map((e) => e.seq),
+        [2],
+      );
+      assert.deepEqual(await outbox.read({ tenant: `${ctx.tenant}-other` }, 0, 10), []);
+    },
+  ],
+  [
+    "outbox",
+    "events appended in a transaction that rolls back are gone, and their numbers are reused",
+    async (store, ctx) => {
+      assert.ok(store.transaction, "an outbox needs store.transaction");
+      await assert.rejects(
+        store.transaction(async (tx) => {
+          await tx.users.create(ctx, { userName: "rolled-back" });
+          await outboxOf(tx).append(ctx, [event("u1")], ["s"]);
+          throw new Error("abort");
+        }),
+        /abort/,
+      );
+      assert.deepEqual(await outboxOf(store).read(ctx, 0, 10), []);
+      const kept = event("u2");
+      await store.transaction(async (tx) => outboxOf(tx).append(ctx, [kept], []));
+      assert.deepEqual(
+        (await outboxOf(store).read(ctx, 0, 10)).map((e) => [e.id, e.seq]),
+        [[kept.id, 1]],
+      );
+    },
+  ],
+  [
+    "outbox",
+    "a claim takes each resource's oldest event only; the next follows once it is delivered",
+    async (store, ctx) => {
+      const outbox = outboxOf(store);
+      const sink = sinkName();
+      const [a1, b1, a2] = [event("a"), event("b"), event("a")];
+      await outbox.append(ctx, [a1, b1, a2], [sink]);
+      const first = await outbox.claim(sink, lease("one", 1000));
+      assert.deepEqual(first.map((d) => d.event.id).sort(), [a1.id, b1.id].sort());
+      // Leased: no other instance gets them, nor a2 behind a1.
+      assert.deepEqual(await outbox.claim(sink, lease("two", 1000)), []);
+      await outbox.settle(sink, "one", [{ id: a1.id, outcome: "delivered" }]);
+      assert.deepEqual(
+        (await outbox.claim(sink, lease("two", 2000))).map((d) => d.event.id),
+        [a2.id],
+      );
+    },
+  ],
+  [
+    "outbox",
+    "an expired lease is taken over; the old owner's late settlement changes nothing",
+    async (store, ctx) => {
+      const outbox = outboxOf(store);
+      const sink = sinkName();
+      const e = event("a");
+      await outbox.append(ctx, [e], [sink]);
+      assert.equal((await outbox.claim(sink, lease("crashed", 0))).length, 1);
+      const taken = await outbox.claim(sink, lease("heir", 61_000));
+      assert.deepEqual(
+        taken.map((d) => d.event.id),
+        [e.id],
+      );
+      await outbox.settle(sink, "crashed", [{ id: e.id, outcome: "delivered" }]);
+      await outbox.settle(sink, "heir", [{ id: e.id, outcome: "retry", at: at(200_000), error: "503" }]);
+      assert.deepEqual(await outbox.claim(sink, lease("heir", 130_000)), []);
+      const again = await outbox.claim(sink, lease("heir", 200_000));
+      assert.deepEqual(
+        again.map((d) => [d.event.id, d.attempts]),
+        [[e.id, 1]],
+      );
+    },
+  ],
+  [
+    "outbox",
+    "dead letters are listed, unblock the resource's next event, and replay on demand",
+    async (store, ctx) => {
+      const outbox = outboxOf(store);
+      const sink = sinkName();
+      const [a1, a2] = [event("a"), event("a")];
+      await outbox.append(ctx, [a1, a2], [sink]);
+      await outbox.claim(sink, lease("one", 0));
+      await outbox.settle(sink, "one", [{ id: a1.id, outcome: "dead", error: "410 Gone" }]);
+      const dead = await outbox.deadLetters({ sink, limit: 10 });
+      assert.deepEqual(
+        dead.map((d) => [d.event.id, d.error, d.attempts, d.sink]),
+        [[a1.id, "410 Gone", 1, sink]],
+      );
+      const next = await outbox.claim(sink, lease("one", 1000));
+      assert.deepEqual(
+        next.map((d) => d.event.id),
+        [a2.id],
+      );
+      await outbox.settle(sink, "one", [{ id: a2.id, outcome: "delivered" }]);
+      assert.equal(await outbox.replay({ sink, now: at(5000) }), 1);
+      assert.deepEqual(await outbox.deadLetters({ sink, limit: 10 }), []);
+      const replayed = await outbox.claim(sink, lease("one", 5000));
+      assert.deepEqual(
+        replayed.map((d) => [d.event.id, d.attempts, d.since.getTime()]),
+        [[a1.id, 0, at(5000).getTime()]],
+      );
+    },
+  ],
+  [
+    "outbox",
+    "prune forgets old events no sink waits for, and keeps the rest",
+    async (store, ctx) => {
+      const outbox = outboxOf(store);
+      const sink = sinkName();
+      const [old, waiting, recent] = [event("a", 0), event("b", 10), event("c", 1_000_000)];
+      await outbox.append(ctx, [old], []);
+      await outbox.append(ctx, [waiting], [sink]);
+      await outbox.append(ctx, [recent], []);
+      await outbox.prune(at(500_000));
+      assert.deepEqual(
+        (await outbox.read(ctx, 0, 10)).map((e) => e.seq),
+        [2, 3],
+      );
+    },
+  ],
+];
