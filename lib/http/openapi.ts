@@ -10,7 +10,7 @@ import { setupResources } from "../service/setup";
 /** The options the document depends on; the rest of scim()'s options (store, tokens) change nothing in it. */
 export type OpenApiSource = Pick<
   ScimOptions,
-  "schemas" | "mapping" | "userIdentity" | "limits" | "cursors" | "openapi"
+  "schemas" | "mapping" | "userIdentity" | "limits" | "cursors" | "openapi" | "delivery"
 >;
 
 export function openApiOf(options: OpenApiSource, serverUrl?: string): OpenApiDocument {
@@ -26,5 +26,6 @@ export function openApiOf(options: OpenApiSource, serverUrl?: string): OpenApiDo
     ...(openapi ? { info: openapi } : {}),
     ...(serverUrl ? { serverUrl } : {}),
     servesDocument: openapi !== false,
+    servesFeed: typeof options.delivery === "object" && options.delivery.feed === true,
   });
 }

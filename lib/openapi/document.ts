@@ -59,6 +59,9 @@ export function openApiDocument(d: ServiceDescription): OpenApiDocument {
       })),
       { name: "Root", description: "Queries across every resource type." },
       { name: "Discovery", description: "What the service supports: any valid token, no scope." },
+      ...(d.servesFeed
+        ? [{ name: "Events", description: "Provisioning events, for hosts that pull (get:events)." }]
+        : []),
     ],
     paths: paths(d),
     components: {

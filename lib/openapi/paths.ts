@@ -2,7 +2,8 @@
  * The operations the router serves, as OpenAPI paths: lib/http's routes, read as a contract.
  * Each resource type gets its list, create, .search, read, replace, patch and delete.
  */
-import { requiredScope, type Noun, type Verb } from "../auth/scopes";
+import { FEED_SCOPE, requiredScope, type Noun, type Verb } from "../auth/scopes";
+import { EVENT_TYPES } from "../events/types";
 import { MEMBER_PAGE_PARAMS } from "../protocol/member-page";
 import type { ResourceTypeDef } from "../schema/types";
 import { alwaysReturned, requiredOnWrite } from "./json-schema";
@@ -268,6 +269,7 @@ export function paths(d: ServiceDescription): Record<string, JsonSchema> {
       parameters: [pathParam("name", "A resource type's name, e.g. User.")],
       ...discovery("getResourceType", "One resource type.", ref("ResourceType"), ["404"]),
     },
+    ...(d.servesFeed ? { "/Events": feedPath() } : {}),
     ...(d.servesDocument
       ? {
           "/openapi.json": {
@@ -287,5 +289,52 @@ export function paths(d: ServiceDescription): Record<string, JsonSchema> {
           },
         }
       : {}),
+  };
+}
+
+/** `GET /Events` (lib/http/feed-routes.ts, docs/events.md): a tenant's events after a cursor. */
+function feedPath(): JsonSchema {
+  const text = { type: "string" };
+  const event = {
+    type: "object",
+    required: ["id", "type", "tenant", "seq", "resourceType", "resourceId", "time", "data"],
+    properties: {
+      id: text,
+      type: { enum: [...EVENT_TYPES] },
+      tenant: text,
+      seq: { type: "integer", minimum: 1 },
+      resourceType: { enum: ["User", "Group"] },
+      resourceId: text,
+      actor: text,
+      time: { type: "string", format: "date-time" },
+      data: { type: "object" },
+    },
+  };
+  return {
+    get: operation({
+      operationId: "readEvents",
+      summary: "The tenant's provisioning events after a cursor, oldest first",
+      tags: ["Events"],
+      scope: FEED_SCOPE,
+      parameters: [
+        schemaParam("after", "query", "The `next` of the previous page; 0 (default) from the oldest kept.", {
+          type: "integer",
+          minimum: 0,
+        }),
+        schemaParam("count", "query", "Events per page.", { type: "integer", minimum: 0 }),
+      ],
+      responses: {
+        200: {
+          description: "One page of events; `next` is the cursor for the following page.",
+          ...json({
+            type: "object",
+            required: ["events", "next"],
+            properties: { events: { type: "array", items: event }, next: { type: "integer", minimum: 0 } },
+            additionalProperties: false,
+          }),
+        },
+        ...errors("400", "403"),
+      },
+    }),
   };
 }

@@ -22,4 +22,6 @@ export interface ServiceDescription {
   serverUrl?: string;
   /** Whether GET /openapi.json is served (then the document describes it too). */
   servesDocument?: boolean;
+  /** Whether GET /Events (the event feed, `delivery: { feed: true }`) is served. */
+  servesFeed?: boolean;
 }

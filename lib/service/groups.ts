@@ -313,10 +313,15 @@ export class GroupService extends ResourceService {
   private async membership(store: Store, ctx: ServiceContext, id: string, ids: string[]): Promise<Set<string>> {
     const unique = [...new Set(ids)];
     const groups = store.groups;
-    const of = groups.groupsOfMany
-      ? await groups.groupsOfMany(ctx, unique)
-      : new Map(await Promise.all(unique.map(async (m) => [m, await groups.groupsOf(ctx, m)] as const)));
-    return new Set(unique.filter((m) => (of.get(m) ?? []).some((g) => g.id === id)));
+    if (groups.groupsOfMany) {
+      const of = await groups.groupsOfMany(ctx, unique);
+      return new Set(unique.filter((m) => (of.get(m) ?? []).some((g) => g.id === id)));
+    }
+    // One call at a time: a transaction's store may be one connection with savepoints (a host's
+    // store), which cannot take statements side by side.
+    const member = new Set<string>();
+    for (const m of unique) if ((await groups.groupsOf(ctx, m)).some((g) => g.id === id)) member.add(m);
+    return member;
   }
 
   private async applyMembers(
