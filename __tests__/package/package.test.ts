@@ -16,7 +16,16 @@ let cleanup: () => void;
 beforeAll(() => {
   ({ dir, tarball, cleanup } = pack());
   // An app with express and its types installed, and neither SQL driver.
-  install(tarball, dir, ["express", "debug", "ms", "fast-json-patch", "standardwebhooks", "@stablelib", "fast-sha256", "@types"]);
+  install(tarball, dir, [
+    "express",
+    "debug",
+    "ms",
+    "fast-json-patch",
+    "standardwebhooks",
+    "@stablelib",
+    "fast-sha256",
+    "@types",
+  ]);
 }, 60000);
 
 afterAll(() => cleanup());

@@ -96,8 +96,7 @@ export function resolveDelivery(given: DeliveryOptions = {}): ResolvedDelivery {
     backoff: {
       initialDelayMs: baseMs,
       maxDelayMs: Math.max(baseMs, maxMs),
-      periodMs:
-        given.deadLetterAfter === undefined ? BACKOFF_DEFAULTS.periodMs : parseDuration(given.deadLetterAfter),
+      periodMs: given.deadLetterAfter === undefined ? BACKOFF_DEFAULTS.periodMs : parseDuration(given.deadLetterAfter),
     },
     feed: given.feed === true,
     pollMs: ms(given.pollMs, EVENT_DEFAULTS.pollMs, "pollMs"),
