@@ -36,6 +36,7 @@ export class Recorder {
   /** As the outbox records them; empty without an outbox. */
   readonly envelopes: NewEvent[] = [];
   private readonly later: (() => void)[] = [];
+  private readonly copies = new WeakMap<View, View>();
 
   constructor(
     private readonly ctx: ServiceContext,
@@ -62,10 +63,10 @@ export class Recorder {
     const data: EventData = {};
     if (views.changed) data.changed = views.changed;
     if (views.after) {
-      const before = views.before ? this.redacted(views.before, true) : {};
-      const ops = compare(before, this.redacted(views.after, true));
+      const after = this.redacted(views.after);
+      const ops = compare(views.before ? withoutMeta(this.redacted(views.before)) : {}, withoutMeta(after));
       data.patch = views.only ? ops.filter((op) => views.only!(op.path)) : ops;
-      data.resource = this.redacted(views.after, false);
+      data.resource = after;
     }
     this.envelope(type, payload.id, data);
   }
@@ -110,13 +111,24 @@ export class Recorder {
     });
   }
 
-  /** A copy without sensitive attributes (and without meta, for patches). */
-  private redacted(view: View, dropMeta: boolean): View {
+  /**
+   * A copy without sensitive attributes, made once per view: a deactivation that also changed
+   * other attributes records two events from the same views. Never mutated after.
+   */
+  private redacted(view: View): View {
+    const known = this.copies.get(view);
+    if (known) return known;
     const copy = structuredClone(view);
-    if (dropMeta) delete copy.meta;
     for (const name of ["password", ...(this.settings?.redact ?? [])]) dropPath(copy, name);
+    this.copies.set(view, copy);
     return copy;
   }
+}
+
+/** A view for a patch: meta changes on every write, so it is left out (a shallow copy: compare only reads). */
+function withoutMeta(view: View): View {
+  const { meta: _meta, ...rest } = view;
+  return rest;
 }
 
 /** Removes `name` (`title`, `name.givenName`, `urn:...:User:employeeNumber`) from a view, names compared case-insensitively. */
