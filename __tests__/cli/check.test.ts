@@ -11,26 +11,11 @@ import os from "node:os";
 import path from "node:path";
 import express, { type RequestHandler } from "express";
 import { ALL_SCOPES, memoryStore, scim } from "../../lib";
-import { main } from "../../lib/cli";
+import { cli } from "./run-cli";
 import { parseArgs } from "../../lib/cli/args";
 import { checkPlan } from "../../lib/cli/check/command";
 import { freePort, root, untilPrinted } from "../examples/start-example";
 import { TOKEN } from "../helpers/fixtures";
-
-async function cli(...argv: string[]) {
-  let out = "";
-  let err = "";
-  const code = await main(
-    argv,
-    (t) => {
-      out += t;
-    },
-    (t) => {
-      err += t;
-    },
-  );
-  return { code, out, err };
-}
 
 /** The totals line and the names of the failed steps ("okta-spec 12"). */
 const failedSteps = (out: string) => [...out.matchAll(/^FAIL {2}(\S+ \d+)\./gm)].map((m) => m[1]!);

@@ -10,23 +10,9 @@ import express from "express";
 import request from "supertest";
 import { memoryStore, scim } from "../../lib";
 import { main } from "../../lib/cli";
+import { cli } from "./run-cli";
 import { sqliteStore } from "../../lib/stores/sqlite";
 import { DATABASE_URL, describePostgres, testSchema } from "../stores/postgres-helpers";
-
-async function cli(...argv: string[]) {
-  let out = "";
-  let err = "";
-  const code = await main(
-    argv,
-    (t) => {
-      out += t;
-    },
-    (t) => {
-      err += t;
-    },
-  );
-  return { code, out, err };
-}
 
 const secretOf = (out: string) => /shown once, store it now\): (\S+)/.exec(out)?.[1] ?? "";
 const idOf = (out: string) => /^id (\S+)/m.exec(out)?.[1] ?? "";

@@ -5,23 +5,8 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { main } from "../../lib/cli";
+import { cli } from "./run-cli";
 import { host } from "../http/app";
-
-async function cli(...argv: string[]) {
-  let out = "";
-  let err = "";
-  const code = await main(
-    argv,
-    (t) => {
-      out += t;
-    },
-    (t) => {
-      err += t;
-    },
-  );
-  return { code, out, err };
-}
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "express-scim-openapi-"));
 const write = (name: string, text: string) => {
