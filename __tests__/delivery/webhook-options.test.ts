@@ -47,3 +47,14 @@ test("each mistake names the entry and the fix", () => {
   ).toThrow(/webhooks\[0\] and webhooks\[1\] are both named "webhook https:\/\/hooks.example.com\/scim"/);
   expect(build([{ url: "https://hooks.example.com/scim", secret, extra: 1 }])).toThrow(TypeError);
 });
+
+test("webhooks need the store's outbox, and every sink of a router has its own name", () => {
+  const webhooks = [{ url: "https://hooks.example.com/scim", secret }];
+  const options = { store: memoryStore(), tokens: [{ token: TOKEN, scopes: ["get:users"] }], webhooks };
+  // Nothing would deliver them: a start-up error, not events that silently never leave.
+  expect(() => scim({ ...options, delivery: false } as never)).toThrow(/outbox/);
+  const { outbox: _none, ...withoutOutbox } = memoryStore();
+  expect(() => scim({ ...options, store: withoutOutbox } as never)).toThrow(/outbox/);
+  const clash = { name: "webhook https://hooks.example.com/scim", deliver: async () => ({ ok: true as const }) };
+  expect(() => scim({ ...options, delivery: { sinks: [clash] } } as never)).toThrow(/two delivery sinks are named/);
+});
