@@ -9,6 +9,7 @@
  * processes whole and in the order they happened.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { EventEmitter } from "node:events";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -25,7 +26,8 @@ const { scim, ALL_SCOPES } = require(${JSON.stringify(path.join(root, "dist", "c
 const store = process.env.SCIM_SCHEMA
   ? require(${JSON.stringify(path.join(root, "dist", "cjs", "stores", "postgres"))}).postgresStore({ connectionString: process.env.DATABASE_URL, schema: process.env.SCIM_SCHEMA })
   : require(${JSON.stringify(path.join(root, "dist", "cjs", "stores", "sqlite"))}).sqliteStore({ filename: process.env.SCIM_FILE, migrate: true });
-const log = (line) => fs.appendFileSync(process.env.EVENT_LOG, line + "\\n");
+// The file is the record; the stdout line tells the test to look at it again.
+const log = (line) => { fs.appendFileSync(process.env.EVENT_LOG, line + "\\n"); process.stdout.write(line + "\\n"); };
 const app = express();
 app.use("/scim/v2", scim({
   store,
@@ -37,7 +39,8 @@ app.use("/scim/v2", scim({
       log("start " + e.id + " " + process.pid);
       // HANG: the listener never finishes, so the kill lands between commit and delivery.
       if (process.env.HANG === "1") return new Promise(() => {});
-      await new Promise((r) => setTimeout(r, 1));
+      // A turn of the loop between start and end, so two deliveries of one event could interleave.
+      await new Promise((r) => setImmediate(r));
       log("end " + e.id + " " + process.pid);
     },
   },
@@ -52,6 +55,8 @@ interface Server {
 }
 
 const children: ChildProcess[] = [];
+/** Emits "line" for each event-log line any server prints after its port. */
+const printed = new EventEmitter();
 
 function startServer(env: Record<string, string>): Promise<Server> {
   const child = spawn(process.execPath, ["-e", SERVER], {
@@ -62,11 +67,16 @@ function startServer(env: Record<string, string>): Promise<Server> {
   children.push(child);
   return new Promise((resolve, reject) => {
     let out = "";
+    let listening = false;
     child.stdout!.on("data", (chunk) => {
+      // After the port line, every chunk is event-log lines: a signal to look at the file again.
+      if (listening) return void printed.emit("line");
       out += chunk;
-      const [line, ...more] = out.split("\n");
-      if (more.length > 0 && line !== undefined)
-        resolve({ child, base: `http://127.0.0.1:${JSON.parse(line).port}/scim/v2` });
+      const end = out.indexOf("\n");
+      if (end < 0) return;
+      listening = true;
+      resolve({ child, base: `http://127.0.0.1:${JSON.parse(out.slice(0, end)).port}/scim/v2` });
+      if (out.length > end + 1) printed.emit("line");
     });
     child.on("exit", (code) => reject(new Error(`server exited with ${code}`)));
   });
@@ -96,13 +106,20 @@ const lines = (file: string) =>
     .filter(Boolean)
     .map((l) => l.split(" ") as [string, string, string]);
 
-/** Waits for a condition the servers bring about on their own time; fails after `ms`. */
-async function until(what: string, ok: () => boolean, ms = 60_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+/**
+ * Resolves once `ok` holds, checked again each time a server logs a line (the file is written
+ * before the line is printed). No deadline of its own: the test's timeout is the only one.
+ */
+function until(ok: () => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    const check = () => {
+      if (!ok()) return;
+      printed.off("line", check);
+      resolve();
+    };
+    printed.on("line", check);
+    check();
+  });
 }
 
 const delivered = (file: string) =>
@@ -126,11 +143,11 @@ async function killBetweenCommitAndDelivery(env: Record<string, string>, log: st
   const ids: string[] = [];
   for (let i = 0; i < 5; i++) ids.push(await createUser(first.base, `k${i}@example.com`));
   // Every write answered 201 (committed); its listener has started and will never finish.
-  await until("the listeners to start", () => lines(log).filter(([w]) => w === "start").length === 5);
+  await until(() => lines(log).filter(([w]) => w === "start").length === 5);
   await kill9(first);
   expect(delivered(log).size).toBe(0);
   const second = await startServer({ ...env, EVENT_LOG: log, HANG: "0" });
-  await until("the restarted server to deliver every event", () => ids.every((id) => delivered(log).has(id)));
+  await until(() => ids.every((id) => delivered(log).has(id)));
   await kill9(second);
 }
 
@@ -176,7 +193,7 @@ describePostgres("the outbox on PostgreSQL, across processes", () => {
         }
       }),
     );
-    await until("every event to be delivered", () => delivered(log).size >= 1000, 180_000);
+    await until(() => delivered(log).size >= 1000);
     const all = delivered(log);
     expect(ids.filter((id) => !all.has(id))).toEqual([]);
     // Per event, the log alternates start, end: a second start before an end is a concurrent delivery.
