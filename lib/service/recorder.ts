@@ -4,9 +4,9 @@
  * either way they reach the request's report only once it committed (`commit`), and an attempt
  * that was retried or rolled back leaves nothing behind.
  */
-import { randomUUID } from "node:crypto";
 import { compare } from "fast-json-patch";
 import type { EventData } from "../events/envelope";
+import { eventId } from "../events/id";
 import type { ScimEvent, ScimEventMap, ScimEventType } from "../events/types";
 import type { NewEvent } from "../stores/outbox";
 import { EVENT_DEFAULTS } from "../values/defaults";
@@ -99,27 +99,30 @@ export class Recorder {
   }
 
   private envelope(type: ScimEventType, resourceId: string, data: EventData): void {
+    const now = this.settings?.clock() ?? Date.now();
     this.envelopes.push({
-      id: randomUUID(),
+      id: eventId(now),
       type,
       tenant: this.ctx.tenant,
       resourceType: this.resourceType,
       resourceId,
       actor: this.ctx.principal.label,
-      time: new Date(this.settings?.clock() ?? Date.now()).toISOString(),
+      time: new Date(now).toISOString(),
       data,
     });
   }
 
   /**
-   * A copy without sensitive attributes, made once per view: a deactivation that also changed
-   * other attributes records two events from the same views. Never mutated after.
+   * The view without sensitive attributes, worked out once per view (a deactivation that also
+   * changed other attributes records two events from the same views). Only the objects on the
+   * way to a dropped attribute are copied; a view with nothing to drop is recorded as it is
+   * (views are fresh per write and never mutated after).
    */
   private redacted(view: View): View {
     const known = this.copies.get(view);
     if (known) return known;
-    const copy = structuredClone(view);
-    for (const name of ["password", ...(this.settings?.redact ?? [])]) dropPath(copy, name);
+    let copy = view;
+    for (const name of ["password", ...(this.settings?.redact ?? [])]) copy = without(copy, name);
     this.copies.set(view, copy);
     return copy;
   }
@@ -131,30 +134,38 @@ function withoutMeta(view: View): View {
   return rest;
 }
 
-/** Removes `name` (`title`, `name.givenName`, `urn:...:User:employeeNumber`) from a view, names compared case-insensitively. */
-function dropPath(view: View, name: string): void {
+/**
+ * `view` without `name` (`title`, `name.givenName`, `urn:...:User:employeeNumber`), names
+ * compared case-insensitively; `view` itself when it has no such attribute.
+ */
+function without(view: View, name: string): View {
   const colon = name.lastIndexOf(":");
-  let target: unknown = view;
-  let path = name;
-  if (colon > 0) {
-    target = pick(view, name.slice(0, colon));
-    path = name.slice(colon + 1);
-  }
-  const keys = path.split(".");
-  for (const [i, key] of keys.entries()) {
-    if (typeof target !== "object" || target === null) return;
-    if (Array.isArray(target)) {
-      for (const element of target) dropPath(element as View, keys.slice(i).join("."));
-      return;
-    }
-    const own = Object.keys(target).find((k) => k.toLowerCase() === key.toLowerCase());
-    if (own === undefined) return;
-    if (i === keys.length - 1) delete (target as View)[own];
-    else target = (target as View)[own];
-  }
+  if (colon <= 0) return dropIn(view, name.split(".")) as View;
+  const urn = ownKey(view, name.slice(0, colon));
+  if (urn === undefined) return view;
+  const inner = dropIn(view[urn], name.slice(colon + 1).split("."));
+  return inner === view[urn] ? view : { ...view, [urn]: inner };
 }
 
-function pick(view: View, key: string): unknown {
-  const own = Object.keys(view).find((k) => k.toLowerCase() === key.toLowerCase());
-  return own === undefined ? undefined : view[own];
+/** `value` without the attribute at `keys` (in each element of a multi-valued one), copied only where it changes. */
+function dropIn(value: unknown, keys: readonly string[]): unknown {
+  if (typeof value !== "object" || value === null) return value;
+  if (Array.isArray(value)) {
+    const out = value.map((element) => dropIn(element, keys));
+    return out.some((element, i) => element !== value[i]) ? out : value;
+  }
+  const record = value as View;
+  const own = ownKey(record, keys[0]);
+  if (own === undefined) return value;
+  if (keys.length === 1) {
+    const { [own]: _dropped, ...rest } = record;
+    return rest;
+  }
+  const inner = dropIn(record[own], keys.slice(1));
+  return inner === record[own] ? value : { ...record, [own]: inner };
+}
+
+function ownKey(view: View, key: string | undefined): string | undefined {
+  const wanted = key?.toLowerCase();
+  return Object.keys(view).find((k) => k.toLowerCase() === wanted);
 }
