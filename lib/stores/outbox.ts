@@ -65,7 +65,11 @@ export interface Outbox {
   deadLetters(query: { sink?: string; limit: number }): Promise<DeadLetter[]>;
   /** Queues dead letters again (of `sink`; only `ids` when given), due at `now`; answers how many. */
   replay(query: { sink?: string; ids?: readonly string[]; now: Date }): Promise<number>;
-  /** Forgets events recorded before `before` that no sink still waits for (dead letters go too). */
+  /**
+   * Forgets events recorded before `before` that no sink still waits for (dead letters go too);
+   * answers how many. It may keep some until a later prune (the SQL stores stop at the first
+   * event, in the order written, recorded at or after `before`), never one recorded since.
+   */
   prune(before: Date): Promise<number>;
   /**
    * Calls `wake` soon after another instance appended (PostgreSQL: LISTEN/NOTIFY). Optional: the

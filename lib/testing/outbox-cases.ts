@@ -174,4 +174,50 @@ export const outboxCases: [Capability, string, Case][] = [
       );
     },
   ],
+  [
+    "outbox",
+    "prune with every event old forgets them all, and the numbering goes on where it was",
+    async (store, ctx) => {
+      const outbox = outboxOf(store);
+      const sink = sinkName();
+      // Later than every other case's events: prune is for the whole store, and a store may be shared.
+      const late = 10_000_000;
+      await outbox.append(ctx, [event("a", late), event("b", late + 10)], [sink]);
+      const claimed = await outbox.claim(sink, lease("kit", late + 20));
+      await outbox.settle(
+        sink,
+        "kit",
+        claimed.map((c) => ({ id: c.event.id, outcome: "delivered" as const })),
+      );
+      assert.ok((await outbox.prune(at(late + 1_000_000))) >= 2);
+      assert.deepEqual(await outbox.read(ctx, 0, 10), []);
+      const next = event("c", late + 1_000_001);
+      await outbox.append(ctx, [next], [sink]);
+      assert.deepEqual(
+        (await outbox.read(ctx, 0, 10)).map((e) => [e.id, e.seq]),
+        [[next.id, 3]],
+      );
+      assert.deepEqual(
+        (await outbox.claim(sink, lease("kit", late + 1_000_002))).map((c) => c.event.id),
+        [next.id],
+      );
+    },
+  ],
+  [
+    "outbox",
+    "stored events are copies: changing an appended, read or claimed event changes nothing stored",
+    async (store, ctx) => {
+      const outbox = outboxOf(store);
+      const sink = sinkName();
+      const appended = { ...event("u1"), data: { changed: ["title"], resource: { title: "CTO" } } };
+      await outbox.append(ctx, [appended], [sink]);
+      appended.data.changed.push("appended");
+      const [read] = await outbox.read(ctx, 0, 1);
+      (read!.data.changed as string[]).push("read");
+      const [claimed] = await outbox.claim(sink, lease("kit", 0));
+      (claimed!.event.data.resource as { title: string }).title = "claimed";
+      const [again] = await outbox.read(ctx, 0, 1);
+      assert.deepEqual(again!.data, { changed: ["title"], resource: { title: "CTO" } });
+    },
+  ],
 ];

@@ -30,6 +30,13 @@ export class OutboxData {
 
 type Run = <T>(op: (journal: Journal) => T) => Promise<T>;
 
+/**
+ * Stored events are copies, in and out, as a database's rows are: no caller's object is ever the
+ * stored one. Through JSON, as the SQL stores keep them (and structuredClone's objects belong to
+ * another realm under VM-based test runners, which deep equality checks tell apart).
+ */
+const copy = (e: EventEnvelope): EventEnvelope => JSON.parse(JSON.stringify(e)) as EventEnvelope;
+
 const resourceOf = (e: EventEnvelope) => `${e.tenant}\u0000${e.resourceType}\u0000${e.resourceId}`;
 
 export function memoryOutbox(data: OutboxData, run: Run): Outbox {
@@ -55,7 +62,7 @@ export function memoryOutbox(data: OutboxData, run: Run): Outbox {
         const list = tenant.list;
         const before = list.length;
         for (const event of events as readonly NewEvent[]) {
-          const stored: EventEnvelope = { ...event, tenant: ctx.tenant, seq: tenant.first + list.length };
+          const stored = copy({ ...event, tenant: ctx.tenant, seq: tenant.first + list.length });
           list.push(stored);
           const pos = ++data.pos;
           for (const sink of sinks) {
@@ -80,7 +87,7 @@ export function memoryOutbox(data: OutboxData, run: Run): Outbox {
         const tenant = data.events.get(ctx.tenant);
         if (!tenant) return [];
         const start = Math.max(0, after + 1 - tenant.first);
-        return tenant.list.slice(start, start + Math.max(0, limit));
+        return tenant.list.slice(start, start + Math.max(0, limit)).map(copy);
       }),
     claim: (sink, lease) =>
       run(() => {
@@ -93,7 +100,7 @@ export function memoryOutbox(data: OutboxData, run: Run): Outbox {
           if (!blocked.has(d.resource) && free && d.nextAt <= lease.now) {
             d.owner = lease.owner;
             d.leaseUntil = lease.until;
-            claimed.push({ event: d.event, attempts: d.attempts, since: d.since });
+            claimed.push({ event: copy(d.event), attempts: d.attempts, since: d.since });
           }
           // Later events of this resource wait for this one.
           blocked.add(d.resource);
@@ -126,7 +133,7 @@ export function memoryOutbox(data: OutboxData, run: Run): Outbox {
           if (sink !== undefined && name !== sink) continue;
           for (const d of map.values())
             if (d.state === "dead")
-              out.push({ sink: name, event: d.event, attempts: d.attempts, error: d.error ?? "" });
+              out.push({ sink: name, event: copy(d.event), attempts: d.attempts, error: d.error ?? "" });
         }
         return out.sort((a, b) => a.event.time.localeCompare(b.event.time)).slice(0, limit);
       }),

@@ -258,16 +258,18 @@ export function sqlOutbox(driver: Driver, run: Runner, options: SqlOutboxOptions
 
     prune: (before) =>
       outside.write(async (conn: Conn) => {
+        // Old: every event before the first one recorded at or after `before`, in position order
+        // (no index on time: positions are read from the oldest, which prune reads anyway). An
+        // event written late with an earlier time waits for the next prune; none young goes.
+        const old = (p: ReturnType<typeof d.params>) => {
+          const young = `SELECT y.pos FROM ${events} y WHERE y.time >= ${d.time(p, before)} ORDER BY y.pos LIMIT 1`;
+          return `SELECT e.pos FROM ${events} e WHERE (e.pos < (${young}) OR NOT EXISTS (${young}))
+            AND NOT EXISTS (SELECT 1 FROM ${deliveries} x WHERE x.pos = e.pos AND x.state = 'pending')`;
+        };
         const p = d.params();
-        const old = `SELECT e.pos FROM ${events} e WHERE e.time < ${d.time(p, before)}
-          AND NOT EXISTS (SELECT 1 FROM ${deliveries} x WHERE x.pos = e.pos AND x.state = 'pending')`;
-        await conn.run(`DELETE FROM ${deliveries} WHERE pos IN (${old})`, p);
+        await conn.run(`DELETE FROM ${deliveries} WHERE pos IN (${old(p)})`, p);
         const q = d.params();
-        return conn.run(
-          `DELETE FROM ${events} WHERE time < ${d.time(q, before)}
-           AND NOT EXISTS (SELECT 1 FROM ${deliveries} x WHERE x.pos = ${events}.pos AND x.state = 'pending')`,
-          q,
-        );
+        return conn.run(`DELETE FROM ${events} WHERE pos IN (${old(q)})`, q);
       }),
   };
 }
