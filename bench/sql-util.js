@@ -23,12 +23,17 @@ async function memoryWithUsers(count) {
   return { store, ids, close: async () => undefined };
 }
 
-async function postgresWithUsers(count) {
+/**
+ * `ownPool`: the store opens its own pool from the URL, as docs/stores.md tells users to (its
+ * statements are prepared once per connection); otherwise it runs on the host's pool (`pool`,
+ * which seeds the rows either way), where every statement is parsed and planned each time.
+ */
+async function postgresWithUsers(count, { ownPool = false } = {}) {
   const { Pool } = require("pg");
   const { postgresStore } = require("../dist/cjs/stores/postgres");
   const schema = `scim_bench_${randomBytes(4).toString("hex")}`;
   const pool = new Pool({ connectionString: DATABASE_URL, max: 20 });
-  const store = postgresStore({ pool, schema });
+  const store = ownPool ? postgresStore({ connectionString: DATABASE_URL, schema }) : postgresStore({ pool, schema });
   await store.migrate();
   const batch = 100_000;
   for (let from = 0; from < count; from += batch) {
@@ -49,6 +54,7 @@ async function postgresWithUsers(count) {
     schema,
     ids: rows.map((r) => r.id),
     close: async () => {
+      if (ownPool) await store.close();
       await pool.query(`DROP SCHEMA "${schema}" CASCADE`);
       await pool.end();
     },
