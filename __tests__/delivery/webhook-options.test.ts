@@ -39,12 +39,6 @@ test("each mistake names the entry and the fix", () => {
   expect(build([{ url: "https://hooks.example.com/scim", format: "secevent+jwt", key }])).toThrow(
     /webhooks\[0\]\.issuer must be a non-empty string/,
   );
-  expect(
-    build([
-      { url: "https://hooks.example.com/scim?tenant=a", secret },
-      { url: "https://hooks.example.com/scim?tenant=b", secret },
-    ]),
-  ).toThrow(/webhooks\[0\] and webhooks\[1\] are both named "webhook https:\/\/hooks.example.com\/scim"/);
   expect(build([{ url: "https://hooks.example.com/scim", secret, extra: 1 }])).toThrow(TypeError);
 });
 
@@ -56,5 +50,23 @@ test("webhooks need the store's outbox, and every sink of a router has its own n
   const { outbox: _none, ...withoutOutbox } = memoryStore();
   expect(() => scim({ ...options, store: withoutOutbox } as never)).toThrow(/outbox/);
   const clash = { name: "webhook https://hooks.example.com/scim", deliver: async () => ({ ok: true as const }) };
-  expect(() => scim({ ...options, delivery: { sinks: [clash] } } as never)).toThrow(/two delivery sinks are named/);
+  expect(() => scim({ ...options, delivery: { sinks: [clash] } } as never)).toThrow(
+    /delivery.sinks\[0\] and webhooks\[0\] are both named "webhook https:\/\/hooks.example.com\/scim"/,
+  );
+  // Two webhooks to one endpoint (their default names leave out the query) ...
+  const twoTenants = [
+    { url: "https://hooks.example.com/scim?tenant=a", secret },
+    { url: "https://hooks.example.com/scim?tenant=b", secret },
+  ];
+  expect(() => scim({ ...options, webhooks: twoTenants } as never)).toThrow(
+    /webhooks\[0\] and webhooks\[1\] are both named "webhook https:\/\/hooks.example.com\/scim"/,
+  );
+  // ... two host sinks, and a host sink taking the listeners' name.
+  expect(() => scim({ ...options, webhooks: [], delivery: { sinks: [clash, clash] } } as never)).toThrow(
+    /delivery.sinks\[0\] and delivery.sinks\[1\] are both named/,
+  );
+  const listeners = { name: "listeners", deliver: clash.deliver };
+  expect(() =>
+    scim({ ...options, webhooks: [], events: { "user.created": () => {} }, delivery: { sinks: [listeners] } } as never),
+  ).toThrow(/"listeners" is the events listeners'/);
 });

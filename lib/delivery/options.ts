@@ -69,12 +69,9 @@ const fail = (what: string): never => {
 export function resolveDelivery(given: DeliveryOptions = {}): ResolvedDelivery {
   const sinks = given.sinks ?? [];
   if (!Array.isArray(sinks)) fail("sinks must be an array of sinks ({ name, deliver }).");
-  const names = new Set<string>();
   for (const sink of sinks) {
     if (typeof sink?.name !== "string" || sink.name === "" || typeof sink.deliver !== "function")
       fail("sinks: each sink needs a non-empty name and a deliver(event, signal) function.");
-    if (names.has(sink.name)) fail(`sinks: two sinks are named "${sink.name}"; names must be unique.`);
-    names.add(sink.name);
   }
   const redact = given.redact ?? [];
   if (!Array.isArray(redact) || redact.some((r) => typeof r !== "string" || r === ""))

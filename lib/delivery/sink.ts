@@ -25,3 +25,19 @@ export type Outcome =
       /** Retrying cannot help (e.g. 410 Gone): dead-letter at once. */
       permanent?: boolean;
     };
+
+/**
+ * Refuses two sinks of one router with the same name (they would share delivery state), naming
+ * where each was configured (`webhooks[1]`, `delivery.sinks[0]`, ...).
+ */
+export function checkSinkNames(sinks: readonly { name: string; origin: string }[]): void {
+  const seen = new Map<string, string>();
+  for (const { name, origin } of sinks) {
+    const other = seen.get(name);
+    if (other !== undefined)
+      throw new TypeError(
+        `express-scim: ${other} and ${origin} are both named "${name}"; give one a distinct name (delivery state is kept per name).`,
+      );
+    seen.set(name, origin);
+  }
+}

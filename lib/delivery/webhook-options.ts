@@ -53,14 +53,5 @@ export function webhookSinks(webhooks: unknown): Sink[] {
       ? securityEventSink(config, label)
       : webhookSink(config as WebhookSinkOptions, label);
   });
-  const seen = new Map<string, number>();
-  sinks.forEach((sink, i) => {
-    const other = seen.get(sink.name);
-    if (other !== undefined)
-      throw new TypeError(
-        `express-scim: webhooks[${other}] and webhooks[${i}] are both named "${sink.name}"; give one a distinct name (delivery state is kept per name).`,
-      );
-    seen.set(sink.name, i);
-  });
   return sinks;
 }

@@ -12,7 +12,7 @@ import { LISTENER_SINK, listenerSink } from "../delivery/listener-sink";
 import { DeliveryLoop } from "../delivery/loop";
 import { resolveDelivery } from "../delivery/options";
 import { webhookSinks } from "../delivery/webhook-options";
-import type { Sink } from "../delivery/sink";
+import { checkSinkNames, type Sink } from "../delivery/sink";
 import { emitAll } from "../events/emit";
 import type { EventSettings } from "../service/recorder";
 import { EVENT_DEFAULTS } from "../values/defaults";
@@ -85,10 +85,13 @@ export function scim(options: ScimOptions): ScimRouter {
     : [];
   if (delivery?.sinks.some((s) => s.name === LISTENER_SINK))
     throw new TypeError(`express-scim: delivery.sinks: the name "${LISTENER_SINK}" is the events listeners'.`);
+  if (delivery)
+    checkSinkNames([
+      ...(listeners ? [{ name: LISTENER_SINK, origin: "the events listeners" }] : []),
+      ...delivery.sinks.map((s, i) => ({ name: s.name, origin: `delivery.sinks[${i}]` })),
+      ...webhooks.map((s, i) => ({ name: s.name, origin: `webhooks[${i}]` })),
+    ]);
   const names = sinks.map((s) => s.name);
-  const twice = names.find((name, i) => names.indexOf(name) !== i);
-  if (twice !== undefined)
-    throw new TypeError(`express-scim: two delivery sinks are named "${twice}"; names must be unique.`);
   const events: EventSettings | undefined = delivery
     ? { sinks: names, redact: delivery.redact, clock: delivery.clock }
     : undefined;
