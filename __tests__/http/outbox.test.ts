@@ -199,3 +199,25 @@ describe("retries and dead letters", () => {
     expect(await h.events!.deadLetters()).toEqual([]);
   });
 });
+
+describe("a sink removed from every instance", () => {
+  test("events.forgetSink drops its deliveries so its events can be pruned; a sink of this router is refused", async () => {
+    const store = memoryStore();
+    const crm = { name: "crm", deliver: async () => ({ ok: false as const, error: "crm down" }) };
+    const before = host({ store, delivery: { sinks: [crm] }, logger: { error: () => {}, warn: () => {} } });
+    await createUser(before, "a@example.com");
+    await createUser(before, "b@example.com");
+    await before.events!.stop();
+    // The next deploy has no "crm": nothing delivers its two pending events, and they are never pruned.
+    const after = host({ store, events: { "user.created": () => {} } });
+    const tomorrow = new Date(Date.now() + 24 * 60 * 60 * 1000);
+    await store.outbox!.prune(tomorrow);
+    expect((await after.events!.read("default")).length).toBe(2);
+
+    await expect(after.events!.forgetSink("listeners")).rejects.toThrow(/"listeners" is a sink of this router/);
+    expect(await after.events!.forgetSink("crm")).toBe(2);
+    expect(await after.events!.forgetSink("crm")).toBe(0);
+    await store.outbox!.prune(tomorrow);
+    expect(await after.events!.read("default")).toEqual([]);
+  });
+});

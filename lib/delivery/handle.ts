@@ -1,6 +1,7 @@
 /**
  * What `scim()` exposes of its events when the store has an outbox (`router.events`): the feed
- * in code, dead letters and their replay, and a way to wait for delivery (tests, shutdown).
+ * in code, dead letters and their replay, forgetting a removed sink, and a way to wait for
+ * delivery (tests, shutdown).
  */
 import type { EventEnvelope } from "../events/envelope";
 import type { DeadLetter, Outbox } from "../stores/outbox";
@@ -22,9 +23,14 @@ export interface ScimEvents {
   deadLetters(query?: { sink?: string; limit?: number }): Promise<DeadLetter[]>;
   /** Queues dead letters again (all, one sink's, or the events `ids`); answers how many. */
   replay(query?: { sink?: string; ids?: readonly string[] }): Promise<number>;
+  /**
+   * Forgets a sink that no instance has any more (a removed webhook): its pending deliveries and
+   * dead letters go, and their events can then be pruned. Refuses a sink of this router.
+   */
+  forgetSink(sink: string): Promise<number>;
 }
 
-export function eventsHandle(outbox: Outbox, loop: DeliveryLoop | undefined): ScimEvents {
+export function eventsHandle(outbox: Outbox, loop: DeliveryLoop | undefined, sinks: readonly string[]): ScimEvents {
   return {
     read: (tenant, after = 0, count = EVENT_DEFAULTS.feedCount) => {
       if (!Number.isInteger(after) || after < 0) throw new TypeError("events.read: after must be a seq (0 or more).");
@@ -35,5 +41,13 @@ export function eventsHandle(outbox: Outbox, loop: DeliveryLoop | undefined): Sc
     stop: () => loop?.stop() ?? Promise.resolve(),
     deadLetters: (query = {}) => outbox.deadLetters({ limit: 100, ...query }),
     replay: (query = {}) => (loop ? loop.replay(query) : outbox.replay({ ...query, now: new Date() })),
+    forgetSink: async (sink) => {
+      if (typeof sink !== "string" || sink === "") throw new TypeError("events.forgetSink: name the sink to forget.");
+      if (sinks.includes(sink))
+        throw new TypeError(
+          `events.forgetSink: "${sink}" is a sink of this router; remove it from every instance's configuration first.`,
+        );
+      return outbox.forgetSink(sink);
+    },
   };
 }

@@ -137,7 +137,7 @@ export function scim(options: ScimOptions): ScimRouter {
         })
       : undefined;
   loop?.start();
-  const handle = outbox ? eventsHandle(outbox, loop) : undefined;
+  const handle = outbox ? eventsHandle(outbox, loop, names) : undefined;
   const principals = new WeakMap<Request, Principal>();
   const profileOf = profileResolver(options.profile);
   const recorder = options.requestLog === undefined ? undefined : requestRecorder(options.requestLog);

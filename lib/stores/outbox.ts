@@ -66,6 +66,11 @@ export interface Outbox {
   /** Queues dead letters again (of `sink`; only `ids` when given), due at `now`; answers how many. */
   replay(query: { sink?: string; ids?: readonly string[]; now: Date }): Promise<number>;
   /**
+   * Drops every delivery of `sink`, pending or dead (a sink removed from every instance), so its
+   * events can be pruned; answers how many.
+   */
+  forgetSink(sink: string): Promise<number>;
+  /**
    * Forgets events recorded before `before` that no sink still waits for (dead letters go too);
    * answers how many. It may keep some until a later prune (the SQL stores stop at the first
    * event, in the order written, recorded at or after `before`), never one recorded since.

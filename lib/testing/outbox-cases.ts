@@ -205,6 +205,25 @@ export const outboxCases: [Capability, string, Case][] = [
   ],
   [
     "outbox",
+    "forgetSink drops one sink's pending and dead deliveries, and no other sink's",
+    async (store, ctx) => {
+      const outbox = outboxOf(store);
+      const [gone, kept] = [sinkName(), sinkName()];
+      const [a, b] = [event("fa"), event("fb")];
+      await outbox.append(ctx, [a, b], [gone, kept]);
+      const claimed = await outbox.claim(gone, lease("kit", 0));
+      await outbox.settle(gone, "kit", [{ id: claimed[0]!.event.id, outcome: "dead", error: "410" }]);
+      assert.equal(await outbox.forgetSink(gone), 2);
+      assert.deepEqual(await outbox.deadLetters({ sink: gone, limit: 10 }), []);
+      assert.deepEqual(await outbox.claim(gone, lease("kit", 1)), []);
+      assert.deepEqual(
+        (await outbox.claim(kept, lease("kit", 2))).map((c) => c.event.id).sort(),
+        [a.id, b.id].sort(),
+      );
+    },
+  ],
+  [
+    "outbox",
     "stored events are copies: changing an appended, read or claimed event changes nothing stored",
     async (store, ctx) => {
       const outbox = outboxOf(store);

@@ -151,6 +151,12 @@ export function memoryOutbox(data: OutboxData, run: Run): Outbox {
         }
         return n;
       }),
+    forgetSink: (sink) =>
+      run(() => {
+        const n = data.deliveries.get(sink)?.size ?? 0;
+        data.deliveries.delete(sink);
+        return n;
+      }),
     prune: (before) =>
       run(() => {
         const waiting = new Set<string>();

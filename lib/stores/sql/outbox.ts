@@ -256,6 +256,12 @@ export function sqlOutbox(driver: Driver, run: Runner, options: SqlOutboxOptions
         );
       }),
 
+    forgetSink: (sink) =>
+      outside.write(async (conn) => {
+        const p = d.params();
+        return conn.run(`DELETE FROM ${deliveries} WHERE sink = ${p.add(sink)}`, p);
+      }),
+
     prune: (before) =>
       outside.write(async (conn: Conn) => {
         // Old: every event before the first one recorded at or after `before`, in position order
