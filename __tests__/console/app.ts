@@ -6,6 +6,8 @@ import {
   memoryStore,
   memoryTokenRegistry,
   scim,
+  type ScimEvents,
+  type ScimOptions,
   type Store,
   type TokenRegistry,
 } from "../../lib";
@@ -21,6 +23,7 @@ export interface ConsoleHost {
   store: Store;
   registry: TokenRegistry;
   requestLog: RequestLogOptions;
+  events?: ScimEvents;
 }
 
 /** The host's admin check: a bearer token, as examples/basic does. */
@@ -33,6 +36,10 @@ export function consoleHost(
     requestLog?: RequestLogOptions;
     console?: Partial<ConsoleOptions>;
     admin?: RequestHandler;
+    /** More options for the SCIM router (its token list stays the one above). */
+    scim?: Omit<Partial<ScimOptions>, "auth" | "tokens">;
+    /** Hands the SCIM router's `events` to the console (its Events page). */
+    events?: boolean;
   } = {},
 ): ConsoleHost {
   const store = options.store ?? memoryStore();
@@ -40,19 +47,19 @@ export function consoleHost(
   const requestLog = options.requestLog ?? { log: memoryRequestLog(), sensitive: [SENSITIVE], sampleSuccesses: 1 };
   const audit = memoryAuditLog();
   const app = express();
-  app.use(
-    "/scim/v2",
-    scim({
-      store,
-      tokens: [{ token: SCIM_TOKEN, scopes: [...ALL_SCOPES], label: "okta-production" }, registry],
-      audit,
-      requestLog,
-    }),
-  );
+  const router = scim({
+    store,
+    tokens: [{ token: SCIM_TOKEN, scopes: [...ALL_SCOPES], label: "okta-production" }, registry],
+    audit,
+    requestLog,
+    ...options.scim,
+  } as ScimOptions);
+  app.use("/scim/v2", router);
+  const events = options.events && router.events ? { events: router.events } : {};
   app.use(
     "/admin",
     options.admin ?? requireAdmin,
-    scimConsole({ auth: "host", store, requestLog, tokens: registry, audit, ...options.console }),
+    scimConsole({ auth: "host", store, requestLog, tokens: registry, audit, ...events, ...options.console }),
   );
-  return { app, store, registry, requestLog };
+  return { app, store, registry, requestLog, ...(router.events ? { events: router.events } : {}) };
 }

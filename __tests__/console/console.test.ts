@@ -192,6 +192,8 @@ const ROUTES: [string, string][] = [
   ["post", "/tokens"],
   ["post", "/tokens/some-id/rotate"],
   ["post", "/tokens/some-id/revoke"],
+  ["get", "/events"],
+  ["post", "/events/replay"],
   ["get", "/healthz"],
   ["get", "/readyz"],
   ["get", "/console.css"],
@@ -220,8 +222,8 @@ test.each(ROUTES)("with auth as a function that says no, %s %s is 401 with the C
 });
 
 test("every page carries a strict CSP and no script", async () => {
-  const h = consoleHost();
-  for (const path of ["/admin/", "/admin/requests", "/admin/tokens"]) {
+  const h = consoleHost({ events: true });
+  for (const path of ["/admin/", "/admin/requests", "/admin/tokens", "/admin/events"]) {
     const res = await admin(request(h.app).get(path)).expect(200);
     expect(res.headers["content-security-policy"]).toContain("default-src 'none'");
     expect(res.headers["content-security-policy"]).toContain("frame-ancestors 'none'");
@@ -272,4 +274,68 @@ test("scimHealth serves /healthz and /readyz alone, for a load balancer, and not
   expect(ready.headers["cache-control"]).toBe("no-store");
   await request(app).get("/requests").expect(404);
   await request(app).get("/tokens").expect(404);
+});
+
+test("events: a dead letter is listed with its error and resource; replay delivers it and empties the list", async () => {
+  let crmUp = false;
+  const delivered: string[] = [];
+  const crm = {
+    name: "crm",
+    deliver: async (event: { type: string; resourceId: string }) => {
+      if (!crmUp) return { ok: false as const, error: "410 Gone: <crm> retired this endpoint", permanent: true };
+      delivered.push(`${event.type} ${event.resourceId}`);
+      return { ok: true as const };
+    },
+  };
+  const h = consoleHost({
+    events: true,
+    scim: { delivery: { sinks: [crm] }, logger: { error: () => {}, warn: () => {} } },
+  });
+  const created = await scimAs(request(h.app).post("/scim/v2/Users")).send(user("dead@example.com")).expect(201);
+  const id = created.body.id as string;
+  await h.events!.idle();
+
+  const page = await admin(request(h.app).get("/admin/events")).expect(200);
+  expect(page.text).toContain("1 dead letters");
+  expect(page.text).toContain("410 Gone: &lt;crm&gt; retired this endpoint");
+  expect(page.text).toContain(`/admin/resources/Users/${id}?tenant=default`);
+  expect(page.text).toContain("user.created");
+  expect(page.text).not.toContain(PASSWORD);
+
+  crmUp = true;
+  const { csrf, cookie } = formToken(page);
+  await admin(request(h.app).post("/admin/events/replay")).type("form").send("sink=crm").expect(403);
+  const replayed = await admin(request(h.app).post("/admin/events/replay"))
+    .set("Cookie", cookie)
+    .type("form")
+    .send(`_csrf=${encodeURIComponent(csrf)}&sink=crm`)
+    .expect(200);
+  expect(replayed.text).toContain("1 delivery queued again");
+  await h.events!.idle();
+  expect(delivered).toEqual([`user.created ${id}`]);
+  const after = await admin(request(h.app).get("/admin/events")).expect(200);
+  expect(after.text).toContain("No dead letters");
+});
+
+test("events: without router.events the page says how to turn it on", async () => {
+  const h = consoleHost();
+  const res = await admin(request(h.app).get("/admin/events")).expect(404);
+  expect(res.text).toContain("events: router.events");
+});
+
+test("tokens: a get:events token issued here reads the event feed and nothing else", async () => {
+  const h = consoleHost({ scim: { delivery: { feed: true } } });
+  await scimAs(request(h.app).post("/scim/v2/Users")).send(user("feed@example.com")).expect(201);
+  const page = await admin(request(h.app).get("/admin/tokens")).expect(200);
+  expect(page.text).toContain('value="get:events"');
+  const { csrf, cookie } = formToken(page);
+  const issued = await admin(request(h.app).post("/admin/tokens"))
+    .set("Cookie", cookie)
+    .type("form")
+    .send(`_csrf=${encodeURIComponent(csrf)}&label=crm-sync&scopes=get:events`)
+    .expect(201);
+  const secret = /<output class="secret" id="new-token">([^<]+)<\/output>/.exec(issued.text)?.[1];
+  const feed = await scimAs(request(h.app).get("/scim/v2/Events?after=0"), secret).expect(200);
+  expect(feed.body.events.map((e: { type: string }) => e.type)).toEqual(["user.created"]);
+  await scimAs(request(h.app).get("/scim/v2/Users"), secret).expect(403);
 });

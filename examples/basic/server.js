@@ -83,24 +83,22 @@ function createApp({ token, adminToken, store = memoryStore(), log = () => {} })
   const requestLog = { log: store.requestLog ?? memoryRequestLog({ size: 1000 }), sensitive: ["employeeNumber"] };
   app.locals.sessions = sessions;
   app.get("/", (_req, res) => res.type("text").send("Host app. SCIM lives at /scim/v2\n"));
-  app.use(
-    "/scim/v2",
-    scim({
-      store,
-      // SCIM_TOKEN gets every scope, so any client (Okta, Entra, curl) can do everything; tokens
-      // issued with `npm run scim -- token create ...` live in the SQL store (docs/auth.md).
-      tokens: [{ token, scopes: [...ALL_SCOPES], label: "example" }, registry],
-      audit,
-      requestLog,
-      events: {
-        "user.created": (e) => log(`user.created ${e.id} ${e.resource.userName}`),
-        "user.deactivated": (e) => log(`user.deactivated ${e.id}: ended ${sessions.endAll(e.id)} session(s)`),
-        "user.reactivated": (e) => log(`user.reactivated ${e.id}`),
-        "group.members.added": (e) => log(`group ${e.id}: +${e.members.length} member(s)`),
-        "group.members.removed": (e) => log(`group ${e.id}: -${e.members.length} member(s)`),
-      },
-    }),
-  );
+  const router = scim({
+    store,
+    // SCIM_TOKEN gets every scope, so any client (Okta, Entra, curl) can do everything; tokens
+    // issued with `npm run scim -- token create ...` live in the SQL store (docs/auth.md).
+    tokens: [{ token, scopes: [...ALL_SCOPES], label: "example" }, registry],
+    audit,
+    requestLog,
+    events: {
+      "user.created": (e) => log(`user.created ${e.id} ${e.resource.userName}`),
+      "user.deactivated": (e) => log(`user.deactivated ${e.id}: ended ${sessions.endAll(e.id)} session(s)`),
+      "user.reactivated": (e) => log(`user.reactivated ${e.id}`),
+      "group.members.added": (e) => log(`group ${e.id}: +${e.members.length} member(s)`),
+      "group.members.removed": (e) => log(`group ${e.id}: -${e.members.length} member(s)`),
+    },
+  });
+  app.use("/scim/v2", router);
   // The audit trail, for the operator: same bearer token as SCIM, newest first, paged.
   const operator = operatorOnly(token);
   app.get("/admin/audit", operator, async (req, res) => {
@@ -116,9 +114,13 @@ function createApp({ token, adminToken, store = memoryStore(), log = () => {} })
   app.get("/demo/sessions/:userId", operator, (req, res) => {
     res.json({ sessions: sessions.count(String(req.params.userId)) });
   });
-  // The provisioning console: every SCIM request, tokens, health (docs/console.md).
+  // The provisioning console: every SCIM request, tokens, health, dead letters (docs/console.md).
   if (adminToken)
-    app.use("/admin", adminOnly(adminToken), scimConsole({ auth: "host", store, requestLog, tokens: registry, audit }));
+    app.use(
+      "/admin",
+      adminOnly(adminToken),
+      scimConsole({ auth: "host", store, requestLog, tokens: registry, audit, events: router.events }),
+    );
   return app;
 }
 

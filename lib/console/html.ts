@@ -35,6 +35,7 @@ export function page(base: string, title: string, current: string, body: Html): 
     ["", "Status"],
     ["requests", "Requests"],
     ["tokens", "Tokens"],
+    ["events", "Events"],
   ].map(
     ([href, label]) =>
       html`<li><a href="${base}/${href}"${current === label ? new Html(' aria-current="page"') : ""}>${label}</a></li>`,

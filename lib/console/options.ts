@@ -1,6 +1,7 @@
 /** The options of `scimConsole()`, checked once at start-up. */
 import type { Request } from "express";
 import type { AuditLog } from "../audit/types";
+import type { ScimEvents } from "../delivery/handle";
 import { isTokenRegistry, type TokenRegistry } from "../auth/registry";
 import type { RequestLogOptions } from "../request-log/options";
 import type { Store } from "../stores/types";
@@ -27,9 +28,11 @@ export interface ConsoleOptions {
   /** Undelivered events now, for the status panel and `/readyz`. */
   backlog?: ReadinessOptions["backlog"];
   maxBacklog?: number;
+  /** The SCIM router's `router.events`: the Events page lists dead letters and replays them. */
+  events?: Pick<ScimEvents, "deadLetters" | "replay">;
 }
 
-const KEYS = ["auth", "store", "requestLog", "tokens", "audit", "csrfSecret", "backlog", "maxBacklog"];
+const KEYS = ["auth", "store", "requestLog", "tokens", "audit", "csrfSecret", "backlog", "maxBacklog", "events"];
 
 export function checkConsoleOptions(options: ConsoleOptions): void {
   if (!options || typeof options !== "object")
@@ -45,6 +48,11 @@ export function checkConsoleOptions(options: ConsoleOptions): void {
     throw new TypeError("express-scim: scimConsole needs the `store` the SCIM router uses.");
   if (options.tokens !== undefined && !isTokenRegistry(options.tokens))
     throw new TypeError("express-scim: scimConsole `tokens` must be a token registry, e.g. store.tokens.");
+  if (
+    options.events !== undefined &&
+    (typeof options.events?.deadLetters !== "function" || typeof options.events.replay !== "function")
+  )
+    throw new TypeError("express-scim: scimConsole `events` must be the SCIM router's `router.events`.");
   if (options.csrfSecret !== undefined && (typeof options.csrfSecret !== "string" || options.csrfSecret.length < 16))
     throw new TypeError("express-scim: csrfSecret must be a string of at least 16 characters.");
 }

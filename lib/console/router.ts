@@ -2,7 +2,8 @@
  * `scimConsole(options)`: the provisioning console, a router the host mounts behind its own
  * authentication. Server-rendered HTML, no script at all, one stylesheet from its own URL, a
  * strict Content-Security-Policy, and a CSRF token on every form. It reads the request log,
- * the store and the token registry; token operations are the CLI's (lib/auth/manager.ts).
+ * the store, the token registry and the router's events; token operations are the CLI's
+ * (lib/auth/manager.ts).
  */
 import { randomBytes } from "node:crypto";
 import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from "express";
@@ -10,6 +11,7 @@ import { tokenManager, type IssuedToken } from "../auth/manager";
 import type { AuditRecord } from "../audit/types";
 import { requestRecorder } from "../request-log/options";
 import { csrf as makeCsrf, CSRF_FIELD } from "./csrf";
+import { DEAD_LETTERS_SHOWN, eventsPage } from "./events-page";
 import { mountHealth, readinessCheck } from "./health";
 import { html, page } from "./html";
 import { checkConsoleOptions, type ConsoleOptions } from "./options";
@@ -242,6 +244,44 @@ export function scimConsole(options: ConsoleOptions): Router {
         return undefined;
       }),
     ),
+  );
+
+  const { events } = options;
+  const eventsView = async (req: Request, res: Response, replayed?: number) => {
+    if (!events)
+      return void send(
+        res,
+        404,
+        "Events",
+        "Events",
+        html`<p>Pass <code>events: router.events</code> (the SCIM router's, with a store that has an outbox) to see dead letters here.</p>`,
+      );
+    const letters = await events.deadLetters({ limit: DEAD_LETTERS_SHOWN });
+    send(
+      res,
+      200,
+      "Events",
+      "Events",
+      eventsPage(base(req), { letters, csrf: csrf.token(req, res), ...(replayed !== undefined ? { replayed } : {}) }),
+    );
+  };
+  router.get(
+    "/events",
+    handle((req, res) => eventsView(req, res)),
+  );
+  router.post(
+    "/events/replay",
+    forms,
+    checked(async (req, res) => {
+      if (!events) return eventsView(req, res);
+      const sink = field(req, "sink");
+      const id = field(req, "id");
+      const replayed = await events.replay({
+        ...(sink !== undefined ? { sink } : {}),
+        ...(id !== undefined ? { ids: [id] } : {}),
+      });
+      await eventsView(req, res, replayed);
+    }),
   );
 
   router.use((_req, res) => {

@@ -1,6 +1,6 @@
 /** Tokens: list (never the secret), issue (the secret shown once), rotate with a grace period, revoke. */
 import { tokenState, type IssuedToken, type TokenPublic } from "../auth/manager";
-import { ALL_SCOPES } from "../auth/scopes";
+import { ALL_SCOPES, FEED_SCOPE } from "../auth/scopes";
 import { CSRF_FIELD } from "./csrf";
 import { html, time, type Html } from "./html";
 
@@ -28,9 +28,8 @@ export function tokensPage(base: string, s: TokenPageState): Html {
         : ""
     }</td></tr>`;
   });
-  const scopes = ALL_SCOPES.map(
-    (scope) => html`<label><input type="checkbox" name="scopes" value="${scope}"> ${scope}</label>`,
-  );
+  const box = (scope: string) => html`<label><input type="checkbox" name="scopes" value="${scope}"> ${scope}</label>`;
+  const scopes = ALL_SCOPES.map(box);
   return html`${s.message ? html`<p role="alert" class="bad">${s.message}</p>` : ""}
 ${
   s.issued
@@ -46,5 +45,7 @@ ${
 <label>Tenant <input name="tenant" placeholder="default"></label>
 <label>Expires in <input name="expiresIn" placeholder="90d" size="6"></label></p>
 <fieldset><legend>Scopes</legend>${scopes}</fieldset>
+<fieldset><legend>Event feed</legend>${box(FEED_SCOPE)}
+<p class="muted">Reads <code>GET /Events</code> (<code>delivery: { feed: true }</code>): for your own sync job, not for an identity provider.</p></fieldset>
 <button type="submit">Issue token</button></fieldset></form>`;
 }

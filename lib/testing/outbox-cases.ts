@@ -216,10 +216,7 @@ export const outboxCases: [Capability, string, Case][] = [
       assert.equal(await outbox.forgetSink(gone), 2);
       assert.deepEqual(await outbox.deadLetters({ sink: gone, limit: 10 }), []);
       assert.deepEqual(await outbox.claim(gone, lease("kit", 1)), []);
-      assert.deepEqual(
-        (await outbox.claim(kept, lease("kit", 2))).map((c) => c.event.id).sort(),
-        [a.id, b.id].sort(),
-      );
+      assert.deepEqual((await outbox.claim(kept, lease("kit", 2))).map((c) => c.event.id).sort(), [a.id, b.id].sort());
     },
   ],
   [
