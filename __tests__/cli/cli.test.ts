@@ -56,6 +56,38 @@ describe("express-scim CLI on SQLite", () => {
     await store.close();
   });
 
+  test("a token created with --profile is read with that client's quirks only; an unknown name issues nothing", async () => {
+    await cli("migrate", "--sqlite", file);
+    const created = await cli("token", "create", "--sqlite", file, "--preset", "entra", "--profile", "entra");
+    expect(created.code).toBe(0);
+    expect((await cli("token", "list", "--sqlite", file)).out).toMatch(
+      new RegExp(`${idOf(created.out)} .* profile entra`),
+    );
+    const store = sqliteStore({ filename: file });
+    const app = express();
+    app.use("/scim/v2", scim({ store: memoryStore(), tokens: store.tokens, profile: "strict" }));
+    const plain = await cli("token", "create", "--sqlite", file, "--preset", "entra");
+    const patch = (secret: string) =>
+      request(app)
+        .patch("/scim/v2/Users/nobody")
+        .set("Authorization", `Bearer ${secret}`)
+        .set("User-Agent", "Microsoft.Identity.Provisioning")
+        .send({
+          schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+          Operations: [{ op: "Replace", path: "displayName", value: "X" }],
+        });
+    // Entra's capitalised op passes the parser under Entra's profile (then 404: no such user);
+    // the same request with a token without a profile gets the strict router's 400.
+    expect((await patch(secretOf(created.out))).status).toBe(404);
+    expect((await patch(secretOf(plain.out))).status).toBe(400);
+    const before = (await cli("token", "list", "--sqlite", file, "--json")).out;
+    const refused = await cli("token", "create", "--sqlite", file, "--scopes", "get:users", "--profile", "azure");
+    expect(refused.code).not.toBe(0);
+    expect(refused.err).toMatch(/"azure" is not a profile; use one of lenient, strict, okta/);
+    expect((await cli("token", "list", "--sqlite", file, "--json")).out).toBe(before);
+    await store.close();
+  });
+
   test("rotate gives a new working token and keeps the old one for the grace period", async () => {
     await cli("migrate", "--sqlite", file);
     const first = await cli("token", "create", "--sqlite", file, "--scopes", "get:users");

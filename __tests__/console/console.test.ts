@@ -106,17 +106,24 @@ test("tokens: issue one (secret shown once), use it, see it used, revoke it and 
   const issued = await admin(request(h.app).post("/admin/tokens"))
     .set("Cookie", cookie)
     .type("form")
-    .send(`_csrf=${encodeURIComponent(csrf)}&label=entra-test&scopes=get:users&scopes=post:users&expiresIn=30d`)
+    .send(
+      `_csrf=${encodeURIComponent(csrf)}&label=entra-test&scopes=get:users&scopes=post:users&expiresIn=30d&profile=entra`,
+    )
     .expect(201);
   const secret = /<output class="secret" id="new-token">([^<]+)<\/output>/.exec(issued.text)?.[1];
   expect(secret).toMatch(/^scim_/);
-  await scimAs(request(h.app).get("/scim/v2/Users"), secret).expect(200);
-  await scimAs(request(h.app).delete("/scim/v2/Users/x"), secret).expect(403);
+  // Entra's profile, like every client's, wants the client's User-Agent.
+  const entra = (t: request.Test) => scimAs(t, secret).set("User-Agent", "Microsoft.Identity.Provisioning");
+  await scimAs(request(h.app).get("/scim/v2/Users"), secret).expect(400);
+  await entra(request(h.app).get("/scim/v2/Users")).expect(200);
+  await entra(request(h.app).delete("/scim/v2/Users/x")).expect(403);
 
   const listed = await admin(request(h.app).get("/admin/tokens")).expect(200);
   expect(listed.text).not.toContain(secret);
   expect(listed.text).toContain("entra-test");
   const [record] = (await h.registry.list()).filter((t) => t.label === "entra-test");
+  expect(record!.profile).toBe("entra");
+  expect(listed.text).toMatch(/<td>entra<\/td>/);
   expect(listed.text).toMatch(new RegExp(`${record!.id}/revoke`));
   const revoked = await admin(request(h.app).post(`/admin/tokens/${record!.id}/revoke`))
     .set("Cookie", cookie)
@@ -124,7 +131,7 @@ test("tokens: issue one (secret shown once), use it, see it used, revoke it and 
     .send(`_csrf=${encodeURIComponent(csrf)}`)
     .expect(200);
   expect(revoked.text).toContain("revoked");
-  await scimAs(request(h.app).get("/scim/v2/Users"), secret).expect(401);
+  await entra(request(h.app).get("/scim/v2/Users")).expect(401);
 });
 
 test("rotate keeps the old token for the grace period and hands out a new one", async () => {

@@ -4,7 +4,17 @@
  */
 import express from "express";
 import request from "supertest";
-import { ALL_SCOPES, PRESET_PROFILES, PROFILES, SCOPE_PRESETS, memoryStore, scim, type ScimOptions } from "../../lib";
+import {
+  ALL_SCOPES,
+  PRESET_PROFILES,
+  PROFILES,
+  SCOPE_PRESETS,
+  memoryStore,
+  memoryTokenRegistry,
+  scim,
+  tokenManager,
+  type ScimOptions,
+} from "../../lib";
 import { GROUP_SCHEMA, PATCH_OP, TOKEN, USER_SCHEMA, expectScimError } from "../helpers/fixtures";
 import { createGroup, host } from "./app";
 
@@ -74,6 +84,29 @@ describe("which profile serves a request", () => {
       .set("User-Agent", "Microsoft.Identity.Provisioning")
       .send(quirky);
     expect(res.status).toBe(200);
+  });
+
+  test("a token issued through the registry keeps its profile, across rotation; a bad name is refused when issued", async () => {
+    const registry = memoryTokenRegistry();
+    const manager = tokenManager(registry);
+    const h = host({ profile: "strict", tokens: [{ token: TOKEN, scopes: [...ALL_SCOPES] }, registry] });
+    const entra = await manager.createToken({ scopes: SCOPE_PRESETS.entra, label: "entra", profile: "entra" });
+    const plain = await manager.createToken({ scopes: [...ALL_SCOPES], label: "plain" });
+    const patchAs = (secret: string, id: string) =>
+      request(h.app)
+        .patch(`/scim/v2/Users/${id}`)
+        .set("Authorization", `Bearer ${secret}`)
+        .set("User-Agent", "Microsoft.Identity.Provisioning")
+        .send(quirky);
+    const id = (await ua(h.post("/Users", user("ada@example.com"))).expect(201)).body.id;
+    expect((await patchAs(entra.token, id)).status).toBe(200);
+    expectScimError(await patchAs(plain.token, id), 400, "invalidSyntax");
+    const successor = await manager.rotateToken(entra.record.id);
+    expect(successor.record.profile).toBe("entra");
+    expect((await patchAs(successor.token, id)).status).toBe(200);
+    await expect(manager.createToken({ scopes: ["get:users"], profile: "azure" })).rejects.toThrow(
+      /"azure" is not a profile; use one of lenient, strict, okta/,
+    );
   });
 
   test("a profile per tenant: a function of the tenant's name", async () => {

@@ -6,6 +6,7 @@ import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { parseDuration } from "./duration";
 import type { TokenRecord, TokenRegistry } from "./registry";
 import { isScope, type Scope } from "./scopes";
+import { PROFILE_NAMES, resolveProfile, type ProfileChoice } from "../profiles";
 import { SCIM_DEFAULTS, TOKEN_ROTATION_DEFAULTS } from "../values/defaults";
 
 /** Recognisable in leaked-secret scanners and logs; the rest is 256 bits of randomness. */
@@ -22,6 +23,8 @@ export interface CreateTokenInput {
   expiresIn?: string | number;
   tenant?: string;
   label?: string;
+  /** The client profile its requests are read with, by name ("okta", "entra", "strict", ...; docs/clients.md). */
+  profile?: string;
 }
 
 /** A newly issued token: the secret, shown once, and its stored record. */
@@ -100,6 +103,12 @@ export function tokenManager(registry: TokenRegistry, clock: () => Date = () => 
     const expiresAt = expiry(input.expiresIn);
     if (expiresAt) record.expiresAt = expiresAt;
     if (input.label !== undefined) record.label = input.label;
+    if (input.profile !== undefined) {
+      if (typeof input.profile !== "string")
+        throw new TypeError(`express-scim: a token's profile is a profile's name: ${PROFILE_NAMES.join(", ")}.`);
+      resolveProfile(input.profile as ProfileChoice, "profile");
+      record.profile = input.profile;
+    }
     return { token, record };
   };
 
@@ -125,6 +134,7 @@ export function tokenManager(registry: TokenRegistry, clock: () => Date = () => 
         scopes: old.scopes,
         tenant: old.tenant,
         ...(old.label !== undefined ? { label: old.label } : {}),
+        ...(old.profile !== undefined ? { profile: old.profile } : {}),
         ...(options.expiresIn !== undefined ? { expiresIn: options.expiresIn } : {}),
       });
       const now = clock();

@@ -20,6 +20,11 @@ export interface TokenRecord {
   revokedAt?: Date;
   /** When a successor was issued for this token (rotation); it then lives only for the grace period. */
   rotatedAt?: Date;
+  /**
+   * The client profile its requests are read with (docs/clients.md), by name: "okta", "entra",
+   * "strict", ... Omitted: the router's `profile` option decides.
+   */
+  profile?: string;
 }
 
 /** Where issued tokens live; the memory registry and the SQL stores implement it. */

@@ -5,7 +5,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { hashToken } from "./manager";
 import type { Principal } from "./principal";
-import { resolveProfile, type ProfileChoice } from "../profiles";
+import { PROFILE_NAMES, resolveProfile, type ProfileChoice } from "../profiles";
 import type { TokenRegistry } from "./registry";
 import { isScope, type Scope } from "./scopes";
 
@@ -131,11 +131,16 @@ export function registryTokens(registry: TokenRegistry): (presented: string, now
     if (a.length !== b.length || !timingSafeEqual(a, b)) return null;
     if (record.revokedAt && record.revokedAt <= now) return null;
     if (record.expiresAt && record.expiresAt <= now) return null;
-    return {
+    const principal: Principal = {
       scopes: [...record.scopes],
       tenant: record.tenant,
       label: record.label ?? record.hint,
       tokenId: record.id,
     };
+    // Checked when issued; a name this version does not know (written by a newer one) leaves
+    // the choice to the router's `profile` option.
+    if (record.profile !== undefined && PROFILE_NAMES.includes(record.profile))
+      principal.profile = record.profile as ProfileChoice;
+    return principal;
   };
 }

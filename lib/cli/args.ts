@@ -3,6 +3,7 @@
  * (`--expire 90d`) must never quietly issue a token that lives for ever.
  */
 import { parseArgs as parseArgv } from "node:util";
+import { PROFILE_NAMES } from "../profiles";
 
 type Flag = { type: "string" | "boolean"; short?: string; help: string };
 type Flags = Record<string, Flag>;
@@ -27,7 +28,8 @@ export interface Command {
 
 export const COMMANDS = {
   "token create": {
-    synopsis: "(--scopes get:users,post:users | --preset NAME) [--expires 90d] [--tenant NAME] [--label TEXT]",
+    synopsis:
+      "(--scopes get:users,post:users | --preset NAME) [--expires 90d] [--tenant NAME] [--label TEXT] [--profile NAME]",
     summary: "Issue a token; its secret is printed once.",
     flags: {
       scopes: { type: "string", help: "comma-separated scopes, e.g. get:users,post:users" },
@@ -35,6 +37,10 @@ export const COMMANDS = {
       expires: { type: "string", help: "lifetime, e.g. 90d, 12h (at least 15m); omitted: never expires" },
       tenant: { type: "string", help: 'tenant the token is bound to (default "default")' },
       label: { type: "string", help: "a name to recognise the token by" },
+      profile: {
+        type: "string",
+        help: `the client it is for; its requests are read with that client profile (docs/clients.md): ${PROFILE_NAMES.join(", ")}`,
+      },
       ...STORE_FLAGS,
     },
     positionals: [],

@@ -48,11 +48,13 @@ async function token(store: CliStore, invocation: Invocation, out: Out): Promise
     case "token create": {
       const tenant = option(invocation, "tenant");
       const label = option(invocation, "label");
+      const profile = option(invocation, "profile");
       const issued = await manager.createToken({
         scopes: scopesOf(invocation),
         ...(expires !== undefined ? { expiresIn: expires } : {}),
         ...(tenant !== undefined ? { tenant } : {}),
         ...(label !== undefined ? { label } : {}),
+        ...(profile !== undefined ? { profile } : {}),
       });
       out(`Token (shown once, store it now): ${issued.token}\n`);
       out(`id ${issued.record.id}  tenant ${issued.record.tenant}  expires ${date(issued.record.expiresAt)}\n`);
@@ -64,7 +66,7 @@ async function token(store: CliStore, invocation: Invocation, out: Out): Promise
       for (const t of tokens) {
         const state = tokenState(t, new Date());
         out(
-          `${t.id}  ${state}  ${t.tenant}  ${t.hint}...  ${t.label ?? "-"}  ${t.scopes.join(",")}  expires ${date(t.expiresAt)}\n`,
+          `${t.id}  ${state}  ${t.tenant}  ${t.hint}...  ${t.label ?? "-"}  ${t.scopes.join(",")}  expires ${date(t.expiresAt)}${t.profile ? `  profile ${t.profile}` : ""}\n`,
         );
       }
       if (tokens.length === 0) out("No tokens.\n");

@@ -214,11 +214,13 @@ export function scimConsole(options: ConsoleOptions): Router {
         const label = field(req, "label");
         const tenant = field(req, "tenant");
         const expiresIn = field(req, "expiresIn");
+        const profile = field(req, "profile");
         const token = await manager!.createToken({
           scopes: scopes as never,
           ...(label !== undefined ? { label } : {}),
           ...(tenant !== undefined ? { tenant } : {}),
           ...(expiresIn !== undefined ? { expiresIn } : {}),
+          ...(profile !== undefined ? { profile } : {}),
         });
         return { what: "issued", token };
       }),

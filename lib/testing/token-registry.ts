@@ -59,6 +59,7 @@ export const REGISTRY_CASES: [string, RegistryCase][] = [
         label: "okta",
         scopes: ["get:users", "post:users"],
         expiresAt: new Date("2030-01-01T00:00:00Z"),
+        profile: "okta",
       });
       await registry.insert(r);
       assert.deepEqual(await registry.findByHash(r.hash), r);

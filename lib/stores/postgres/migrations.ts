@@ -209,6 +209,11 @@ export function postgresMigrations(S: string): Migration[] {
       // positions from the oldest up to the first event it must keep, which it would read anyway.
       statements: [`DROP INDEX ${S}.events_time`],
     },
+    {
+      version: 12,
+      description: "tokens.profile: the client profile an issued token's requests are read with",
+      statements: [`ALTER TABLE ${S}.tokens ADD COLUMN profile text`],
+    },
   ];
 }
 

@@ -6,7 +6,7 @@ import type { TokenRecord, TokenRegistry } from "../../auth/registry";
 import type { Scope } from "../../auth/scopes";
 import type { Conn, Driver, SqlRow } from "./driver";
 
-const COLUMNS = "tenant, id, hash, hint, label, scopes, expires_at, revoked_at, rotated_at, created";
+const COLUMNS = "tenant, id, hash, hint, label, scopes, expires_at, revoked_at, rotated_at, created, profile";
 
 export function sqlTokenRegistry(driver: Driver): TokenRegistry {
   const d = driver.dialect;
@@ -28,6 +28,7 @@ export function sqlTokenRegistry(driver: Driver): TokenRegistry {
     if (revokedAt) record.revokedAt = revokedAt;
     if (rotatedAt) record.rotatedAt = rotatedAt;
     if (r.label !== null && r.label !== undefined) record.label = String(r.label);
+    if (r.profile !== null && r.profile !== undefined) record.profile = String(r.profile);
     return record;
   };
   const nullableTime = (p: ReturnType<typeof d.params>, date: Date | undefined) =>
@@ -46,6 +47,7 @@ export function sqlTokenRegistry(driver: Driver): TokenRegistry {
       nullableTime(p, record.revokedAt),
       nullableTime(p, record.rotatedAt),
       d.time(p, record.createdAt),
+      p.add(record.profile ?? null),
     ];
     return conn.run(`INSERT INTO ${table} (${COLUMNS}) VALUES (${values.join(", ")})`, p);
   };

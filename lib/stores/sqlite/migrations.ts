@@ -223,4 +223,9 @@ export const sqliteMigrations: Migration[] = [
       "ALTER TABLE events_10 RENAME TO events",
     ],
   },
+  {
+    version: 11,
+    description: "tokens.profile: the client profile an issued token's requests are read with",
+    statements: ["ALTER TABLE tokens ADD COLUMN profile TEXT"],
+  },
 ];
