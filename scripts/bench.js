@@ -3,7 +3,8 @@
 // memory`), and prints each one as it starts and ends, then a table of numbers and ratios.
 // `npm run bench -- --full` runs the sizes the issues measured where a benchmark has a smaller default.
 // `npm run bench -- --write` also writes the table, with the machine's description, to
-// docs/benchmarks.md; without it the tracked file is left alone.
+// docs/benchmarks.md (keeping the file's own "## " sections below it); without it the tracked
+// file is left alone.
 
 const { execFileSync } = require("node:child_process");
 const fs = require("node:fs");
@@ -83,6 +84,11 @@ const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
     `\n${lines.join("\n")}\n\nAll ${chosen.length} benchmark(s) in ${seconds(Date.now() - runStarted)}.\n`,
   );
   if (write) {
+    // The tracked file's own sections (what each target's figures mean, idle reruns) follow the
+    // table under "## " headings: they are kept, only the header and the table are replaced.
+    const file = path.join(root, "docs", "benchmarks.md");
+    const previous = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
+    const sections = previous.search(/^## /m);
     const machine = `${os.cpus().length} x ${os.cpus()[0]?.model ?? "cpu"}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`;
     const doc = [
       "# Benchmarks",
@@ -94,8 +100,9 @@ const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
       "",
       ...lines,
       "",
+      ...(sections >= 0 ? [previous.slice(sections).trimEnd(), ""] : []),
     ].join("\n");
-    fs.writeFileSync(path.join(root, "docs", "benchmarks.md"), doc);
+    fs.writeFileSync(file, doc);
     process.stdout.write("Wrote docs/benchmarks.md.\n");
   } else {
     process.stdout.write("docs/benchmarks.md was not changed; `npm run bench -- --write` records a full run there.\n");
