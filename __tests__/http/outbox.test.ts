@@ -181,7 +181,7 @@ describe("retries and dead letters", () => {
       logger: { error: () => {} },
     });
     const id = await createUser(h, "d@example.com");
-    // Backoff doubles from 1 s; an hour of failures is a dozen attempts, not a tight loop.
+    // Backoff doubles from 5 s; an hour of failures is a dozen attempts, not a tight loop.
     let attempts = 1;
     while ((await h.events!.deadLetters()).length === 0) {
       now += 10 * 60 * 1000;
