@@ -102,8 +102,8 @@ export type {
 export type { EventEnvelope, EventData } from "./events/envelope";
 export type { Sink, Outcome } from "./delivery/sink";
 export type { DeliveryOptions } from "./delivery/options";
-export type { ScimEvents } from "./delivery/handle";
-export type { Outbox, NewEvent, Lease, ClaimedDelivery, Settlement, DeadLetter } from "./stores/outbox";
+export type { ScimEvents, SinkBacklog } from "./delivery/handle";
+export type { Outbox, NewEvent, Lease, ClaimedDelivery, Settlement, DeadLetter, PendingSink } from "./stores/outbox";
 export { FEED_SCOPE } from "./auth/scopes";
 export type { Hooks, ResourceHooks, HookContext, CreateHook, ReplaceHook, PatchHook, DeleteHook } from "./hooks/types";
 export type { PatchOperation, PatchOpName } from "./protocol/patch/types";

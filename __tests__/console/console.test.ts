@@ -6,7 +6,7 @@ import request from "supertest";
 import { ENTERPRISE_USER_SCHEMA, USER_SCHEMA } from "../../lib/schema/urns";
 import express from "express";
 import { memoryRequestLog, scimConsole, scimHealth, CONTENT_SECURITY_POLICY } from "../../lib/console";
-import { memoryStore } from "../../lib";
+import { ALL_SCOPES, memoryStore, scim } from "../../lib";
 import { ADMIN, SCIM_TOKEN, consoleHost } from "./app";
 
 const admin = (t: request.Test) => t.set("Authorization", `Bearer ${ADMIN}`);
@@ -201,6 +201,7 @@ const ROUTES: [string, string][] = [
   ["post", "/tokens/some-id/revoke"],
   ["get", "/events"],
   ["post", "/events/replay"],
+  ["post", "/events/forget"],
   ["get", "/healthz"],
   ["get", "/readyz"],
   ["get", "/console.css"],
@@ -345,4 +346,64 @@ test("tokens: a get:events token issued here reads the event feed and nothing el
   const feed = await scimAs(request(h.app).get("/scim/v2/Events?after=0"), secret).expect(200);
   expect(feed.body.events.map((e: { type: string }) => e.type)).toEqual(["user.created"]);
   await scimAs(request(h.app).get("/scim/v2/Users"), secret).expect(403);
+});
+
+test("events: each sink's backlog; a sink this router lacks is flagged, left out of /readyz, and forgotten", async () => {
+  const store = memoryStore();
+  // The previous deploy had a "crm" webhook, down when it last wrote; this one has only listeners.
+  const previous = scim({
+    store,
+    tokens: [{ token: SCIM_TOKEN, scopes: [...ALL_SCOPES] }],
+    delivery: { sinks: [{ name: "crm", deliver: async () => ({ ok: false as const, error: "503" }) }] },
+    logger: { error: () => {}, warn: () => {} },
+  });
+  const old = express().use("/scim/v2", previous);
+  for (const name of ["a@example.com", "b@example.com"])
+    await scimAs(request(old).post("/scim/v2/Users")).send(user(name)).expect(201);
+  await previous.events!.idle();
+  await previous.events!.stop();
+  const h = consoleHost({
+    store,
+    events: true,
+    scim: { events: { "user.created": () => {} } },
+    console: { maxBacklog: 1 },
+  });
+
+  const page = await admin(request(h.app).get("/admin/events")).expect(200);
+  expect(page.text).toMatch(/<td>crm<\/td><td>2<\/td>/);
+  expect(page.text).toContain("no sink of this name here");
+  // Two undelivered for crm, but no instance of this deploy delivers crm: still ready.
+  await admin(request(h.app).get("/admin/readyz")).expect(200);
+
+  const { csrf, cookie } = formToken(page);
+  const form = (path: string, body: string) =>
+    admin(request(h.app).post(path))
+      .set("Cookie", cookie)
+      .type("form")
+      .send(`_csrf=${encodeURIComponent(csrf)}&${body}`);
+  const refused = await form("/admin/events/forget", "sink=listeners").expect(400);
+  expect(refused.text).toContain("&quot;listeners&quot; is a sink of this router");
+  const forgot = await form("/admin/events/forget", "sink=crm").expect(200);
+  expect(forgot.text).toContain("Forgot 2 deliveries of crm.");
+  expect(forgot.text).toContain("Nothing waiting.");
+  expect(await h.events!.backlog()).toEqual([]);
+});
+
+test("events: /readyz counts what this router's sinks still have to deliver", async () => {
+  const up = false;
+  const crm = { name: "crm", deliver: async () => (up ? { ok: true as const } : { ok: false as const, error: "503" }) };
+  const h = consoleHost({
+    events: true,
+    scim: { delivery: { sinks: [crm], clock: () => Date.parse("2026-12-02T00:00:00Z") }, logger: { error: () => {} } },
+    console: { maxBacklog: 1 },
+  });
+  await admin(request(h.app).get("/admin/readyz")).expect(200);
+  await scimAs(request(h.app).post("/scim/v2/Users")).send(user("r@example.com")).expect(201);
+  await h.events!.idle();
+  const res = await admin(request(h.app).get("/admin/readyz")).expect(503);
+  expect(JSON.stringify(res.body)).toContain("1 undelivered (limit 1)");
+  expect(await h.events!.backlog()).toEqual([
+    { sink: "crm", pending: 1, oldest: new Date("2026-12-02T00:00:00Z"), here: true },
+  ]);
+  await h.events!.stop();
 });

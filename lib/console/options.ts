@@ -25,11 +25,17 @@ export interface ConsoleOptions {
   audit?: AuditLog;
   /** Signs the CSRF tokens; set it when several instances serve the console. Default: random per process. */
   csrfSecret?: string;
-  /** Undelivered events now, for the status panel and `/readyz`. */
+  /**
+   * Undelivered events now, for the status panel and `/readyz`. With `events` and without this,
+   * the deliveries this router's sinks still have to make.
+   */
   backlog?: ReadinessOptions["backlog"];
   maxBacklog?: number;
-  /** The SCIM router's `router.events`: the Events page lists dead letters and replays them. */
-  events?: Pick<ScimEvents, "deadLetters" | "replay">;
+  /**
+   * The SCIM router's `router.events`: the Events page shows each sink's backlog and the dead
+   * letters, replays them, and forgets a sink no instance has any more.
+   */
+  events?: Pick<ScimEvents, "deadLetters" | "replay" | "backlog" | "forgetSink">;
 }
 
 const KEYS = ["auth", "store", "requestLog", "tokens", "audit", "csrfSecret", "backlog", "maxBacklog", "events"];
@@ -50,7 +56,9 @@ export function checkConsoleOptions(options: ConsoleOptions): void {
     throw new TypeError("express-scim: scimConsole `tokens` must be a token registry, e.g. store.tokens.");
   if (
     options.events !== undefined &&
-    (typeof options.events?.deadLetters !== "function" || typeof options.events.replay !== "function")
+    (["deadLetters", "replay", "backlog", "forgetSink"] as const).some(
+      (name) => typeof options.events?.[name] !== "function",
+    )
   )
     throw new TypeError("express-scim: scimConsole `events` must be the SCIM router's `router.events`.");
   if (options.csrfSecret !== undefined && (typeof options.csrfSecret !== "string" || options.csrfSecret.length < 16))

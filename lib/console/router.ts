@@ -11,7 +11,7 @@ import { tokenManager, type IssuedToken } from "../auth/manager";
 import type { AuditRecord } from "../audit/types";
 import { requestRecorder } from "../request-log/options";
 import { csrf as makeCsrf, CSRF_FIELD } from "./csrf";
-import { DEAD_LETTERS_SHOWN, eventsPage } from "./events-page";
+import { DEAD_LETTERS_SHOWN, eventsPage, type EventsNote } from "./events-page";
 import { mountHealth, readinessCheck } from "./health";
 import { html, page } from "./html";
 import { checkConsoleOptions, type ConsoleOptions } from "./options";
@@ -34,9 +34,17 @@ export function scimConsole(options: ConsoleOptions): Router {
   const recorder = requestRecorder(options.requestLog);
   const log = recorder.log;
   const { store, auth, audit } = options;
+  const { events } = options;
+  // Without the host's own count: what this router's sinks still have to deliver (a sink no
+  // instance has never drains, and is no reason to take this one out of rotation).
+  const backlog =
+    options.backlog ??
+    (events
+      ? async () => (await events.backlog()).filter((s) => s.here).reduce((n, s) => n + s.pending, 0)
+      : undefined);
   const ready = readinessCheck({
     store,
-    ...(options.backlog ? { backlog: options.backlog } : {}),
+    ...(backlog ? { backlog } : {}),
     ...(options.maxBacklog !== undefined ? { maxBacklog: options.maxBacklog } : {}),
   });
   const csrf = makeCsrf(options.csrfSecret ?? randomBytes(32).toString("base64url"));
@@ -248,8 +256,7 @@ export function scimConsole(options: ConsoleOptions): Router {
     ),
   );
 
-  const { events } = options;
-  const eventsView = async (req: Request, res: Response, replayed?: number) => {
+  const eventsView = async (req: Request, res: Response, status = 200, note?: EventsNote) => {
     if (!events)
       return void send(
         res,
@@ -258,13 +265,13 @@ export function scimConsole(options: ConsoleOptions): Router {
         "Events",
         html`<p>Pass <code>events: router.events</code> (the SCIM router's, with a store that has an outbox) to see dead letters here.</p>`,
       );
-    const letters = await events.deadLetters({ limit: DEAD_LETTERS_SHOWN });
+    const [letters, backlog] = await Promise.all([events.deadLetters({ limit: DEAD_LETTERS_SHOWN }), events.backlog()]);
     send(
       res,
-      200,
+      status,
       "Events",
       "Events",
-      eventsPage(base(req), { letters, csrf: csrf.token(req, res), ...(replayed !== undefined ? { replayed } : {}) }),
+      eventsPage(base(req), { letters, backlog, csrf: csrf.token(req, res), ...(note ? { note } : {}) }),
     );
   };
   router.get(
@@ -282,7 +289,24 @@ export function scimConsole(options: ConsoleOptions): Router {
         ...(sink !== undefined ? { sink } : {}),
         ...(id !== undefined ? { ids: [id] } : {}),
       });
-      await eventsView(req, res, replayed);
+      await eventsView(req, res, 200, {
+        ok: `${replayed} ${replayed === 1 ? "delivery" : "deliveries"} queued again.`,
+      });
+    }),
+  );
+  router.post(
+    "/events/forget",
+    forms,
+    checked(async (req, res) => {
+      const sink = field(req, "sink");
+      if (!events || sink === undefined) return eventsView(req, res, 400, { bad: "Name the sink to forget." });
+      try {
+        const n = await events.forgetSink(sink);
+        await eventsView(req, res, 200, { ok: `Forgot ${n} ${n === 1 ? "delivery" : "deliveries"} of ${sink}.` });
+      } catch (error) {
+        if (!(error instanceof TypeError)) throw error;
+        await eventsView(req, res, 400, { bad: error.message.replace(/^events\.forgetSink: /, "") });
+      }
     }),
   );
 

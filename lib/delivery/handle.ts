@@ -8,6 +8,17 @@ import type { DeadLetter, Outbox } from "../stores/outbox";
 import { EVENT_DEFAULTS } from "../values/defaults";
 import type { DeliveryLoop } from "./loop";
 
+/** One sink's undelivered events (`router.events.backlog`). */
+export interface SinkBacklog {
+  sink: string;
+  /** Deliveries still to make, counted up to `EVENT_DEFAULTS.backlogCap`. */
+  pending: number;
+  /** When the first of them was recorded (or replayed). */
+  oldest: Date;
+  /** This router has a sink of that name (so this instance delivers it). */
+  here: boolean;
+}
+
 /** `router.events`: the feed, dead letters, replay, and waiting for delivery. */
 export interface ScimEvents {
   /**
@@ -23,6 +34,12 @@ export interface ScimEvents {
   deadLetters(query?: { sink?: string; limit?: number }): Promise<DeadLetter[]>;
   /** Queues dead letters again (all, one sink's, or the events `ids`); answers how many. */
   replay(query?: { sink?: string; ids?: readonly string[] }): Promise<number>;
+  /**
+   * Deliveries still to make, per sink (dead letters aside): how many (counted up to
+   * `EVENT_DEFAULTS.backlogCap`, 10,000), since when, and whether this router has the sink. A
+   * sink no instance has is never delivered: if it was removed for good, forget it.
+   */
+  backlog(): Promise<SinkBacklog[]>;
   /**
    * Forgets a sink that no instance has any more (a removed webhook): its pending deliveries and
    * dead letters go, and their events can then be pruned. Refuses a sink of this router.
@@ -41,6 +58,13 @@ export function eventsHandle(outbox: Outbox, loop: DeliveryLoop | undefined, sin
     stop: () => loop?.stop() ?? Promise.resolve(),
     deadLetters: (query = {}) => outbox.deadLetters({ limit: 100, ...query }),
     replay: (query = {}) => (loop ? loop.replay(query) : outbox.replay({ ...query, now: new Date() })),
+    backlog: async () =>
+      (await outbox.pending(EVENT_DEFAULTS.backlogCap)).map((p) => ({
+        sink: p.sink,
+        pending: p.count,
+        oldest: p.oldest,
+        here: sinks.includes(p.sink),
+      })),
     forgetSink: async (sink) => {
       if (typeof sink !== "string" || sink === "") throw new TypeError("events.forgetSink: name the sink to forget.");
       if (sinks.includes(sink))

@@ -42,6 +42,15 @@ export interface DeadLetter {
   error: string;
 }
 
+/** The deliveries one sink still has to make (`Outbox.pending`). */
+export interface PendingSink {
+  sink: string;
+  /** How many, counted up to the cap asked for. */
+  count: number;
+  /** When the first of them, in delivery order, was recorded (or last replayed). */
+  oldest: Date;
+}
+
 /** `Store.outbox`: what a store does to make events durable (optional; the `outbox` capability). */
 export interface Outbox {
   /**
@@ -65,6 +74,12 @@ export interface Outbox {
   deadLetters(query: { sink?: string; limit: number }): Promise<DeadLetter[]>;
   /** Queues dead letters again (of `sink`; only `ids` when given), due at `now`; answers how many. */
   replay(query: { sink?: string; ids?: readonly string[]; now: Date }): Promise<number>;
+  /**
+   * Every sink with deliveries still to make (dead letters aside), by name: how many (at most
+   * `cap`, so a large backlog costs no more to count) and since when. Sinks no instance has
+   * show here too: their count never falls.
+   */
+  pending(cap: number): Promise<PendingSink[]>;
   /**
    * Drops every delivery of `sink`, pending or dead (a sink removed from every instance), so its
    * events can be pruned; answers how many.

@@ -205,6 +205,35 @@ export const outboxCases: [Capability, string, Case][] = [
   ],
   [
     "outbox",
+    "pending counts each sink's deliveries still to make, up to a cap, dead letters aside, with the first one's time",
+    async (store, ctx) => {
+      const outbox = outboxOf(store);
+      const [a, b] = [sinkName(), sinkName()];
+      const [e1, e2, e3, e4] = [event("p1", 100), event("p2", 200), event("p3", 300), event("p4", 400)];
+      await outbox.append(ctx, [e1, e2, e3], [a]);
+      await outbox.append(ctx, [e4], [b]);
+      const claimed = await outbox.claim(a, lease("kit", 500));
+      await outbox.settle(a, "kit", [
+        { id: e1.id, outcome: "dead", error: "410" },
+        ...claimed.filter((c) => c.event.id !== e1.id).map((c) => ({ id: c.event.id, outcome: "released" as const })),
+      ]);
+      const ours = async (cap: number) =>
+        (await outbox.pending(cap))
+          .filter((p) => p.sink === a || p.sink === b)
+          .sort((x, y) => (x.sink < y.sink ? -1 : 1));
+      const expected = [
+        { sink: a, count: 2, oldest: at(200) },
+        { sink: b, count: 1, oldest: at(400) },
+      ].sort((x, y) => (x.sink < y.sink ? -1 : 1));
+      assert.deepEqual(await ours(10), expected);
+      assert.deepEqual(
+        (await ours(1)).map((p) => [p.sink, p.count]),
+        expected.map((p) => [p.sink, 1]),
+      );
+    },
+  ],
+  [
+    "outbox",
     "forgetSink drops one sink's pending and dead deliveries, and no other sink's",
     async (store, ctx) => {
       const outbox = outboxOf(store);

@@ -87,4 +87,6 @@ export const EVENT_DEFAULTS = Object.freeze({
   /** Events per page of the feed. */
   feedCount: 100,
   feedMaxCount: 1000,
+  /** A sink's backlog is counted up to this many (router.events.backlog): past it, only "more". */
+  backlogCap: 10_000,
 });

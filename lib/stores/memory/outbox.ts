@@ -3,7 +3,7 @@
  * Events and deliveries live as long as the process; a transaction's events are undone with it.
  */
 import type { EventEnvelope } from "../../events/envelope";
-import type { ClaimedDelivery, DeadLetter, NewEvent, Outbox, Settlement } from "../outbox";
+import type { ClaimedDelivery, DeadLetter, NewEvent, Outbox, PendingSink, Settlement } from "../outbox";
 import type { Journal } from "./table";
 
 interface Pending {
@@ -150,6 +150,21 @@ export function memoryOutbox(data: OutboxData, run: Run): Outbox {
           }
         }
         return n;
+      }),
+    pending: (cap) =>
+      run(() => {
+        const out: PendingSink[] = [];
+        for (const [sink, map] of [...data.deliveries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+          let count = 0;
+          let oldest: Date | undefined;
+          for (const d of map.values()) {
+            if (d.state !== "pending") continue;
+            oldest ??= d.since;
+            if (++count >= cap) break;
+          }
+          if (oldest) out.push({ sink, count, oldest });
+        }
+        return out;
       }),
     forgetSink: (sink) =>
       run(() => {

@@ -256,6 +256,27 @@ export function sqlOutbox(driver: Driver, run: Runner, options: SqlOutboxOptions
         );
       }),
 
+    pending: (cap) =>
+      outside.read(async (conn) => {
+        // The sinks by a loose index scan (one probe each), then per sink a capped count and its
+        // first pending delivery: the cost follows the number of sinks, not the backlog.
+        const p = d.params();
+        const rows = await conn.all(
+          `WITH RECURSIVE s(sink) AS (
+             SELECT min(sink) FROM ${deliveries} WHERE state = 'pending'
+             UNION ALL
+             SELECT (SELECT min(x.sink) FROM ${deliveries} x WHERE x.state = 'pending' AND x.sink > s.sink)
+             FROM s WHERE s.sink IS NOT NULL
+           )
+           SELECT s.sink,
+             (SELECT count(*) FROM (SELECT 1 FROM ${deliveries} c WHERE c.sink = s.sink AND c.state = 'pending' LIMIT ${int(p, Math.max(1, Math.floor(cap)))}) n) AS n,
+             (SELECT f.since FROM ${deliveries} f WHERE f.sink = s.sink AND f.state = 'pending' ORDER BY f.pos LIMIT 1) AS oldest
+           FROM s WHERE s.sink IS NOT NULL ORDER BY s.sink`,
+          p,
+        );
+        return rows.map((r) => ({ sink: String(r.sink), count: Number(r.n), oldest: d.readTime(r.oldest) }));
+      }),
+
     forgetSink: (sink) =>
       outside.write(async (conn) => {
         const p = d.params();
