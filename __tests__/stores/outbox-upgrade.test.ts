@@ -7,14 +7,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Database from "better-sqlite3";
 import type { Store } from "../../lib";
 import { postgresStore } from "../../lib/stores/postgres";
-import { postgresMigrations } from "../../lib/stores/postgres/migrations";
 import { sqliteStore } from "../../lib/stores/sqlite";
-import { registerFunctions } from "../../lib/stores/sqlite/functions";
-import { sqliteMigrations } from "../../lib/stores/sqlite/migrations";
 import { describePostgres, testSchema } from "./postgres-helpers";
+import { postgresAt, sqliteAt } from "./schema-at";
 
 const T0 = Date.parse("2026-06-01T00:00:00.000Z");
 const ctx = { tenant: "acme" };
@@ -63,15 +60,7 @@ describe("sqlite: an outbox from before migration 10", () => {
     const dir = mkdtempSync(join(tmpdir(), "scim-outbox-upgrade-"));
     const filename = join(dir, "scim.db");
     try {
-      const raw = new Database(filename);
-      registerFunctions(raw);
-      raw.exec(
-        "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at INTEGER NOT NULL)",
-      );
-      for (const m of sqliteMigrations.filter((m) => m.version < 10)) {
-        for (const statement of m.statements) raw.exec(statement);
-        raw.prepare("INSERT INTO schema_version VALUES (?, ?, 0)").run(m.version, m.description);
-      }
+      const raw = sqliteAt(filename, 9);
       const insert = raw.prepare(
         "INSERT INTO events (id, tenant, seq, type, resource_type, resource_id, actor, time, data) VALUES (?, 'acme', ?, 'user.updated', 'User', ?, 'before', ?, ?)",
       );
@@ -101,18 +90,7 @@ describePostgres("postgres: an outbox from before migration 11", () => {
 
   test("reads, numbers, claims and prunes as before", async () => {
     const pool = old.pool();
-    const S = `"${old.schema}"`;
-    await pool.query(`CREATE SCHEMA ${S}`);
-    await pool.query(
-      `CREATE TABLE ${S}.schema_version (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
-    );
-    for (const m of postgresMigrations(S).filter((m) => m.version < 11)) {
-      for (const statement of m.statements) await pool.query(statement);
-      await pool.query(`INSERT INTO ${S}.schema_version (version, description) VALUES ($1, $2)`, [
-        m.version,
-        m.description,
-      ]);
-    }
+    const S = await postgresAt(pool, old.schema, 10);
     for (const [id, seq, resource, ms] of OLD)
       await pool.query(
         `INSERT INTO ${S}.events (id, tenant, seq, type, resource_type, resource_id, actor, time, data)

@@ -4,9 +4,9 @@
  * database must come out of the migration with every row folded.
  */
 import { postgresStore } from "../../lib/stores/postgres";
-import { postgresMigrations } from "../../lib/stores/postgres/migrations";
 import { fold } from "../../lib/values/fold";
 import { describePostgres, testSchema } from "./postgres-helpers";
+import { postgresAt } from "./schema-at";
 
 describePostgres("postgres: one case folding (migration 5)", () => {
   const db = testSchema("scim_fold");
@@ -14,19 +14,8 @@ describePostgres("postgres: one case folding (migration 5)", () => {
 
   test("an existing database is refolded by the migration, and its names found as the memory store finds them", async () => {
     const pool = db.pool();
-    const S = `"${db.schema}"`;
     // Version 4 as it was deployed, with rows written by the old code (lower() in the index).
-    await pool.query(`CREATE SCHEMA ${S}`);
-    await pool.query(
-      `CREATE TABLE ${S}.schema_version (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
-    );
-    for (const m of postgresMigrations(S).filter((m) => m.version <= 4)) {
-      for (const statement of m.statements) await pool.query(statement);
-      await pool.query(`INSERT INTO ${S}.schema_version (version, description) VALUES ($1, $2)`, [
-        m.version,
-        m.description,
-      ]);
-    }
+    const S = await postgresAt(pool, db.schema, 4);
     for (const [i, name] of ["İstanbul", "ΟΔΟΣ", "Ａda"].entries()) {
       await pool.query(
         `INSERT INTO ${S}.users (tenant, id, version, created, last_modified, record, user_name) VALUES ('t', $1, 1, now(), now(), $2, $3)`,

@@ -7,14 +7,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Database from "better-sqlite3";
 import type { Store, StoreContext } from "../../lib";
 import { postgresStore } from "../../lib/stores/postgres";
-import { postgresMigrations } from "../../lib/stores/postgres/migrations";
 import { sqliteStore, type SqliteStore } from "../../lib/stores/sqlite";
-import { registerFunctions } from "../../lib/stores/sqlite/functions";
-import { sqliteMigrations } from "../../lib/stores/sqlite/migrations";
 import { describePostgres, testSchema } from "./postgres-helpers";
+import { postgresAt, sqliteAt } from "./schema-at";
 
 let n = 0;
 const tenant = (): StoreContext => ({ tenant: `count-${++n}-${Math.random().toString(36).slice(2)}` });
@@ -136,15 +133,7 @@ describe("sqlite: rows written before migration 9 are counted", () => {
     const dir = mkdtempSync(join(tmpdir(), "scim-counts-"));
     const filename = join(dir, "scim.db");
     try {
-      const raw = new Database(filename);
-      registerFunctions(raw);
-      raw.exec(
-        "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at INTEGER NOT NULL)",
-      );
-      for (const m of sqliteMigrations.filter((m) => m.version < 9)) {
-        for (const statement of m.statements) raw.exec(statement);
-        raw.prepare("INSERT INTO schema_version VALUES (?, ?, 0)").run(m.version, m.description);
-      }
+      const raw = sqliteAt(filename, 8);
       const insert = raw.prepare(`INSERT INTO users (${USER_COLUMNS}) VALUES (?, ?, 1, 0, 0, ?, ?, ?)`);
       for (let i = 0; i < 7; i++) insert.run("a", `u${i}`, JSON.stringify({ userName: `n${i}` }), `n${i}`, `n${i}`);
       insert.run("b", "u0", JSON.stringify({ userName: "n0" }), "n0", "n0");
@@ -177,18 +166,7 @@ describePostgres("postgres: rows written before migration 10 are counted", () =>
 
   test("two tenants' users and groups, some loaded in one multi-row statement", async () => {
     const pool = old.pool();
-    const S = `"${old.schema}"`;
-    await pool.query(`CREATE SCHEMA ${S}`);
-    await pool.query(
-      `CREATE TABLE ${S}.schema_version (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
-    );
-    for (const m of postgresMigrations(S).filter((m) => m.version < 10)) {
-      for (const statement of m.statements) await pool.query(statement);
-      await pool.query(`INSERT INTO ${S}.schema_version (version, description) VALUES ($1, $2)`, [
-        m.version,
-        m.description,
-      ]);
-    }
+    const S = await postgresAt(pool, old.schema, 9);
     const rows = (tenant: string, count: number, id = "u") =>
       `SELECT '${tenant}', '${id}' || i, 1, now(), now(), jsonb_build_object('userName', '${id}' || i), '${id}' || i, '${id}' || i FROM generate_series(1, ${count}) i`;
     await pool.query(`INSERT INTO ${S}.users (${USER_COLUMNS}) ${rows("a", 7)} UNION ALL ${rows("b", 1)}`);

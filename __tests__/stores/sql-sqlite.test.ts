@@ -24,20 +24,12 @@ describe("sqlite migration 4: one case folding", () => {
     const { mkdtempSync, rmSync } = await import("node:fs");
     const { tmpdir } = await import("node:os");
     const { join } = await import("node:path");
-    const Database = (await import("better-sqlite3")).default;
-    const { sqliteMigrations } = await import("../../lib/stores/sqlite/migrations");
+    const { sqliteAt } = await import("./schema-at");
     const dir = mkdtempSync(join(tmpdir(), "scim-fold-"));
     const filename = join(dir, "scim.db");
     try {
       // Version 3 as deployed, with a row its code wrote: "ΟΔΟΣ" folded by toLowerCase() to "οδος".
-      const db = new Database(filename);
-      db.exec(
-        "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at INTEGER NOT NULL)",
-      );
-      for (const m of sqliteMigrations.filter((m) => m.version <= 3)) {
-        for (const statement of m.statements) db.exec(statement);
-        db.prepare("INSERT INTO schema_version VALUES (?, ?, 0)").run(m.version, m.description);
-      }
+      const db = sqliteAt(filename, 3);
       db.prepare(
         "INSERT INTO users (tenant, id, version, created, last_modified, record, user_name, user_name_fold) VALUES ('t', 'u1', 1, 0, 0, ?, 'ΟΔΟΣ', 'οδος')",
       ).run(JSON.stringify({ userName: "ΟΔΟΣ" }));
