@@ -5,8 +5,9 @@
  * the delivery over), in order per resource (the outbox hands out a resource's next event only
  * once the previous one is settled), with exponential backoff and jitter, then dead letters.
  *
- * It runs when woken (a local commit, a NOTIFY from another instance) and on a slow safety poll;
- * never in a tight loop. Clock and randomness are injected, so tests move time instead of waiting.
+ * It runs shortly after a commit (a local one, or a NOTIFY from another instance: `soon`, which
+ * gathers the commits of a few milliseconds into one claim), when asked (`wake`), and on a slow
+ * safety poll; never in a tight loop. Clock and randomness are injected, so tests move time instead of waiting.
  */
 import { randomUUID } from "node:crypto";
 import type { Logger } from "../logger";
@@ -26,6 +27,8 @@ export interface LoopSettings {
   backoff: BackoffPolicy;
   batch: number;
   pollMs: number;
+  /** How long `soon` waits for more commits before claiming. */
+  gatherMs: number;
   /** Milliseconds since the epoch. */
   clock: () => number;
   /** In [0, 1). */
@@ -42,6 +45,7 @@ export class DeliveryLoop {
   private stopped = false;
   private started = false;
   private timer: NodeJS.Timeout | undefined;
+  private gathering: NodeJS.Timeout | undefined;
   private unsubscribe: (() => Promise<void>) | undefined;
   private lastPrune = Number.NEGATIVE_INFINITY;
   /** Deliveries in flight, aborted by stop(). */
@@ -57,7 +61,7 @@ export class DeliveryLoop {
     this.started = true;
     const { outbox, logger } = this.settings;
     outbox
-      .subscribe?.(() => this.wake())
+      .subscribe?.(() => this.soon())
       .then(
         (stop) => {
           if (this.stopped) void stop().catch(() => undefined);
@@ -69,8 +73,16 @@ export class DeliveryLoop {
     this.wake();
   }
 
-  /** Runs a round soon; a round already running runs once more. */
+  /** Something was committed: runs a round once the commits of the next `gatherMs` joined it. */
+  soon(): void {
+    if (this.stopped || this.gathering) return;
+    this.gathering = setTimeout(() => this.wake(), this.settings.gatherMs);
+  }
+
+  /** Runs a round now; a round already running runs once more. */
   wake(): void {
+    if (this.gathering) clearTimeout(this.gathering);
+    this.gathering = undefined;
     if (this.stopped) return;
     if (this.running) {
       this.again = true;
@@ -97,6 +109,7 @@ export class DeliveryLoop {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.gathering) clearTimeout(this.gathering);
     for (const c of this.inFlight) c.abort();
     await this.running;
     await this.unsubscribe?.().catch(() => undefined);

@@ -132,6 +132,7 @@ export function scim(options: ScimOptions): ScimRouter {
           backoff: delivery.backoff,
           batch: EVENT_DEFAULTS.batch,
           pollMs: delivery.pollMs,
+          gatherMs: EVENT_DEFAULTS.gatherMs,
           clock: delivery.clock,
           random: delivery.random,
         })
@@ -172,7 +173,7 @@ export function scim(options: ScimOptions): ScimRouter {
       // outbox they are already recorded: the delivery loop is told there is work.
       .finally(() => {
         if (!events) emitAll(options.events, ctx.report.events, logger);
-        else if (ctx.report.events.length > 0) loop?.wake();
+        else if (ctx.report.events.length > 0) loop?.soon();
       })
       .catch(next);
   };
