@@ -5,6 +5,7 @@
  */
 import type { SinkBacklog } from "../delivery/handle";
 import type { DeadLetter } from "../stores/outbox";
+import { endpointOf } from "../schema/core";
 import { EVENT_DEFAULTS } from "../values/defaults";
 import { CSRF_FIELD } from "./csrf";
 import { html, time, type Html } from "./html";
@@ -22,18 +23,13 @@ export interface EventsPageState {
   note?: EventsNote;
 }
 
-const plural = {
-  User: "Users",
-  Group: "Groups",
-} as const;
-
 export function eventsPage(base: string, s: EventsPageState): Html {
   const hidden = html`<input type="hidden" name="${CSRF_FIELD}" value="${s.csrf}">`;
   const button = (fields: Html, label: string, text: string, action = "replay") =>
     html`<form class="inline" method="post" action="${base}/events/${action}">${hidden}${fields}<button type="submit" aria-label="${label}">${text}</button></form>`;
   const rows = s.letters.map((l) => {
     const e = l.event;
-    const resource = `${base}/resources/${plural[e.resourceType]}/${encodeURIComponent(e.resourceId)}?tenant=${encodeURIComponent(e.tenant)}`;
+    const resource = `${base}/resources${endpointOf(e.resourceType)}/${encodeURIComponent(e.resourceId)}?tenant=${encodeURIComponent(e.tenant)}`;
     return html`<tr><td>${time(new Date(e.time))}</td><td>${l.sink}</td><td>${e.tenant}</td><td>${e.type}</td>
 <td><a href="${resource}">${e.resourceType}/${e.resourceId}</a></td><td>${l.attempts}</td><td>${l.error}</td>
 <td>${button(html`<input type="hidden" name="sink" value="${l.sink}"><input type="hidden" name="id" value="${e.id}">`, `Replay ${e.type} of ${e.resourceId} to ${l.sink}`, "Replay")}</td></tr>`;

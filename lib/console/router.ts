@@ -33,8 +33,7 @@ export function scimConsole(options: ConsoleOptions): Router {
   checkConsoleOptions(options);
   const recorder = requestRecorder(options.requestLog);
   const log = recorder.log;
-  const { store, auth, audit } = options;
-  const { events } = options;
+  const { store, auth, audit, events } = options;
   // Without the host's own count: what this router's sinks still have to deliver (a sink no
   // instance has never drains, and is no reason to take this one out of rotation).
   const backlog =

@@ -6,6 +6,7 @@
  */
 import type { EventEnvelope } from "../events/envelope";
 import type { ScimEventType } from "../events/types";
+import { endpointOf } from "../schema/core";
 
 const PREFIX = "urn:ietf:params:scim:event:";
 
@@ -37,5 +38,5 @@ export function setEvents(event: EventEnvelope): Record<string, Record<string, u
 
 /** RFC 9967 2.1: the subject is the resource's path relative to the SCIM base. */
 export function subjectOf(event: EventEnvelope): { format: "scim"; uri: string } {
-  return { format: "scim", uri: `/${event.resourceType === "User" ? "Users" : "Groups"}/${event.resourceId}` };
+  return { format: "scim", uri: `${endpointOf(event.resourceType)}/${event.resourceId}` };
 }

@@ -146,3 +146,7 @@ export const groupResourceType: ResourceTypeDef = {
   schema: groupSchema,
   extensions: [],
 };
+
+/** Where a core resource type lives: "User" -> "/Users", "Group" -> "/Groups". */
+export const endpointOf = (type: "User" | "Group"): string =>
+  (type === "Group" ? groupResourceType : userResourceType).endpoint;

@@ -5,6 +5,7 @@ import type { Stored } from "../stores/types";
 import type { ServiceContext } from "./context";
 import { carriedSchemas } from "../protocol/projection";
 import type { Member } from "../schema/types";
+import { endpointOf } from "../schema/core";
 
 export interface Related {
   /** User.groups, computed from memberships. */
@@ -49,7 +50,7 @@ export function render(
 export function renderMember(ctx: ServiceContext, m: Member): Record<string, unknown> {
   return {
     value: m.value,
-    $ref: `${ctx.baseUrl}/${m.type === "Group" ? "Groups" : "Users"}/${encodeURIComponent(m.value)}`,
+    $ref: `${ctx.baseUrl}${endpointOf(m.type)}/${encodeURIComponent(m.value)}`,
     type: m.type,
     ...(m.display !== undefined ? { display: m.display } : {}),
   };
