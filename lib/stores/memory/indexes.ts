@@ -14,6 +14,19 @@ export function valueAt(record: unknown, path: readonly string[]): unknown {
   return at;
 }
 
+/** Every string at `path`, through the multi-valued attributes on the way (`emails.value`: each address). */
+function stringsAt(record: unknown, path: readonly string[]): string[] {
+  const out: string[] = [];
+  const walk = (at: unknown, depth: number): void => {
+    if (Array.isArray(at)) for (const element of at) walk(element, depth);
+    else if (depth === path.length) {
+      if (typeof at === "string") out.push(at);
+    } else if (typeof at === "object" && at !== null) walk((at as Record<string, unknown>)[path[depth]!], depth + 1);
+  };
+  walk(record, 0);
+  return out;
+}
+
 const folded = (v: string, caseExact: boolean) => (caseExact ? v : fold(v));
 export const pathKey = (path: readonly string[]) => path.join("\u0000");
 
@@ -41,35 +54,35 @@ export class UniqueIndex {
 }
 
 /**
- * Case-folded string values to ids. Folding makes a hit set a superset of the exact matches
- * whatever the filter's caseExact, so the filter is still evaluated on the candidates.
+ * Case-folded string values to ids; a multi-valued path (`emails.value`) indexes each value.
+ * Folding makes a hit set a superset of the exact matches whatever the filter's caseExact, so
+ * the filter is still evaluated on the candidates.
  */
 export class LookupIndex {
   private readonly byValue = new Map<string, Set<string>>();
   constructor(readonly path: string[]) {}
 
-  private keyOf(record: AppRecord): string | undefined {
-    const v = valueAt(record, this.path);
-    return typeof v === "string" ? fold(v) : undefined;
+  private keysOf(record: AppRecord): Set<string> {
+    return new Set(stringsAt(record, this.path).map(fold));
   }
   candidates(value: string): ReadonlySet<string> {
     return this.byValue.get(fold(value)) ?? new Set();
   }
   add(id: string, record: AppRecord): void {
-    const k = this.keyOf(record);
-    if (k === undefined) return;
-    let ids = this.byValue.get(k);
-    if (!ids) {
-      ids = new Set();
-      this.byValue.set(k, ids);
+    for (const k of this.keysOf(record)) {
+      let ids = this.byValue.get(k);
+      if (!ids) {
+        ids = new Set();
+        this.byValue.set(k, ids);
+      }
+      ids.add(id);
     }
-    ids.add(id);
   }
   remove(id: string, record: AppRecord): void {
-    const k = this.keyOf(record);
-    if (k === undefined) return;
-    const ids = this.byValue.get(k);
-    ids?.delete(id);
-    if (ids?.size === 0) this.byValue.delete(k);
+    for (const k of this.keysOf(record)) {
+      const ids = this.byValue.get(k);
+      ids?.delete(id);
+      if (ids?.size === 0) this.byValue.delete(k);
+    }
   }
 }

@@ -35,8 +35,12 @@ export interface TenantConfig {
   groups: UniqueKey[];
 }
 
-/** externalId is looked up by Entra and Okta on every sync; index it even though it is not unique. */
-export const LOOKUPS = [["externalId"]];
+/**
+ * Not unique, looked up on every sync: externalId (Entra, Okta), and the e-mail addresses Entra
+ * (`emails[type eq "work"].value eq`) and OneLogin (`emails.value eq`) match identities by; the
+ * work budget admits those at any size, so unindexed they would scan every user.
+ */
+export const LOOKUPS = [["externalId"], ["emails", "value"]];
 
 /** Identity, version and dates of a new row. */
 export type Stamp = () => Pick<Row, "id" | "version" | "created" | "lastModified">;
