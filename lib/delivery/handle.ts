@@ -1,7 +1,7 @@
 /**
  * What `scim()` exposes of its events when the store has an outbox (`router.events`): the feed
- * in code, dead letters and their replay, forgetting a removed sink, and a way to wait for
- * delivery (tests, shutdown).
+ * in code, dead letters and their replay, each sink's backlog and forgetting a removed one, and a
+ * way to wait for delivery (tests, shutdown).
  */
 import type { EventEnvelope } from "../events/envelope";
 import type { DeadLetter, Outbox } from "../stores/outbox";
@@ -19,7 +19,7 @@ export interface SinkBacklog {
   here: boolean;
 }
 
-/** `router.events`: the feed, dead letters, replay, and waiting for delivery. */
+/** `router.events`: the feed, dead letters and replay, each sink's backlog, and waiting for delivery. */
 export interface ScimEvents {
   /**
    * The tenant's events after `after` (a `seq`; 0 or omitted: from the oldest kept), oldest first,

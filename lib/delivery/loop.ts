@@ -7,7 +7,8 @@
  *
  * It runs shortly after a commit (a local one, or a NOTIFY from another instance: `soon`, which
  * gathers the commits of a few milliseconds into one claim), when asked (`wake`), and on a slow
- * safety poll; never in a tight loop. Clock and randomness are injected, so tests move time instead of waiting.
+ * safety poll; never in a tight loop. Clock and randomness are injected, so tests move time
+ * instead of waiting.
  */
 import { randomUUID } from "node:crypto";
 import type { Logger } from "../logger";
